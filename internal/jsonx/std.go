@@ -1,0 +1,17 @@
+//go:build js && !goccy
+
+package jsonx
+
+import "encoding/json"
+
+// Marshal encodes v.
+func Marshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// Unmarshal decodes data into v.
+func Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Valid reports whether data is valid JSON.
+func Valid(data []byte) bool { return json.Valid(data) }
+
+// Impl names the implementation linked in.
+const Impl = "encoding/json"

@@ -1,0 +1,232 @@
+// The QiscusSDKCore class: a thin shim over the Go/wasm core. It loads the
+// runtime once per page, forwards every method as call(method, argsJSON) and
+// fans batched events out to the v2 callbacks and mirrored properties. No
+// chat logic lives here. build.mjs wraps this file as UMD and as ESM; both
+// define __assetBase (where wasm_exec.js and the .wasm live).
+
+const INTERCEPTOR = Object.freeze({
+  MESSAGE_BEFORE_SENT: 'message::before-sent',
+  MESSAGE_BEFORE_RECEIVED: 'message::before-received',
+});
+
+const UPDATE_COMMENT_STATUS_MODE = Object.freeze({
+  disabled: 'UpdateCommentStatusMode.disabled',
+  throttled: 'UpdateCommentStatusMode.throttled',
+  enabled: 'UpdateCommentStatusMode.enabled',
+});
+
+const VERSION = 'WEB_2.16.9-go.0';
+const WASM_FILE = 'qiscus-sdk-core.wasm';
+const EXEC_FILE = 'wasm_exec.js';
+
+// Methods that are plain calls into Go: same names and argument order as v2.
+const FORWARDED = [
+  'setUser', 'chatTarget', 'getRoomById', 'chatGroup', 'sendComment',
+  'loadComments', 'loadMore', 'publishTyping', 'publishEvent',
+  'unsubscribeEvent', 'subscribeUserPresence', 'unsubscribeUserPresence',
+  'exitChatRoom', 'synchronize', 'setCustomHeader', 'logout', 'disconnect',
+];
+
+let runtime = null; // Promise<bridge>, shared by every instance on the page
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.async = true;
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error('qiscus-sdk-core: could not load ' + src));
+    (document.head || document.documentElement).appendChild(s);
+  });
+}
+
+async function instantiate(url, imports) {
+  if (typeof WebAssembly.instantiateStreaming === 'function') {
+    try {
+      return (await WebAssembly.instantiateStreaming(fetch(url), imports)).instance;
+    } catch (e) {
+      // Wrong Content-Type on some static hosts: fall back to bytes.
+    }
+  }
+  const resp = await fetch(url);
+  if (!resp.ok) throw new Error('qiscus-sdk-core: could not load ' + url + ' (' + resp.status + ')');
+  return (await WebAssembly.instantiate(await resp.arrayBuffer(), imports)).instance;
+}
+
+function loadRuntime(base) {
+  if (runtime) return runtime;
+  runtime = (async () => {
+    if (typeof globalThis.Go !== 'function') {
+      if (typeof document === 'undefined') {
+        throw new Error('qiscus-sdk-core: load ' + EXEC_FILE + ' (globalThis.Go) before init() outside a browser page');
+      }
+      await loadScript(base + EXEC_FILE);
+    }
+    const go = new globalThis.Go();
+    const ready = new Promise((resolve) => { globalThis.__qiscusSDKCoreReady = resolve; });
+    const instance = await instantiate(base + WASM_FILE, go.importObject);
+    const exited = go.run(instance);
+    const bridge = await Promise.race([ready, exited.then(() => {
+      throw new Error('qiscus-sdk-core: the wasm runtime exited during start-up');
+    })]);
+    delete globalThis.__qiscusSDKCoreReady;
+    return bridge;
+  })();
+  runtime.catch(() => { runtime = null; }); // a later init() may retry
+  return runtime;
+}
+
+function argsJSON(args) {
+  // Functions cannot cross into Go; undefined becomes null like v2's form encoding drops it.
+  return JSON.stringify(args, (k, v) => (typeof v === 'function' ? undefined : v));
+}
+
+// A tiny mitt-compatible emitter for `qiscus.events`.
+function emitter() {
+  const all = new Map();
+  return {
+    all,
+    on(type, fn) { (all.get(type) || all.set(type, []).get(type)).push(fn); },
+    off(type, fn) {
+      const list = all.get(type);
+      if (list && fn) list.splice(list.indexOf(fn) >>> 0, 1);
+      else if (list) all.set(type, []);
+    },
+    emit(type, evt) {
+      (all.get(type) || []).slice().forEach((fn) => fn(evt));
+      (all.get('*') || []).slice().forEach((fn) => fn(type, evt));
+    },
+  };
+}
+
+function rejectWith(method, message) {
+  const e = new Error(method + ': ' + message);
+  e.status = 0;
+  return Promise.reject(e);
+}
+
+class QiscusSDKCore {
+  constructor() {
+    this.events = emitter();
+    this.AppId = null;
+    this.baseURL = 'https://api.qiscus.com';
+    this.mqttURL = 'wss://realtime-jogja.qiscus.com:1886/mqtt';
+    this.isInit = false;
+    this.isLogin = false;
+    this.isConfigLoaded = false;
+    this.userData = {};
+    this.user_id = null;
+    this.username = null;
+    this.avatar_url = null;
+    this.key = null;
+    this.selected = null;
+    this.rooms = [];
+    this.last_received_comment_id = 0;
+    this.options = { avatar: true };
+    this.debugMode = false;
+    this.version = VERSION;
+    this._bridge = null;
+    this._handle = null;
+    this._eventSubs = new Map();
+  }
+
+  static get Interceptor() { return INTERCEPTOR; }
+  static get UpdateCommentStatusMode() { return UPDATE_COMMENT_STATUS_MODE; }
+  get Interceptor() { return INTERCEPTOR; }
+
+  // Where wasm_exec.js and qiscus-sdk-core.wasm are served from. Defaults
+  // to the directory of this script; set it (or init({assetBase})) when the
+  // files live elsewhere.
+  static get assetBase() { return QiscusSDKCore._assetBase || __assetBase; }
+  static set assetBase(v) { QiscusSDKCore._assetBase = v && !v.endsWith('/') ? v + '/' : v; }
+
+  async init(config) {
+    if (!config || typeof config !== 'object' || !config.AppId) {
+      return rejectWith('init', 'Please provide valid AppId');
+    }
+    this.options = Object.assign({ avatar: true }, config.options || {});
+    this.debugMode = !!config.debugMode;
+    let base = config.assetBase || QiscusSDKCore.assetBase;
+    if (base && !base.endsWith('/')) base += '/';
+    this._bridge = await loadRuntime(base || '');
+    if (this._handle === null) this._handle = this._bridge.create((batch) => this._onEvents(batch));
+    const cfg = Object.assign({}, config);
+    delete cfg.options;
+    await this._call('init', [cfg]);
+    this.AppId = config.AppId;
+    if (config.baseURL) this.baseURL = config.baseURL;
+    if (config.mqttURL) this.mqttURL = config.mqttURL;
+    this.isConfigLoaded = true;
+  }
+
+  _call(method, args) {
+    if (!this._bridge || this._handle === null) return rejectWith(method, 'call init() first');
+    let json;
+    try {
+      json = argsJSON(args);
+    } catch (e) {
+      return rejectWith(method, 'arguments are not serialisable: ' + e.message);
+    }
+    return this._bridge.call(this._handle, method, json).then((r) => (r === 'null' ? undefined : JSON.parse(r)));
+  }
+
+  subscribeEvent(roomId, callback) {
+    if (typeof callback !== 'function') return rejectWith('subscribeEvent', 'callback must be a function');
+    return this._call('subscribeEvent', [roomId]).then(() => { this._eventSubs.set(String(roomId), callback); });
+  }
+
+  unsubscribeEvent(roomId) {
+    return this._call('unsubscribeEvent', [roomId]).then(() => { this._eventSubs.delete(String(roomId)); });
+  }
+
+  _onEvents(batch) {
+    const events = JSON.parse(batch);
+    for (let i = 0; i < events.length; i++) this._dispatch(events[i].n, events[i].a);
+  }
+
+  _dispatch(name, args) {
+    switch (name) {
+      case '_state':
+        Object.assign(this, args[0]);
+        return;
+      case '_selected':
+        this.selected = args[0];
+        return;
+      case '_selectedComment': {
+        const comments = this.selected && this.selected.comments;
+        if (!comments) return;
+        if (args[0] === 'insert') comments.splice(args[1], 0, args[2]);
+        else comments[args[1]] = args[2];
+        return;
+      }
+      case '_customEvent': {
+        const cb = this._eventSubs.get(String(args[0]));
+        if (cb) this._safe(cb, [args[1]], 'subscribeEvent callback');
+        return;
+      }
+      case '_notification':
+        return;
+      default:
+    }
+    this.events.emit(name, args.length > 1 ? args : args[0]);
+    const cb = this.options[name + 'Callback'];
+    if (typeof cb === 'function') this._safe(cb, args, name + 'Callback');
+  }
+
+  _safe(fn, args, what) {
+    try {
+      fn.apply(this, args);
+    } catch (e) {
+      // An app callback that throws must not stop later events.
+      console.error('qiscus-sdk-core: ' + what + ' threw', e);
+    }
+  }
+}
+
+FORWARDED.forEach((m) => {
+  Object.defineProperty(QiscusSDKCore.prototype, m, {
+    value: function (...args) { return this._call(m, args); },
+    writable: true,
+    configurable: true,
+  });
+});

@@ -1,0 +1,337 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+// Client is one chat session. Its methods are safe for concurrent use.
+type Client struct {
+	cfg    Config
+	sem    chan struct{}
+	emitMu sync.Mutex
+
+	mu            sync.Mutex
+	inited        bool
+	closed        bool
+	user          *User
+	selected      *Room
+	cursor        int64 // last_received_comment_id; only moves forward
+	customHeaders map[string]string
+	eventSubs     map[string]func(RawMessage) // room id → subscribeEvent handler
+	typing        map[int64]*typingState
+
+	gate     *seenSet
+	rt       *realtime
+	receipts *receipts
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// NewClient returns a Client that must be initialised with Init.
+func NewClient() *Client {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Client{ctx: ctx, cancel: cancel, gate: newSeenSet(20000),
+		eventSubs: map[string]func(RawMessage){}, typing: map[int64]*typingState{}}
+}
+
+// New returns an initialised Client.
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	c := NewClient()
+	if err := c.Init(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Init validates cfg and, with cfg.WithConfig, loads the app config. Unlike
+// v2 it opens no anonymous MQTT connection: realtime starts at login.
+func (c *Client) Init(ctx context.Context, cfg Config) error {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	c.cfg = cfg
+	c.sem = make(chan struct{}, cfg.MaxInFlight)
+	c.customHeaders = map[string]string{}
+	for k, v := range cfg.CustomHeaders {
+		c.customHeaders[k] = v
+	}
+	c.mu.Unlock()
+	if cfg.WithConfig {
+		if err := c.loadAppConfig(ctx); err != nil {
+			c.cfg.Logger.Warn("app config not loaded, using defaults", "err", err)
+		}
+	}
+	c.mu.Lock()
+	c.inited = true
+	c.mu.Unlock()
+	return nil
+}
+
+// loadAppConfig applies GET config with the v2 merge rule: a non-empty
+// server value wins, an empty or missing one keeps the current value.
+func (c *Client) loadAppConfig(ctx context.Context) error {
+	res, err := c.callOnce(ctx, "GET", "config", nil, nil)
+	if err != nil {
+		return err
+	}
+	var ac struct {
+		BaseURL        string `json:"base_url"`
+		BrokerURL      string `json:"broker_url"`
+		EnableRealtime *bool  `json:"enable_realtime"`
+		SyncInterval   int64  `json:"sync_interval"`
+		SyncOnConnect  int64  `json:"sync_on_connect"`
+	}
+	if err := jsonx.Unmarshal(res, &ac); err != nil {
+		return fmt.Errorf("qiscus: config: %w", err)
+	}
+	if ac.BaseURL != "" {
+		c.cfg.BaseURL = strings.TrimRight(ac.BaseURL, "/")
+	}
+	if ac.BrokerURL != "" {
+		if isWebSocketURL(ac.BrokerURL) {
+			c.cfg.MQTTURL = ac.BrokerURL
+		} else {
+			c.cfg.MQTTURL = "wss://" + ac.BrokerURL + ":1886/mqtt"
+		}
+	}
+	if ac.EnableRealtime != nil && !*ac.EnableRealtime {
+		c.cfg.DisableRealtime = true
+	}
+	if ac.SyncInterval > 0 {
+		c.cfg.SyncInterval = time.Duration(ac.SyncInterval) * time.Millisecond
+	}
+	if ac.SyncOnConnect > 0 {
+		c.cfg.SyncOnConnect = time.Duration(ac.SyncOnConnect) * time.Millisecond
+	}
+	return nil
+}
+
+func (c *Client) requireInit(method string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	if !c.inited {
+		return fmt.Errorf("%s: %w", method, ErrNotInitialized)
+	}
+	return nil
+}
+
+func (c *Client) requireLogin(method string) error {
+	if err := c.requireInit(method); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.user == nil {
+		return fmt.Errorf("%s: %w", method, ErrNotLoggedIn)
+	}
+	return nil
+}
+
+// SetUser logs in (or registers) and starts realtime. It returns the login
+// results ({user: …}) as the server sent them.
+func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarURL string, extras RawMessage) (RawMessage, error) {
+	if err := c.requireInit("setUser"); err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.TrimSpace(userID) == "":
+		return nil, argError("setUser", "userId", "is required")
+	case userKey == "":
+		return nil, argError("setUser", "userKey", "is required")
+	}
+	if username == "" {
+		username = userID
+	}
+	p := (&params{}).set("email", userID).set("password", userKey).set("username", username)
+	if len(extras) > 0 && string(extras) != "null" {
+		p.set("extras", string(extras))
+	}
+	if avatarURL != "" {
+		p.set("avatar_url", avatarURL)
+	}
+	res, err := c.call(ctx, "POST", "login_or_register", nil, p)
+	if err != nil {
+		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		return nil, err
+	}
+	var r struct {
+		User RawMessage `json:"user"`
+	}
+	var u User
+	if err := jsonx.Unmarshal(res, &r); err == nil && len(r.User) > 0 {
+		err = jsonx.Unmarshal(r.User, &u)
+	}
+	if u.Token == "" || u.Email == "" {
+		err := &APIError{Status: 500, Message: "login response has no user token", Path: "login_or_register"}
+		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		return nil, err
+	}
+	u.Raw = r.User
+	c.stopSession() // a second setUser replaces the first session
+	c.mu.Lock()
+	c.user = &u
+	if u.LastCommentID > c.cursor {
+		c.cursor = u.LastCommentID
+	}
+	cursor := c.cursor
+	c.mu.Unlock()
+	c.emit(Event{Name: "_state", Args: []any{map[string]any{
+		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,
+		"username": u.Username, "avatar_url": u.AvatarURL, "key": userKey,
+		"last_received_comment_id": cursor,
+	}}})
+	c.emit(Event{Name: "loginSuccess", Args: []any{res}})
+	c.startSession(ctx)
+	return res, nil
+}
+
+// startSession begins realtime, receipts and the presence heartbeat. It
+// waits (bounded by ConnectWait) for the first connection, so messages
+// sent right after SetUser returns are not missed.
+func (c *Client) startSession(ctx context.Context) {
+	c.mu.Lock()
+	sctx, cancel := context.WithCancel(c.ctx)
+	c.receipts = newReceipts(c, sctx)
+	c.mu.Unlock()
+	c.wg.Add(1)
+	go func() { defer c.wg.Done(); c.receipts.run() }()
+	if c.cfg.DisableRealtime {
+		c.mu.Lock()
+		c.rt = &realtime{c: c, cancel: cancel, disabled: true}
+		c.mu.Unlock()
+		c.wg.Add(1)
+		go func() { defer c.wg.Done(); c.pollLoop(sctx) }()
+		return
+	}
+	rt := newRealtime(c, sctx, cancel)
+	c.mu.Lock()
+	c.rt = rt
+	c.mu.Unlock()
+	c.wg.Add(1)
+	go func() { defer c.wg.Done(); rt.run() }()
+	wait := time.NewTimer(c.cfg.ConnectWait)
+	defer wait.Stop()
+	select {
+	case <-rt.firstUp:
+	case <-wait.C:
+		c.cfg.Logger.Warn("realtime not connected yet; continuing, sync will fill the gap")
+	case <-ctx.Done():
+	}
+}
+
+// stopSession ends realtime and background loops of the current user.
+func (c *Client) stopSession() {
+	c.mu.Lock()
+	rt := c.rt
+	c.rt = nil
+	c.receipts = nil
+	c.mu.Unlock()
+	if rt != nil {
+		rt.stop()
+	}
+}
+
+// Disconnect logs out locally: it publishes offline presence, closes the
+// realtime connection and clears the session. Unlike v2 it always cleans up,
+// even when the server's logout call fails.
+func (c *Client) Disconnect(ctx context.Context) error {
+	c.mu.Lock()
+	u := c.user
+	c.mu.Unlock()
+	if u == nil {
+		return nil
+	}
+	var lerr error
+	if _, err := c.call(ctx, "POST", "logout", nil, (&params{}).set("user_id", u.Email).set("token", u.Token)); err != nil {
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != 404 { // older servers have no logout
+			lerr = err
+		}
+	}
+	c.stopSession()
+	c.mu.Lock()
+	c.user = nil
+	c.selected = nil
+	c.eventSubs = map[string]func(RawMessage){}
+	c.mu.Unlock()
+	c.emit(Event{Name: "_selected", Args: []any{nil}})
+	c.emit(Event{Name: "_state", Args: []any{map[string]any{"isLogin": false, "isInit": false, "userData": map[string]any{}}}})
+	return lerr
+}
+
+// Close stops everything. The Client cannot be used afterwards.
+func (c *Client) Close() error {
+	c.stopSession()
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+	return nil
+}
+
+// User returns a copy of the logged-in user, or nil.
+func (c *Client) User() *User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.user == nil {
+		return nil
+	}
+	u := *c.user
+	return &u
+}
+
+// LastReceivedCommentID is the /sync cursor.
+func (c *Client) LastReceivedCommentID() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cursor
+}
+
+// advanceCursor moves the sync cursor forward only (v2 let it go back,
+// reference G.1 #11).
+func (c *Client) advanceCursor(id int64) {
+	c.mu.Lock()
+	moved := id > c.cursor
+	if moved {
+		c.cursor = id
+	}
+	c.mu.Unlock()
+	if moved {
+		c.emit(Event{Name: "_state", Args: []any{map[string]any{"last_received_comment_id": id}}})
+	}
+}
+
+// SetCustomHeader adds headers to every REST call.
+func (c *Client) SetCustomHeader(h map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.customHeaders == nil {
+		c.customHeaders = map[string]string{}
+	}
+	for k, v := range h {
+		c.customHeaders[k] = v
+	}
+}
+
+// errorJSON is the shape errors take in callbacks: {status, message}.
+func errorJSON(err error) map[string]any {
+	return map[string]any{"status": StatusOf(err), "message": err.Error()}
+}

@@ -1,0 +1,108 @@
+package sdk
+
+import (
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config configures a Client. Only AppID is required.
+type Config struct {
+	AppID   string
+	BaseURL string // REST host; default DefaultBaseURL
+	MQTTURL string // ws:// or wss:// broker URL; default DefaultMQTTURL
+	// WithConfig fetches GET api/v2/sdk/config during Init and applies the
+	// server's base_url, broker_url and sync intervals (v2 merge rule, but
+	// without the original's "wss check" that mangles ws:// URLs).
+	WithConfig bool
+
+	HTTP   HTTPDoer // nil: net/http natively, fetch in the browser
+	Dialer Dialer   // nil: WebSocketDialer
+
+	// OnEvent receives every event, in order, one at a time. It must not
+	// block for long: realtime delivery waits for it.
+	OnEvent func(Event)
+	Logger  *slog.Logger // nil: discard
+
+	Version string // QISCUS-SDK-VERSION header; default "WEB_" + Version
+
+	SyncInterval      time.Duration // /sync poll while realtime is down; default 5s
+	SyncOnConnect     time.Duration // /sync poll while realtime is up; default 30s, <0 disables
+	PresenceInterval  time.Duration // presence heartbeat; default 3.5s as in v2
+	TypingAutoStop    time.Duration // send "0" after this long without publishTyping(1); default 5s
+	TypingThrottle    time.Duration // at most one "1" per this; default 3s
+	ReconnectMin      time.Duration // first reconnect backoff; default 500ms
+	ReconnectMax      time.Duration // backoff ceiling; default 30s
+	ConnectWait       time.Duration // how long SetUser waits for the first MQTT connection; default 5s
+	MaxInFlight       int           // concurrent REST requests; default 6
+	SendRetries       int           // extra attempts for a failed post_comment; default 3
+	DisableRealtime   bool
+	CustomHeaders     map[string]string
+	UpdateStatusDelay time.Duration // coalescing window for receipts; default 300ms
+}
+
+// Version is this SDK's version, sent as WEB_{Version} like the v2 client.
+const Version = "2.16.9-go.0"
+
+// Defaults of the official v2 client.
+const (
+	DefaultBaseURL = "https://api.qiscus.com"
+	DefaultMQTTURL = "wss://realtime-jogja.qiscus.com:1886/mqtt"
+)
+
+func (c Config) withDefaults() Config {
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.MQTTURL == "" {
+		c.MQTTURL = DefaultMQTTURL
+	}
+	if c.HTTP == nil {
+		c.HTTP = defaultHTTPDoer()
+	}
+	if c.Dialer == nil {
+		c.Dialer = WebSocketDialer{}
+	}
+	if c.Version == "" {
+		c.Version = "WEB_" + Version
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.SyncInterval, 5*time.Second)
+	def(&c.SyncOnConnect, 30*time.Second)
+	def(&c.PresenceInterval, 3500*time.Millisecond)
+	def(&c.TypingAutoStop, 5*time.Second)
+	def(&c.TypingThrottle, 3*time.Second)
+	def(&c.ReconnectMin, 500*time.Millisecond)
+	def(&c.ReconnectMax, 30*time.Second)
+	def(&c.ConnectWait, 5*time.Second)
+	def(&c.UpdateStatusDelay, 300*time.Millisecond)
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 6
+	}
+	if c.SendRetries == 0 {
+		c.SendRetries = 3
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if strings.TrimSpace(c.AppID) == "" {
+		return argError("init", "AppId", "is required (Please provide valid AppId)")
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return argError("init", "baseURL", "must be an http(s) URL")
+	}
+	if !isWebSocketURL(c.MQTTURL) {
+		return argError("init", "mqttURL", "must be a ws:// or wss:// URL")
+	}
+	return nil
+}

@@ -1,0 +1,286 @@
+package sdk
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+// SendError is a failed send. The comment is marked failed, never dropped:
+// the app can resend it with the same unique id.
+type SendError struct {
+	UniqueTempID string
+	Err          error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("%v (unique_temp_id %s)", e.Err, e.UniqueTempID)
+}
+func (e *SendError) Unwrap() error { return e.Err }
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+// NewUniqueID returns a v2.16.9-style id: "javascript-" + 21 random chars.
+func NewUniqueID() string {
+	b := make([]byte, 21)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(idAlphabet))))
+		if err != nil {
+			n = big.NewInt(time.Now().UnixNano() % int64(len(idAlphabet)))
+		}
+		b[i] = idAlphabet[n.Int64()]
+	}
+	return "javascript-" + string(b)
+}
+
+// SendComment posts a message. The comment is shown as pending in the
+// selected room (only if it is that room, unlike v2), retried with the same
+// unique id on transient failures, and either acknowledged exactly once or
+// returned as a *SendError.
+func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, typ string, payload, extras RawMessage) (*Comment, error) {
+	if err := c.requireLogin("sendComment"); err != nil {
+		return nil, err
+	}
+	if roomID <= 0 {
+		return nil, argError("sendComment", "roomId", "is required (a positive room id)")
+	}
+	if typ == "" {
+		typ = "text"
+	}
+	if typ == "text" && strings.TrimSpace(text) == "" {
+		return nil, argError("sendComment", "text", "is required")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxMessageLength {
+		return nil, fmt.Errorf("%w: sendComment: text has %d characters", ErrMessageTooLong, n)
+	}
+	if len(payload) > 0 && !jsonx.Valid(payload) {
+		return nil, argError("sendComment", "payload", "is not valid JSON")
+	}
+	if len(extras) > 0 && !jsonx.Valid(extras) {
+		return nil, argError("sendComment", "extras", "is not valid JSON")
+	}
+	if uniqueID == "" {
+		uniqueID = NewUniqueID()
+	}
+	c.mu.Lock()
+	me := *c.user
+	c.mu.Unlock()
+	now := time.Now()
+	pending := &Comment{RoomID: roomID, UniqueTempID: uniqueID, Email: me.Email, Username: me.Username,
+		Message: text, Type: typ, Payload: payload, Extras: extras, Status: StatusPending,
+		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
+	c.upsertSelected(pending)
+
+	body := map[string]any{"comment": text, "topic_id": strconv.FormatInt(roomID, 10),
+		"unique_temp_id": uniqueID, "type": typ, "payload": rawOrNull(payload), "extras": rawOrNull(extras)}
+	var res RawMessage
+	var err error
+	for attempt := 0; ; attempt++ {
+		res, err = c.call(ctx, "POST", "post_comment", nil, body)
+		if err == nil || attempt >= c.cfg.SendRetries || !retryable(err) || ctx.Err() != nil {
+			break
+		}
+		// The server stores a unique_temp_id once, so retrying is safe.
+		if !sleepCtx(ctx, backoff(attempt, 300*time.Millisecond, 5*time.Second)) {
+			break
+		}
+	}
+	var sent *Comment
+	if err == nil {
+		var r struct {
+			Comment RawMessage `json:"comment"`
+		}
+		if derr := jsonx.Unmarshal(res, &r); derr == nil {
+			sent, err = parseComment(r.Comment)
+		} else {
+			err = derr
+		}
+		if err != nil {
+			err = fmt.Errorf("qiscus: post_comment: bad response: %w", err)
+		}
+	}
+	if err != nil {
+		pending.Status = StatusFailed
+		c.upsertSelected(pending)
+		return pending, &SendError{UniqueTempID: uniqueID, Err: err}
+	}
+	sent.Status = StatusSent
+	c.deliver(sent, true)
+	c.emit(Event{Name: "commentSent", Args: []any{map[string]any{"comment": sent.V2JSON()}}, Comment: sent})
+	return sent, nil
+}
+
+func rawOrNull(r RawMessage) any {
+	if len(r) == 0 {
+		return nil
+	}
+	return r
+}
+
+// retryable reports whether a send may be repeated: no response at all, or
+// a status v2.14 also retried.
+func retryable(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	switch ae.Status {
+	case 408, 429, 500, 502, 503, 504, 521, 522, 524:
+		return true
+	}
+	return false
+}
+
+// deliver passes an incoming or acknowledged comment through the gate: the
+// app hears of it once, the cursor moves forward, receipts are queued and
+// the selected room is updated.
+func (c *Client) deliver(cm *Comment, own bool) {
+	isNew := c.gate.first(cm)
+	c.upsertSelected(cm)
+	if !isNew {
+		return
+	}
+	c.advanceCursor(cm.ID)
+	c.emit(Event{Name: "newMessages", Args: []any{[]RawMessage{cm.Raw}}, Comment: cm})
+	c.mu.Lock()
+	fromOther := c.user != nil && cm.Email != c.user.Email
+	open := c.selected != nil && c.selected.ID == cm.RoomID
+	c.mu.Unlock()
+	if fromOther && !own {
+		c.markReceipt(cm.RoomID, cm.ID, open)
+	}
+}
+
+// upsertSelected merges cm into the selected room's comments when it
+// belongs there: by unique id (a pending copy becomes the server's), else
+// inserted in id order. Pending comments stay at the end.
+func (c *Client) upsertSelected(cm *Comment) {
+	c.mu.Lock()
+	r := c.selected
+	if r == nil || r.ID != cm.RoomID {
+		c.mu.Unlock()
+		return
+	}
+	idx, op := -1, "set"
+	for i := len(r.Comments) - 1; i >= 0 && i >= len(r.Comments)-200; i-- {
+		x := r.Comments[i]
+		if (cm.UniqueTempID != "" && x.UniqueTempID == cm.UniqueTempID) || (cm.ID > 0 && x.ID == cm.ID) {
+			idx = i
+			break
+		}
+	}
+	if idx >= 0 {
+		if r.Comments[idx].Status == cm.Status && r.Comments[idx].ID == cm.ID && r.Comments[idx] != cm {
+			c.mu.Unlock()
+			return // nothing changed (a duplicate)
+		}
+		if cm.Status == StatusSent && statusRank(r.Comments[idx].Status) > statusRank(StatusSent) {
+			cm.Status = r.Comments[idx].Status // a receipt got here first
+		}
+		r.Comments[idx] = cm
+	} else {
+		op = "insert"
+		idx = len(r.Comments)
+		if cm.ID > 0 {
+			for idx > 0 && (r.Comments[idx-1].ID == 0 || r.Comments[idx-1].ID > cm.ID) {
+				idx--
+			}
+		}
+		r.Comments = append(r.Comments, nil)
+		copy(r.Comments[idx+1:], r.Comments[idx:])
+		r.Comments[idx] = cm
+		if cm.ID > r.LastCommentID {
+			r.LastCommentID, r.LastCommentMessage = cm.ID, cm.Message
+		}
+	}
+	v := cm.V2JSON()
+	c.mu.Unlock()
+	c.emit(Event{Name: "_selectedComment", Args: []any{op, idx, v}})
+}
+
+func statusRank(s string) int {
+	switch s {
+	case StatusSent:
+		return 1
+	case StatusDelivered:
+		return 2
+	case StatusRead:
+		return 3
+	}
+	return 0
+}
+
+// LoadOptions are load_comments' parameters.
+type LoadOptions struct {
+	LastCommentID int64
+	After         bool
+	Limit         int
+}
+
+// LoadComments returns a page of a room's history, oldest first (v2's
+// order depended on whether a room was selected, reference G.1 #17). Pages
+// of the selected room are merged into it.
+func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) ([]*Comment, error) {
+	if err := c.requireLogin("loadComments"); err != nil {
+		return nil, err
+	}
+	if roomID <= 0 {
+		return nil, argError("loadComments", "roomId", "is required (a positive room id)")
+	}
+	if o.Limit < 0 || o.Limit > 100 {
+		return nil, argError("loadComments", "limit", "must be between 1 and 100")
+	}
+	q := (&params{}).set("topic_id", roomID)
+	if o.LastCommentID > 0 {
+		q.set("last_comment_id", o.LastCommentID)
+	}
+	q.set("after", o.After)
+	if o.Limit > 0 {
+		q.set("limit", o.Limit)
+	}
+	res, err := c.call(ctx, "GET", "load_comments", q, nil)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Comments []RawMessage `json:"comments"`
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: load_comments: decode: %w", err)
+	}
+	out := make([]*Comment, 0, len(r.Comments))
+	for i := len(r.Comments) - 1; i >= 0; i-- {
+		cm, err := parseComment(r.Comments[i])
+		if err != nil {
+			c.cfg.Logger.Warn("load_comments: skipping malformed comment", "err", err)
+			continue
+		}
+		out = append(out, cm)
+	}
+	for i := 1; i < len(out); i++ { // servers may page either way; keep ascending
+		if out[i].ID < out[i-1].ID {
+			sortByID(out)
+			break
+		}
+	}
+	for _, cm := range out {
+		c.upsertSelected(cm)
+	}
+	return out, nil
+}
+
+func sortByID(cs []*Comment) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].ID < cs[j-1].ID; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+type roomResults struct {
+	Room     RawMessage   `json:"room"`
+	Comments []RawMessage `json:"comments"`
+}
+
+func parseRoomResults(path string, res RawMessage) (*Room, error) {
+	var rr roomResults
+	if err := jsonx.Unmarshal(res, &rr); err != nil {
+		return nil, fmt.Errorf("qiscus: %s: decode: %w", path, err)
+	}
+	var r Room
+	if len(rr.Room) == 0 {
+		return nil, fmt.Errorf("qiscus: %s: response has no room", path)
+	}
+	if err := jsonx.Unmarshal(rr.Room, &r); err != nil || r.ID <= 0 {
+		return nil, fmt.Errorf("qiscus: %s: bad room in response", path)
+	}
+	r.Raw = rr.Room
+	// The server sends newest first; rooms keep them ascending.
+	for i := len(rr.Comments) - 1; i >= 0; i-- {
+		if cm, err := parseComment(rr.Comments[i]); err == nil {
+			r.Comments = append(r.Comments, cm)
+		}
+	}
+	return &r, nil
+}
+
+// ChatTarget gets or creates the 1-on-1 room with userID and opens it.
+// options is a JSON object (may be nil); its "message", if set, is sent.
+func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessage) (*Room, error) {
+	if err := c.requireLogin("chatTarget"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(userID) == "" {
+		return nil, argError("chatTarget", "userId", "is required")
+	}
+	opts := "{}"
+	if len(options) > 0 && string(options) != "null" {
+		if !bytes.HasPrefix(bytes.TrimSpace(options), []byte("{")) {
+			return nil, argError("chatTarget", "options", "must be an object")
+		}
+		opts = string(options)
+	}
+	res, err := c.call(ctx, "POST", "get_or_create_room_with_target", nil,
+		(&params{}).set("emails", userID).set("options", opts))
+	if err != nil {
+		return nil, err
+	}
+	room, err := parseRoomResults("get_or_create_room_with_target", res)
+	if err != nil {
+		return nil, err
+	}
+	c.setActiveRoom(room)
+	c.emit(Event{Name: "chatRoomCreated", Args: []any{map[string]any{"room": room.V2JSON()}}})
+	var o struct {
+		Message string `json:"message"`
+	}
+	if jsonx.Unmarshal([]byte(opts), &o) == nil && o.Message != "" {
+		if _, err := c.SendComment(ctx, room.ID, o.Message, "", "text", nil, nil); err != nil {
+			return room, err
+		}
+	}
+	return room, nil
+}
+
+// GetRoomByID fetches a room with its latest comments and opens it.
+func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
+	if err := c.requireLogin("getRoomById"); err != nil {
+		return nil, err
+	}
+	if id <= 0 {
+		return nil, argError("getRoomById", "id", "must be a positive room id")
+	}
+	res, err := c.call(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
+	if err != nil {
+		return nil, err
+	}
+	room, err := parseRoomResults("get_room_by_id", res)
+	if err != nil {
+		return nil, err
+	}
+	c.setActiveRoom(room)
+	return room, nil
+}
+
+func roomTopics(id int64) []string {
+	s := strconv.FormatInt(id, 10)
+	base := "r/" + s + "/" + s + "/+/"
+	return []string{base + "t", base + "d", base + "r", "r/" + s + "/typing"}
+}
+
+// setActiveRoom makes room the selected one. Unlike v2 the room topics are
+// subscribed at once (v2 waited 3 s and missed typing and receipts).
+func (c *Client) setActiveRoom(room *Room) {
+	c.mu.Lock()
+	prev := c.selected
+	c.selected = room
+	me := ""
+	if c.user != nil {
+		me = c.user.Email
+	}
+	rt := c.rt
+	c.mu.Unlock()
+	if rt != nil {
+		if prev != nil && prev.ID != room.ID {
+			rt.unsubscribe(append(roomTopics(prev.ID), presenceTopicsOf(prev, me)...)...)
+		}
+		rt.subscribe(append(roomTopics(room.ID), presenceTopicsOf(room, me)...)...)
+	}
+	c.emit(Event{Name: "_selected", Args: []any{room.V2JSON()}})
+	for _, cm := range room.Comments {
+		c.gate.first(cm) // history is not "new"
+	}
+	if n := len(room.Comments); n > 0 {
+		last := room.Comments[n-1]
+		c.markReceipt(room.ID, last.ID, true)
+	}
+}
+
+func presenceTopicsOf(r *Room, me string) []string {
+	if r.ChatType != "single" {
+		return nil
+	}
+	for _, p := range r.Participants {
+		if p.Email != me && p.Email != "" {
+			return []string{"u/" + p.Email + "/s"}
+		}
+	}
+	return nil
+}
+
+// Selected returns the open room, or nil.
+func (c *Client) Selected() *Room {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.selected
+}
+
+// ExitChatRoom closes the selected room.
+func (c *Client) ExitChatRoom() {
+	c.mu.Lock()
+	prev := c.selected
+	c.selected = nil
+	me := ""
+	if c.user != nil {
+		me = c.user.Email
+	}
+	rt := c.rt
+	c.mu.Unlock()
+	if prev != nil && rt != nil {
+		rt.unsubscribe(append(roomTopics(prev.ID), presenceTopicsOf(prev, me)...)...)
+	}
+	c.emit(Event{Name: "_selected", Args: []any{nil}})
+}
+
+// V2JSON is the room as v2's Room object: the raw fields plus name,
+// avatar, room_type, isChannel, participantNumber, count_notif and the
+// comments in their v2 shape, ascending.
+func (r *Room) V2JSON() RawMessage {
+	var b []byte
+	if len(r.Raw) > 2 {
+		b = append(b, r.Raw[:len(r.Raw)-1]...)
+		b = append(b, ',')
+	} else {
+		b = append(b, '{')
+		b = appendKV(b, "id", r.ID)
+	}
+	b = appendKV(b, "name", r.Name)
+	b = appendKV(b, "avatar", r.AvatarURL)
+	b = appendKV(b, "room_type", r.ChatType)
+	b = appendKV(b, "isChannel", r.IsPublicChannel)
+	b = appendKV(b, "participantNumber", int64(max(r.TotalParticipants, len(r.Participants))))
+	b = appendKV(b, "count_notif", int64(r.UnreadCount))
+	b = append(b, `"comments":[`...)
+	for i, cm := range r.Comments {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, cm.V2JSON()...)
+	}
+	b = append(b, "]}"...)
+	return b
+}

@@ -1,0 +1,267 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+var presenceRe = regexp.MustCompile(`^[01](:[0-9]{1,16})?$`)
+
+// handlePresence accepts "1", "0" and "{0|1}:{ms}". v2 crashed its whole
+// realtime pipeline on anything without a colon (reference G.1 #1).
+func (c *Client) handlePresence(userID string, payload []byte) {
+	p := string(payload)
+	if !presenceRe.MatchString(p) {
+		if len(p) > 0 {
+			c.cfg.Logger.Warn("skipping malformed presence", "user", userID, "payload", p)
+		}
+		return
+	}
+	c.emit(Event{Name: "presence", Args: []any{p, userID}})
+}
+
+// handleRoomSignal handles r/{rid}/{rid}/{uid}/{t|d|r}.
+func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload []byte) {
+	me := ""
+	if u := c.User(); u != nil {
+		me = u.Email
+	}
+	switch kind {
+	case "t":
+		if uid == me {
+			return
+		}
+		msg := string(payload)
+		if msg != "1" && msg != "0" {
+			c.cfg.Logger.Warn("skipping malformed typing", "payload", msg)
+			return
+		}
+		c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": msg, "username": uid, "room_id": rid}}})
+	case "d", "r":
+		idStr, uniq, ok := strings.Cut(string(payload), ":")
+		id, err := strconv.ParseInt(idStr, 10, 64)
+		if !ok || err != nil || id <= 0 {
+			c.cfg.Logger.Warn("skipping malformed receipt", "payload", string(payload))
+			return
+		}
+		if uid == me {
+			return
+		}
+		c.applyReceipt(roomID, uid, id, uniq, kind == "r")
+	}
+}
+
+// applyReceipt records one participant's cursor in the selected room and
+// marks our comments delivered/read only once every other participant has
+// got that far (v2 let one reader mark a group message read, G.1 #8).
+func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string, read bool) {
+	c.mu.Lock()
+	r := c.selected
+	if r == nil || r.ID != roomID || c.user == nil {
+		c.mu.Unlock()
+		return
+	}
+	me := c.user.Email
+	found := false
+	for i := range r.Participants {
+		p := &r.Participants[i]
+		if p.Email != userID {
+			continue
+		}
+		found = true
+		if id > p.LastCommentReceivedID {
+			p.LastCommentReceivedID = id
+		}
+		if read && id > p.LastCommentReadID {
+			p.LastCommentReadID = id
+		}
+	}
+	if !found {
+		r.Participants = append(r.Participants, Participant{Email: userID, LastCommentReceivedID: id})
+		if read {
+			r.Participants[len(r.Participants)-1].LastCommentReadID = id
+		}
+	}
+	minRead, minRecv := int64(1<<62), int64(1<<62)
+	for _, p := range r.Participants {
+		if p.Email == me {
+			continue
+		}
+		minRead = min(minRead, p.LastCommentReadID)
+		minRecv = min(minRecv, p.LastCommentReceivedID)
+	}
+	type change struct {
+		idx int
+		cm  *Comment
+	}
+	var changed []change
+	for i := len(r.Comments) - 1; i >= 0; i-- {
+		cm := r.Comments[i]
+		if cm.ID <= 0 || cm.Email != me {
+			continue
+		}
+		want := cm.Status
+		if cm.ID <= minRead {
+			want = StatusRead
+		} else if cm.ID <= minRecv {
+			want = StatusDelivered
+		}
+		if statusRank(want) > statusRank(cm.Status) {
+			cp := *cm
+			cp.Status = want
+			r.Comments[i] = &cp
+			changed = append(changed, change{i, &cp})
+		} else if cm.Status == StatusRead {
+			break // everything older is read already
+		}
+	}
+	c.mu.Unlock()
+	for i := len(changed) - 1; i >= 0; i-- {
+		ch := changed[i]
+		c.emit(Event{Name: "_selectedComment", Args: []any{"set", ch.idx, ch.cm.V2JSON()}})
+	}
+	if len(changed) > 0 {
+		top := changed[0].cm // the newest comment that changed
+		name := "commentDelivered"
+		if top.Status == StatusRead {
+			name = "commentRead"
+		}
+		c.emit(Event{Name: name, Args: []any{map[string]any{"comment": top.V2JSON(), "userId": userID}}})
+	}
+}
+
+func (c *Client) handleRoomTyping(rid string, payload []byte) {
+	var t map[string]any
+	if err := jsonx.Unmarshal(payload, &t); err != nil {
+		c.cfg.Logger.Warn("skipping malformed room typing", "err", err)
+		return
+	}
+	t["room_id"] = rid
+	c.emit(Event{Name: "onRoomTyping", Args: []any{t}})
+}
+
+func (c *Client) handleNotification(payload []byte) {
+	if !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) || !jsonx.Valid(payload) {
+		c.cfg.Logger.Warn("skipping malformed notification")
+		return
+	}
+	c.emit(Event{Name: "_notification", Args: []any{RawMessage(append([]byte(nil), payload...))}})
+}
+
+// handleCustomEvent passes {sender, data} to the room's subscriber.
+func (c *Client) handleCustomEvent(rid string, payload []byte) {
+	var ev struct {
+		Data RawMessage `json:"data"`
+	}
+	if err := jsonx.Unmarshal(payload, &ev); err != nil {
+		c.cfg.Logger.Warn("skipping malformed custom event", "room", rid, "err", err)
+		return
+	}
+	c.mu.Lock()
+	fn := c.eventSubs[rid]
+	c.mu.Unlock()
+	if fn != nil {
+		fn(RawMessage(append([]byte(nil), payload...)))
+	}
+}
+
+func (c *Client) currentRealtime(method string) (*realtime, error) {
+	if err := c.requireLogin(method); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rt == nil {
+		return nil, ErrNotConnected
+	}
+	return c.rt, nil
+}
+
+func validRoomIDString(s string) bool {
+	if s == "" || strings.ContainsAny(s, "/+#") {
+		return false
+	}
+	return true
+}
+
+// PublishEvent sends {sender, data} on r/{room}/{room}/e. data must be a
+// JSON object. v2 dropped sender (G.1 #2); here it is the logged-in user.
+func (c *Client) PublishEvent(ctx context.Context, roomID string, data RawMessage) error {
+	rt, err := c.currentRealtime("publishEvent")
+	if err != nil {
+		return err
+	}
+	if !validRoomIDString(roomID) {
+		return argError("publishEvent", "roomId", "is required")
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) || !jsonx.Valid(data) {
+		return argError("publishEvent", "payload", "must be an object")
+	}
+	u := c.User()
+	b, _ := jsonx.Marshal(map[string]any{"sender": u.Email, "data": data})
+	return rt.publish(ctx, "r/"+roomID+"/"+roomID+"/e", b, false)
+}
+
+// SubscribeEvent calls fn with each raw {sender, data} event of the room.
+// One subscriber per room, as in v2; a second call replaces the first.
+func (c *Client) SubscribeEvent(ctx context.Context, roomID string, fn func(RawMessage)) error {
+	rt, err := c.currentRealtime("subscribeEvent")
+	if err != nil {
+		return err
+	}
+	if !validRoomIDString(roomID) {
+		return argError("subscribeEvent", "roomId", "is required")
+	}
+	if fn == nil {
+		return argError("subscribeEvent", "callback", "is required")
+	}
+	c.mu.Lock()
+	c.eventSubs[roomID] = fn
+	c.mu.Unlock()
+	rt.subscribe("r/" + roomID + "/" + roomID + "/e")
+	return nil
+}
+
+// UnsubscribeEvent stops a room's custom events.
+func (c *Client) UnsubscribeEvent(ctx context.Context, roomID string) error {
+	rt, err := c.currentRealtime("unsubscribeEvent")
+	if err != nil {
+		return err
+	}
+	if !validRoomIDString(roomID) {
+		return argError("unsubscribeEvent", "roomId", "is required")
+	}
+	c.mu.Lock()
+	delete(c.eventSubs, roomID)
+	c.mu.Unlock()
+	rt.unsubscribe("r/" + roomID + "/" + roomID + "/e")
+	return nil
+}
+
+// SubscribeUserPresence follows u/{userId}/s; presence events follow.
+func (c *Client) SubscribeUserPresence(ctx context.Context, userID string) error {
+	rt, err := c.currentRealtime("subscribeUserPresence")
+	if err != nil {
+		return err
+	}
+	if !validRoomIDString(userID) {
+		return argError("subscribeUserPresence", "userId", "is required")
+	}
+	rt.subscribe("u/" + userID + "/s")
+	return nil
+}
+
+// UnsubscribeUserPresence stops following a user's presence.
+func (c *Client) UnsubscribeUserPresence(ctx context.Context, userID string) error {
+	rt, err := c.currentRealtime("unsubscribeUserPresence")
+	if err != nil {
+		return err
+	}
+	rt.unsubscribe("u/" + userID + "/s")
+	return nil
+}

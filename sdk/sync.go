@@ -1,0 +1,92 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+// pollLoop runs /sync when kicked (after every (re)connect) and on a
+// timer: SyncInterval while realtime is down, SyncOnConnect while up.
+func (c *Client) pollLoop(ctx context.Context) {
+	c.mu.Lock()
+	rt := c.rt
+	c.mu.Unlock()
+	var kick chan struct{}
+	if rt != nil {
+		kick = rt.syncKick
+	}
+	for {
+		every := c.cfg.SyncInterval
+		if rt != nil && !rt.disabled && rt.connected() {
+			every = c.cfg.SyncOnConnect
+		}
+		var tick <-chan time.Time
+		var t *time.Timer
+		if every > 0 {
+			t = time.NewTimer(every)
+			tick = t.C
+		}
+		select {
+		case <-ctx.Done():
+			if t != nil {
+				t.Stop()
+			}
+			return
+		case <-kick:
+		case <-tick:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if err := c.Sync(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.Warn("sync failed", "err", err)
+		}
+	}
+}
+
+// Sync fetches every comment after the cursor, page by page, and delivers
+// the ones the app has not seen. The cursor never moves backwards.
+func (c *Client) Sync(ctx context.Context) error {
+	if err := c.requireLogin("synchronize"); err != nil {
+		return err
+	}
+	from := c.LastReceivedCommentID()
+	const limit, maxPages = 100, 100
+	for page := 0; page < maxPages; page++ {
+		res, err := c.call(ctx, "GET", "sync", (&params{}).set("last_received_comment_id", from).set("limit", limit), nil)
+		if err != nil {
+			return err
+		}
+		var r struct {
+			Comments []RawMessage `json:"comments"`
+			Meta     struct {
+				LastReceivedCommentID int64 `json:"last_received_comment_id"`
+			} `json:"meta"`
+		}
+		if err := jsonx.Unmarshal(res, &r); err != nil {
+			return fmt.Errorf("qiscus: sync: decode: %w", err)
+		}
+		var cs []*Comment
+		for _, raw := range r.Comments {
+			if cm, err := parseComment(raw); err == nil && cm.ID > from {
+				cs = append(cs, cm)
+			}
+		}
+		sortByID(cs)
+		for _, cm := range cs {
+			c.deliver(cm, false)
+		}
+		next := r.Meta.LastReceivedCommentID
+		if n := len(cs); n > 0 && cs[n-1].ID > next {
+			next = cs[n-1].ID
+		}
+		if len(r.Comments) < limit || next <= from {
+			return nil
+		}
+		from = next
+	}
+	return nil
+}

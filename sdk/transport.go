@@ -1,0 +1,53 @@
+package sdk
+
+import (
+	"context"
+	"net"
+	"strings"
+
+	"github.com/coder/websocket"
+)
+
+// Request is one REST call. Header names are sent as given.
+type Request struct {
+	Method string
+	URL    string
+	Header map[string]string
+	Body   []byte
+}
+
+// Response is the status and the whole body of a REST call.
+type Response struct {
+	Status int
+	Body   []byte
+}
+
+// HTTPDoer performs REST calls. Natively it wraps net/http; in the browser
+// it calls fetch. A non-nil error means no HTTP response was received.
+type HTTPDoer interface {
+	Do(ctx context.Context, req *Request) (*Response, error)
+}
+
+// Dialer opens the byte stream MQTT runs over.
+type Dialer interface {
+	Dial(ctx context.Context, url string) (net.Conn, error)
+}
+
+// WebSocketDialer dials MQTT over WebSocket with subprotocol "mqtt", using
+// the browser's WebSocket under js/wasm and net/http natively.
+type WebSocketDialer struct{}
+
+// Dial implements Dialer.
+func (WebSocketDialer) Dial(ctx context.Context, url string) (net.Conn, error) {
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(1 << 20)
+	// The NetConn's lifetime is the connection's, not the dial context's.
+	return websocket.NetConn(context.Background(), c, websocket.MessageBinary), nil
+}
+
+func isWebSocketURL(u string) bool {
+	return strings.HasPrefix(u, "ws://") || strings.HasPrefix(u, "wss://")
+}

@@ -1,0 +1,99 @@
+//go:build js
+
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall/js"
+)
+
+// FetchDoer is the browser HTTPDoer: it calls window.fetch, so the wasm
+// binary does not link net/http's client.
+type FetchDoer struct{}
+
+func defaultHTTPDoer() HTTPDoer { return FetchDoer{} }
+
+// Do implements HTTPDoer.
+func (FetchDoer) Do(ctx context.Context, r *Request) (*Response, error) {
+	fetch := js.Global().Get("fetch")
+	if fetch.Type() != js.TypeFunction {
+		return nil, errors.New("fetch is not available")
+	}
+	headers := js.Global().Get("Object").New()
+	for k, v := range r.Header {
+		headers.Set(k, v)
+	}
+	init := js.Global().Get("Object").New()
+	init.Set("method", r.Method)
+	init.Set("headers", headers)
+	init.Set("credentials", "omit")
+	if r.Body != nil {
+		u8 := js.Global().Get("Uint8Array").New(len(r.Body))
+		js.CopyBytesToJS(u8, r.Body)
+		init.Set("body", u8)
+	}
+	ac := js.Global().Get("AbortController")
+	var abort js.Value
+	if ac.Type() == js.TypeFunction {
+		abort = ac.New()
+		init.Set("signal", abort.Get("signal"))
+	}
+	resp, err := await(ctx, fetch.Invoke(r.URL, init), abort)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", r.URL, err)
+	}
+	status := resp.Get("status").Int()
+	buf, err := await(ctx, resp.Call("arrayBuffer"), abort)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: read body: %w", r.URL, err)
+	}
+	u8 := js.Global().Get("Uint8Array").New(buf)
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return &Response{Status: status, Body: b}, nil
+}
+
+// await blocks the calling goroutine (never the JS event loop) until p
+// settles or ctx ends, aborting the request in the latter case.
+func await(ctx context.Context, p js.Value, abort js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- result{v: args[0]}
+		return nil
+	})
+	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "request failed"
+		if len(args) > 0 && args[0].Truthy() {
+			if m := args[0].Get("message"); m.Type() == js.TypeString {
+				msg = m.String()
+			} else {
+				msg = args[0].Call("toString").String()
+			}
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	p.Call("then", onOK, onErr)
+	var r result
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		if !abort.Truthy() {
+			// Without AbortController the promise may still settle later, so
+			// the funcs must stay alive; the channel is buffered.
+			return js.Undefined(), ctx.Err()
+		}
+		abort.Call("abort")
+		<-ch // settles (rejects) promptly after abort
+		r = result{v: js.Undefined(), err: ctx.Err()}
+	}
+	onOK.Release()
+	onErr.Release()
+	return r.v, r.err
+}

@@ -1,0 +1,258 @@
+package sdk
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+func comment(id int64, uniq string) *Comment {
+	return &Comment{ID: id, RoomID: 1, UniqueTempID: uniq, Email: "bob", Status: StatusSent,
+		Raw: RawMessage(fmt.Sprintf(`{"id":%d,"room_id":1,"unique_temp_id":%q,"email":"bob","message":"m"}`, id, uniq))}
+}
+
+// recorder collects events for assertions.
+type recorder struct {
+	mu  sync.Mutex
+	evs []Event
+}
+
+func (r *recorder) on(ev Event) { r.mu.Lock(); r.evs = append(r.evs, ev); r.mu.Unlock() }
+func (r *recorder) named(name string) []Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Event
+	for _, e := range r.evs {
+		if e.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func testClient(t *testing.T) (*Client, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	c := NewClient()
+	c.cfg = Config{AppID: "dev", OnEvent: rec.on}.withDefaults()
+	c.inited = true
+	c.user = &User{Email: "alice", Username: "Alice", Token: "tok"}
+	t.Cleanup(func() { c.Close() })
+	return c, rec
+}
+
+func TestSeenSet(t *testing.T) {
+	tests := []struct {
+		name string
+		seq  []*Comment
+		want []bool
+	}{
+		{"same id twice", []*Comment{comment(1, "a"), comment(1, "a")}, []bool{true, false}},
+		{"same unique id, new id", []*Comment{comment(1, "a"), comment(2, "a")}, []bool{true, false}},
+		{"same id, other unique id", []*Comment{comment(1, "a"), comment(1, "b")}, []bool{true, false}},
+		{"distinct", []*Comment{comment(1, "a"), comment(2, "b"), comment(3, "")}, []bool{true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSeenSet(100)
+			for i, c := range tt.seq {
+				if got := s.first(c); got != tt.want[i] {
+					t.Fatalf("step %d: first()=%v, want %v", i, got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestSeenSetIsBounded(t *testing.T) {
+	s := newSeenSet(4)
+	for i := int64(1); i <= 10; i++ {
+		s.first(&Comment{ID: i})
+	}
+	if len(s.keys) > 4 {
+		t.Fatalf("set holds %d keys, want ≤ 4", len(s.keys))
+	}
+	if !s.first(&Comment{ID: 1}) {
+		t.Fatal("evicted id 1 should count as new again")
+	}
+}
+
+func TestDeliverFiresOnceAcrossPaths(t *testing.T) {
+	c, rec := testClient(t)
+	c.deliver(comment(7, "u7"), false) // MQTT
+	c.deliver(comment(7, "u7"), false) // sync
+	c.deliver(comment(7, "u7"), true)  // send response
+	if n := len(rec.named("newMessages")); n != 1 {
+		t.Fatalf("newMessages fired %d times, want 1", n)
+	}
+}
+
+func TestCursorOnlyMovesForward(t *testing.T) {
+	c, _ := testClient(t)
+	for _, id := range []int64{5, 9, 3, 9, 12, 1} {
+		c.advanceCursor(id)
+	}
+	if got := c.LastReceivedCommentID(); got != 12 {
+		t.Fatalf("cursor = %d, want 12", got)
+	}
+	c.deliver(comment(4, "old"), false) // an old comment arriving late
+	if got := c.LastReceivedCommentID(); got != 12 {
+		t.Fatalf("cursor moved back to %d", got)
+	}
+}
+
+func TestBackoffBoundsAndJitter(t *testing.T) {
+	base, ceil := 100*time.Millisecond, 2*time.Second
+	for attempt := 0; attempt < 12; attempt++ {
+		want := base << attempt
+		if want > ceil || want <= 0 {
+			want = ceil
+		}
+		seen := map[time.Duration]bool{}
+		for i := 0; i < 50; i++ {
+			d := backoff(attempt, base, ceil)
+			if d < want/2 || d > want {
+				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt, d, want/2, want)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 2 {
+			t.Fatalf("attempt %d: no jitter", attempt)
+		}
+	}
+}
+
+func TestReceiptAggregationInGroup(t *testing.T) {
+	c, rec := testClient(t)
+	mine := func(id int64) *Comment {
+		return &Comment{ID: id, RoomID: 1, Email: "alice", Status: StatusSent, Raw: RawMessage(fmt.Sprintf(`{"id":%d}`, id))}
+	}
+	c.selected = &Room{ID: 1, ChatType: "group", Participants: []Participant{{Email: "alice"}, {Email: "bob"}, {Email: "carol"}},
+		Comments: []*Comment{mine(1), mine(2), comment(3, "x")}}
+	status := func() string {
+		var s []string
+		for _, cm := range c.selected.Comments {
+			s = append(s, cm.Status)
+		}
+		return strings.Join(s, ",")
+	}
+	steps := []struct {
+		user      string
+		id        int64
+		read      bool
+		want      string
+		wantEvent string
+	}{
+		{"bob", 2, true, "sent,sent,sent", ""},                              // carol has neither
+		{"carol", 2, false, "delivered,delivered,sent", "commentDelivered"}, // all got it, bob read it
+		{"carol", 1, true, "read,delivered,sent", "commentRead"},
+		{"carol", 2, true, "read,read,sent", "commentRead"},
+		{"alice", 3, true, "read,read,sent", ""}, // own receipts are ignored
+	}
+	for i, s := range steps {
+		before := len(rec.named("commentRead")) + len(rec.named("commentDelivered"))
+		c.handleRoomSignal(1, "1", s.user, map[bool]string{true: "r", false: "d"}[s.read], []byte(fmt.Sprintf("%d:u", s.id)))
+		if got := status(); got != s.want {
+			t.Fatalf("step %d: statuses %s, want %s", i, got, s.want)
+		}
+		after := len(rec.named("commentRead")) + len(rec.named("commentDelivered"))
+		if (s.wantEvent != "") != (after == before+1) {
+			t.Fatalf("step %d: receipt events %d→%d, want event %q", i, before, after, s.wantEvent)
+		}
+		if s.wantEvent != "" {
+			if n := len(rec.named(s.wantEvent)); n == 0 {
+				t.Fatalf("step %d: no %s event", i, s.wantEvent)
+			}
+		}
+	}
+}
+
+func TestRouteSkipsMalformedAndKeepsGoing(t *testing.T) {
+	c, rec := testClient(t)
+	bad := [][2]string{
+		{"tok/c", "not json"},
+		{"tok/c", `{"id":"x"}`},
+		{"tok/c", `[1,2]`},
+		{"tok/c", ``},
+		{"u/bob/s", "online"},
+		{"u/bob/s", ""},
+		{"r/1/1/bob/t", "maybe"},
+		{"r/1/1/bob/d", "x:y"},
+		{"r/x/x/bob/t", "1"},
+		{"r/1/1/e", "{"},
+		{"tok/n", "nope"},
+		{"weird/topic/that/is/long/very", "1"},
+	}
+	for _, b := range bad {
+		c.route(b[0], []byte(b[1]))
+	}
+	if len(rec.evs) != 0 {
+		t.Fatalf("malformed input produced events: %+v", rec.evs)
+	}
+	c.route("tok/c", []byte(`{"id":10,"room_id":1,"unique_temp_id":"ok","email":"bob","message":"hi"}`))
+	c.route("u/bob/s", []byte("1:1700000000000"))
+	c.route("u/bob/s", []byte("0"))
+	c.route("r/1/1/bob/t", []byte("1"))
+	if n := len(rec.named("newMessages")); n != 1 {
+		t.Fatalf("newMessages = %d, want 1", n)
+	}
+	if n := len(rec.named("presence")); n != 2 {
+		t.Fatalf("presence = %d, want 2", n)
+	}
+	ty := rec.named("typing")
+	if len(ty) != 1 {
+		t.Fatalf("typing = %d, want 1", len(ty))
+	}
+	m := ty[0].Args[0].(map[string]any)
+	if m["message"] != "1" || m["username"] != "bob" || m["room_id"] != "1" {
+		t.Fatalf("typing args = %v", m)
+	}
+}
+
+func TestCommentV2JSON(t *testing.T) {
+	c, err := parseComment([]byte(`{"id":3,"room_id":9,"unique_temp_id":"u","email":"bob","username":"Bob","message":"hi","comment_before_id":2,"status":"sent"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Status = StatusRead
+	var m map[string]any
+	if err := jsonx.Unmarshal(c.V2JSON(), &m); err != nil {
+		t.Fatalf("V2JSON is not JSON: %v\n%s", err, c.V2JSON())
+	}
+	want := map[string]any{"unique_id": "u", "before_id": float64(2), "username_as": "Bob", "username_real": "bob",
+		"status": "read", "isRead": true, "isDelivered": true, "isSent": true, "isPending": false, "isFailed": false, "message": "hi"}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	pending := &Comment{RoomID: 9, UniqueTempID: "p", Message: `a "quote"`, Status: StatusPending}
+	if err := jsonx.Unmarshal(pending.V2JSON(), &m); err != nil || m["isPending"] != true || m["message"] != `a "quote"` {
+		t.Fatalf("pending V2JSON = %s (%v)", pending.V2JSON(), err)
+	}
+}
+
+func TestParamsEncoding(t *testing.T) {
+	p := (&params{}).set("a", "x y").set("n", int64(5)).set("b", true).set("arr", []string{"p", "q"}).set("skip", nil)
+	if got, want := p.encode(), "a=x+y&n=5&b=true&arr%5B%5D=p&arr%5B%5D=q"; got != want {
+		t.Fatalf("encode = %q, want %q", got, want)
+	}
+}
+
+func TestNewUniqueID(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		id := NewUniqueID()
+		if !strings.HasPrefix(id, "javascript-") || len(id) != len("javascript-")+21 {
+			t.Fatalf("bad id %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("duplicate id %q", id)
+		}
+		seen[id] = true
+	}
+}

@@ -1,0 +1,237 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"syscall/js"
+
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+type bridge struct {
+	mu        sync.Mutex
+	next      int
+	instances map[int]*instance
+	funcs     []js.Func // live for the page's lifetime
+}
+
+func newBridge() *bridge { return &bridge{instances: map[int]*instance{}} }
+
+func (b *bridge) fn(f func(this js.Value, args []js.Value) any) js.Func {
+	jf := js.FuncOf(f)
+	b.funcs = append(b.funcs, jf)
+	return jf
+}
+
+// object is what the loader receives: {version, jsonImpl, create, call, dispose}.
+func (b *bridge) object() js.Value {
+	o := js.Global().Get("Object").New()
+	o.Set("version", sdk.Version)
+	o.Set("jsonImpl", jsonx.Impl)
+	o.Set("create", b.fn(func(_ js.Value, args []js.Value) any {
+		if len(args) < 1 || args[0].Type() != js.TypeFunction {
+			panic("create(onEvents) needs a function")
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.next++
+		inst := newInstance(args[0])
+		b.instances[b.next] = inst
+		return b.next
+	}))
+	o.Set("call", b.fn(func(_ js.Value, args []js.Value) any {
+		return b.call(args)
+	}))
+	o.Set("dispose", b.fn(func(_ js.Value, args []js.Value) any {
+		if len(args) < 1 {
+			return nil
+		}
+		b.mu.Lock()
+		inst := b.instances[args[0].Int()]
+		delete(b.instances, args[0].Int())
+		b.mu.Unlock()
+		if inst != nil {
+			go inst.close()
+		}
+		return nil
+	}))
+	return o
+}
+
+// call(handle, method, argsJSON) returns a Promise of a JSON string. The
+// work runs on its own goroutine so the event loop is never blocked.
+func (b *bridge) call(args []js.Value) any {
+	var inst *instance
+	method, argsJSON := "", "[]"
+	if len(args) >= 3 {
+		b.mu.Lock()
+		inst = b.instances[args[0].Int()]
+		b.mu.Unlock()
+		method = args[1].String()
+		argsJSON = args[2].String()
+	}
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, pargs []js.Value) any {
+		resolve, reject := pargs[0], pargs[1]
+		executor.Release()
+		go func() {
+			var res []byte
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						err = errors.New("qiscus: internal error in " + method)
+						js.Global().Get("console").Call("error", "qiscus-sdk-core panic:", method, toString(r))
+					}
+				}()
+				if inst == nil {
+					err = errors.New("qiscus: this QiscusSDKCore instance was disposed")
+					return
+				}
+				res, err = inst.dispatch(method, argsJSON)
+			}()
+			if inst != nil {
+				inst.flush() // state and callbacks land before the Promise settles
+			}
+			if err != nil {
+				reject.Invoke(jsError(err))
+				return
+			}
+			if res == nil {
+				res = []byte("null")
+			}
+			resolve.Invoke(string(res))
+		}()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+func toString(v any) string {
+	if e, ok := v.(error); ok {
+		return e.Error()
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return "panic"
+}
+
+// jsError is an Error with .status (HTTP status, 0 for client-side
+// errors) and, for failed sends, .unique_temp_id.
+func jsError(err error) js.Value {
+	e := js.Global().Get("Error").New(err.Error())
+	e.Set("status", sdk.StatusOf(err))
+	var se *sdk.SendError
+	if errors.As(err, &se) {
+		e.Set("unique_temp_id", se.UniqueTempID)
+	}
+	var ae *sdk.APIError
+	if errors.As(err, &ae) {
+		e.Set("serverMessage", ae.Message)
+	}
+	return e
+}
+
+// instance is one QiscusSDKCore object's Go side.
+type instance struct {
+	client   *sdk.Client
+	onEvents js.Value
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	mu        sync.Mutex
+	batch     []byte // '[' ev, ev … (closed on flush)
+	n         int
+	scheduled bool
+	flushFn   js.Func
+}
+
+func newInstance(onEvents js.Value) *instance {
+	ctx, cancel := context.WithCancel(context.Background())
+	inst := &instance{client: sdk.NewClient(), onEvents: onEvents, ctx: ctx, cancel: cancel}
+	inst.flushFn = js.FuncOf(func(js.Value, []js.Value) any {
+		inst.flush()
+		return nil
+	})
+	return inst
+}
+
+func (inst *instance) close() {
+	inst.cancel()
+	_ = inst.client.Close()
+	inst.flush()
+	inst.flushFn.Release()
+}
+
+// push queues an event; the first one of a batch schedules a flush for
+// the next event-loop turn, so a burst costs one boundary crossing.
+func (inst *instance) push(name string, args []any) {
+	inst.mu.Lock()
+	if inst.n == 0 {
+		inst.batch = append(inst.batch[:0], '[')
+	} else {
+		inst.batch = append(inst.batch, ',')
+	}
+	inst.n++
+	inst.batch = append(inst.batch, `{"n":`...)
+	inst.batch = strconv.AppendQuote(inst.batch, name)
+	inst.batch = append(inst.batch, `,"a":[`...)
+	for i, a := range args {
+		if i > 0 {
+			inst.batch = append(inst.batch, ',')
+		}
+		inst.batch = appendJSON(inst.batch, a)
+	}
+	inst.batch = append(inst.batch, "]}"...)
+	schedule := !inst.scheduled
+	inst.scheduled = true
+	inst.mu.Unlock()
+	if schedule {
+		js.Global().Call("setTimeout", inst.flushFn, 0)
+	}
+}
+
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case sdk.RawMessage:
+		if len(x) == 0 {
+			return append(b, "null"...)
+		}
+		return append(b, x...)
+	case []sdk.RawMessage:
+		b = append(b, '[')
+		for i, r := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, r...)
+		}
+		return append(b, ']')
+	}
+	enc, err := jsonx.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, enc...)
+}
+
+func (inst *instance) flush() {
+	inst.mu.Lock()
+	if inst.n == 0 {
+		inst.scheduled = false
+		inst.mu.Unlock()
+		return
+	}
+	inst.batch = append(inst.batch, ']')
+	s := string(inst.batch)
+	inst.n = 0
+	inst.scheduled = false
+	inst.mu.Unlock()
+	inst.onEvents.Invoke(s)
+}
