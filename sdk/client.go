@@ -23,11 +23,13 @@ type Client struct {
 	user          *User
 	selected      *Room
 	cursor        int64 // last_received_comment_id; only moves forward
+	lastEventID   int64 // sync_event cursor
 	customHeaders map[string]string
 	eventSubs     map[string]func(RawMessage) // room id → subscribeEvent handler
 	typing        map[int64]*typingState
 
 	gate     *seenSet
+	hooks    hookSet
 	rt       *realtime
 	receipts *receipts
 	ctx      context.Context
@@ -184,21 +186,7 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 		return nil, err
 	}
 	u.Raw = r.User
-	c.stopSession() // a second setUser replaces the first session
-	c.mu.Lock()
-	c.user = &u
-	if u.LastCommentID > c.cursor {
-		c.cursor = u.LastCommentID
-	}
-	cursor := c.cursor
-	c.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{
-		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,
-		"username": u.Username, "avatar_url": u.AvatarURL, "key": userKey,
-		"last_received_comment_id": cursor,
-	}}})
-	c.emit(Event{Name: "loginSuccess", Args: []any{res}})
-	c.startSession(ctx)
+	c.login(ctx, &u, userKey, res)
 	return res, nil
 }
 
@@ -208,10 +196,12 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 func (c *Client) startSession(ctx context.Context) {
 	c.mu.Lock()
 	sctx, cancel := context.WithCancel(c.ctx)
-	c.receipts = newReceipts(c, sctx)
+	rc := newReceipts(c, sctx)
+	c.receipts = rc
 	c.mu.Unlock()
-	c.wg.Add(1)
-	go func() { defer c.wg.Done(); c.receipts.run() }()
+	c.wg.Add(2)
+	go func() { defer c.wg.Done(); rc.run() }()
+	go func() { defer c.wg.Done(); c.refreshLoop(sctx) }()
 	if c.cfg.DisableRealtime {
 		c.mu.Lock()
 		c.rt = &realtime{c: c, cancel: cancel, disabled: true}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -31,12 +30,9 @@ const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 // NewUniqueID returns a v2.16.9-style id: "javascript-" + 21 random chars.
 func NewUniqueID() string {
 	b := make([]byte, 21)
+	_, _ = rand.Read(b) // never fails (crypto/rand, Go ≥ 1.24)
 	for i := range b {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(idAlphabet))))
-		if err != nil {
-			n = big.NewInt(time.Now().UnixNano() % int64(len(idAlphabet)))
-		}
-		b[i] = idAlphabet[n.Int64()]
+		b[i] = idAlphabet[b[i]&63] // 64 symbols: no modulo bias
 	}
 	return "javascript-" + string(b)
 }
@@ -54,6 +50,14 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 	}
 	if typ == "" {
 		typ = "text"
+	}
+	c.emit(Event{Name: "prePostComment", Args: []any{text}})
+	if f := c.currentHooks().FormatText; f != nil {
+		if t, err := f(ctx, text); err != nil {
+			c.cfg.Logger.Warn("commentFormaterCallback failed; sending the text unchanged", "err", err)
+		} else {
+			text = t
+		}
 	}
 	if typ == "text" && strings.TrimSpace(text) == "" {
 		return nil, argError("sendComment", "text", "is required")
@@ -77,6 +81,35 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 	pending := &Comment{RoomID: roomID, UniqueTempID: uniqueID, Email: me.Email, Username: me.Username,
 		Message: text, Type: typ, Payload: payload, Extras: extras, Status: StatusPending,
 		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
+	if h := c.currentHooks().BeforeSend; h != nil {
+		if out, err := h(ctx, pending.V2JSON()); err != nil {
+			c.cfg.Logger.Warn("MESSAGE_BEFORE_SENT hook failed; sending unchanged", "err", err)
+		} else {
+			var m struct {
+				Message *string    `json:"message"`
+				Type    string     `json:"type"`
+				Payload RawMessage `json:"payload"`
+				Extras  RawMessage `json:"extras"`
+			}
+			if jsonx.Unmarshal(out, &m) == nil {
+				if m.Message != nil {
+					pending.Message, text = *m.Message, *m.Message
+				}
+				if m.Type != "" {
+					pending.Type, typ = m.Type, m.Type
+				}
+				if len(m.Payload) > 0 && string(m.Payload) != "null" {
+					pending.Payload, payload = m.Payload, m.Payload
+				}
+				if len(m.Extras) > 0 && string(m.Extras) != "null" {
+					pending.Extras, extras = m.Extras, m.Extras
+				}
+			}
+		}
+		if n := utf8.RuneCountInString(text); n > MaxMessageLength {
+			return nil, fmt.Errorf("%w: sendComment: text has %d characters after MESSAGE_BEFORE_SENT", ErrMessageTooLong, n)
+		}
+	}
 	c.upsertSelected(pending)
 
 	body := map[string]any{"comment": text, "topic_id": strconv.FormatInt(roomID, 10),
@@ -99,7 +132,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 			Comment RawMessage `json:"comment"`
 		}
 		if derr := jsonx.Unmarshal(res, &r); derr == nil {
-			sent, err = parseComment(r.Comment)
+			sent, err = c.incoming(ctx, r.Comment)
 		} else {
 			err = derr
 		}
@@ -258,7 +291,7 @@ func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) 
 	}
 	out := make([]*Comment, 0, len(r.Comments))
 	for i := len(r.Comments) - 1; i >= 0; i-- {
-		cm, err := parseComment(r.Comments[i])
+		cm, err := c.incoming(ctx, r.Comments[i])
 		if err != nil {
 			c.cfg.Logger.Warn("load_comments: skipping malformed comment", "err", err)
 			continue

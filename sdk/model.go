@@ -12,15 +12,16 @@ type RawMessage = jsonx.RawMessage
 
 // User is the login result's user (reference E.4).
 type User struct {
-	ID             int64      `json:"id"`
-	Email          string     `json:"email"` // the user id
-	Username       string     `json:"username"`
-	AvatarURL      string     `json:"avatar_url"`
-	Extras         RawMessage `json:"extras,omitempty"`
-	Token          string     `json:"token"`
-	RefreshToken   string     `json:"refresh_token"`
-	TokenExpiresAt string     `json:"token_expires_at"`
-	LastCommentID  int64      `json:"last_comment_id"`
+	ID              int64      `json:"id"`
+	Email           string     `json:"email"` // the user id
+	Username        string     `json:"username"`
+	AvatarURL       string     `json:"avatar_url"`
+	Extras          RawMessage `json:"extras,omitempty"`
+	Token           string     `json:"token"`
+	RefreshToken    string     `json:"refresh_token"`
+	TokenExpiresAt  string     `json:"token_expires_at"`
+	LastCommentID   int64      `json:"last_comment_id"`
+	LastSyncEventID int64      `json:"last_sync_event_id"`
 	// Raw is the server's user object as received.
 	Raw RawMessage `json:"-"`
 }
@@ -47,6 +48,7 @@ type Room struct {
 	IsPublicChannel    bool          `json:"is_public_channel"`
 	LastCommentID      int64         `json:"last_comment_id"`
 	LastCommentMessage string        `json:"last_comment_message"`
+	LastCommentAt      string        `json:"last_comment_message_created_at"`
 	UnreadCount        int           `json:"unread_count"`
 	TotalParticipants  int           `json:"room_total_participants"`
 	Participants       []Participant `json:"participants"`

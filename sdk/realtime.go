@@ -21,9 +21,10 @@ type realtime struct {
 	cancel   context.CancelFunc
 	disabled bool
 
-	mu     sync.Mutex
-	cli    *paho.Client
-	topics map[string]struct{}
+	mu          sync.Mutex
+	cli         *paho.Client
+	topics      map[string]struct{}
+	presenceOff bool // publishOnlinePresence(false) stops the heartbeat
 
 	firstUp  chan struct{}
 	upOnce   sync.Once
@@ -125,7 +126,10 @@ func (rt *realtime) run() {
 
 func (rt *realtime) publishPresence(cli *paho.Client) {
 	u := rt.c.User()
-	if u == nil {
+	rt.mu.Lock()
+	off := rt.presenceOff
+	rt.mu.Unlock()
+	if u == nil || off {
 		return
 	}
 	ctx, cancel := context.WithTimeout(rt.ctx, 5*time.Second)
@@ -301,25 +305,27 @@ func (c *Client) route(topic string, payload []byte) {
 	log := c.cfg.Logger
 	switch {
 	case len(parts) == 2 && parts[1] == "c": // {token}/c or channel {AppId}/{unique}/c is 3 parts
-		cm, err := parseComment(payload)
+		cm, err := c.incoming(c.ctx, payload)
 		if err != nil {
 			log.Warn("skipping malformed comment", "topic", topic, "err", err, "bytes", len(payload))
 			return
 		}
 		c.deliver(cm, false)
 	case len(parts) == 3 && parts[2] == "c":
-		cm, err := parseComment(payload)
+		cm, err := c.incoming(c.ctx, payload)
 		if err != nil {
 			log.Warn("skipping malformed channel comment", "topic", topic, "err", err)
 			return
 		}
 		c.deliver(cm, false)
 	case len(parts) == 2 && parts[1] == "update":
-		if _, err := parseComment(payload); err != nil {
+		cm, err := parseComment(payload)
+		if err != nil {
 			log.Warn("skipping malformed update", "topic", topic, "err", err)
 			return
 		}
-		c.emit(Event{Name: "messageUpdated", Args: []any{RawMessage(append([]byte(nil), payload...))}})
+		c.upsertSelected(cm)
+		c.emit(Event{Name: "messageUpdated", Args: []any{cm.Raw}})
 	case len(parts) == 2 && parts[1] == "n":
 		c.handleNotification(payload)
 	case len(parts) == 5 && parts[0] == "r" && parts[1] == parts[2]:

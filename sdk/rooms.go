@@ -15,7 +15,7 @@ type roomResults struct {
 	Comments []RawMessage `json:"comments"`
 }
 
-func parseRoomResults(path string, res RawMessage) (*Room, error) {
+func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessage) (*Room, error) {
 	var rr roomResults
 	if err := jsonx.Unmarshal(res, &rr); err != nil {
 		return nil, fmt.Errorf("qiscus: %s: decode: %w", path, err)
@@ -30,7 +30,7 @@ func parseRoomResults(path string, res RawMessage) (*Room, error) {
 	r.Raw = rr.Room
 	// The server sends newest first; rooms keep them ascending.
 	for i := len(rr.Comments) - 1; i >= 0; i-- {
-		if cm, err := parseComment(rr.Comments[i]); err == nil {
+		if cm, err := c.incoming(ctx, rr.Comments[i]); err == nil {
 			r.Comments = append(r.Comments, cm)
 		}
 	}
@@ -58,7 +58,7 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 	if err != nil {
 		return nil, err
 	}
-	room, err := parseRoomResults("get_or_create_room_with_target", res)
+	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_target", res)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	room, err := parseRoomResults("get_room_by_id", res)
+	room, err := c.parseRoomResults(ctx, "get_room_by_id", res)
 	if err != nil {
 		return nil, err
 	}

@@ -3,20 +3,37 @@ package sdk
 import (
 	"bytes"
 	"context"
-	"regexp"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
 
-var presenceRe = regexp.MustCompile(`^[01](:[0-9]{1,16})?$`)
+// validPresence accepts "0", "1" and "{0|1}:{1-16 digits}".
+func validPresence(p string) bool {
+	if len(p) == 0 || (p[0] != '0' && p[0] != '1') {
+		return false
+	}
+	if len(p) == 1 {
+		return true
+	}
+	if p[1] != ':' || len(p) < 3 || len(p) > 18 {
+		return false
+	}
+	for i := 2; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // handlePresence accepts "1", "0" and "{0|1}:{ms}". v2 crashed its whole
 // realtime pipeline on anything without a colon (reference G.1 #1).
 func (c *Client) handlePresence(userID string, payload []byte) {
 	p := string(payload)
-	if !presenceRe.MatchString(p) {
+	if !validPresence(p) {
 		if len(p) > 0 {
 			c.cfg.Logger.Warn("skipping malformed presence", "user", userID, "payload", p)
 		}
@@ -143,14 +160,83 @@ func (c *Client) handleRoomTyping(rid string, payload []byte) {
 	}
 	t["room_id"] = rid
 	c.emit(Event{Name: "onRoomTyping", Args: []any{t}})
+	// v2 also reports room (bot) typing through typingCallback.
+	c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": t["text"], "username": t["sender_name"],
+		"email": t["sender_id"], "room_id": rid}}})
+}
+
+// notification is {token}/n and a sync_event entry.
+type notification struct {
+	ID          int64  `json:"id"`
+	ActionTopic string `json:"action_topic"`
+	Payload     struct {
+		Actor struct {
+			ID    any    `json:"id"`
+			Email string `json:"email"`
+		} `json:"actor"`
+		Data struct {
+			IsHardDelete    *bool `json:"is_hard_delete"`
+			DeletedMessages []struct {
+				RoomID           any      `json:"room_id"`
+				MessageUniqueIDs []string `json:"message_unique_ids"`
+			} `json:"deleted_messages"`
+			DeletedRooms []RawMessage `json:"deleted_rooms"`
+			// delivered / read events
+			CommentID       int64  `json:"comment_id"`
+			CommentUniqueID string `json:"comment_unique_id"`
+			Email           string `json:"email"`
+			RoomID          any    `json:"room_id"`
+		} `json:"data"`
+	} `json:"payload"`
 }
 
 func (c *Client) handleNotification(payload []byte) {
-	if !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) || !jsonx.Valid(payload) {
-		c.cfg.Logger.Warn("skipping malformed notification")
+	var n notification
+	if err := jsonx.Unmarshal(payload, &n); err != nil {
+		c.cfg.Logger.Warn("skipping malformed notification", "err", err)
 		return
 	}
-	c.emit(Event{Name: "_notification", Args: []any{RawMessage(append([]byte(nil), payload...))}})
+	c.applyNotification(&n)
+}
+
+// applyNotification handles deletes and clears (v2 looks at the data keys,
+// not action_topic; so do we) and, from sync_event, receipts.
+func (c *Client) applyNotification(n *notification) {
+	d := &n.Payload.Data
+	hard := true
+	if d.IsHardDelete != nil {
+		hard = *d.IsHardDelete
+	}
+	for _, dm := range d.DeletedMessages {
+		rid := fmt.Sprint(dm.RoomID)
+		id, _ := strconv.ParseInt(rid, 10, 64)
+		c.removeFromSelected(id, dm.MessageUniqueIDs)
+		c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": rid,
+			"commentUniqueIds": dm.MessageUniqueIDs, "isForEveryone": true, "isHard": hard}}})
+	}
+	for _, raw := range d.DeletedRooms {
+		var r struct {
+			ID int64 `json:"id"`
+		}
+		_ = jsonx.Unmarshal(raw, &r)
+		c.mu.Lock()
+		sel := c.selected
+		cleared := sel != nil && sel.ID == r.ID
+		if cleared {
+			sel.Comments = nil
+		}
+		c.mu.Unlock()
+		if cleared {
+			c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"comments": []any{}}}})
+		}
+		c.emit(Event{Name: "roomCleared", Args: []any{raw}})
+	}
+	if (n.ActionTopic == "delivered" || n.ActionTopic == "read") && d.CommentID > 0 {
+		rid, _ := strconv.ParseInt(fmt.Sprint(d.RoomID), 10, 64)
+		if u := c.User(); u != nil && d.Email != u.Email {
+			c.applyReceipt(rid, d.Email, d.CommentID, d.CommentUniqueID, n.ActionTopic == "read")
+		}
+	}
 }
 
 // handleCustomEvent passes {sender, data} to the room's subscriber.

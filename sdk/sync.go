@@ -44,6 +44,9 @@ func (c *Client) pollLoop(ctx context.Context) {
 		if err := c.Sync(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Warn("sync failed", "err", err)
 		}
+		if err := c.SyncEvents(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.Debug("sync_event failed", "err", err)
+		}
 	}
 }
 
@@ -71,7 +74,7 @@ func (c *Client) Sync(ctx context.Context) error {
 		}
 		var cs []*Comment
 		for _, raw := range r.Comments {
-			if cm, err := parseComment(raw); err == nil && cm.ID > from {
+			if cm, err := c.incoming(ctx, raw); err == nil && cm.ID > from {
 				cs = append(cs, cm)
 			}
 		}
@@ -84,6 +87,47 @@ func (c *Client) Sync(ctx context.Context) error {
 			next = cs[n-1].ID
 		}
 		if len(r.Comments) < limit || next <= from {
+			return nil
+		}
+		from = next
+	}
+	return nil
+}
+
+// SyncEvents replays deletes, clears and receipts recorded since the last
+// event id (seeded from the login's last_sync_event_id, not 0 as in v2).
+func (c *Client) SyncEvents(ctx context.Context) error {
+	if err := c.requireLogin("synchronizeEvent"); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	from := c.lastEventID
+	c.mu.Unlock()
+	for page := 0; page < 20; page++ {
+		res, err := c.call(ctx, "GET", "sync_event", (&params{}).set("start_event_id", from), nil)
+		if err != nil {
+			return err
+		}
+		var r struct {
+			Events []notification `json:"events"`
+		}
+		if err := jsonx.Unmarshal(res, &r); err != nil {
+			return fmt.Errorf("qiscus: sync_event: decode: %w", err)
+		}
+		next := from
+		for i := range r.Events {
+			if r.Events[i].ID <= from {
+				continue
+			}
+			c.applyNotification(&r.Events[i])
+			next = max(next, r.Events[i].ID)
+		}
+		c.mu.Lock()
+		if next > c.lastEventID {
+			c.lastEventID = next
+		}
+		c.mu.Unlock()
+		if next == from || len(r.Events) < 50 {
 			return nil
 		}
 		from = next

@@ -97,3 +97,76 @@ func await(ctx context.Context, p js.Value, abort js.Value) (js.Value, error) {
 	onErr.Release()
 	return r.v, r.err
 }
+
+// UploadBlob uploads a browser File or Blob with XMLHttpRequest, the only
+// browser API that reports upload progress. progress receives the XHR
+// progress event; roomID > 0 also sends v2's "[file] url [/file]" message
+// (uploadFile). It returns the file URL.
+func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, progress func(ev js.Value)) (string, *Comment, error) {
+	if err := c.requireLogin("upload"); err != nil {
+		return "", nil, err
+	}
+	if blob.Type() != js.TypeObject || blob.Get("size").Type() != js.TypeNumber {
+		return "", nil, argError("upload", "file", "must be a File or Blob")
+	}
+	xhr := js.Global().Get("XMLHttpRequest").New()
+	xhr.Call("open", "POST", c.uploadURL())
+	for k, v := range c.headers() {
+		if k != "Content-Type" {
+			xhr.Call("setRequestHeader", k, v)
+		}
+	}
+	fd := js.Global().Get("FormData").New()
+	name := blob.Get("name")
+	if name.Type() == js.TypeString {
+		fd.Call("append", "file", blob, name)
+	} else {
+		fd.Call("append", "file", blob, "file")
+	}
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	done := make(chan result, 1)
+	var onProgress, onLoad, onError js.Func
+	onProgress = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		if progress != nil && len(a) > 0 {
+			progress(a[0])
+		}
+		return nil
+	})
+	onLoad = js.FuncOf(func(js.Value, []js.Value) any {
+		done <- result{status: xhr.Get("status").Int(), body: xhr.Get("responseText").String()}
+		return nil
+	})
+	onError = js.FuncOf(func(js.Value, []js.Value) any {
+		done <- result{err: errors.New("upload: network error")}
+		return nil
+	})
+	defer onProgress.Release()
+	defer onLoad.Release()
+	defer onError.Release()
+	xhr.Get("upload").Call("addEventListener", "progress", onProgress)
+	xhr.Call("addEventListener", "load", onLoad)
+	xhr.Call("addEventListener", "error", onError)
+	xhr.Call("addEventListener", "abort", onError)
+	xhr.Call("send", fd)
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		xhr.Call("abort")
+		r = <-done
+		r.err = ctx.Err()
+	}
+	if r.err != nil {
+		return "", nil, fmt.Errorf("qiscus: %w", r.err)
+	}
+	url, err := uploadResult(r.status, []byte(r.body))
+	if err != nil {
+		return "", nil, err
+	}
+	cm, err := c.afterUpload(ctx, roomID, url)
+	return url, cm, err
+}

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
 type bridge struct {
@@ -34,13 +34,13 @@ func (b *bridge) object() js.Value {
 	o.Set("version", sdk.Version)
 	o.Set("jsonImpl", jsonx.Impl)
 	o.Set("create", b.fn(func(_ js.Value, args []js.Value) any {
-		if len(args) < 1 || args[0].Type() != js.TypeFunction {
-			panic("create(onEvents) needs a function")
+		if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
+			panic("create(onEvents, onHook) needs two functions")
 		}
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		b.next++
-		inst := newInstance(args[0])
+		inst := newInstance(args[0], args[1])
 		b.instances[b.next] = inst
 		return b.next
 	}))
@@ -68,12 +68,14 @@ func (b *bridge) object() js.Value {
 func (b *bridge) call(args []js.Value) any {
 	var inst *instance
 	method, argsJSON := "", "[]"
+	var extra []js.Value // values that cannot be JSON: a File, a progress callback
 	if len(args) >= 3 {
 		b.mu.Lock()
 		inst = b.instances[args[0].Int()]
 		b.mu.Unlock()
 		method = args[1].String()
 		argsJSON = args[2].String()
+		extra = args[3:]
 	}
 	var executor js.Func
 	executor = js.FuncOf(func(_ js.Value, pargs []js.Value) any {
@@ -93,7 +95,7 @@ func (b *bridge) call(args []js.Value) any {
 					err = errors.New("qiscus: this QiscusSDKCore instance was disposed")
 					return
 				}
-				res, err = inst.dispatch(method, argsJSON)
+				res, err = inst.dispatch(method, argsJSON, extra)
 			}()
 			if inst != nil {
 				inst.flush() // state and callbacks land before the Promise settles
@@ -142,6 +144,7 @@ func jsError(err error) js.Value {
 type instance struct {
 	client   *sdk.Client
 	onEvents js.Value
+	onHook   js.Value
 	ctx      context.Context
 	cancel   context.CancelFunc
 
@@ -152,9 +155,9 @@ type instance struct {
 	flushFn   js.Func
 }
 
-func newInstance(onEvents js.Value) *instance {
+func newInstance(onEvents, onHook js.Value) *instance {
 	ctx, cancel := context.WithCancel(context.Background())
-	inst := &instance{client: sdk.NewClient(), onEvents: onEvents, ctx: ctx, cancel: cancel}
+	inst := &instance{client: sdk.NewClient(), onEvents: onEvents, onHook: onHook, ctx: ctx, cancel: cancel}
 	inst.flushFn = js.FuncOf(func(js.Value, []js.Value) any {
 		inst.flush()
 		return nil
@@ -234,4 +237,39 @@ func (inst *instance) flush() {
 	inst.scheduled = false
 	inst.mu.Unlock()
 	inst.onEvents.Invoke(s)
+}
+
+// hook calls the shim's onHook(name, json), which runs the app's
+// functions and resolves to a JSON string. The goroutine waits; the event
+// loop does not.
+func (inst *instance) hook(ctx context.Context, name string, in []byte) ([]byte, error) {
+	inst.flush() // the app sees earlier events first
+	p := inst.onHook.Invoke(name, string(in))
+	ch := make(chan js.Value, 1)
+	errc := make(chan error, 1)
+	onOK := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
+	onErr := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		msg := "hook failed"
+		if len(a) > 0 && a[0].Truthy() {
+			msg = a[0].Call("toString").String()
+		}
+		errc <- errors.New(msg)
+		return nil
+	})
+	js.Global().Get("Promise").Call("resolve", p).Call("then", onOK, onErr)
+	release := func() { onOK.Release(); onErr.Release() }
+	select {
+	case v := <-ch:
+		release()
+		if v.Type() != js.TypeString {
+			return nil, errors.New(name + ": hook result is not serialisable")
+		}
+		return []byte(v.String()), nil
+	case err := <-errc:
+		release()
+		return nil, err
+	case <-ctx.Done():
+		// The funcs must outlive a promise that may still settle.
+		return nil, ctx.Err()
+	}
 }

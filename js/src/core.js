@@ -21,10 +21,24 @@ const EXEC_FILE = 'wasm_exec.js';
 
 // Methods that are plain calls into Go: same names and argument order as v2.
 const FORWARDED = [
-  'setUser', 'chatTarget', 'getRoomById', 'chatGroup', 'sendComment',
-  'loadComments', 'loadMore', 'publishTyping', 'publishEvent',
-  'unsubscribeEvent', 'subscribeUserPresence', 'unsubscribeUserPresence',
-  'exitChatRoom', 'synchronize', 'setCustomHeader', 'logout', 'disconnect',
+  // auth
+  'setUser', 'getNonce', 'verifyIdentityToken', 'setUserWithIdentityToken', 'refreshAuthToken',
+  'logout', 'disconnect', 'updateProfile', 'getUserProfile',
+  // rooms
+  'chatTarget', 'getRoomById', 'chatGroup', 'getOrCreateRoomByUniqueId', 'getOrCreateRoomByChannel',
+  'createGroupRoom', 'getRoomsInfo', 'loadRoomList', 'updateRoom', 'addParticipantsToGroup',
+  'removeParticipantsFromGroup', 'getParticipants', 'getTotalUnreadCount', 'getRoomUnreadCount',
+  'exitChatRoom', 'clearRoomMessages',
+  // messages
+  'sendComment', 'loadComments', 'loadMore', 'readComment', 'receiveComment', 'deleteComment',
+  'updateMessage', 'resendComment', 'searchMessages', 'searchMessage', 'getFileList',
+  'generateMessage', 'generateFileAttachmentMessage', 'generateCustomMessage', 'generateReplyMessage',
+  'getThumbnailURL', 'getBlurryThumbnailURL',
+  // users and presence
+  'blockUser', 'unblockUser', 'getBlockedUser', 'getUsers', 'subscribeUserPresence',
+  'unsubscribeUserPresence', 'publishOnlinePresence', 'getUserPresences',
+  // realtime and misc
+  'publishTyping', 'publishEvent', 'synchronize', 'synchronizeEvent', 'setCustomHeader',
 ];
 
 let runtime = null; // Promise<bridge>, shared by every instance on the page
@@ -128,6 +142,7 @@ class QiscusSDKCore {
     this._bridge = null;
     this._handle = null;
     this._eventSubs = new Map();
+    this._hooks = { [INTERCEPTOR.MESSAGE_BEFORE_SENT]: [], [INTERCEPTOR.MESSAGE_BEFORE_RECEIVED]: [] };
   }
 
   static get Interceptor() { return INTERCEPTOR; }
@@ -149,17 +164,20 @@ class QiscusSDKCore {
     let base = config.assetBase || QiscusSDKCore.assetBase;
     if (base && !base.endsWith('/')) base += '/';
     this._bridge = await loadRuntime(base || '');
-    if (this._handle === null) this._handle = this._bridge.create((batch) => this._onEvents(batch));
+    if (this._handle === null) {
+      this._handle = this._bridge.create((batch) => this._onEvents(batch), (name, json) => this._onHook(name, json));
+    }
     const cfg = Object.assign({}, config);
     delete cfg.options;
     await this._call('init', [cfg]);
+    await this._syncHooks();
     this.AppId = config.AppId;
     if (config.baseURL) this.baseURL = config.baseURL;
     if (config.mqttURL) this.mqttURL = config.mqttURL;
     this.isConfigLoaded = true;
   }
 
-  _call(method, args) {
+  _call(method, args, extra) {
     if (!this._bridge || this._handle === null) return rejectWith(method, 'call init() first');
     let json;
     try {
@@ -167,8 +185,77 @@ class QiscusSDKCore {
     } catch (e) {
       return rejectWith(method, 'arguments are not serialisable: ' + e.message);
     }
-    return this._bridge.call(this._handle, method, json).then((r) => (r === 'null' ? undefined : JSON.parse(r)));
+    const p = extra
+      ? this._bridge.call(this._handle, method, json, ...extra)
+      : this._bridge.call(this._handle, method, json);
+    return p.then((r) => (r === 'null' ? undefined : JSON.parse(r)));
   }
+
+  // Interceptors: fn(message) returns the message (or a Promise of it);
+  // hooks run in order. The returned function really removes the hook.
+  intercept(name, fn) {
+    const list = this._hooks[name];
+    if (!list) throw new TypeError('intercept: unknown interceptor ' + name);
+    if (typeof fn !== 'function') throw new TypeError('intercept: callback must be a function');
+    list.push(fn);
+    this._syncHooks();
+    return () => {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+      this._syncHooks();
+    };
+  }
+
+  _syncHooks() {
+    if (!this._bridge || this._handle === null) return Promise.resolve();
+    const o = this.options;
+    return this._call('setHooks', [{
+      [INTERCEPTOR.MESSAGE_BEFORE_SENT]: this._hooks[INTERCEPTOR.MESSAGE_BEFORE_SENT].length > 0,
+      [INTERCEPTOR.MESSAGE_BEFORE_RECEIVED]: this._hooks[INTERCEPTOR.MESSAGE_BEFORE_RECEIVED].length > 0,
+      commentFormatter: typeof (o.commentFormaterCallback || o.commentFormatterCallback) === 'function',
+    }]);
+  }
+
+  async _onHook(name, json) {
+    let v = JSON.parse(json);
+    if (name === 'commentFormatter') {
+      const f = this.options.commentFormaterCallback || this.options.commentFormatterCallback;
+      return JSON.stringify(f ? f(v) : v);
+    }
+    for (const fn of this._hooks[name] || []) v = await fn(v);
+    return JSON.stringify(v);
+  }
+
+  // upload(file, callback): callback(null, progressEvent) while sending,
+  // then callback(null, null, url); resolves with the url.
+  upload(file, callback) {
+    return this._call('upload', [], [file, typeof callback === 'function' ? callback : undefined]);
+  }
+
+  // uploadFile(roomId, file): uploads, then sends v2's "[file] url [/file]"
+  // message; resolves with that comment.
+  uploadFile(roomId, file) {
+    return this._call('uploadFile', [roomId], [file]);
+  }
+
+  onMessageUpdated(handler) {
+    this.events.on('messageUpdated', handler);
+    return () => this.events.off('messageUpdated', handler);
+  }
+
+  updateLastReceivedComment(id) {
+    if (id > this.last_received_comment_id) this.last_received_comment_id = id;
+  }
+
+  logging(message, params) {
+    if (this.debugMode) console.log('Qiscus ->', message, params === undefined ? '' : params);
+  }
+
+  get logger() {
+    return this.debugMode ? console.log.bind(console, 'Qiscus ->') : () => {};
+  }
+
+  noop() {}
 
   subscribeEvent(roomId, callback) {
     if (typeof callback !== 'function') return rejectWith('subscribeEvent', 'callback must be a function');
@@ -196,9 +283,13 @@ class QiscusSDKCore {
         const comments = this.selected && this.selected.comments;
         if (!comments) return;
         if (args[0] === 'insert') comments.splice(args[1], 0, args[2]);
+        else if (args[0] === 'delete') comments.splice(args[1], 1);
         else comments[args[1]] = args[2];
         return;
       }
+      case '_selectedPatch':
+        if (this.selected) Object.assign(this.selected, args[0]);
+        return;
       case '_customEvent': {
         const cb = this._eventSubs.get(String(args[0]));
         if (cb) this._safe(cb, [args[1]], 'subscribeEvent callback');

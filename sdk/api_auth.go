@@ -1,0 +1,207 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+// GetNonce starts an identity-token login: results {nonce, expired_at}.
+func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
+	if err := c.requireInit("getNonce"); err != nil {
+		return nil, err
+	}
+	return c.call(ctx, "POST", "auth/nonce", nil, nil)
+}
+
+// VerifyIdentityToken exchanges a JWT signed by the app's backend for the
+// login results ({user, …}); pass them to SetUserWithIdentityToken.
+func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) (RawMessage, error) {
+	if err := c.requireInit("verifyIdentityToken"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(identityToken) == "" {
+		return nil, argError("verifyIdentityToken", "identityToken", "is required")
+	}
+	return c.call(ctx, "POST", "auth/verify_identity_token", nil, map[string]string{"identity_token": identityToken})
+}
+
+// SetUserWithIdentityToken logs in with verifyIdentityToken's results.
+// Unlike v2 it returns a result, and it starts realtime for that user (v2
+// kept the anonymous connection, reference G.1 #3).
+func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (RawMessage, error) {
+	if err := c.requireInit("setUserWithIdentityToken"); err != nil {
+		return nil, err
+	}
+	var r struct {
+		User RawMessage `json:"user"`
+	}
+	var u User
+	if err := jsonx.Unmarshal(data, &r); err == nil && len(r.User) > 0 && string(r.User) != "null" {
+		_ = jsonx.Unmarshal(r.User, &u)
+	}
+	if u.Email == "" || u.Token == "" {
+		err := argError("setUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
+		c.emit(Event{Name: "loginError", Args: []any{data}})
+		return nil, err
+	}
+	u.Raw = r.User
+	c.login(ctx, &u, "", data)
+	return data, nil
+}
+
+// login installs u as the session user and starts realtime.
+func (c *Client) login(ctx context.Context, u *User, key string, results RawMessage) {
+	c.stopSession()
+	c.mu.Lock()
+	c.user = u
+	if u.LastCommentID > c.cursor {
+		c.cursor = u.LastCommentID
+	}
+	if u.LastSyncEventID > c.lastEventID {
+		c.lastEventID = u.LastSyncEventID
+	}
+	cursor := c.cursor
+	c.mu.Unlock()
+	st := map[string]any{
+		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,
+		"username": u.Username, "avatar_url": u.AvatarURL, "email": u.Email,
+		"last_received_comment_id": cursor, "refresh_token": u.RefreshToken,
+	}
+	if key != "" {
+		st["key"] = key
+	}
+	c.emit(Event{Name: "_state", Args: []any{st}})
+	c.emit(Event{Name: "loginSuccess", Args: []any{results}})
+	c.startSession(ctx)
+}
+
+// RefreshAuthToken trades the refresh token for a new token now.
+func (c *Client) RefreshAuthToken(ctx context.Context) (RawMessage, error) {
+	if err := c.requireLogin("refreshAuthToken"); err != nil {
+		return nil, err
+	}
+	if !c.canRefresh() {
+		return nil, fmt.Errorf("refreshAuthToken: %w: the login returned no refresh_token", ErrInvalidArgument)
+	}
+	if err := c.refreshToken(ctx); err != nil {
+		return nil, err
+	}
+	u := c.User()
+	b, _ := jsonx.Marshal(map[string]any{"token": u.Token, "refresh_token": u.RefreshToken, "token_expires_at": u.TokenExpiresAt})
+	return b, nil
+}
+
+// refreshLoop refreshes the token shortly before it expires (v2 waited
+// until the exact expiry, so requests raced a 403).
+func (c *Client) refreshLoop(ctx context.Context) {
+	for {
+		u := c.User()
+		if u == nil || u.RefreshToken == "" || u.TokenExpiresAt == "" {
+			return
+		}
+		exp, err := time.Parse(time.RFC3339, u.TokenExpiresAt)
+		if err != nil {
+			return
+		}
+		wait := time.Until(exp)
+		wait -= min(wait/10, 30*time.Second) // early, by 10 % of the lifetime, at most 30 s
+		if wait < time.Second {
+			wait = time.Second
+		}
+		if !sleepCtx(ctx, wait) {
+			return
+		}
+		if err := c.refreshToken(ctx); err != nil && ctx.Err() == nil {
+			c.cfg.Logger.Warn("token refresh failed", "err", err)
+			if !sleepCtx(ctx, 5*time.Second) {
+				return
+			}
+		}
+	}
+}
+
+// UpdateProfile changes the user's name, avatar or extras and returns the
+// user. Unlike v2 it reports errors, and it keeps the session token if the
+// server's user object has none.
+func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extras RawMessage) (RawMessage, error) {
+	if err := c.requireLogin("updateProfile"); err != nil {
+		return nil, err
+	}
+	p := &params{}
+	if name != "" {
+		p.set("name", name)
+	}
+	if avatarURL != "" {
+		p.set("avatar_url", avatarURL)
+	}
+	if len(extras) > 0 && string(extras) != "null" {
+		p.set("extras", string(extras))
+	}
+	res, err := c.call(ctx, "PATCH", "my_profile", nil, p)
+	if err != nil {
+		return nil, err
+	}
+	user, err := c.mergeUser(res)
+	if err != nil {
+		return nil, err
+	}
+	return user, nil
+}
+
+// mergeUser applies a {user} result to the session user.
+func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
+	var r struct {
+		User map[string]any `json:"user"`
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil || r.User == nil {
+		return nil, fmt.Errorf("qiscus: my_profile: response has no user")
+	}
+	c.mu.Lock()
+	if c.user == nil {
+		c.mu.Unlock()
+		return nil, ErrNotLoggedIn
+	}
+	if _, ok := r.User["token"]; !ok || r.User["token"] == "" {
+		r.User["token"] = c.user.Token
+	}
+	if v, ok := r.User["username"].(string); ok {
+		c.user.Username = v
+	}
+	if v, ok := r.User["avatar_url"].(string); ok {
+		c.user.AvatarURL = v
+	}
+	raw, _ := jsonx.Marshal(r.User)
+	c.user.Raw = raw
+	c.mu.Unlock()
+	c.emit(Event{Name: "_state", Args: []any{map[string]any{"userData": RawMessage(raw)}}})
+	return raw, nil
+}
+
+// GetUserProfile returns the user's profile.
+func (c *Client) GetUserProfile(ctx context.Context) (RawMessage, error) {
+	if err := c.requireLogin("getUserProfile"); err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, "GET", "my_profile", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return field(res, "user")
+}
+
+// field extracts one key of a results object.
+func field(res RawMessage, key string) (RawMessage, error) {
+	var m map[string]RawMessage
+	if err := jsonx.Unmarshal(res, &m); err != nil {
+		return nil, fmt.Errorf("qiscus: decode results: %w", err)
+	}
+	v, ok := m[key]
+	if !ok {
+		return nil, fmt.Errorf("qiscus: results have no %q", key)
+	}
+	return v, nil
+}

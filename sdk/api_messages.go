@@ -1,0 +1,307 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+// ReadComment reports that the user read up to commentID. Receipts are
+// coalesced per room and retried, never dropped.
+func (c *Client) ReadComment(roomID, commentID int64) error {
+	return c.receipt("readComment", roomID, commentID, true)
+}
+
+// ReceiveComment reports that the user received up to commentID.
+func (c *Client) ReceiveComment(roomID, commentID int64) error {
+	return c.receipt("receiveComment", roomID, commentID, false)
+}
+
+func (c *Client) receipt(method string, roomID, commentID int64, read bool) error {
+	if err := c.requireLogin(method); err != nil {
+		return err
+	}
+	if roomID <= 0 {
+		return argError(method, "roomId", "is required")
+	}
+	if commentID <= 0 {
+		return argError(method, "commentId", "is required")
+	}
+	c.markReceipt(roomID, commentID, read)
+	return nil
+}
+
+// DeleteComment deletes messages by unique id and returns the whole body.
+func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, forEveryone, hard bool) (RawMessage, error) {
+	if err := c.requireLogin("deleteComment"); err != nil {
+		return nil, err
+	}
+	if err := validIDs("deleteComment", "uniqueIds", uniqueIDs); err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, "DELETE", "delete_messages", nil, map[string]any{
+		"unique_ids": uniqueIDs, "is_delete_for_everyone": forEveryone, "is_hard_delete": hard})
+	if err != nil {
+		return nil, err
+	}
+	c.removeFromSelected(roomID, uniqueIDs)
+	c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": roomID, "commentUniqueIds": uniqueIDs,
+		"isForEveryone": forEveryone, "isHard": hard}}})
+	return wrapBody(res), nil
+}
+
+// removeFromSelected drops deleted comments from the open room.
+func (c *Client) removeFromSelected(roomID int64, uniqueIDs []string) {
+	drop := map[string]bool{}
+	for _, u := range uniqueIDs {
+		drop[u] = true
+	}
+	c.mu.Lock()
+	sel := c.selected
+	if sel == nil || (roomID > 0 && sel.ID != roomID) {
+		c.mu.Unlock()
+		return
+	}
+	var idxs []int
+	kept := sel.Comments[:0]
+	for i, cm := range sel.Comments {
+		if drop[cm.UniqueTempID] {
+			idxs = append(idxs, i)
+			continue
+		}
+		kept = append(kept, cm)
+	}
+	sel.Comments = kept
+	c.mu.Unlock()
+	for i := len(idxs) - 1; i >= 0; i-- { // from the end, so indexes stay valid
+		c.emit(Event{Name: "_selectedComment", Args: []any{"delete", idxs[i], nil}})
+	}
+}
+
+// UpdateMessage edits a message's text (and extras/payload); results.comment.
+func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, extras, payload RawMessage) (RawMessage, error) {
+	if err := c.requireLogin("updateMessage"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(uniqueID) == "" {
+		return nil, argError("updateMessage", "message.unique_id", "is required")
+	}
+	if n := len([]rune(message)); n > MaxMessageLength {
+		return nil, fmt.Errorf("%w: updateMessage: text has %d characters", ErrMessageTooLong, n)
+	}
+	u := c.User()
+	body := map[string]any{"token": u.Token, "comment": message, "unique_id": uniqueID}
+	if len(extras) > 0 {
+		body["extras"] = extras
+	}
+	if len(payload) > 0 {
+		body["payload"] = payload
+	}
+	res, err := c.call(ctx, "POST", "update_message", nil, body)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := field(res, "comment")
+	if err != nil {
+		return nil, err
+	}
+	if cm, err := parseComment(raw); err == nil {
+		c.upsertSelected(cm)
+	}
+	return raw, nil
+}
+
+// SearchMessages is the deprecated search_messages call; v2 Comment shapes.
+func (c *Client) SearchMessages(ctx context.Context, query string, roomID, lastCommentID int64) ([]*Comment, error) {
+	if err := c.requireLogin("searchMessages"); err != nil {
+		return nil, err
+	}
+	p := (&params{}).set("query", query)
+	if roomID > 0 {
+		p.set("room_id", roomID)
+	}
+	if lastCommentID > 0 {
+		p.set("last_comment_id", lastCommentID)
+	}
+	res, err := c.call(ctx, "POST", "search_messages", nil, p)
+	if err != nil {
+		return nil, err
+	}
+	return parseComments(res)
+}
+
+func parseComments(res RawMessage) ([]*Comment, error) {
+	var r struct {
+		Comments []RawMessage `json:"comments"`
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: decode comments: %w", err)
+	}
+	out := make([]*Comment, 0, len(r.Comments))
+	for _, raw := range r.Comments {
+		if cm, err := parseComment(raw); err == nil {
+			out = append(out, cm)
+		}
+	}
+	return out, nil
+}
+
+// SearchOptions are searchMessage's parameters (v2 names).
+type SearchOptions struct {
+	Query    string       `json:"query"`
+	RoomIDs  []RawMessage `json:"roomIds"`
+	UserID   string       `json:"userId"`
+	Type     string       `json:"type"`
+	RoomType string       `json:"roomType"`
+	Page     int          `json:"page"`
+	Limit    int          `json:"limit"`
+}
+
+// SearchMessage searches messages; the whole body is returned, as in v2.
+func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (RawMessage, error) {
+	if err := c.requireLogin("searchMessage"); err != nil {
+		return nil, err
+	}
+	body := map[string]any{"query": o.Query, "room_ids": idStrings(o.RoomIDs)}
+	if o.UserID != "" {
+		body["sender"] = o.UserID
+	}
+	if o.Type != "" {
+		body["type"] = o.Type
+	}
+	switch o.RoomType {
+	case "":
+	case "single", "group":
+		body["room_type"] = o.RoomType
+	case "channel":
+		body["room_type"], body["is_public"] = "group", true
+	default:
+		return nil, argError("searchMessage", "roomType", "must be single, group or channel")
+	}
+	if o.Page > 0 {
+		body["page"] = o.Page
+	}
+	if o.Limit > 0 {
+		body["limit"] = o.Limit
+	}
+	res, err := c.call(ctx, "POST", "search", nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return wrapBody(res), nil
+}
+
+func idStrings(ids []RawMessage) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, strings.Trim(string(id), `"`))
+	}
+	return out
+}
+
+// FileListOptions are getFileList's parameters (v2 names).
+type FileListOptions struct {
+	RoomIDs           []RawMessage `json:"roomIds"`
+	FileType          string       `json:"fileType"`
+	Page              int          `json:"page"`
+	Limit             int          `json:"limit"`
+	Sender            string       `json:"sender"`
+	UserID            string       `json:"userId"`
+	IncludeExtensions []string     `json:"includeExtensions"`
+	ExcludeExtensions []string     `json:"excludeExtensions"`
+}
+
+// GetFileList lists files sent in rooms; the whole body, as in v2. The
+// sender defaults to the current user only when neither sender nor userId
+// is given (v2 forced it whenever userId was missing).
+func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (RawMessage, error) {
+	if err := c.requireLogin("getFileList"); err != nil {
+		return nil, err
+	}
+	sender := o.Sender
+	if sender == "" {
+		sender = o.UserID
+	}
+	if sender == "" {
+		sender = c.User().Email
+	}
+	body := map[string]any{"room_ids": idStrings(o.RoomIDs), "sender": sender}
+	if o.FileType != "" {
+		body["file_type"] = o.FileType
+	}
+	if o.Page > 0 {
+		body["page"] = o.Page
+	}
+	if o.Limit > 0 {
+		body["limit"] = o.Limit
+	}
+	if o.IncludeExtensions != nil {
+		body["include_extensions"] = o.IncludeExtensions
+	}
+	if o.ExcludeExtensions != nil {
+		body["exclude_extensions"] = o.ExcludeExtensions
+	}
+	res, err := c.call(ctx, "POST", "file_list", nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return wrapBody(res), nil
+}
+
+// GenerateMessage builds a local pending comment (no I/O), as v2's
+// generateMessage and siblings do. kind is "text", "file", "custom" or
+// "reply"; the fields follow the v2 argument objects.
+func (c *Client) GenerateMessage(kind string, roomID int64, text string, extras RawMessage, payload map[string]any, typ string) (*Comment, error) {
+	u := c.User()
+	if u == nil {
+		return nil, fmt.Errorf("generateMessage: %w", ErrNotLoggedIn)
+	}
+	if roomID <= 0 {
+		return nil, argError("generate"+kind+"Message", "roomId", "is required")
+	}
+	now := time.Now()
+	cm := &Comment{ID: now.UnixMilli(), RoomID: roomID, UniqueTempID: NewUniqueID(), Email: u.Email, Username: u.Username,
+		Message: text, Type: typ, Extras: extras, Status: StatusPending,
+		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
+	if payload != nil {
+		b, err := jsonx.Marshal(payload)
+		if err != nil {
+			return nil, argError("generate"+kind+"Message", "payload", "is not serialisable")
+		}
+		cm.Payload = b
+	}
+	return cm, nil
+}
+
+// ThumbnailURL is v2's getThumbnailURL: a Cloudinary-style 320px PNG.
+func ThumbnailURL(u string, blurry bool) string {
+	i := strings.Index(u, "/upload/")
+	if i < 0 {
+		return u
+	}
+	t := "w_320,h_320,c_limit"
+	if blurry {
+		t += ",e_blur:300"
+	}
+	rest := u[i+len("/upload/"):]
+	if ext := path.Ext(rest); ext != "" {
+		rest = strings.TrimSuffix(rest, ext) + ".png"
+	}
+	return u[:i] + "/upload/" + t + "/" + rest
+}
+
+// ResendComment posts a failed comment again with its unique id; the
+// server stores it once however often it is sent.
+func (c *Client) ResendComment(ctx context.Context, cm *Comment) (*Comment, error) {
+	if cm == nil || cm.RoomID <= 0 || cm.UniqueTempID == "" {
+		return nil, argError("resendComment", "comment", "needs room_id and unique_id")
+	}
+	return c.SendComment(ctx, cm.RoomID, cm.Message, cm.UniqueTempID, cm.Type, cm.Payload, cm.Extras)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,379 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+)
+
+func validIDs(method, arg string, ids []string) error {
+	if ids == nil {
+		return argError(method, arg, "must be an array")
+	}
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return argError(method, arg, "must not contain empty ids")
+		}
+	}
+	return nil
+}
+
+// CreateGroupRoom creates a group and returns v2's camelCase summary
+// {id, name, lastCommentId, lastCommentMessage, lastTopicId, avatarURL,
+// options, participants}. options may be nil (v2 threw a TypeError).
+func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (RawMessage, error) {
+	if err := c.requireLogin("createGroupRoom"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, argError("createGroupRoom", "name", "is required")
+	}
+	if err := validIDs("createGroupRoom", "userIds", userIDs); err != nil {
+		return nil, err
+	}
+	var o struct {
+		AvatarURL string `json:"avatarURL"`
+	}
+	p := (&params{}).set("name", name).set("participants", userIDs)
+	if len(options) > 0 && string(options) != "null" {
+		if err := jsonx.Unmarshal(options, &o); err != nil {
+			return nil, argError("createGroupRoom", "options", "must be an object")
+		}
+		if o.AvatarURL != "" {
+			p.set("avatar_url", o.AvatarURL)
+		}
+		if string(options) != "{}" {
+			p.set("options", string(options))
+		}
+	}
+	res, err := c.call(ctx, "POST", "create_room", nil, p)
+	if err != nil {
+		return nil, err
+	}
+	room, err := c.parseRoomResults(ctx, "create_room", res)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]map[string]any, 0, len(room.Participants))
+	for _, pp := range room.Participants {
+		parts = append(parts, map[string]any{"id": pp.ID, "email": pp.Email, "username": pp.Username, "avatarURL": pp.AvatarURL})
+	}
+	var lastTopic any = room.ID
+	out, _ := jsonx.Marshal(map[string]any{"id": room.ID, "name": room.Name, "lastCommentId": room.LastCommentID,
+		"lastCommentMessage": room.LastCommentMessage, "lastTopicId": lastTopic, "avatarURL": room.AvatarURL,
+		"options": room.Options, "participants": parts})
+	c.emit(Event{Name: "groupRoomCreated", Args: []any{RawMessage(out)}})
+	return out, nil
+}
+
+// GetOrCreateRoomByUniqueID opens a channel-style room by its unique id
+// and follows its {AppId}/{uniqueId}/c topic.
+func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID, name, avatarURL string) (*Room, error) {
+	if err := c.requireLogin("getOrCreateRoomByUniqueId"); err != nil {
+		return nil, err
+	}
+	if !validRoomIDString(uniqueID) {
+		return nil, argError("getOrCreateRoomByUniqueId", "uniqueId", "is required and may not contain / + #")
+	}
+	p := (&params{}).set("unique_id", uniqueID)
+	if name != "" {
+		p.set("name", name)
+	}
+	if avatarURL != "" {
+		p.set("avatar_url", avatarURL)
+	}
+	res, err := c.call(ctx, "POST", "get_or_create_room_with_unique_id", nil, p)
+	if err != nil {
+		return nil, err
+	}
+	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_unique_id", res)
+	if err != nil {
+		return nil, err
+	}
+	c.setActiveRoom(room)
+	c.mu.Lock()
+	rt := c.rt
+	c.mu.Unlock()
+	if rt != nil {
+		rt.subscribe(c.cfg.AppID + "/" + uniqueID + "/c")
+	}
+	return room, nil
+}
+
+// RoomsInfoOptions are rooms_info's parameters.
+type RoomsInfoOptions struct {
+	RoomIDs          []RawMessage `json:"room_ids"`
+	RoomUniqueIDs    []string     `json:"room_unique_ids"`
+	ShowParticipants *bool        `json:"show_participants"`
+	ShowRemoved      bool         `json:"show_removed"`
+}
+
+// GetRoomsInfo returns the whole response body, as v2 did.
+func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (RawMessage, error) {
+	if err := c.requireLogin("getRoomsInfo"); err != nil {
+		return nil, err
+	}
+	show := true
+	if o.ShowParticipants != nil {
+		show = *o.ShowParticipants // v2 could not send false
+	}
+	body := map[string]any{"show_participants": show, "show_removed": o.ShowRemoved,
+		"room_id": emptyIfNil(o.RoomIDs), "room_unique_id": emptyIfNilS(o.RoomUniqueIDs)}
+	res, err := c.call(ctx, "POST", "rooms_info", nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return wrapBody(res), nil
+}
+
+func emptyIfNil(v []RawMessage) []RawMessage {
+	if v == nil {
+		return []RawMessage{}
+	}
+	return v
+}
+
+func emptyIfNilS(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+// wrapBody rebuilds v2's "whole body" return from results.
+func wrapBody(results RawMessage) RawMessage {
+	b := append([]byte(`{"status":200,"results":`), results...)
+	return append(b, '}')
+}
+
+// RoomListOptions are user_rooms' parameters.
+type RoomListOptions struct {
+	Page             int    `json:"page"`
+	Limit            int    `json:"limit"`
+	ShowParticipants *bool  `json:"show_participants"`
+	ShowEmpty        bool   `json:"show_empty"`
+	RoomType         string `json:"room_type"`
+}
+
+// LoadRoomList returns the user's rooms in v2's Room shape. A room with
+// no last comment is fine (v2 threw a TypeError).
+func (c *Client) LoadRoomList(ctx context.Context, o RoomListOptions) ([]*Room, error) {
+	if err := c.requireLogin("loadRoomList"); err != nil {
+		return nil, err
+	}
+	q := &params{}
+	if o.Page > 0 {
+		q.set("page", o.Page)
+	}
+	show := true
+	if o.ShowParticipants != nil {
+		show = *o.ShowParticipants
+	}
+	q.set("show_participants", show)
+	if o.Limit > 0 {
+		q.set("limit", o.Limit)
+	}
+	if o.ShowEmpty {
+		q.set("show_empty", true)
+	}
+	rt := o.RoomType
+	if rt == "" {
+		rt = "default"
+	}
+	q.set("room_type", rt)
+	res, err := c.call(ctx, "GET", "user_rooms", q, nil)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Rooms []RawMessage `json:"rooms_info"`
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: user_rooms: decode: %w", err)
+	}
+	out := make([]*Room, 0, len(r.Rooms))
+	for _, raw := range r.Rooms {
+		rm, err := parseRoom(raw)
+		if err != nil {
+			c.cfg.Logger.Warn("user_rooms: skipping malformed room", "err", err)
+			continue
+		}
+		out = append(out, rm)
+	}
+	return out, nil
+}
+
+// parseRoom decodes one room (with an optional last_comment object).
+func parseRoom(raw RawMessage) (*Room, error) {
+	var r Room
+	if err := jsonx.Unmarshal(raw, &r); err != nil || r.ID <= 0 {
+		return nil, fmt.Errorf("qiscus: malformed room")
+	}
+	var lc struct {
+		LastComment *struct {
+			ID        int64  `json:"id"`
+			Message   string `json:"message"`
+			Timestamp string `json:"timestamp"`
+		} `json:"last_comment"`
+	}
+	if jsonx.Unmarshal(raw, &lc) == nil && lc.LastComment != nil {
+		r.LastCommentID, r.LastCommentMessage = lc.LastComment.ID, lc.LastComment.Message
+		r.LastCommentAt = lc.LastComment.Timestamp
+	}
+	r.Raw = raw
+	return &r, nil
+}
+
+// UpdateRoomOptions are update_room's parameters.
+type UpdateRoomOptions struct {
+	ID        RawMessage `json:"id"`
+	RoomName  string     `json:"room_name"`
+	AvatarURL string     `json:"avatar_url"`
+	Options   RawMessage `json:"options"`
+}
+
+// UpdateRoom changes a room's name, avatar or options; results.room.
+func (c *Client) UpdateRoom(ctx context.Context, id int64, name, avatarURL string, options RawMessage) (RawMessage, error) {
+	if err := c.requireLogin("updateRoom"); err != nil {
+		return nil, err
+	}
+	if id <= 0 {
+		return nil, argError("updateRoom", "id", "is required")
+	}
+	p := (&params{}).set("id", id)
+	if name != "" {
+		p.set("room_name", name)
+	}
+	if avatarURL != "" {
+		p.set("avatar_url", avatarURL)
+	}
+	if len(options) > 0 && string(options) != "null" {
+		p.set("options", string(options))
+	}
+	res, err := c.call(ctx, "POST", "update_room", nil, p)
+	if err != nil {
+		return nil, err
+	}
+	return field(res, "room")
+}
+
+// AddParticipantsToGroup adds users; results.participants_added.
+func (c *Client) AddParticipantsToGroup(ctx context.Context, roomID int64, userIDs []string) (RawMessage, error) {
+	return c.changeParticipants(ctx, "addParticipantsToGroup", "add_room_participants", "participants_added", roomID, userIDs)
+}
+
+// RemoveParticipantsFromGroup removes users; results.participants_removed.
+func (c *Client) RemoveParticipantsFromGroup(ctx context.Context, roomID int64, userIDs []string) (RawMessage, error) {
+	return c.changeParticipants(ctx, "removeParticipantsFromGroup", "remove_room_participants", "participants_removed", roomID, userIDs)
+}
+
+func (c *Client) changeParticipants(ctx context.Context, method, path, key string, roomID int64, userIDs []string) (RawMessage, error) {
+	if err := c.requireLogin(method); err != nil {
+		return nil, err
+	}
+	if roomID <= 0 {
+		return nil, argError(method, "roomId", "is required")
+	}
+	if err := validIDs(method, "userIds", userIDs); err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, "POST", path, nil, (&params{}).set("room_id", roomID).set("emails", userIDs))
+	if err != nil {
+		return nil, err
+	}
+	out, err := field(res, key)
+	if err != nil {
+		return nil, err
+	}
+	// Only the selected room's participants change, and only if it is
+	// this room (v2 edited whatever room was selected).
+	c.mu.Lock()
+	if sel := c.selected; sel != nil && sel.ID == roomID {
+		if key == "participants_added" {
+			var ps []Participant
+			if jsonx.Unmarshal(out, &ps) == nil {
+				sel.Participants = append(sel.Participants, ps...)
+			}
+		} else {
+			drop := map[string]bool{}
+			for _, u := range userIDs {
+				drop[u] = true
+			}
+			kept := sel.Participants[:0]
+			for _, p := range sel.Participants {
+				if !drop[p.Email] {
+					kept = append(kept, p)
+				}
+			}
+			sel.Participants = kept
+		}
+		ps, _ := jsonx.Marshal(sel.Participants)
+		c.mu.Unlock()
+		c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"participants": RawMessage(ps)}}})
+	} else {
+		c.mu.Unlock()
+	}
+	return out, nil
+}
+
+// GetParticipants pages through a room's members (broken in v2.14+).
+func (c *Client) GetParticipants(ctx context.Context, roomUniqueID string, page, limit int) (RawMessage, error) {
+	if err := c.requireLogin("getParticipants"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(roomUniqueID) == "" {
+		return nil, argError("getParticipants", "roomUniqueId", "is required")
+	}
+	if page <= 0 {
+		page = 1
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	return c.call(ctx, "GET", "room_participants", (&params{}).set("room_unique_id", roomUniqueID).set("page", page).set("limit", limit), nil)
+}
+
+// GetTotalUnreadCount is the number of unread messages in all rooms.
+func (c *Client) GetTotalUnreadCount(ctx context.Context) (int64, error) {
+	return c.unreadCount(ctx, "getTotalUnreadCount", "total_unread_count")
+}
+
+// GetRoomUnreadCount is the number of rooms with unread messages.
+func (c *Client) GetRoomUnreadCount(ctx context.Context) (int64, error) {
+	return c.unreadCount(ctx, "getRoomUnreadCount", "get_room_unread_count")
+}
+
+func (c *Client) unreadCount(ctx context.Context, method, path string) (int64, error) {
+	if err := c.requireLogin(method); err != nil {
+		return 0, err
+	}
+	res, err := c.call(ctx, "GET", path, nil, nil)
+	if err != nil {
+		return 0, err
+	}
+	var r struct {
+		N int64 `json:"total_unread_count"`
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return 0, fmt.Errorf("qiscus: %s: decode: %w", path, err)
+	}
+	return r.N, nil
+}
+
+// ClearRoomMessages empties rooms, given their unique ids. The whole body
+// is returned; roomCleared arrives over realtime.
+func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) (RawMessage, error) {
+	if err := c.requireLogin("clearRoomMessages"); err != nil {
+		return nil, err
+	}
+	if err := validIDs("clearRoomMessages", "roomUniqueIds", roomUniqueIDs); err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, "DELETE", "clear_room_messages", nil, map[string]any{"room_channel_ids": roomUniqueIDs})
+	if err != nil {
+		return nil, err
+	}
+	return wrapBody(res), nil
+}

@@ -1,0 +1,100 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// BlockUser blocks a user; results.user. blockUser event follows.
+func (c *Client) BlockUser(ctx context.Context, userID string) (RawMessage, error) {
+	return c.blockCall(ctx, "blockUser", "block_user", userID)
+}
+
+// UnblockUser unblocks a user; results.user.
+func (c *Client) UnblockUser(ctx context.Context, userID string) (RawMessage, error) {
+	return c.blockCall(ctx, "unblockUser", "unblock_user", userID)
+}
+
+func (c *Client) blockCall(ctx context.Context, method, path, userID string) (RawMessage, error) {
+	if err := c.requireLogin(method); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(userID) == "" {
+		return nil, argError(method, "userId", "is required")
+	}
+	res, err := c.call(ctx, "POST", path, nil, (&params{}).set("user_email", userID))
+	if err != nil {
+		return nil, err
+	}
+	u, err := field(res, "user")
+	if err != nil {
+		return nil, err
+	}
+	c.emit(Event{Name: method, Args: []any{u}})
+	return u, nil
+}
+
+// GetBlockedUser pages the blocked users; results.blocked_users.
+func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessage, error) {
+	if err := c.requireLogin("getBlockedUser"); err != nil {
+		return nil, err
+	}
+	if page <= 0 {
+		page = 1
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	res, err := c.call(ctx, "GET", "get_blocked_users", (&params{}).set("page", page).set("limit", limit), nil)
+	if err != nil {
+		return nil, err
+	}
+	return field(res, "blocked_users")
+}
+
+// GetUsers searches users; results {meta, users} (broken in v2.14+).
+func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (RawMessage, error) {
+	if err := c.requireLogin("getUsers"); err != nil {
+		return nil, err
+	}
+	if page <= 0 {
+		page = 1
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	return c.call(ctx, "GET", "get_user_list", (&params{}).set("query", query).set("page", page).set("limit", limit), nil)
+}
+
+// GetUserPresences returns results.user_status for the given users.
+func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) (RawMessage, error) {
+	if err := c.requireLogin("getUserPresences"); err != nil {
+		return nil, err
+	}
+	if err := validIDs("getUserPresences", "userIds", userIDs); err != nil {
+		return nil, err
+	}
+	res, err := c.call(ctx, "POST", "users/status", nil, map[string]any{"user_ids": userIDs})
+	if err != nil {
+		return nil, err
+	}
+	return field(res, "user_status")
+}
+
+// PublishOnlinePresence turns the presence heartbeat on or off. Calling
+// it twice with true does not stack heartbeats (v2 did, G.1 #15).
+func (c *Client) PublishOnlinePresence(ctx context.Context, online bool) error {
+	rt, err := c.currentRealtime("publishOnlinePresence")
+	if err != nil {
+		return err
+	}
+	rt.mu.Lock()
+	rt.presenceOff = !online
+	rt.mu.Unlock()
+	u := c.User()
+	if err := rt.publish(ctx, "u/"+u.Email+"/s", presencePayload(online), true); err != nil {
+		return fmt.Errorf("publishOnlinePresence: %w", err)
+	}
+	return nil
+}
