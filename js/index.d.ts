@@ -131,6 +131,18 @@ export interface Callbacks {
   authTokenRefreshedCallback?(e: { token: string; refreshToken: string; expiredAt: string | null; oldToken: string }): void;
   /** Fired after a successful reconnection (v2 fired on every attempt). */
   onReconnectCallback?(): void;
+  commentDeletedCallback?(e: { roomId: number | string; commentUniqueIds: string[]; isForEveryone: boolean; isHard: boolean }): void;
+  roomClearedCallback?(room: Record<string, unknown>): void;
+  groupRoomCreatedCallback?(room: GroupRoomSummary): void;
+  blockUserCallback?(user: Record<string, unknown>): void;
+  unblockUserCallback?(user: Record<string, unknown>): void;
+  updateProfileCallback?(input: { name?: string; avatar_url?: string; extras?: Record<string, unknown> }): void;
+  /** Fires after upload/uploadFile (v2 never fired it). */
+  fileUploadedCallback?(url: string): void;
+  prePostCommentCallback?(text: string): void;
+  /** Its return value replaces the text. Both spellings work. */
+  commentFormaterCallback?(text: string): string;
+  commentFormatterCallback?(text: string): string;
   [name: string]: ((...args: any[]) => unknown) | undefined;
 }
 
@@ -225,6 +237,96 @@ export declare class QiscusSDKCore {
   unsubscribeUserPresence(userId: string): Promise<void>;
 
   setCustomHeader(headers: Record<string, string>): Promise<void>;
+
+  // --- auth ---
+  getNonce(): Promise<{ nonce: string; expired_at: string }>;
+  verifyIdentityToken(identityToken: string): Promise<LoginResults & Record<string, unknown>>;
+  /** v2 returned undefined and never opened a realtime connection for this user; here it returns a Promise and connects. */
+  setUserWithIdentityToken(data: LoginResults & Record<string, unknown>): Promise<LoginResults & Record<string, unknown>>;
+  refreshAuthToken(): Promise<{ token: string; refresh_token: string; token_expires_at: string }>;
+  /** Rejects on failure (v2 swallowed errors and resolved undefined). */
+  updateProfile(profile: { name?: string; avatar_url?: string; extras?: Record<string, unknown> }): Promise<UserData>;
+  getUserProfile(): Promise<UserData>;
+
+  // --- rooms ---
+  getOrCreateRoomByUniqueId(uniqueId: string, roomName?: string, avatarURL?: string): Promise<Room>;
+  getOrCreateRoomByChannel(uniqueId: string, roomName?: string, avatarURL?: string): Promise<Room>;
+  /** options is optional here (v2 threw a TypeError without it). Resolves v2's camelCase summary, not a Room. */
+  createGroupRoom(name: string, userIds: string[], options?: { avatarURL?: string; [k: string]: unknown }): Promise<GroupRoomSummary>;
+  /** Resolves the whole response body, as v2 did. */
+  getRoomsInfo(options: { room_ids?: Array<number | string>; room_unique_ids?: string[]; show_participants?: boolean; show_removed?: boolean }): Promise<{ status: number; results: { meta: Record<string, number>; rooms_info: Array<Record<string, unknown>> } }>;
+  /** Rooms with comments: []. A room without a last comment is fine (v2 threw). */
+  loadRoomList(options?: { page?: number; limit?: number; show_participants?: boolean; show_empty?: boolean; room_type?: string }): Promise<Room[]>;
+  /** Resolves results.room (raw). */
+  updateRoom(room: { id: number | string; room_name?: string; avatar_url?: string; options?: Record<string, unknown> | string }): Promise<Record<string, unknown>>;
+  addParticipantsToGroup(roomId: number | string, userIds: string[]): Promise<Participant[]>;
+  /** Resolves the removed user ids. */
+  removeParticipantsFromGroup(roomId: number | string, userIds: string[]): Promise<string[]>;
+  /** Works (v2.14+ threw before sending parameters). */
+  getParticipants(roomUniqueId: string, page?: number, limit?: number): Promise<{ meta: { current_offset?: number; per_page?: number; total: number }; participants: Participant[] }>;
+  getTotalUnreadCount(): Promise<number>;
+  getRoomUnreadCount(): Promise<number>;
+  /** Takes room unique ids. Resolves the whole body; roomClearedCallback fires from realtime. */
+  clearRoomMessages(roomUniqueIds: string[]): Promise<{ status: number; results: { rooms: Array<Record<string, unknown>> } }>;
+
+  // --- messages ---
+  /** Receipts are coalesced per room and retried; the Promise settles when queued. */
+  readComment(roomId: number | string, commentId: number): Promise<void>;
+  receiveComment(roomId: number | string, commentId: number): Promise<void>;
+  /** Resolves the whole body. commentDeletedCallback fires with the arguments as given (defaults true). */
+  deleteComment(roomId: number | string, commentUniqueIds: string[], isForEveryone?: boolean, isHard?: boolean): Promise<{ status: number; results: { comments: RawComment[] } }>;
+  updateMessage(message: { message: string; unique_id?: string; unique_temp_id?: string; extras?: Record<string, unknown>; payload?: Record<string, unknown> }): Promise<RawComment>;
+  /** Re-posts with the same unique id (stored once); resolves `selected`. */
+  resendComment(comment: Comment | RawComment): Promise<Room | undefined>;
+  /** Deprecated in v2; resolves Comment objects. */
+  searchMessages(options: { query: string; room_id?: number | string; last_comment_id?: number }): Promise<Comment[]>;
+  searchMessage(options: { query: string; roomIds?: Array<number | string>; userId?: string; type?: string; roomType?: 'single' | 'group' | 'channel'; page?: number; limit?: number }): Promise<{ status: number; results: { comments: RawComment[]; page?: number; limit?: number; total?: number } }>;
+  getFileList(options?: { roomIds?: Array<number | string>; fileType?: string; page?: number; limit?: number; sender?: string; userId?: string; includeExtensions?: string[]; excludeExtensions?: string[] }): Promise<{ status: number; results: Record<string, unknown> }>;
+  /** Synchronous and local only: a pending Comment (v2 has no method that sends it; pass its fields to sendComment). */
+  generateMessage(o: { roomId: number | string; text: string; extras?: Record<string, unknown> }): Comment;
+  generateFileAttachmentMessage(o: { roomId: number | string; caption?: string; url: string; text?: string; extras?: Record<string, unknown>; filename?: string; size?: number }): Comment;
+  generateCustomMessage(o: { roomId: number | string; text: string; type: string; payload?: unknown; extras?: Record<string, unknown> }): Comment;
+  generateReplyMessage(o: { roomId: number | string; text: string; repliedMessage: Comment | RawComment; extras?: Record<string, unknown> }): Comment;
+  /** Synchronous, as in v2 (throws before init()). */
+  getThumbnailURL(url: string): string;
+  getBlurryThumbnailURL(url: string): string;
+  /** callback(null, progressEvent) while uploading, then callback(null, null, url). Resolves the url. */
+  upload(file: Blob, callback?: (error: Error | null, progress: ProgressEvent | null, url?: string) => void): Promise<string>;
+  /** Uploads and sends "[file] url [/file]"; fires fileUploadedCallback (v2 never did). Resolves the sent Comment (v2: undefined). */
+  uploadFile(roomId: number | string, file: Blob): Promise<Comment>;
+  onMessageUpdated(handler: (comment: RawComment) => void): () => void;
+
+  // --- users and presence ---
+  blockUser(userId: string): Promise<Record<string, unknown>>;
+  unblockUser(userId: string): Promise<Record<string, unknown>>;
+  getBlockedUser(page?: number, limit?: number): Promise<Array<Record<string, unknown>>>;
+  /** Works (v2.14+ threw). */
+  getUsers(query?: string, page?: number, limit?: number): Promise<{ meta: { total_data: number; total_page: number }; users: Array<Record<string, unknown>> }>;
+  /** Does not stack heartbeats (v2 did). */
+  publishOnlinePresence(online: boolean): Promise<void>;
+  registerDeviceToken(token: string, isDevelopment?: boolean, devicePlatform?: string): Promise<Record<string, unknown>>;
+  removeDeviceToken(token: string, isDevelopment?: boolean, devicePlatform?: string): Promise<Record<string, unknown>>;
+  getUserPresences(userIds: string[]): Promise<Array<{ email: string; status: number; timestamp: string | number }>>;
+
+  // --- hooks and misc ---
+  /** fn returns the (possibly changed) message or a Promise of it. The returned function removes the hook (v2's did not). */
+  intercept(name: 'message::before-sent' | 'message::before-received', fn: (message: any) => any): () => void;
+  synchronizeEvent(): Promise<void>;
+  updateLastReceivedComment(id: number): void;
+  logging(message: string, params?: unknown): void;
+  readonly logger: (...args: unknown[]) => void;
+  noop(): void;
+}
+
+export interface GroupRoomSummary {
+  id: number;
+  name: string;
+  lastCommentId: number;
+  lastCommentMessage: string;
+  lastTopicId: number;
+  avatarURL: string;
+  options: string;
+  participants: Array<{ id: number; email: string; username: string; avatarURL: string }>;
 }
 
 export default QiscusSDKCore;

@@ -98,3 +98,26 @@ func (c *Client) PublishOnlinePresence(ctx context.Context, online bool) error {
 	}
 	return nil
 }
+
+// RegisterDeviceToken registers a push token; results as sent.
+func (c *Client) RegisterDeviceToken(ctx context.Context, token string, isDevelopment bool, platform string) (RawMessage, error) {
+	return c.deviceToken(ctx, "registerDeviceToken", "set_user_device_token", token, isDevelopment, platform)
+}
+
+// RemoveDeviceToken removes a push token.
+func (c *Client) RemoveDeviceToken(ctx context.Context, token string, isDevelopment bool, platform string) (RawMessage, error) {
+	return c.deviceToken(ctx, "removeDeviceToken", "remove_user_device_token", token, isDevelopment, platform)
+}
+
+func (c *Client) deviceToken(ctx context.Context, method, path, token string, isDev bool, platform string) (RawMessage, error) {
+	if err := c.requireLogin(method); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(token) == "" {
+		return nil, argError(method, "token", "is required")
+	}
+	if platform == "" {
+		platform = "rn"
+	}
+	return c.call(ctx, "POST", path, nil, (&params{}).set("device_token", token).set("device_platform", platform).set("is_development", isDev))
+}

@@ -151,7 +151,7 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	clientID := rt.c.cfg.AppID + "_" + u.Email + "_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
 	cli := paho.NewClient(paho.ClientConfig{
 		ClientID:          clientID,
-		Conn:              conn,
+		Conn:              newFrameConn(conn),
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){rt.onPublish},
 		OnClientError:     func(err error) { rt.c.cfg.Logger.Debug("mqtt client error", "err", err) },
 	})

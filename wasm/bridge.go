@@ -47,6 +47,26 @@ func (b *bridge) object() js.Value {
 	o.Set("call", b.fn(func(_ js.Value, args []js.Value) any {
 		return b.call(args)
 	}))
+	// callSync is for the few pure v2 methods that return synchronously
+	// (getThumbnailURL, generateMessage, …). It returns the JSON result, or
+	// an Error object for the shim to throw. Handlers must not wait on I/O.
+	o.Set("callSync", b.fn(func(_ js.Value, args []js.Value) any {
+		if len(args) < 3 {
+			return jsError(errors.New("callSync(handle, method, argsJSON)"))
+		}
+		b.mu.Lock()
+		inst := b.instances[args[0].Int()]
+		b.mu.Unlock()
+		method := args[1].String()
+		if inst == nil || !syncMethods[method] {
+			return jsError(errors.New("qiscus: " + method + " cannot be called synchronously"))
+		}
+		res, err := inst.dispatch(method, args[2].String(), nil)
+		if err != nil {
+			return jsError(err)
+		}
+		return string(res)
+	}))
 	o.Set("dispose", b.fn(func(_ js.Value, args []js.Value) any {
 		if len(args) < 1 {
 			return nil

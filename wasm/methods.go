@@ -190,6 +190,12 @@ func (inst *instance) dispatch(method, argsJSON string, extra []js.Value) ([]byt
 	return h(inst, args{method: method, raw: raw, extra: extra})
 }
 
+// syncMethods are pure and return synchronously in v2.
+var syncMethods = map[string]bool{
+	"getThumbnailURL": true, "getBlurryThumbnailURL": true, "generateMessage": true,
+	"generateFileAttachmentMessage": true, "generateCustomMessage": true, "generateReplyMessage": true,
+}
+
 // methods maps each v2 method to its Go call. Argument order and defaults
 // are v2's; results are JSON in v2's shapes.
 var methods map[string]handler
@@ -535,8 +541,10 @@ func init() {
 			return result(i.client.GetUsers(i.ctx, q, a.int(1), a.int(2)))
 		},
 
-		"synchronize":      func(i *instance, a args) ([]byte, error) { return nil, i.client.Sync(i.ctx) },
-		"synchronizeEvent": func(i *instance, a args) ([]byte, error) { return nil, i.client.SyncEvents(i.ctx) },
+		"registerDeviceToken": mDeviceToken(true),
+		"removeDeviceToken":   mDeviceToken(false),
+		"synchronize":         func(i *instance, a args) ([]byte, error) { return nil, i.client.Sync(i.ctx) },
+		"synchronizeEvent":    func(i *instance, a args) ([]byte, error) { return nil, i.client.SyncEvents(i.ctx) },
 		"setCustomHeader": func(i *instance, a args) ([]byte, error) {
 			var h map[string]string
 			if !a.present(0) || jsonx.Unmarshal(a.raw[0], &h) != nil {
@@ -879,6 +887,23 @@ func mUpload(withRoom bool) handler {
 			return cm.V2JSON(), nil
 		}
 		return appendJSON(nil, url), nil
+	}
+}
+
+func mDeviceToken(register bool) handler {
+	return func(inst *instance, a args) ([]byte, error) {
+		tok, err := a.str(0, "token", true)
+		if err != nil {
+			return nil, err
+		}
+		platform, err := a.str(2, "devicePlatform", false)
+		if err != nil {
+			return nil, err
+		}
+		if register {
+			return result(inst.client.RegisterDeviceToken(inst.ctx, tok, a.boolish(1), platform))
+		}
+		return result(inst.client.RemoveDeviceToken(inst.ctx, tok, a.boolish(1), platform))
 	}
 }
 

@@ -32,13 +32,17 @@ const FORWARDED = [
   // messages
   'sendComment', 'loadComments', 'loadMore', 'readComment', 'receiveComment', 'deleteComment',
   'updateMessage', 'resendComment', 'searchMessages', 'searchMessage', 'getFileList',
-  'generateMessage', 'generateFileAttachmentMessage', 'generateCustomMessage', 'generateReplyMessage',
-  'getThumbnailURL', 'getBlurryThumbnailURL',
   // users and presence
   'blockUser', 'unblockUser', 'getBlockedUser', 'getUsers', 'subscribeUserPresence',
-  'unsubscribeUserPresence', 'publishOnlinePresence', 'getUserPresences',
+  'unsubscribeUserPresence', 'publishOnlinePresence', 'getUserPresences', 'registerDeviceToken', 'removeDeviceToken',
   // realtime and misc
   'publishTyping', 'publishEvent', 'synchronize', 'synchronizeEvent', 'setCustomHeader',
+];
+
+// Pure methods that return synchronously in v2 (no I/O; computed in Go).
+const SYNC = [
+  'generateMessage', 'generateFileAttachmentMessage', 'generateCustomMessage', 'generateReplyMessage',
+  'getThumbnailURL', 'getBlurryThumbnailURL',
 ];
 
 let runtime = null; // Promise<bridge>, shared by every instance on the page
@@ -313,6 +317,19 @@ class QiscusSDKCore {
     }
   }
 }
+
+SYNC.forEach((m) => {
+  Object.defineProperty(QiscusSDKCore.prototype, m, {
+    value: function (...args) {
+      if (!this._bridge || this._handle === null) throw new Error(m + ': call init() first');
+      const r = this._bridge.callSync(this._handle, m, argsJSON(args));
+      if (r instanceof Error) throw r;
+      return r === 'null' ? undefined : JSON.parse(r);
+    },
+    writable: true,
+    configurable: true,
+  });
+});
 
 FORWARDED.forEach((m) => {
   Object.defineProperty(QiscusSDKCore.prototype, m, {
