@@ -1,0 +1,91 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/coder/websocket"
+	json "github.com/goccy/go-json"
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// wsListenerID names the connections that arrive through /mqtt. mochi only
+// disconnects clients of registered listeners on Close, hence wsListener.
+const wsListenerID = "ws"
+
+type broker struct {
+	s  *Server
+	mq *mqtt.Server
+}
+
+func newBroker(s *Server) (*broker, error) {
+	mq := mqtt.New(&mqtt.Options{
+		InlineClient: true, // the server publishes comments and receipts itself
+		Logger:       s.log.With("component", "mqtt"),
+	})
+	if err := mq.AddHook(newHooks(s, mq), nil); err != nil {
+		return nil, fmt.Errorf("add broker hook: %w", err)
+	}
+	if err := mq.AddListener(wsListener{}); err != nil {
+		return nil, fmt.Errorf("add broker listener: %w", err)
+	}
+	if err := mq.Serve(); err != nil {
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	return &broker{s: s, mq: mq}, nil
+}
+
+func (b *broker) close() error { return b.mq.Close() }
+
+// serveWS upgrades /mqtt to a WebSocket and hands the stream to the broker until
+// the client goes away.
+func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols: []string{"mqtt"},
+		// A dev server: pages and apps come from other origins (Vite, file://,
+		// other ports), so any Origin is accepted.
+		InsecureSkipVerify: true,
+	})
+	if err != nil {
+		b.s.log.Debug("mqtt websocket accept", "err", err)
+		return
+	}
+	conn := websocket.NetConn(b.s.ctx, c, websocket.MessageBinary)
+	defer conn.Close()
+	if err := b.mq.EstablishConnection(wsListenerID, conn); err != nil {
+		b.s.log.Debug("mqtt client gone", "remote", r.RemoteAddr, "err", err)
+	}
+}
+
+// publish sends a QoS 0, non-retained message as the server.
+func (b *broker) publish(topic string, payload []byte) {
+	if err := b.mq.Publish(topic, payload, false, 0); err != nil {
+		b.s.log.Warn("mqtt publish", "topic", topic, "err", err)
+	}
+}
+
+func (b *broker) publishJSON(topic string, v any) {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		b.s.log.Error("mqtt publish: encode", "topic", topic, "err", err)
+		return
+	}
+	b.publish(topic, payload)
+}
+
+// wsListener registers the /mqtt connections with mochi. Connections are accepted
+// by the HTTP server, so it listens on nothing itself.
+type wsListener struct{}
+
+var _ listeners.Listener = wsListener{}
+
+func (wsListener) Init(*slog.Logger) error     { return nil }
+func (wsListener) Serve(listeners.EstablishFn) {}
+func (wsListener) ID() string                  { return wsListenerID }
+func (wsListener) Address() string             { return "/mqtt" }
+func (wsListener) Protocol() string            { return "ws" }
+
+// Close disconnects the clients of this listener.
+func (wsListener) Close(closeClients listeners.CloseFn) { closeClients(wsListenerID) }

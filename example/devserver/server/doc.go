@@ -1,0 +1,14 @@
+// Package server is a local, Qiscus-compatible chat backend for development and tests.
+//
+// One [http.Handler] serves the Qiscus SDK REST API (under /api/v2/sdk/ and
+// /api/v2/mobile/), an embedded MQTT broker over WebSocket at /mqtt (MQTT 5 and
+// 3.1.1, as spoken by the official v2 JavaScript client), the SDK build under
+// /sdk/ and the example pages under /.
+//
+// Data lives in SQLite (a file, or ":memory:"). Broker hooks enforce topic ACLs,
+// normalise presence payloads to "{0|1}:{epochMs}" and accept the official v2
+// client's CONNECT, whose last will has an empty payload.
+//
+// It is a development server: it accepts WebSocket connections from any Origin and
+// makes no attempt at rate limiting.
+package server

@@ -1,0 +1,184 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// endpoint is one REST operation. fn returns the value put under "results".
+type endpoint struct {
+	auth bool // needs QISCUS-SDK-USER-ID and QISCUS-SDK-TOKEN
+	fn   func(*call) (any, error)
+}
+
+// call is one REST request being served.
+type call struct {
+	ctx  context.Context
+	r    *http.Request
+	p    params
+	user user // the caller, for endpoints with auth
+	now  time.Time
+}
+
+// rawBody is written as the whole response body instead of {status, results}
+// (sync_event has no results wrapper).
+type rawBody struct{ v any }
+
+// endpoints maps "METHOD name" to its handler. The same table serves
+// /api/v2/sdk/ and /api/v2/mobile/.
+func (s *Server) endpoints() map[string]endpoint {
+	return map[string]endpoint{
+		"GET config":                          {false, s.handleConfig},
+		"POST login_or_register":              {false, s.handleLoginOrRegister},
+		"POST get_or_create_room_with_target": {true, s.handleGetOrCreateRoomWithTarget},
+		"GET get_room_by_id":                  {true, s.handleGetRoomByID},
+		"POST post_comment":                   {true, s.handlePostComment},
+		"GET load_comments":                   {true, s.handleLoadComments},
+		"POST update_comment_status":          {true, s.handleUpdateCommentStatus},
+		"GET sync":                            {true, s.handleSync},
+	}
+}
+
+func (s *Server) apiHandler() http.Handler {
+	eps := s.endpoints()
+	known := map[string]bool{}
+	for k := range eps {
+		_, name, _ := strings.Cut(k, " ")
+		known[name] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setCORS(w.Header(), r)
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		name := strings.Trim(r.URL.Path, "/")
+		ep, ok := eps[r.Method+" "+name]
+		switch {
+		case !ok && known[name]:
+			s.writeError(w, r, &APIError{Status: http.StatusMethodNotAllowed,
+				Message: "method " + r.Method + " not allowed for " + name, Kind: ErrBadRequest})
+		case !ok:
+			s.writeError(w, r, apiError(ErrNotFound, "unknown endpoint %q", name))
+		default:
+			res, err := s.serve(r, ep)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if raw, ok := res.(rawBody); ok {
+				s.writeJSON(w, http.StatusOK, raw.v)
+				return
+			}
+			s.writeJSON(w, http.StatusOK, struct {
+				Status  int `json:"status"`
+				Results any `json:"results"`
+			}{http.StatusOK, res})
+		}
+	})
+}
+
+func (s *Server) serve(r *http.Request, ep endpoint) (any, error) {
+	if err := s.checkApp(r); err != nil {
+		return nil, err
+	}
+	c := &call{ctx: r.Context(), r: r, now: time.Now()}
+	if ep.auth {
+		u, err := s.authenticate(c.ctx, r, c.now)
+		if err != nil {
+			return nil, err
+		}
+		c.user = u
+	}
+	p, err := parseParams(r)
+	if err != nil {
+		return nil, err
+	}
+	c.p = p
+	return ep.fn(c)
+}
+
+func (s *Server) checkApp(r *http.Request) error {
+	switch id := header(r, "QISCUS-SDK-APP-ID"); id {
+	case s.cfg.AppID:
+		return nil
+	case "":
+		return apiError(ErrUnauthorized, "missing app id: send the QISCUS-SDK-APP-ID header")
+	default:
+		return apiError(ErrForbidden, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
+	}
+}
+
+func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (user, error) {
+	id, token := header(r, "QISCUS-SDK-USER-ID"), header(r, "QISCUS-SDK-TOKEN")
+	switch {
+	case token == "":
+		return user{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
+	case id == "":
+		return user{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
+	}
+	return s.store.authenticate(ctx, id, token, now)
+}
+
+// header reads a Qiscus header in either spelling, QISCUS-SDK-APP-ID or
+// qiscus_sdk_app_id, in any case. Header.Get only finds the hyphenated one.
+func header(r *http.Request, name string) string {
+	if v := r.Header.Get(name); v != "" {
+		return v
+	}
+	for k, vs := range r.Header {
+		if len(vs) > 0 && strings.EqualFold(strings.ReplaceAll(k, "_", "-"), name) {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+const defaultAllowHeaders = "Content-Type, QISCUS-SDK-APP-ID, QISCUS-SDK-USER-ID, QISCUS-SDK-TOKEN, " +
+	"QISCUS-SDK-VERSION, QISCUS-SDK-PLATFORM, qiscus_sdk_app_id, qiscus_sdk_user_id, qiscus_sdk_token, qiscus_sdk_version"
+
+// setCORS lets pages on any origin call the API, with any custom header
+// (setCustomHeader): the preflight's requested headers are echoed back.
+func setCORS(h http.Header, r *http.Request) {
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PATCH, PUT, DELETE, OPTIONS")
+	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+		h.Set("Access-Control-Allow-Headers", req)
+	} else {
+		h.Set("Access-Control-Allow-Headers", defaultAllowHeaders)
+	}
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Add("Vary", "Access-Control-Request-Headers")
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encode response", "err", err)
+		status, body = http.StatusInternalServerError, []byte(`{"status":500,"error":{"message":"internal server error"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError writes {"status": code, "error": {"message": ...}} with the same HTTP status.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := errorResponse(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	} else {
+		s.log.Debug("request refused", "path", r.URL.Path, "status", status, "err", err)
+	}
+	type errorJSON struct {
+		Message string `json:"message"`
+	}
+	s.writeJSON(w, status, struct {
+		Status int       `json:"status"`
+		Error  errorJSON `json:"error"`
+	}{status, errorJSON{msg}})
+}

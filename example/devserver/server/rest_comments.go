@@ -1,0 +1,270 @@
+package server
+
+import (
+	"crypto/rand"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	json "github.com/goccy/go-json"
+)
+
+// maxCommentLength is the server limit from the Qiscus docs, in characters.
+const maxCommentLength = 4000
+
+// commentTypes are the message types the v2 SDKs know.
+var commentTypes = map[string]bool{
+	"text": true, "file_attachment": true, "account_linking": true, "buttons": true,
+	"button_postback_response": true, "reply": true, "system_event": true, "card": true,
+	"custom": true, "location": true, "contact_person": true, "carousel": true,
+}
+
+// handlePostComment is POST post_comment (JSON: comment, topic_id, unique_temp_id,
+// type, payload, extras). A new comment is published to every participant's
+// {token}/c, the sender included, before the response is written; a retry with
+// the same unique_temp_id returns the stored comment and publishes nothing.
+func (s *Server) handlePostComment(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("topic_id")
+	if err != nil {
+		return nil, err
+	}
+	msg := c.p.String("comment")
+	if utf8.RuneCountInString(msg) > maxCommentLength {
+		return nil, badRequest("comment is too long (max %d characters)", maxCommentLength)
+	}
+	typ := c.p.String("type")
+	if typ == "" {
+		typ = "text"
+	}
+	if !commentTypes[typ] {
+		return nil, badRequest("unknown comment type %q", typ)
+	}
+	if typ == "text" && strings.TrimSpace(msg) == "" {
+		return nil, badRequest("comment is required")
+	}
+	payload, err := commentPayload(c.p, typ)
+	if err != nil {
+		return nil, err
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.memberRoom(c.ctx, roomID, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	uniqueID := c.p.String("unique_temp_id")
+	if uniqueID == "" {
+		uniqueID = "devserver-" + strings.ToLower(rand.Text())
+	}
+	cm, created, err := s.store.insertComment(c.ctx, newComment{
+		RoomID: roomID, SenderPK: c.user.PK, UniqueTempID: uniqueID, Message: msg, Type: typ,
+		Payload: payload, Extras: extras, CreatedAt: c.now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		s.fanOut(&cm, d)
+	}
+	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+}
+
+// commentPayload reads payload as JSON. The v2 client sends a payload string it
+// could not JSON.parse as it is, so such a string is kept as a JSON string.
+// reply and custom comments need an object (clients read its fields), and a
+// custom one needs its "type".
+func commentPayload(p params, typ string) ([]byte, error) {
+	payload, err := p.JSON("payload")
+	if err != nil {
+		payload, _ = json.Marshal(p.String("payload"))
+	}
+	if typ != "custom" && typ != "reply" {
+		return payload, nil
+	}
+	var obj map[string]json.RawMessage
+	if len(payload) == 0 || payload[0] != '{' || json.Unmarshal(payload, &obj) != nil {
+		return nil, badRequest("a %s comment needs a JSON object payload", typ)
+	}
+	if _, ok := obj["type"]; typ == "custom" && !ok {
+		return nil, badRequest("a custom comment's payload needs a type")
+	}
+	return payload, nil
+}
+
+// fanOut publishes a new comment: to the channel topic for public channels,
+// otherwise to each participant's {token}/c, rendered for that participant.
+func (s *Server) fanOut(c *comment, d *roomDetail) {
+	if d.IsPublicChannel {
+		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
+		return
+	}
+	for i := range d.participants {
+		p := &d.participants[i]
+		s.broker.publishJSON(tokenTopic(p.Token, "c"), commentJSONFor(c, d, p.PK))
+	}
+}
+
+// handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,
+// newest first.
+func (s *Server) handleLoadComments(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("topic_id")
+	if err != nil {
+		return nil, err
+	}
+	cursor, _, err := c.p.Int64("last_comment_id")
+	if err != nil {
+		return nil, err
+	}
+	after, err := c.p.Bool("after")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.readableRoom(c.ctx, roomID, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.roomComments(c.ctx, roomID, cursor, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": commentsJSONFor(cs, d, c.user.PK)}, nil
+}
+
+type updateStatusJSON struct {
+	Changed               bool  `json:"changed"`
+	LastCommentReadID     int64 `json:"last_comment_read_id"`
+	LastCommentReceivedID int64 `json:"last_comment_received_id"`
+	UserID                int64 `json:"user_id"`
+}
+
+// handleUpdateCommentStatus is POST update_comment_status (form: room_id,
+// last_comment_read_id and/or last_comment_received_id). Cursors only move
+// forward; each move is published as "{id}:{uniqueId}" on
+// r/{room}/{room}/{me}/r or /d and recorded as a sync event.
+func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("room_id")
+	if err != nil {
+		return nil, err
+	}
+	readID, _, err := c.p.Int64("last_comment_read_id")
+	if err != nil {
+		return nil, err
+	}
+	receivedID, _, err := c.p.Int64("last_comment_received_id")
+	if err != nil {
+		return nil, err
+	}
+	if readID <= 0 && receivedID <= 0 {
+		return nil, badRequest("last_comment_read_id or last_comment_received_id is required")
+	}
+	if _, err := s.memberRoom(c.ctx, roomID, c.user.PK); err != nil {
+		return nil, err
+	}
+	var up cursorUpdate
+	var read, received comment
+	if readID > 0 {
+		if read, err = s.store.commentInRoom(c.ctx, roomID, readID); err != nil {
+			return nil, err
+		}
+		up.Read, up.ReadEvent = read.ID, s.receiptEvent(&c.user, &read)
+	}
+	if receivedID > 0 {
+		if received, err = s.store.commentInRoom(c.ctx, roomID, receivedID); err != nil {
+			return nil, err
+		}
+		up.Received, up.ReceivedEvent = received.ID, s.receiptEvent(&c.user, &received)
+	}
+	res, err := s.store.updateCursors(c.ctx, roomID, c.user.PK, up, c.now)
+	if err != nil {
+		return nil, err
+	}
+	if res.ReadMoved {
+		s.broker.publish(receiptTopic(roomID, c.user.ID, "r"), receiptPayload(&read))
+	}
+	if res.ReceivedMoved {
+		s.broker.publish(receiptTopic(roomID, c.user.ID, "d"), receiptPayload(&received))
+	}
+	return updateStatusJSON{
+		Changed: res.Changed, LastCommentReadID: res.Read, LastCommentReceivedID: res.Received,
+		UserID: c.user.PK,
+	}, nil
+}
+
+func receiptPayload(c *comment) []byte {
+	return []byte(strconv.FormatInt(c.ID, 10) + ":" + c.UniqueTempID)
+}
+
+// receiptEvent is the sync_event payload of a read or delivered receipt.
+func (s *Server) receiptEvent(actor *user, c *comment) []byte {
+	type actorJSON struct {
+		ID    int64  `json:"id"`
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	}
+	type dataJSON struct {
+		CommentID       int64  `json:"comment_id"`
+		CommentUniqueID string `json:"comment_unique_id"`
+		Email           string `json:"email"`
+		RoomID          int64  `json:"room_id"`
+	}
+	b, err := json.Marshal(struct {
+		Actor actorJSON `json:"actor"`
+		Data  dataJSON  `json:"data"`
+	}{
+		actorJSON{actor.PK, actor.ID, actor.Username},
+		dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID},
+	})
+	if err != nil {
+		s.log.Error("encode receipt event", "err", err)
+		return nil
+	}
+	return b
+}
+
+type syncMetaJSON struct {
+	LastReceivedCommentID int64 `json:"last_received_comment_id"`
+	NeedClear             bool  `json:"need_clear"`
+}
+
+// handleSync is GET sync?last_received_comment_id&limit: newer comments from all
+// of the caller's rooms, oldest first. meta.last_received_comment_id is the
+// highest id returned, or the input when there is none, so the cursor never
+// moves backwards.
+func (s *Server) handleSync(c *call) (any, error) {
+	after, _, err := c.p.Int64("last_received_comment_id")
+	if err != nil {
+		return nil, err
+	}
+	after = max(after, 0)
+	limit, err := c.p.limit("limit", 100, 500)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.commentsSince(c.ctx, c.user.PK, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	rooms := map[int64]*roomDetail{}
+	out := make([]commentJSON, 0, len(cs))
+	for i := range cs {
+		d, ok := rooms[cs[i].RoomID]
+		if !ok {
+			if d, err = s.store.roomDetail(c.ctx, cs[i].RoomID); err != nil {
+				return nil, err
+			}
+			rooms[cs[i].RoomID] = d
+		}
+		out = append(out, commentJSONFor(&cs[i], d, c.user.PK))
+	}
+	last := after
+	if len(cs) > 0 {
+		last = cs[len(cs)-1].ID
+	}
+	return map[string]any{"comments": out, "meta": syncMetaJSON{LastReceivedCommentID: last}}, nil
+}

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path"
+	"sync"
+	"time"
+)
+
+// Config configures a Server.
+type Config struct {
+	AppID          string        // the only app id accepted
+	Secret         string        // for the server API (/api/v2/rest/), not served yet
+	DBPath         string        // file path or ":memory:" ("" means ":memory:")
+	SDKDir, WebDir string        // "" = don't serve
+	TokenTTL       time.Duration // 0 = no expiry
+	Logger         *slog.Logger  // nil = discard
+}
+
+// Server is the dev backend: REST API, MQTT broker and static files.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store
+	broker  *broker
+	handler http.Handler
+
+	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens the database (creating the schema) and starts the embedded broker.
+// ctx bounds only the setup.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.AppID == "" {
+		return nil, errors.New("server: Config.AppID is required")
+	}
+	if cfg.DBPath == "" {
+		cfg.DBPath = ":memory:"
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	st, err := openStore(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel}
+	if s.broker, err = newBroker(s); err != nil {
+		cancel()
+		st.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler serves everything: REST under /api/v2/sdk/ and /api/v2/mobile/, MQTT
+// over WebSocket at /mqtt, the SDK build at /sdk/ and the web pages at /.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// PublishRaw injects a message into the broker as the server itself: no ACL and
+// no presence rewriting, so tests can deliver malformed payloads to clients.
+func (s *Server) PublishRaw(topic string, payload []byte, retain bool) error {
+	return s.broker.mq.Publish(topic, payload, retain, 0)
+}
+
+// Close disconnects every MQTT client and closes the database.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		berr := s.broker.close()
+		s.cancel()
+		s.closeErr = errors.Join(berr, s.store.Close())
+	})
+	return s.closeErr
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	api := s.apiHandler()
+	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
+	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
+	mux.HandleFunc("/mqtt", s.broker.serveWS)
+	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
+	mux.Handle("/", staticHandler(s.cfg.WebDir))
+	return mux
+}
+
+// staticHandler serves dir with explicit types for the SDK files (the WebAssembly
+// streaming compiler insists on application/wasm).
+func staticHandler(dir string) http.Handler {
+	if dir == "" {
+		return http.NotFoundHandler()
+	}
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch path.Ext(r.URL.Path) {
+		case ".wasm":
+			w.Header().Set("Content-Type", "application/wasm")
+		case ".js", ".mjs":
+			w.Header().Set("Content-Type", "text/javascript")
+		}
+		// Apps on other dev origins (Vite, CRA) load the SDK and fetch its wasm.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// store is the SQLite persistence layer. Methods return errors wrapping the
+// sentinels in errors.go; they never publish to the broker, so no transaction is
+// ever held while MQTT work happens.
+type store struct {
+	db *sql.DB
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS users (
+	id               INTEGER PRIMARY KEY AUTOINCREMENT,
+	email            TEXT    NOT NULL UNIQUE, -- the Qiscus user id
+	password         TEXT    NOT NULL,        -- salted hash
+	username         TEXT    NOT NULL,
+	avatar_url       TEXT    NOT NULL DEFAULT '',
+	extras           TEXT    NOT NULL DEFAULT '{}',
+	token            TEXT    NOT NULL UNIQUE,
+	refresh_token    TEXT    NOT NULL DEFAULT '',
+	token_expires_at INTEGER NOT NULL DEFAULT 0, -- unix ns, 0 = never
+	created_at       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rooms (
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
+	unique_id         TEXT    NOT NULL UNIQUE,
+	name              TEXT    NOT NULL DEFAULT '',
+	avatar_url        TEXT    NOT NULL DEFAULT '',
+	options           TEXT    NOT NULL DEFAULT '',
+	chat_type         TEXT    NOT NULL CHECK (chat_type IN ('single', 'group', 'channel')),
+	is_public_channel INTEGER NOT NULL DEFAULT 0,
+	created_at        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS participants (
+	room_id                  INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	user_id                  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	last_comment_read_id     INTEGER NOT NULL DEFAULT 0,
+	last_comment_received_id INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (room_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS participants_by_user ON participants(user_id);
+CREATE TABLE IF NOT EXISTS comments (
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
+	room_id           INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	user_id           INTEGER NOT NULL REFERENCES users(id),
+	comment_before_id INTEGER NOT NULL DEFAULT 0,
+	unique_temp_id    TEXT    NOT NULL,
+	message           TEXT    NOT NULL,
+	type              TEXT    NOT NULL,
+	payload           TEXT, -- JSON
+	extras            TEXT, -- JSON
+	created_at        INTEGER NOT NULL, -- unix ns
+	is_deleted        INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (room_id, user_id, unique_temp_id)
+);
+CREATE INDEX IF NOT EXISTS comments_by_room ON comments(room_id, id);
+CREATE TABLE IF NOT EXISTS events (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	room_id      INTEGER, -- set: visible to the room's participants
+	user_id      INTEGER, -- set: visible to this user only
+	action_topic TEXT    NOT NULL,
+	payload      TEXT    NOT NULL, -- JSON {actor, data}
+	created_at   INTEGER NOT NULL  -- unix ns
+);
+CREATE INDEX IF NOT EXISTS events_by_room ON events(room_id, id);
+CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, id);
+`
+
+// openStore opens (creating if needed) the database at path, or an in-memory one
+// for ":memory:", and applies the schema.
+func openStore(ctx context.Context, path string) (*store, error) {
+	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	memory := path == ":memory:"
+	var dsn string
+	if memory {
+		dsn = ":memory:?" + pragmas
+	} else {
+		if strings.Contains(path, "?") {
+			return nil, fmt.Errorf("open store: database path %q must not contain '?'", path)
+		}
+		// Immediate transactions take the write lock up front, so two writers
+		// wait on busy_timeout instead of failing a read-to-write upgrade.
+		dsn = path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if memory {
+		// Every connection to ":memory:" is a separate database: keep exactly one.
+		db.SetMaxOpenConns(1)
+	} else {
+		db.SetMaxOpenConns(8)
+	}
+	db.SetConnMaxIdleTime(0)
+	db.SetConnMaxLifetime(0)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create schema in %s: %w", path, err)
+	}
+	return &store{db: db}, nil
+}
+
+func (st *store) Close() error { return st.db.Close() }
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (st *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := st.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// notFound turns sql.ErrNoRows into the given sentinel, with context.
+func notFound(err error, sentinel error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %s", sentinel, what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// jsonOrNil turns an empty JSON column into nil.
+func jsonOrNil(s sql.NullString) []byte {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	return []byte(s.String)
+}
+
+func nullJSON(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}

@@ -1,0 +1,205 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// comment is a row of the comments table joined with its sender.
+type comment struct {
+	ID           int64
+	RoomID       int64
+	BeforeID     int64
+	UniqueTempID string
+	Message      string
+	Type         string
+	Payload      []byte // JSON or nil
+	Extras       []byte // JSON or nil
+	CreatedAt    int64  // unix ns
+	IsDeleted    bool
+	Sender       user // PK, ID, Username, AvatarURL and Extras are set
+}
+
+const commentSelect = `SELECT c.id, c.room_id, c.comment_before_id, c.unique_temp_id, c.message, c.type,
+	c.payload, c.extras, c.created_at, c.is_deleted, u.id, u.email, u.username, u.avatar_url, u.extras
+	FROM comments c JOIN users u ON u.id = c.user_id `
+
+func scanComment(row scanner) (comment, error) {
+	var c comment
+	var payload, extras sql.NullString
+	var senderExtras string
+	err := row.Scan(&c.ID, &c.RoomID, &c.BeforeID, &c.UniqueTempID, &c.Message, &c.Type,
+		&payload, &extras, &c.CreatedAt, &c.IsDeleted,
+		&c.Sender.PK, &c.Sender.ID, &c.Sender.Username, &c.Sender.AvatarURL, &senderExtras)
+	c.Payload, c.Extras, c.Sender.Extras = jsonOrNil(payload), jsonOrNil(extras), []byte(senderExtras)
+	return c, err
+}
+
+func queryComments(ctx context.Context, q querier, query string, args ...any) ([]comment, error) {
+	rows, err := q.QueryContext(ctx, commentSelect+query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query comments: %w", err)
+	}
+	defer rows.Close()
+	var out []comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan comment: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query comments: %w", err)
+	}
+	return out, nil
+}
+
+// newComment is what post_comment stores.
+type newComment struct {
+	RoomID, SenderPK            int64
+	UniqueTempID, Message, Type string
+	Payload, Extras             []byte
+	CreatedAt                   time.Time
+}
+
+// insertComment stores a comment unless the sender already posted one with the
+// same unique_temp_id in that room; either way it returns the stored comment, and
+// created tells which happened (a retry must not be fanned out twice).
+func (st *store) insertComment(ctx context.Context, in newComment) (c comment, created bool, err error) {
+	err = st.tx(ctx, func(tx *sql.Tx) error {
+		// The WHERE clause also resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
+		res, err := tx.ExecContext(ctx, `INSERT INTO comments
+			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at)
+			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
+			ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`,
+			in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
+			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.RoomID)
+		if err != nil {
+			return fmt.Errorf("insert comment: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("insert comment: %w", err)
+		}
+		created = n == 1
+		c, err = scanComment(tx.QueryRowContext(ctx, commentSelect+
+			"WHERE c.room_id = ? AND c.user_id = ? AND c.unique_temp_id = ?",
+			in.RoomID, in.SenderPK, in.UniqueTempID))
+		if err != nil {
+			return fmt.Errorf("read back comment: %w", err)
+		}
+		return nil
+	})
+	return c, created, err
+}
+
+func (st *store) commentInRoom(ctx context.Context, roomID, id int64) (comment, error) {
+	c, err := scanComment(st.db.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
+	if err != nil {
+		return comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
+	}
+	return c, nil
+}
+
+// roomComments pages through a room newest first. With a cursor, after selects
+// the comments right after it, otherwise the ones right before it; without one
+// it gives the latest.
+func (st *store) roomComments(ctx context.Context, roomID, cursor int64, after bool, limit int) ([]comment, error) {
+	switch {
+	case cursor <= 0:
+		return queryComments(ctx, st.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ?", roomID, limit)
+	case after:
+		cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id > ? ORDER BY c.id ASC LIMIT ?",
+			roomID, cursor, limit)
+		slices.Reverse(cs)
+		return cs, err
+	default:
+		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?",
+			roomID, cursor, limit)
+	}
+}
+
+func (st *store) lastComment(ctx context.Context, roomID int64) (*comment, error) {
+	cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT 1", roomID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+// commentsSince returns comments newer than afterID from every room of the
+// user, oldest first.
+func (st *store) commentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]comment, error) {
+	return queryComments(ctx, st.db, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
+		WHERE c.id > ? ORDER BY c.id ASC LIMIT ?`, userPK, afterID, limit)
+}
+
+// cursorUpdate asks to move a participant's cursors; zero leaves one alone. The
+// event payloads are recorded only for the cursors that actually move.
+type cursorUpdate struct {
+	Read, Received           int64
+	ReadEvent, ReceivedEvent []byte
+}
+
+// cursorResult is the participant's cursors after an update.
+type cursorResult struct {
+	Read, Received           int64
+	ReadMoved, ReceivedMoved bool // the requested cursor moved forward
+	Changed                  bool // anything was written
+}
+
+// updateCursors moves the cursors forward only; reading implies receiving.
+func (st *store) updateCursors(ctx context.Context, roomID, userPK int64, up cursorUpdate, now time.Time) (cursorResult, error) {
+	var res cursorResult
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		var oldRead, oldReceived int64
+		err := tx.QueryRowContext(ctx, `SELECT last_comment_read_id, last_comment_received_id
+			FROM participants WHERE room_id = ? AND user_id = ?`, roomID, userPK).Scan(&oldRead, &oldReceived)
+		if err != nil {
+			return notFound(err, ErrNotParticipant, fmt.Sprintf("room %d", roomID))
+		}
+		res.Read, res.Received = oldRead, oldReceived
+		if up.Read > oldRead {
+			res.Read, res.ReadMoved = up.Read, true
+		}
+		if up.Received > oldReceived {
+			res.Received, res.ReceivedMoved = up.Received, true
+		}
+		res.Received = max(res.Received, res.Read)
+		res.Changed = res.Read != oldRead || res.Received != oldReceived
+		if !res.Changed {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET last_comment_read_id = ?,
+			last_comment_received_id = ? WHERE room_id = ? AND user_id = ?`,
+			res.Read, res.Received, roomID, userPK); err != nil {
+			return fmt.Errorf("update cursors: %w", err)
+		}
+		if res.ReadMoved && up.ReadEvent != nil {
+			if err := addRoomEvent(ctx, tx, roomID, "read", up.ReadEvent, now); err != nil {
+				return err
+			}
+		}
+		if res.ReceivedMoved && up.ReceivedEvent != nil {
+			if err := addRoomEvent(ctx, tx, roomID, "delivered", up.ReceivedEvent, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// addRoomEvent records a sync event that the room's participants will see.
+func addRoomEvent(ctx context.Context, q querier, roomID int64, topic string, payload []byte, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO events (room_id, action_topic, payload, created_at)
+		VALUES (?, ?, ?, ?)`, roomID, topic, string(payload), now.UnixNano())
+	if err != nil {
+		return fmt.Errorf("record %s event: %w", topic, err)
+	}
+	return nil
+}
