@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -14,12 +16,20 @@ import (
 // Config configures a Server.
 type Config struct {
 	AppID          string        // the only app id accepted
-	Secret         string        // for the server API (/api/v2/rest/), not served yet
+	Secret         string        // the app secret: signs identity tokens ("" disables them)
 	DBPath         string        // file path or ":memory:" ("" means ":memory:")
 	SDKDir, WebDir string        // "" = don't serve
 	TokenTTL       time.Duration // 0 = no expiry
 	Logger         *slog.Logger  // nil = discard
+	// UploadDir holds uploaded files, served at /files/. "" means "uploads"
+	// next to the database file, or a temporary directory (removed by Close)
+	// for ":memory:".
+	UploadDir      string
+	MaxUploadBytes int64 // 0 = 20 MB
 }
+
+// defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
+const defaultMaxUpload = 20 << 20
 
 // Server is the dev backend: REST API, MQTT broker and static files.
 type Server struct {
@@ -32,6 +42,10 @@ type Server struct {
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	uploadMu     sync.Mutex
+	uploadDir    string // "" until first needed for ":memory:"
+	uploadIsTemp bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -55,7 +69,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = defaultMaxUpload
+	}
+	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
+	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
+		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
+	}
 	if s.broker, err = newBroker(s); err != nil {
 		cancel()
 		st.Close()
@@ -81,16 +101,23 @@ func (s *Server) Close() error {
 		berr := s.broker.close()
 		s.cancel()
 		s.closeErr = errors.Join(berr, s.store.Close())
+		s.uploadMu.Lock()
+		if s.uploadIsTemp {
+			s.closeErr = errors.Join(s.closeErr, os.RemoveAll(s.uploadDir))
+		}
+		s.uploadMu.Unlock()
 	})
 	return s.closeErr
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	api := s.apiHandler()
+	api := s.apiHandler(s.endpoints())
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
+	mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints())))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
+	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))
 	return mux
