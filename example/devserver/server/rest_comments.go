@@ -42,7 +42,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if typ == "text" && strings.TrimSpace(msg) == "" {
 		return nil, badRequest("comment is required")
 	}
-	payload, err := commentPayload(c.p, typ)
+	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // restapi_message_types.go
 	if err != nil {
 		return nil, err
 	}

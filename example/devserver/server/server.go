@@ -14,11 +14,17 @@ import (
 // Config configures a Server.
 type Config struct {
 	AppID          string        // the only app id accepted
-	Secret         string        // for the server API (/api/v2/rest/), not served yet
+	Secret         string        // for the server API (/api/v2/rest/); "" disables it
 	DBPath         string        // file path or ":memory:" ("" means ":memory:")
 	SDKDir, WebDir string        // "" = don't serve
 	TokenTTL       time.Duration // 0 = no expiry
 	Logger         *slog.Logger  // nil = discard
+
+	// Webhooks (webhook.go): every new comment is POSTed to WebhookURL ("" = off)
+	// from a background queue, retried with exponential backoff.
+	WebhookURL         string
+	WebhookMaxAttempts int           // 0 = 5
+	WebhookBackoff     time.Duration // delay before the first retry, doubling; 0 = 1s
 }
 
 // Server is the dev backend: REST API, MQTT broker and static files.
@@ -28,6 +34,7 @@ type Server struct {
 	store   *store
 	broker  *broker
 	handler http.Handler
+	rest    *restAPI // server API: background exports and imports, webhooks
 
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
@@ -61,6 +68,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.rest = newRESTAPI(s)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -80,6 +88,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		berr := s.broker.close()
 		s.cancel()
+		if s.rest != nil {
+			s.rest.close() // waits for background jobs, which still write to the store
+		}
 		s.closeErr = errors.Join(berr, s.store.Close())
 	})
 	return s.closeErr
@@ -90,6 +101,9 @@ func (s *Server) routes() http.Handler {
 	api := s.apiHandler()
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
+	restAPI := s.restAPIHandler()
+	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
+	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))
