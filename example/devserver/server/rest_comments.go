@@ -67,6 +67,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	}
 	if created {
 		s.fanOut(&cm, d)
+		s.queueWebhook(webhookMobile, &cm, d)
 	}
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }

@@ -17,16 +17,29 @@ import (
 // is also served under /api/v2.1/rest/, the base of Qiscus's newer message API
 // docs (post_comment with user_id, load_comments with page).
 
-// restAPI holds the server API's background work. close waits for all of it.
+// restAPI holds the server API's background work: exports, imports and webhook
+// deliveries. close waits for all of it.
 type restAPI struct {
-	s    *Server
-	jobs sync.WaitGroup
+	s        *Server
+	jobs     sync.WaitGroup // exports and imports
+	webhooks *webhooks      // nil when Config.WebhookURL is ""
 }
 
-func newRESTAPI(s *Server) *restAPI { return &restAPI{s: s} }
+func newRESTAPI(s *Server) *restAPI {
+	r := &restAPI{s: s}
+	if s.cfg.WebhookURL != "" {
+		r.webhooks = newWebhooks(s)
+	}
+	return r
+}
 
 // close waits for the background work; the server's context is already done.
-func (r *restAPI) close() { r.jobs.Wait() }
+func (r *restAPI) close() {
+	if r.webhooks != nil {
+		r.webhooks.close()
+	}
+	r.jobs.Wait()
+}
 
 // goJob runs a background job unless the server is shutting down.
 func (r *restAPI) goJob(name string, fn func(ctx context.Context)) {

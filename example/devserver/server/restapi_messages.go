@@ -15,15 +15,16 @@ const (
 
 // createComment stores a comment and, when it is new, publishes it exactly as
 // an SDK post is published ({token}/c of every participant, or the channel
-// topic). A retry with the same unique id returns the
+// topic) and queues the webhook. A retry with the same unique id returns the
 // stored comment and publishes nothing.
-func (s *Server) createComment(ctx context.Context, in newComment, d *roomDetail, _ string) (comment, error) {
+func (s *Server) createComment(ctx context.Context, in newComment, d *roomDetail, webhookType string) (comment, error) {
 	cm, created, err := s.store.insertComment(ctx, in)
 	if err != nil {
 		return comment{}, err
 	}
 	if created {
 		s.fanOut(&cm, d)
+		s.queueWebhook(webhookType, &cm, d)
 	}
 	return cm, nil
 }
@@ -91,7 +92,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	cm, err := s.createComment(c.ctx, newComment{
 		RoomID: d.ID, SenderPK: sender.PK, UniqueTempID: uniqueID, Message: msg, Type: typ,
 		Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
-	}, d, "rest")
+	}, d, webhookREST)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +222,7 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 		if last, err = s.createComment(c.ctx, newComment{
 			RoomID: d.ID, SenderPK: sys.PK, UniqueTempID: newUniqueTempID(), Message: m.text, Type: "system_event",
 			Payload: m.payload, Extras: extras, CreatedAt: c.now,
-		}, d, "rest"); err != nil {
+		}, d, webhookREST); err != nil {
 			return nil, err
 		}
 	}
