@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,6 +80,14 @@ func (s *Server) restEndpoints() map[string]func(*call) (any, error) {
 		"GET load_comments":              s.handleRESTLoadComments,
 		"POST post_system_event_message": s.handleRESTPostSystemEvent,
 		"POST search_messages":           s.handleRESTSearchMessages,
+		// data
+		"POST exports":       s.handleCreateExport,
+		"GET exports":        s.handleListExports,
+		"GET exports/:id":    s.handleGetExport,
+		"DELETE exports/:id": s.handleDeleteExport,
+		"POST imports":       s.handleCreateImport,
+		"GET imports":        s.handleListImports,
+		"GET imports/:id":    s.handleGetImport,
 	}
 }
 
@@ -108,6 +117,13 @@ func (s *Server) restAPIHandler() http.Handler {
 			return
 		}
 		name := strings.Trim(r.URL.Path, "/")
+		// exports/{id}/download is a capability URL (like the cloud storage
+		// links Qiscus hands out): the random id is the credential.
+		if id, ok := strings.CutSuffix(name, "/download"); ok && strings.HasPrefix(id, "exports/") &&
+			(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.serveExportDownload(w, r, strings.TrimPrefix(id, "exports/"))
+			return
+		}
 		var pathID string
 		for _, res := range []string{"exports/", "imports/"} {
 			if rest, ok := strings.CutPrefix(name, res); ok && rest != "" && !strings.Contains(rest, "/") {
@@ -141,7 +157,13 @@ func (s *Server) serveREST(r *http.Request, fn func(*call) (any, error), pathID 
 		return nil, err
 	}
 	c := &call{ctx: r.Context(), r: r, now: time.Now()}
-	p, err := parseParams(r)
+	var p params
+	var err error
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		p, err = parseForm(r.URL.RawQuery) // the body is the endpoint's to read (imports)
+	} else {
+		p, err = parseParams(r)
+	}
 	if err != nil {
 		return nil, err
 	}

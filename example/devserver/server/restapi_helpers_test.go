@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,9 +79,9 @@ func (e *testEnv) restPost(sender *testUser, roomID int64, typ, msg string, payl
 	return e.restJSON("post_comment", body)
 }
 
-// dump renders every row of every table (sqlite_sequence included), so a test
-// can check that a refused request changed nothing.
-func (e *testEnv) dump() string {
+// dump renders every row of every table (sqlite_sequence included), or of the
+// tables named, so a test can check that a refused request changed nothing.
+func (e *testEnv) dump(only ...string) string {
 	e.t.Helper()
 	db := e.s.store.db
 	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -93,7 +94,9 @@ func (e *testEnv) dump() string {
 		if err := rows.Scan(&n); err != nil {
 			e.t.Fatal(err)
 		}
-		tables = append(tables, n)
+		if len(only) == 0 || slices.Contains(only, n) {
+			tables = append(tables, n)
+		}
 	}
 	rows.Close()
 	var b strings.Builder

@@ -31,6 +31,7 @@ func TestRESTAuth(t *testing.T) {
 		{"wrong app id", profile, map[string]string{"QISCUS_SDK_SECRET": "dev-secret", "QISCUS_SDK_APP_ID": "other"}, 401, `unknown app id "other"`},
 		{"SDK headers are not enough", profile, map[string]string{"QISCUS-SDK-APP-ID": "dev", "QISCUS-SDK-TOKEN": "x", "QISCUS-SDK-USER-ID": "x"}, 401, "missing app secret"},
 		{"unknown endpoint", "/api/v2/rest/nope", restHeaders(), 404, `unknown endpoint "nope"`},
+		{"unknown export", "/api/v2/rest/exports/nope", restHeaders(), 404, "export not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
