@@ -22,8 +22,11 @@ import (
 // deliveries. close waits for all of it.
 type restAPI struct {
 	s        *Server
-	jobs     sync.WaitGroup // exports and imports
-	webhooks *webhooks      // nil when Config.WebhookURL is ""
+	webhooks *webhooks // nil when Config.WebhookURL is ""
+
+	mu     sync.Mutex // guards closed and jobs.Add against close
+	closed bool
+	jobs   sync.WaitGroup // exports and imports
 }
 
 func newRESTAPI(s *Server) *restAPI {
@@ -36,15 +39,22 @@ func newRESTAPI(s *Server) *restAPI {
 
 // close waits for the background work; the server's context is already done.
 func (r *restAPI) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
 	if r.webhooks != nil {
 		r.webhooks.close()
 	}
 	r.jobs.Wait()
 }
 
-// goJob runs a background job unless the server is shutting down.
+// goJob runs a background job unless the server is shutting down (the job's
+// record then stays "started").
 func (r *restAPI) goJob(name string, fn func(ctx context.Context)) {
-	if r.s.ctx.Err() != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || r.s.ctx.Err() != nil {
+		r.s.log.Warn("background job not started: shutting down", "job", name)
 		return
 	}
 	r.jobs.Add(1)
