@@ -50,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	webDir := fs.String("web-dir", "example/web", `directory served at / ("" to disable)`)
 	ttl := fs.Duration("token-ttl", 0, "user token lifetime (0 = tokens never expire)")
 	verbose := fs.Bool("v", false, "debug logging")
+	webhookURL := fs.String("webhook-url", "", `POST every new comment here (post_comment_mobile / post_comment_rest; "" = off)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AppID: *appID, Secret: *secret, DBPath: *db,
 		SDKDir: *sdkDir, WebDir: *webDir, TokenTTL: *ttl, Logger: log,
 		UploadDir: *uploadDir, MaxUploadBytes: *maxUpload,
+		WebhookURL: *webhookURL,
 	})
 	if err != nil {
 		return err

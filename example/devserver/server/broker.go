@@ -19,8 +19,9 @@ import (
 const wsListenerID = "ws"
 
 type broker struct {
-	s  *Server
-	mq *mqtt.Server
+	s     *Server
+	mq    *mqtt.Server
+	hooks *hooks
 
 	disabled atomic.Bool // SetMQTTEnabled(false): /mqtt answers 503
 	mu       sync.Mutex
@@ -32,7 +33,8 @@ func newBroker(s *Server) (*broker, error) {
 		InlineClient: true, // the server publishes comments and receipts itself
 		Logger:       s.log.With("component", "mqtt"),
 	})
-	if err := mq.AddHook(newHooks(s, mq), nil); err != nil {
+	h := newHooks(s, mq)
+	if err := mq.AddHook(h, nil); err != nil {
 		return nil, fmt.Errorf("add broker hook: %w", err)
 	}
 	if err := mq.AddListener(wsListener{}); err != nil {
@@ -41,7 +43,7 @@ func newBroker(s *Server) (*broker, error) {
 	if err := mq.Serve(); err != nil {
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
-	return &broker{s: s, mq: mq, conns: map[*websocket.Conn]chan struct{}{}}, nil
+	return &broker{s: s, mq: mq, hooks: h, conns: map[*websocket.Conn]chan struct{}{}}, nil
 }
 
 func (b *broker) close() error { return b.mq.Close() }

@@ -331,7 +331,7 @@ func TestSearch(t *testing.T) {
 	e.mustPost(bob, ab, "apple two")
 	e.mustPost(carol, g, "apple group")
 	e.mustPost(alice, ch, "apple channel")
-	loc := e.postJSON("post_comment", alice, map[string]any{"comment": "apple at", "topic_id": ab, "type": "location", "payload": map[string]any{"lat": 1}})
+	loc := e.postJSON("post_comment", alice, map[string]any{"comment": "apple at", "topic_id": ab, "type": "custom", "payload": map[string]any{"type": "place", "content": map[string]any{"lat": 1}}})
 	mustStatus(t, loc, 200)
 
 	tests := []struct {
@@ -347,7 +347,7 @@ func TestSearch(t *testing.T) {
 		{"single rooms", map[string]any{"query": "apple", "room_type": "single"}, []string{"apple at", "apple two", "apple one"}, 3},
 		{"group rooms", map[string]any{"query": "apple", "room_type": "group"}, []string{"apple group"}, 1},
 		{"channels", map[string]any{"query": "apple", "room_type": "group", "is_public": true}, []string{"apple channel"}, 1},
-		{"by type", map[string]any{"query": "apple", "type": "location"}, []string{"apple at"}, 1},
+		{"by type", map[string]any{"query": "apple", "type": "custom"}, []string{"apple at"}, 1},
 		{"paged", map[string]any{"query": "apple", "page": 2, "limit": 2}, []string{"apple group", "apple two"}, 5},
 		{"empty query", map[string]any{"sender": "carol"}, []string{"apple group"}, 1},
 	}

@@ -182,7 +182,7 @@ func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
 		IsPublicChannel: d.IsPublicChannel, UniqueTempID: c.UniqueTempID, IsDeleted: c.IsDeleted,
 		Status:    d.statusOf(c.ID, c.Sender.PK),
 		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
-		UnixNanoTimestamp: c.CreatedAt,
+		UnixNanoTimestamp: c.CreatedAt, DisableLinkPreview: c.DisableLinkPreview,
 	}
 }
 

@@ -37,7 +37,11 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if !commentTypes[typ] {
 		return nil, badRequest("unknown comment type %q", typ)
 	}
-	payload, err := commentPayload(c.p, typ)
+	msg := c.p.String("comment")
+	if err := checkMessage(msg, typ); err != nil {
+		return nil, err
+	}
+	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // restapi_message_types.go
 	if err != nil {
 		return nil, err
 	}
@@ -46,9 +50,9 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 		return nil, err
 	}
 	cj, err := s.postComment(c.ctx, &c.user, newComment{
-		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: c.p.String("comment"),
+		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
 		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
-	})
+	}, webhookMobile)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +73,7 @@ func checkMessage(msg, typ string) error {
 // postComment stores and fans out a comment by u. In a single room, a
 // recipient who blocked u gets no fan-out and never sees the comment; the
 // sender is not told.
-func (s *Server) postComment(ctx context.Context, u *user, in newComment) (commentJSON, error) {
+func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhookType string) (commentJSON, error) {
 	if err := checkMessage(in.Message, in.Type); err != nil {
 		return commentJSON{}, err
 	}
@@ -98,6 +102,7 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment) (comme
 	}
 	if created {
 		s.fanOut(&cm, d, in.HiddenFor)
+		s.queueWebhook(webhookType, &cm, d)
 	}
 	return commentJSONFor(&cm, d, u.PK), nil
 }

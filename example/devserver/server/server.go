@@ -16,7 +16,7 @@ import (
 // Config configures a Server.
 type Config struct {
 	AppID          string        // the only app id accepted
-	Secret         string        // the app secret: signs identity tokens ("" disables them)
+	Secret         string        // app secret: signs identity tokens and guards /api/v2/rest/ ("" disables both)
 	DBPath         string        // file path or ":memory:" ("" means ":memory:")
 	SDKDir, WebDir string        // "" = don't serve
 	TokenTTL       time.Duration // 0 = no expiry
@@ -26,6 +26,12 @@ type Config struct {
 	// for ":memory:".
 	UploadDir      string
 	MaxUploadBytes int64 // 0 = 20 MB
+
+	// Webhooks (webhook.go): every new comment is POSTed to WebhookURL ("" = off)
+	// from a background queue, retried with exponential backoff.
+	WebhookURL         string
+	WebhookMaxAttempts int           // 0 = 5
+	WebhookBackoff     time.Duration // delay before the first retry, doubling; 0 = 1s
 }
 
 // defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
@@ -38,6 +44,7 @@ type Server struct {
 	store   *store
 	broker  *broker
 	handler http.Handler
+	rest    *restAPI // server API: background exports and imports, webhooks
 
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
@@ -81,6 +88,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.rest = newRESTAPI(s)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -100,6 +108,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		berr := s.broker.close()
 		s.cancel()
+		if s.rest != nil {
+			s.rest.close() // waits for background jobs, which still write to the store
+		}
 		s.closeErr = errors.Join(berr, s.store.Close())
 		s.uploadMu.Lock()
 		if s.uploadIsTemp {
@@ -116,6 +127,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
 	mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints())))
+	restAPI := s.restAPIHandler()
+	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
+	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
 	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))

@@ -146,6 +146,10 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create schema in %s: %w", path, err)
 	}
+	if err := migrateRESTAPI(ctx, db); err != nil { // store_restapi.go
+		db.Close()
+		return nil, fmt.Errorf("server API schema in %s: %w", path, err)
+	}
 	return &store{db: db}, nil
 }
 

@@ -21,10 +21,13 @@ type comment struct {
 	CreatedAt    int64  // unix ns
 	IsDeleted    bool
 	Sender       user // PK, ID, Username, AvatarURL and Extras are set
+
+	DisableLinkPreview bool
 }
 
 const commentSelect = `SELECT c.id, c.room_id, c.comment_before_id, c.unique_temp_id, c.message, c.type,
-	c.payload, c.extras, c.created_at, c.is_deleted, u.id, u.email, u.username, u.avatar_url, u.extras
+	c.payload, c.extras, c.created_at, c.is_deleted, u.id, u.email, u.username, u.avatar_url, u.extras,
+	c.disable_link_preview
 	FROM comments c JOIN users u ON u.id = c.user_id `
 
 func scanComment(row scanner) (comment, error) {
@@ -33,7 +36,8 @@ func scanComment(row scanner) (comment, error) {
 	var senderExtras string
 	err := row.Scan(&c.ID, &c.RoomID, &c.BeforeID, &c.UniqueTempID, &c.Message, &c.Type,
 		&payload, &extras, &c.CreatedAt, &c.IsDeleted,
-		&c.Sender.PK, &c.Sender.ID, &c.Sender.Username, &c.Sender.AvatarURL, &senderExtras)
+		&c.Sender.PK, &c.Sender.ID, &c.Sender.Username, &c.Sender.AvatarURL, &senderExtras,
+		&c.DisableLinkPreview)
 	c.Payload, c.Extras, c.Sender.Extras = jsonOrNil(payload), jsonOrNil(extras), []byte(senderExtras)
 	return c, err
 }
@@ -65,6 +69,7 @@ type newComment struct {
 	Payload, Extras             []byte
 	CreatedAt                   time.Time
 	HiddenFor                   []int64 // recipients who blocked the sender
+	DisableLinkPreview          bool
 }
 
 // insertComment stores a comment unless the sender already posted one with the
@@ -74,11 +79,12 @@ func (st *store) insertComment(ctx context.Context, in newComment) (c comment, c
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		// The WHERE clause also resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments
-			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at)
-			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
+			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
+			disable_link_preview)
+			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
 			ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`,
 			in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.RoomID)
+			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.RoomID)
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}

@@ -35,7 +35,7 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	}
 	cj, err := s.postComment(ctx, &u, newComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
-	})
+	}, webhookMobile)
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
