@@ -131,6 +131,10 @@ export interface Callbacks {
   authTokenRefreshedCallback?(e: { token: string; refreshToken: string; expiredAt: string | null; oldToken: string }): void;
   /** Fired after a successful reconnection (v2 fired on every attempt). */
   onReconnectCallback?(): void;
+  /** Fired when a room is opened, at once (v2 waited 3 s). */
+  roomChangedCallback?(room: Room): void;
+  /** A send failed with a transient error after its retries; the comment is status 'failed'. */
+  commentRetryExceedCallback?(comment: Comment): void;
   commentDeletedCallback?(e: { roomId: number | string; commentUniqueIds: string[]; isForEveryone: boolean; isHard: boolean }): void;
   roomClearedCallback?(room: Record<string, unknown>): void;
   groupRoomCreatedCallback?(room: GroupRoomSummary): void;
@@ -239,7 +243,8 @@ export declare class QiscusSDKCore {
   setCustomHeader(headers: Record<string, string>): Promise<void>;
 
   // --- auth ---
-  getNonce(): Promise<{ nonce: string; expired_at: string }>;
+  /** expired_at: the server's value (the devserver sends unix seconds). */
+  getNonce(): Promise<{ nonce: string; expired_at: string | number }>;
   verifyIdentityToken(identityToken: string): Promise<LoginResults & Record<string, unknown>>;
   /** v2 returned undefined and never opened a realtime connection for this user; here it returns a Promise and connects. */
   setUserWithIdentityToken(data: LoginResults & Record<string, unknown>): Promise<LoginResults & Record<string, unknown>>;

@@ -278,20 +278,26 @@ func (c *Client) GenerateMessage(kind string, roomID int64, text string, extras 
 	return cm, nil
 }
 
-// ThumbnailURL is v2's getThumbnailURL: a Cloudinary-style 320px PNG.
+// ThumbnailURL is v2's getThumbnailURL: a Cloudinary-style 320px PNG. As
+// in v2, only URLs of the form http(s)://…/upload/….ext are rewritten.
 func ThumbnailURL(u string, blurry bool) string {
 	i := strings.Index(u, "/upload/")
-	if i < 0 {
+	ext := path.Ext(u)
+	if i < 0 || strings.ContainsAny(u, " \t\n\r") || len(ext) < 2 ||
+		!(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) ||
+		len(u)-len(ext) <= i+len("/upload/") {
 		return u
+	}
+	for _, r := range ext[1:] {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return u
+		}
 	}
 	t := "w_320,h_320,c_limit"
 	if blurry {
 		t += ",e_blur:300"
 	}
-	rest := u[i+len("/upload/"):]
-	if ext := path.Ext(rest); ext != "" {
-		rest = strings.TrimSuffix(rest, ext) + ".png"
-	}
+	rest := strings.TrimSuffix(u[i+len("/upload/"):], ext) + ".png"
 	return u[:i] + "/upload/" + t + "/" + rest
 }
 

@@ -14,6 +14,7 @@ import (
 // Client is one chat session. Its methods are safe for concurrent use.
 type Client struct {
 	cfg    Config
+	debug  bool // a Logger was given: log every call and event (debugMode)
 	sem    chan struct{}
 	emitMu sync.Mutex
 
@@ -56,6 +57,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 // Init validates cfg and, with cfg.WithConfig, loads the app config. Unlike
 // v2 it opens no anonymous MQTT connection: realtime starts at login.
 func (c *Client) Init(ctx context.Context, cfg Config) error {
+	debug := cfg.Logger != nil
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return err
@@ -66,6 +68,7 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 		return ErrClosed
 	}
 	c.cfg = cfg
+	c.debug = debug
 	c.sem = make(chan struct{}, cfg.MaxInFlight)
 	c.customHeaders = map[string]string{}
 	for k, v := range cfg.CustomHeaders {

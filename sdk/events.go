@@ -15,6 +15,8 @@ package sdk
 //	commentDelivered  [{comment, userId}]
 //	commentRead       [{comment, userId}]
 //	onReconnect       []
+//	roomChanged       [room]                    when a room is opened
+//	commentRetryExceed [comment]               a send failed after its retries
 //	_state            [{isLogin, isInit, userData, user_id, …}]  partial
 //	_selected         [room or null]           replaces selected
 //	_selectedComment  [index, comment]         upsert into selected.comments
@@ -31,6 +33,9 @@ type Event struct {
 func (c *Client) emit(ev Event) {
 	if c.cfg.OnEvent == nil {
 		return
+	}
+	if c.debug && ev.Name[0] != '_' {
+		c.cfg.Logger.Debug("event", "name", ev.Name)
 	}
 	c.emitMu.Lock()
 	defer c.emitMu.Unlock()

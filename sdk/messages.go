@@ -143,6 +143,9 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 	if err != nil {
 		pending.Status = StatusFailed
 		c.upsertSelected(pending)
+		if retryable(err) { // transient, and the retries are used up
+			c.emit(Event{Name: "commentRetryExceed", Args: []any{pending.V2JSON()}, Comment: pending})
+		}
 		return pending, &SendError{UniqueTempID: uniqueID, Err: err}
 	}
 	sent.Status = StatusSent

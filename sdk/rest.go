@@ -100,6 +100,13 @@ func (c *Client) callOnce(ctx context.Context, method, path string, query *param
 	}
 	resp, err := c.cfg.HTTP.Do(ctx, &Request{Method: method, URL: u, Header: h, Body: b})
 	<-c.sem
+	if c.debug {
+		st := 0
+		if resp != nil {
+			st = resp.Status
+		}
+		c.cfg.Logger.Debug("rest", "method", method, "path", path, "status", st, "err", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("qiscus: %s: %w", path, err)
 	}
@@ -193,7 +200,15 @@ func (c *Client) refreshToken(ctx context.Context) error {
 	c.mu.Lock()
 	old := c.user.Token
 	c.user.Token, c.user.RefreshToken, c.user.TokenExpiresAt = r.Token, r.RefreshToken, r.TokenExpiresAt
+	var u map[string]any
+	if jsonx.Unmarshal(c.user.Raw, &u) != nil || u == nil {
+		u = map[string]any{}
+	}
+	u["token"], u["refresh_token"], u["token_expires_at"] = r.Token, r.RefreshToken, r.TokenExpiresAt
+	raw, _ := jsonx.Marshal(u)
+	c.user.Raw = raw
 	c.mu.Unlock()
+	c.emit(Event{Name: "_state", Args: []any{map[string]any{"userData": RawMessage(raw), "refresh_token": r.RefreshToken}}})
 	if c.rt != nil {
 		c.rt.retoken(old, r.Token)
 	}

@@ -119,7 +119,11 @@ func (c *Client) setActiveRoom(room *Room) {
 		}
 		rt.subscribe(append(roomTopics(room.ID), presenceTopicsOf(room, me)...)...)
 	}
-	c.emit(Event{Name: "_selected", Args: []any{room.V2JSON()}})
+	v2 := room.V2JSON()
+	c.emit(Event{Name: "_selected", Args: []any{v2}})
+	if !room.IsPublicChannel {
+		c.emit(Event{Name: "roomChanged", Args: []any{v2}}) // v2 waited 3 s
+	}
 	for _, cm := range room.Comments {
 		c.gate.first(cm) // history is not "new"
 	}

@@ -256,3 +256,47 @@ func TestNewUniqueID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestThumbnailURL(t *testing.T) {
+	tests := []struct{ in, want, blurry string }{
+		{"https://res.cloudinary.com/q/image/upload/v1/a.jpg",
+			"https://res.cloudinary.com/q/image/upload/w_320,h_320,c_limit/v1/a.png",
+			"https://res.cloudinary.com/q/image/upload/w_320,h_320,c_limit,e_blur:300/v1/a.png"},
+		{"https://example.com/upload/no-extension", "https://example.com/upload/no-extension", "https://example.com/upload/no-extension"},
+		{"not a url /upload/x.jpg", "not a url /upload/x.jpg", "not a url /upload/x.jpg"},
+		{"https://example.com/files/a.jpg", "https://example.com/files/a.jpg", "https://example.com/files/a.jpg"},
+		{"https://example.com/upload/.jpg", "https://example.com/upload/.jpg", "https://example.com/upload/.jpg"},
+	}
+	for _, tt := range tests {
+		if got := ThumbnailURL(tt.in, false); got != tt.want {
+			t.Errorf("ThumbnailURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := ThumbnailURL(tt.in, true); got != tt.blurry {
+			t.Errorf("blurry(%q) = %q, want %q", tt.in, got, tt.blurry)
+		}
+	}
+}
+
+// r/{room}/typing comes from bots on Qiscus's broker; the devserver has
+// no producer, so the routing is tested here.
+func TestRoomTypingRouting(t *testing.T) {
+	c, rec := testClient(t)
+	c.route("r/12/typing", []byte(`{"status":"typing_on","sender_id":"bot","sender_name":"Bot","text":"hmm","room_id":"999"}`))
+	c.route("r/12/typing", []byte(`not json`))
+	rt := rec.named("onRoomTyping")
+	if len(rt) != 1 {
+		t.Fatalf("onRoomTyping fired %d times, want 1", len(rt))
+	}
+	m := rt[0].Args[0].(map[string]any)
+	if m["room_id"] != "12" || m["status"] != "typing_on" || m["sender_id"] != "bot" {
+		t.Fatalf("onRoomTyping args = %v (room_id must come from the topic)", m)
+	}
+	ty := rec.named("typing")
+	if len(ty) != 1 {
+		t.Fatalf("typing fired %d times, want 1", len(ty))
+	}
+	tm := ty[0].Args[0].(map[string]any)
+	if tm["message"] != "hmm" || tm["username"] != "Bot" || tm["email"] != "bot" || tm["room_id"] != "12" {
+		t.Fatalf("typing args = %v", tm)
+	}
+}

@@ -645,3 +645,151 @@ export async function fetchJSON(server, pathname, init = {}) {
   }
   return { status: res.status, body };
 }
+
+// ---------------------------------------------------------------------------
+// Additions for the api-*/reconnect/interop-group tests (append-only: nothing
+// above changes behaviour).
+
+/**
+ * Call a dev server REST endpoint from Node (loopback only), as a logged-in
+ * user when `auth` = {userId, token} is given. `json` sends a JSON body,
+ * `form` an x-www-form-urlencoded one (arrays repeat `key[]`), `query` a query
+ * string. Resolves {status, body} (body parsed when JSON).
+ */
+export async function apiCall(server, method, endpoint, { auth, json, form, query, headers = {} } = {}) {
+  const h = { 'QISCUS-SDK-APP-ID': APP_ID, ...headers };
+  if (auth) {
+    h['QISCUS-SDK-USER-ID'] = auth.userId;
+    h['QISCUS-SDK-TOKEN'] = auth.token;
+  }
+  let body;
+  if (json !== undefined) {
+    h['content-type'] = 'application/json';
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    h['content-type'] = 'application/x-www-form-urlencoded';
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) {
+      if (Array.isArray(v)) v.forEach((x) => p.append(`${k}[]`, String(x)));
+      else if (v !== undefined && v !== null) p.append(k, String(v));
+    }
+    body = p;
+  }
+  let pathname = `/api/v2/sdk/${endpoint}`;
+  if (query) pathname += '?' + new URLSearchParams(query).toString();
+  return fetchJSON(server, pathname, { method, headers: h, body });
+}
+
+/** login_or_register from Node; resolves results.user (throws on failure). */
+export async function apiLogin(server, userId, { key = `${userId}-secret-key`, username = userId } = {}) {
+  const r = await apiCall(server, 'POST', 'login_or_register', { form: { email: userId, password: key, username } });
+  if (r.status !== 200 || !r.body || !r.body.results) {
+    throw new Error(`login_or_register(${userId}) failed: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+  }
+  return r.body.results.user;
+}
+
+function b64url(buf) {
+  return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/**
+ * An identity token (JWT) for auth/verify_identity_token. Uses the dev
+ * server's dev-only `POST /api/v2/dev/identity_token` (form nonce, user_id,
+ * name) when it exists; otherwise signs it here exactly as an app backend
+ * would (HS256 with the app secret; claims iss, iat, nbf, exp, nce, prn,
+ * name). Resolves {token, via: 'devserver' | 'local'}.
+ */
+export async function mintIdentityToken(server, { nonce, userId, name = userId, ttlSeconds = 120 }) {
+  const { createHmac } = await import('node:crypto');
+  try {
+    const res = await fetch(server.url + '/api/v2/dev/identity_token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'QISCUS-SDK-APP-ID': APP_ID },
+      body: new URLSearchParams({ nonce, user_id: userId, name }),
+      signal: AbortSignal.timeout(15000),
+    });
+    if (res.ok) {
+      const text = await res.text();
+      let token = text.trim();
+      try {
+        const b = JSON.parse(text);
+        token = (b && (b.identity_token || (b.results && (b.results.identity_token || b.results.token)) || b.token)) || '';
+      } catch {}
+      if (typeof token === 'string' && token.split('.').length === 3) return { token, via: 'devserver' };
+    }
+  } catch {}
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const claims = b64url(JSON.stringify({ iss: APP_ID, iat: now, nbf: now, exp: now + ttlSeconds, nce: nonce, prn: userId, name }));
+  const sig = b64url(createHmac('sha256', APP_SECRET).update(`${header}.${claims}`).digest());
+  return { token: `${header}.${claims}.${sig}`, via: 'local' };
+}
+
+/**
+ * Like ClientPage.init, but the page-side object `window.__extraOptions`
+ * (set by the test beforehand with page.evaluate; functions allowed) is merged
+ * over the recorded callbacks. Every callback name in `record` is also
+ * recorded under that name (without "Callback").
+ */
+ClientPage.prototype.initWithExtras = async function initWithExtras(extra = {}, { record = [] } = {}) {
+  const cfg = {
+    AppId: APP_ID,
+    baseURL: this.server.url,
+    mqttURL: this.server.mqttURL,
+    withConfig: false,
+    ...extra,
+  };
+  return this.page.evaluate(
+    async ([cfg, record]) => {
+      window.q = new window.QiscusSDKCore();
+      const options = window.__makeOptions();
+      for (const n of record) options[n + 'Callback'] = window.__record(n);
+      Object.assign(options, window.__extraOptions || {});
+      await window.q.init({ ...cfg, options });
+      return { isInit: window.q.isInit };
+    },
+    [cfg, record],
+  );
+};
+
+/** Run `fn(arg)` in the page inside window.__try: {ok, value} or {ok:false, message, status, isError}. */
+ClientPage.prototype.try = function tryInPage(fnSource, arg) {
+  return this.page.evaluate(
+    ([src, arg]) => {
+      // eslint-disable-next-line no-new-func
+      const fn = new Function('q', 'arg', `return (${src})(q, arg);`);
+      return window.__try(() => fn(window.q, arg));
+    },
+    [fnSource.toString(), arg],
+  );
+};
+
+/**
+ * Call `window.q[method](...args)` in the page and settle it as data:
+ * {ok: true, isPromise, isUndefined, value} or {ok: false, isError, name,
+ * message, status, unique_temp_id}. Synchronous throws are caught too, and an
+ * `undefined` result is reported as isUndefined (window.__try cannot clone it).
+ */
+ClientPage.prototype.call = function callInPage(method, ...args) {
+  return this.page.evaluate(
+    async ([method, args]) => {
+      try {
+        const ret = window.q[method](...args);
+        const isPromise = ret instanceof Promise;
+        const v = await ret;
+        return { ok: true, isPromise, isUndefined: v === undefined, value: v === undefined ? null : window.__clone(v) };
+      } catch (err) {
+        return {
+          ok: false,
+          isError: err instanceof Error,
+          name: err && err.name,
+          message: err && err.message !== undefined ? String(err.message) : String(err),
+          status: err && err.status,
+          unique_temp_id: err && err.unique_temp_id,
+        };
+      }
+    },
+    [method, args],
+  );
+};

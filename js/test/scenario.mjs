@@ -230,3 +230,75 @@ export async function twoWayChat(alice, bob, { label }) {
   await step(`${label}: bob typing 1/0 reaches alice`, () => expectTyping(bob, alice, room.id));
   return { room, sent };
 }
+
+// ---------------------------------------------------------------------------
+// Additions for the api-*/reconnect/interop-group tests (append-only).
+
+/**
+ * Open a page with OUR client (or `kind`), run `setup` in the page before
+ * init (e.g. to put functions into window.__extraOptions), init with `init`
+ * config and the extra recorded callback names `record`, then setUser.
+ */
+export async function openUserWith(server, userId, { kind = 'ours', init = {}, record = [], setup, setupArg, username, login = true } = {}) {
+  const name = username || userId[0].toUpperCase() + userId.slice(1);
+  const page = await openClientPage(server, { client: kind, label: userId });
+  try {
+    if (setup) await page.evaluate(setup, setupArg);
+    await page.initWithExtras(init, { record });
+    const res = login ? await page.login(userId, { key: `${userId}-secret-key`, username: name }) : undefined;
+    return { page, login: res, userId, username: name, kind };
+  } catch (err) {
+    await page.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** How many newMessagesCallback comments at `user` carry unique id `uid` (from `since`). */
+export async function countReceived(user, uid, since = 0) {
+  const evs = await user.page.events('newMessages', since);
+  return evs.reduce((n, e) => n + (e.args[0] || []).filter((c) => c && c.unique_temp_id === uid).length, 0);
+}
+
+/** Assert that an Error-like {ok:false,…} from window.__try names `argName` (regex or string). */
+export function assertArgError(r, argName, what) {
+  assert.equal(r.ok, false, `${what}: must reject (resolved ${JSON.stringify(r.value)?.slice(0, 200)})`);
+  assert.equal(r.isError, true, `${what}: rejects with an Error instance (got ${r.name}: ${r.message})`);
+  const re = argName instanceof RegExp ? argName : new RegExp(String(argName).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  assert.match(r.message, re, `${what}: message names ${argName}`);
+}
+
+/** A summary of `selected` in the page (or null). */
+export async function selectedSummary(user) {
+  return user.page.evaluate(() => {
+    const s = window.q.selected;
+    if (!s) return null;
+    return {
+      id: Number(s.id),
+      name: s.name,
+      participants: (s.participants || []).map((p) => p.email).sort(),
+      comments: (s.comments || []).map((c) => ({ id: Number(c.id), uid: c.unique_temp_id || c.unique_id, status: c.status, message: c.message })),
+    };
+  });
+}
+
+/**
+ * Deferred checks: run assertions that must not stop the rest of a test;
+ * `done()` throws one Error listing every failed check.
+ */
+export function softChecks(label = 'checks') {
+  const failed = [];
+  return {
+    async check(name, fn) {
+      try {
+        await fn();
+      } catch (err) {
+        failed.push(`${name}: ${err && err.message ? err.message.split('\n').slice(0, 12).join('\n') : err}`);
+        log(`  ✗ (deferred) ${name}: ${err && err.message ? err.message.split('\n')[0] : err}`);
+      }
+    },
+    failed,
+    done() {
+      if (failed.length) throw new Error(`${label}: ${failed.length} deferred check(s) failed:\n- ${failed.join('\n- ')}`);
+    },
+  };
+}

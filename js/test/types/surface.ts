@@ -4,7 +4,7 @@ import QiscusSDKCore, { type Comment, type GroupRoomSummary, type Participant, t
 
 export async function surface(q: QiscusSDKCore, file: Blob): Promise<void> {
   // auth
-  const nonce: { nonce: string; expired_at: string } = await q.getNonce();
+  const nonce: { nonce: string; expired_at: string | number } = await q.getNonce();
   const verified = await q.verifyIdentityToken('jwt' + nonce.nonce);
   await q.setUserWithIdentityToken(verified);
   const refreshed: { token: string; refresh_token: string; token_expires_at: string } = await q.refreshAuthToken();
