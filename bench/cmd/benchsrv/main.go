@@ -5,6 +5,9 @@
 //	GET  /__bench/blank              an empty HTML page (the pages' origin)
 //	GET  /__bench/official/…         the official SDK's dist directory
 //	POST /__bench/publish            publish synthetic comments (see publishReq)
+//	GET  /__bench/page/…             the page-side benchmark runner (bench/js/page)
+//	PUT  /__bench/kv/{key}           store a small JSON value (jobs, results, signals)
+//	GET  /__bench/kv/{key}?wait=ms   read it, waiting up to wait ms (max 120 s) for it to appear
 //
 // It prints the devserver's listening line to stdout and serves until
 // SIGINT/SIGTERM. Loopback only.
@@ -48,6 +51,7 @@ func run(ctx context.Context) error {
 	db := flag.String("db", ":memory:", "SQLite database file or :memory:")
 	sdkDir := flag.String("sdk-dir", "js/dist", "our SDK build, served at /sdk/")
 	officialDir := flag.String("official-dir", "js/node_modules/qiscus-sdk-core/dist", "official SDK dist, served at /__bench/official/")
+	pageDir := flag.String("page-dir", "bench/js/page", "page-side runner, served at /__bench/page/")
 	mosq := flag.String("mosquitto", "", "ws:// URL of a mosquitto WebSocket listener for broker=mosquitto publishes")
 	flag.Parse()
 	if host, _, err := net.SplitHostPort(*addr); err != nil || (host != "127.0.0.1" && host != "localhost") {
@@ -77,6 +81,13 @@ func run(ctx context.Context) error {
 		official.ServeHTTP(w, r)
 	}))
 	mux.HandleFunc("/__bench/publish", pub.serveHTTP)
+	pages := http.StripPrefix("/__bench/page", http.FileServer(http.Dir(*pageDir)))
+	mux.Handle("/__bench/page/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		pages.ServeHTTP(w, r)
+	}))
+	store := newKV()
+	mux.Handle("/__bench/kv/", http.StripPrefix("/__bench/kv/", store))
 	mux.Handle("/", srv.Handler())
 
 	ln, err := net.Listen("tcp", *addr)
