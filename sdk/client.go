@@ -297,16 +297,14 @@ func (c *Client) LastReceivedCommentID() int64 {
 
 // advanceCursor moves the sync cursor forward only (v2 let it go back,
 // reference G.1 #11).
+// The mirrored last_received_comment_id property is not sent per message:
+// the wasm bridge adds the current value once per event batch.
 func (c *Client) advanceCursor(id int64) {
 	c.mu.Lock()
-	moved := id > c.cursor
-	if moved {
+	if id > c.cursor {
 		c.cursor = id
 	}
 	c.mu.Unlock()
-	if moved {
-		c.emit(Event{Name: "_state", Args: []any{map[string]any{"last_received_comment_id": id}}})
-	}
 }
 
 // SetCustomHeader adds headers to every REST call.

@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -23,7 +22,7 @@ type Config struct {
 	// OnEvent receives every event, in order, one at a time. It must not
 	// block for long: realtime delivery waits for it.
 	OnEvent func(Event)
-	Logger  *slog.Logger // nil: discard
+	Logger  Logger // nil: discard; a *slog.Logger fits
 
 	Version string // QISCUS-SDK-VERSION header; default "WEB_" + Version
 
@@ -89,7 +88,7 @@ func (c Config) withDefaults() Config {
 		c.SendRetries = 3
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
+		c.Logger = nopLogger{}
 	}
 	return c
 }
@@ -106,3 +105,19 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+// Logger receives diagnostics. *slog.Logger satisfies it; the interface
+// keeps log/slog (about 100 KB of code) out of the wasm build.
+type Logger interface {
+	Debug(msg string, args ...any)
+	Info(msg string, args ...any)
+	Warn(msg string, args ...any)
+	Error(msg string, args ...any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(string, ...any) {}
+func (nopLogger) Info(string, ...any)  {}
+func (nopLogger) Warn(string, ...any)  {}
+func (nopLogger) Error(string, ...any) {}

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bufio"
 	"net"
 	"sync"
 )
@@ -13,13 +14,20 @@ import (
 // interleave, and the broker gets one frame per packet.
 type frameConn struct {
 	net.Conn
+	r      *bufio.Reader // paho reads a packet a few bytes at a time
 	mu     sync.Mutex
 	locked bool
 	buf    []byte
 	err    error
 }
 
-func newFrameConn(c net.Conn) *frameConn { return &frameConn{Conn: c} }
+func newFrameConn(c net.Conn) *frameConn {
+	return &frameConn{Conn: c, r: bufio.NewReaderSize(c, 32<<10)}
+}
+
+// Read is buffered: one underlying read per WebSocket message, not per
+// header byte.
+func (f *frameConn) Read(p []byte) (int, error) { return f.r.Read(p) }
 
 // Lock starts a packet.
 func (f *frameConn) Lock() {

@@ -93,18 +93,21 @@ func parseComment(b []byte) (*Comment, error) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, errMalformedComment
 	}
-	var c Comment
-	if err := jsonx.Unmarshal(b, &c); err != nil {
+	c, err := scanComment(b)
+	if err != nil {
 		return nil, err
 	}
 	if c.ID <= 0 || c.RoomID <= 0 {
 		return nil, errMalformedComment
 	}
 	c.Raw = append(RawMessage(nil), b...)
+	// Payload and Extras alias b: point them into the copy.
+	c.Payload = rebase(c.Payload, b, c.Raw)
+	c.Extras = rebase(c.Extras, b, c.Raw)
 	if c.Status == "" {
 		c.Status = StatusSent
 	}
-	return &c, nil
+	return c, nil
 }
 
 // V2JSON is the comment as the v2 JS API shows it: the raw server fields
@@ -169,4 +172,13 @@ func appendKV(b []byte, k string, v any) []byte {
 		b = strconv.AppendBool(b, x)
 	}
 	return append(b, ',')
+}
+
+// rebase maps a subslice of from onto the same bytes of to.
+func rebase(sub, from, to []byte) RawMessage {
+	if len(sub) == 0 {
+		return nil
+	}
+	off := cap(from) - cap(sub)
+	return RawMessage(to[off : off+len(sub)])
 }

@@ -168,11 +168,12 @@ type instance struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 
-	mu        sync.Mutex
-	batch     []byte // '[' ev, ev … (closed on flush)
-	n         int
-	scheduled bool
-	flushFn   js.Func
+	mu         sync.Mutex
+	batch      []byte // '[' ev, ev … (closed on flush)
+	n          int
+	scheduled  bool
+	flushFn    js.Func
+	cursorSent int64 // last_received_comment_id last mirrored to JS
 }
 
 func newInstance(onEvents, onHook js.Value) *instance {
@@ -250,6 +251,12 @@ func (inst *instance) flush() {
 		inst.scheduled = false
 		inst.mu.Unlock()
 		return
+	}
+	if cur := inst.client.LastReceivedCommentID(); cur != inst.cursorSent {
+		inst.cursorSent = cur
+		inst.batch = append(inst.batch, `,{"n":"_state","a":[{"last_received_comment_id":`...)
+		inst.batch = strconv.AppendInt(inst.batch, cur, 10)
+		inst.batch = append(inst.batch, "}]}"...)
 	}
 	inst.batch = append(inst.batch, ']')
 	s := string(inst.batch)

@@ -3,33 +3,25 @@
 package main
 
 import (
-	"context"
-	"log/slog"
+	"fmt"
 	"syscall/js"
 	"time"
 )
 
 // consoleLogger is debugMode's logger: console.log with v2's prefix.
-func consoleLogger() *slog.Logger { return slog.New(consoleHandler{}) }
+type consoleLogger struct{}
 
-type consoleHandler struct{ attrs []slog.Attr }
-
-func (consoleHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h consoleHandler) Handle(_ context.Context, r slog.Record) error {
-	args := []any{"Qiscus ->", r.Level.String(), r.Message}
-	for _, a := range h.attrs {
-		args = append(args, a.Key+"="+a.Value.String())
+func (consoleLogger) log(level, msg string, kv []any) {
+	args := []any{"Qiscus ->", level, msg}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args = append(args, fmt.Sprint(kv[i])+"="+fmt.Sprint(kv[i+1]))
 	}
-	r.Attrs(func(a slog.Attr) bool {
-		args = append(args, a.Key+"="+a.Value.String())
-		return true
-	})
 	js.Global().Get("console").Call("log", args...)
-	return nil
 }
-func (h consoleHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return consoleHandler{attrs: append(append([]slog.Attr(nil), h.attrs...), as...)}
-}
-func (h consoleHandler) WithGroup(string) slog.Handler { return h }
+
+func (l consoleLogger) Debug(msg string, kv ...any) { l.log("DEBUG", msg, kv) }
+func (l consoleLogger) Info(msg string, kv ...any)  { l.log("INFO", msg, kv) }
+func (l consoleLogger) Warn(msg string, kv ...any)  { l.log("WARN", msg, kv) }
+func (l consoleLogger) Error(msg string, kv ...any) { l.log("ERROR", msg, kv) }
 
 func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }

@@ -576,7 +576,7 @@ func mInit(inst *instance, a args) ([]byte, error) {
 	cfg.SyncInterval = msDuration(ic.SyncInterval)
 	cfg.SyncOnConnect = msDuration(ic.SyncOnConnect)
 	if ic.DebugMode {
-		cfg.Logger = consoleLogger()
+		cfg.Logger = consoleLogger{}
 	}
 	return nil, inst.client.Init(inst.ctx, cfg)
 }

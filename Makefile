@@ -1,0 +1,119 @@
+# qiscus-sdk-core (Go/WebAssembly) — build, run and test.
+#
+#   make deps    install Debian chromium + brotli (if missing), npm ci, go mod download
+#   make build   js/dist (wasm, wasm_exec.js, UMD/ESM shim) and bin/devserver
+#   make run     build, then run the dev server (ADDR=127.0.0.1:8080 DB=./data/qiscus.db)
+#   make test    deps build lint, native Go tests (-race), Go wasm tests in Chromium,
+#                browser end-to-end tests, and the TypeScript usage check when present
+#   make lint    go vet (native and js/wasm) and gofmt
+#   make size    raw / gzip -9 / brotli -q 11 size of js/dist/qiscus-sdk-core.wasm
+#   make clean   remove build outputs (js/dist, bin, bench/out)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO    ?= go
+NODE  ?= node
+NPM   ?= npm
+ADDR  ?= 127.0.0.1:8080
+DB    ?= ./data/qiscus.db
+
+DIST          := js/dist
+WASM          := $(DIST)/qiscus-sdk-core.wasm
+DEVSERVER_BIN := $(CURDIR)/bin/devserver
+CHROMIUM      := /usr/bin/chromium
+GOWASM_EXEC   := $(NODE) $(CURDIR)/js/test/gowasm-exec.mjs
+
+# apt-get needs root; use sudo when we are not root and sudo exists.
+SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
+
+.PHONY: all deps build wasm js devserver run test gotest wasmtest e2e typecheck lint size clean distclean
+
+all: build
+
+## deps: system packages, npm packages, Go modules
+deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v brotli >/dev/null 2>&1 || missing="$$missing brotli"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi; \
+	$(CHROMIUM) --version 2>/dev/null || true
+	@if [ ! -d js/node_modules ] || [ ! -f js/node_modules/.package-lock.json ] || \
+	    [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci"; \
+		cd js && $(NPM) ci --no-audit --no-fund; \
+	fi
+	$(GO) mod download
+
+## build: the SDK bundle in js/dist and the dev server binary
+build: wasm js devserver
+
+wasm:
+	@mkdir -p $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+
+js: wasm
+	$(NODE) js/build.mjs
+
+devserver:
+	@mkdir -p bin
+	$(GO) build -o $(DEVSERVER_BIN) ./example/devserver
+
+## run: the dev server with the example page on http://$(ADDR)/
+run: build
+	$(GO) run ./example/devserver -addr $(ADDR) -db $(DB) -sdk-dir $(DIST) -web-dir example/web
+
+## test: everything CI runs
+test: deps build lint
+	$(MAKE) --no-print-directory gotest wasmtest e2e typecheck
+
+gotest:
+	$(GO) test -race -count=1 ./...
+
+# Go js/wasm test binaries run in headless Chromium; js-only tests get a real
+# dev server through QISCUS_TEST_BASE_URL.
+wasmtest:
+	GOOS=js GOARCH=wasm QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
+		$(GO) test -count=1 -exec "$(GOWASM_EXEC)" ./sdk/... ./wasm/...
+
+# Browser end-to-end tests (ours <-> ours, official <-> ours, bad input).
+e2e:
+	cd js && QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) $(NPM) test
+
+typecheck:
+	@if [ -f js/test/types/usage.ts ]; then \
+		echo "typecheck: tsc --noEmit -p js/test/types"; \
+		cd js && npx --no-install tsc --noEmit -p test/types; \
+	else \
+		echo "typecheck: js/test/types/usage.ts not present, skipped"; \
+	fi
+
+## lint: vet both builds and require gofmt-clean sources
+lint:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./sdk/... ./wasm/...
+	@unformatted="$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -print0 | xargs -0 -r gofmt -l)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; \
+	fi
+
+## size: transfer size of the wasm module
+size:
+	@if [ ! -f $(WASM) ]; then echo "size: $(WASM) missing, run 'make build'"; exit 1; fi
+	@command -v brotli >/dev/null 2>&1 || { echo "size: brotli missing, run 'make deps'"; exit 1; }
+	@raw=$$(stat -c %s $(WASM)); \
+	gz=$$(gzip -9 -c $(WASM) | wc -c); \
+	br=$$(brotli -q 11 -c $(WASM) | wc -c); \
+	printf '%s\n  raw        %10d bytes\n  gzip -9    %10d bytes\n  brotli -11 %10d bytes\n' "$(WASM)" $$raw $$gz $$br
+
+clean:
+	rm -rf $(DIST) bin bench/out
+
+distclean: clean
+	rm -rf js/node_modules
