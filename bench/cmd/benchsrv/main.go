@@ -8,6 +8,7 @@
 //	GET  /__bench/page/…             the page-side benchmark runner (bench/js/page)
 //	PUT  /__bench/kv/{key}           store a small JSON value (jobs, results, signals)
 //	GET  /__bench/kv/{key}?wait=ms   read it, waiting up to wait ms (max 120 s) for it to appear
+//	GET  /__bench/stats              REST requests served so far, by endpoint and status
 //
 // It prints the devserver's listening line to stdout and serves until
 // SIGINT/SIGTERM. Loopback only.
@@ -88,7 +89,9 @@ func run(ctx context.Context) error {
 	}))
 	store := newKV()
 	mux.Handle("/__bench/kv/", http.StripPrefix("/__bench/kv/", store))
-	mux.Handle("/", srv.Handler())
+	counts := newCounter()
+	mux.HandleFunc("/__bench/stats", counts.serveHTTP)
+	mux.Handle("/", counts.wrap(srv.Handler()))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -124,11 +124,24 @@
     return { delivered: s.n, unique: n - missing, dup, missing, out_of_order: outOfOrder, foreign, other: s.other, callbacks: s.batches };
   }
 
+  async function restCounts() {
+    const r = await fetch('/__bench/stats', { cache: 'no-store' });
+    return r.ok ? r.json() : {};
+  }
+
+  // REST requests between two restCounts() snapshots, e.g. {"GET sync 200": 2000}.
+  function restDelta(a, b) {
+    const d = {};
+    for (const k of Object.keys(b)) if ((b[k] || 0) - (a[k] || 0) > 0) d[k] = b[k] - (a[k] || 0);
+    return d;
+  }
+
   // Ask the server to publish job.n comments to {token}/c, spread over
   // job.rooms in runs of job.chunk, never more than job.window ahead of what
   // the app has been given (so no broker queue overflows), until all arrived,
   // deliveries stall for 5 s, or job.limitMs passes.
   async function pump(job, token) {
+    const countsBefore = await restCounts();
     const s = counter(job.prefix, job.n);
     const before = {};
     let published = 0; let bytes = 0; let pubMs = 0; let publishes = 0;
@@ -162,7 +175,10 @@
     }
     const v = verify(s, job.firstId, published);
     const elapsed = s.tLast - t0;
+    await sleep(500); // requests the last messages triggered
+    const rest = restDelta(countsBefore, await restCounts());
     return Object.assign(v, {
+      rest_requests: rest,
       n: published,
       elapsed_ms: elapsed,
       first_ms: s.tFirst - t0,
