@@ -34,14 +34,15 @@ if [ -n "${BENCH_QUICK:-}" ]; then
   server_flags=(-runs 1 -duration 2s)
 else
   browser_flags=(--cold-runs 5 --tp-n 20000 --tp-official-b-n 2000 --tp-runs 3 --tp-limit-s 60
-    --lat-seconds "$lat_s" --lat-runs 3 --mem-n 10000 --mem-rooms 20 --mem-runs 3)
-  server_flags=(-runs 3 -duration 5s)
+    --lat-seconds "$lat_s" --lat-runs 3 --mem-n 10000 --mem-rooms 20 --mem-runs 5)
+  server_flags=(-runs 5 -duration 3s)
 fi
 
 mkdir -p bench/out/bin
-rm -f bench/out/{size,cold,throughput,latency,memory,server}.json
+rm -f bench/out/{env,size,cold,throughput,latency,memory,server}.json
 failed=0
 started=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
 step() { # step NAME TIMEOUT_S CMD...
   local name=$1 limit=$2; shift 2
   local t0=$(date +%s)
@@ -61,6 +62,10 @@ if [ -n "$browser_phases" ]; then
   step "browser benchmarks" 1200 node bench/js/run.mjs --phases "${browser_phases#,}" "${browser_flags[@]}"
 fi
 has server && step "server load" 300 bench/out/bin/serverload -bin bin/devserver -out bench/out/server.json "${server_flags[@]}"
-echo "== bench: report (all steps took $(( $(date +%s) - started )) s)"
+took=$(( $(date +%s) - started ))
+printf '{"loadavg_start": "%s", "loadavg_end": "%s", "suite_seconds": %d, "quick": %s}\n' \
+  "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" "$took" \
+  "$([ -n "${BENCH_QUICK:-}" ] && echo true || echo false)" > bench/out/env.json
+echo "== bench: report (all steps took $took s)"
 bench/out/bin/report -in bench/out -dir bench || failed=1
 exit $failed
