@@ -211,12 +211,12 @@ async function api(server, method, name, { token, userId, form, query } = {}) {
   return j.results;
 }
 
-/** login_or_register; returns {userId, token, pk}. */
-export async function restLogin(server, userId) {
+/** login_or_register; returns {userId, username, token, pk}. */
+export async function restLogin(server, userId, username = userId) {
   const r = await api(server, 'POST', 'login_or_register', {
-    form: { email: userId, password: `${userId}-key`, username: userId },
+    form: { email: userId, password: `${userId}-key`, username },
   });
-  return { userId, token: r.user.token, pk: r.user.id };
+  return { userId, username, token: r.user.token, pk: r.user.id };
 }
 
 /** get_or_create_room_with_target as `me`; returns the room id. */

@@ -92,14 +92,14 @@ async function throughputRun(server, mqttURL, broker, situation, client, n, limi
   const label = `tp/${broker}/${situation}/${client}`;
   const userId = uid(`tpr-${client}`);
   await restLogin(server, userId); // so the sender can open a room with it
-  const sender = await restLogin(server, uid('tps'));
+  const sender = await restLogin(server, uid('tps'), 'Bob');
   const roomId = await restRoom(server, sender, userId);
   const firstId = nextCommentId;
   nextCommentId += n + 1000;
   const job = {
     kind: 'tp', client, userId, nonce: uid('n'), mqttURL, broker, situation, n, limitMs,
     window: WINDOW, chunk: CHUNK, firstId, prefix: `b${idSeq}x`,
-    rooms: [{ roomId, roomName: sender.userId, senderId: sender.userId, senderPk: sender.pk }],
+    rooms: [{ roomId, roomName: sender.username, senderId: sender.userId, senderName: sender.username, senderPk: sender.pk }],
   };
   const [res] = await runJob(server, job, { timeoutMs: limitMs + 60000 });
   check(res, label);
@@ -207,8 +207,8 @@ async function memoryRun(server, client, n, nRooms) {
   await restLogin(server, userId);
   const rooms = [];
   for (let i = 0; i < nRooms; i++) {
-    const sender = await restLogin(server, `mems-${RUN_ID}-${i}`);
-    rooms.push({ roomId: await restRoom(server, sender, userId), roomName: sender.userId, senderId: sender.userId, senderPk: sender.pk });
+    const sender = await restLogin(server, `mems-${RUN_ID}-${i}`, `Sender ${i}`);
+    rooms.push({ roomId: await restRoom(server, sender, userId), roomName: sender.username, senderId: sender.userId, senderName: sender.username, senderPk: sender.pk });
   }
   const firstId = nextCommentId;
   nextCommentId += n + 1000;

@@ -160,7 +160,7 @@
           body: JSON.stringify({
             broker: job.broker, topic: token + '/c', first_id: job.firstId + published,
             before_id: before[room.roomId] || 0, count, room_id: room.roomId, room_name: room.roomName,
-            sender_email: room.senderId, sender_name: room.senderId, sender_pk: room.senderPk, uid_prefix: job.prefix,
+            sender_email: room.senderId, sender_name: room.senderName, sender_pk: room.senderPk, uid_prefix: job.prefix,
           }),
         });
         if (!r.ok) throw new Error('publish: HTTP ' + r.status + ' ' + (await r.text()));
