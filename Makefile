@@ -6,6 +6,7 @@
 #   make test    deps build lint, native Go tests (-race), Go wasm tests in Chromium,
 #                browser end-to-end tests, and the TypeScript usage check when present
 #   make lint    go vet (native and js/wasm) and gofmt
+#   make build-small  the size-optimised wasm variant (-tags jsws) into js/dist
 #   make size    raw / gzip -9 / brotli -q 11 size of js/dist/qiscus-sdk-core.wasm
 #   make clean   remove build outputs (js/dist, bin, bench/out)
 
@@ -28,7 +29,7 @@ GOWASM_EXEC   := $(NODE) $(CURDIR)/js/test/gowasm-exec.mjs
 # apt-get needs root; use sudo when we are not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps build wasm js devserver run test gotest wasmtest e2e typecheck lint size clean distclean
+.PHONY: all deps build build-small wasm js devserver run test gotest wasmtest e2e typecheck lint size clean distclean
 
 all: build
 
@@ -78,9 +79,20 @@ gotest:
 
 # Go js/wasm test binaries run in headless Chromium; js-only tests get a real
 # dev server through QISCUS_TEST_BASE_URL.
+# The size-optimised variant (-tags jsws: the browser WebSocket through
+# syscall/js instead of coder/websocket) runs the same tests.
 wasmtest:
 	GOOS=js GOARCH=wasm QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
 		$(GO) test -count=1 -exec "$(GOWASM_EXEC)" ./sdk/... ./wasm/...
+	GOOS=js GOARCH=wasm QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
+		$(GO) test -tags jsws -count=1 -exec "$(GOWASM_EXEC)" ./sdk/... ./wasm/...
+
+## build-small: the size-optimised wasm (-tags jsws) as js/dist/qiscus-sdk-core.wasm
+build-small:
+	@mkdir -p $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build -tags jsws -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+	$(NODE) js/build.mjs
 
 # Browser end-to-end tests (ours <-> ours, official <-> ours, bad input).
 e2e:
@@ -98,6 +110,7 @@ typecheck:
 lint:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./sdk/... ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet -tags jsws ./sdk/... ./wasm/...
 	@unformatted="$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -print0 | xargs -0 -r gofmt -l)"; \
 	if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; \

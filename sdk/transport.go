@@ -4,8 +4,6 @@ import (
 	"context"
 	"net"
 	"strings"
-
-	"github.com/coder/websocket"
 )
 
 // Request is one REST call. Header names are sent as given.
@@ -31,21 +29,6 @@ type HTTPDoer interface {
 // Dialer opens the byte stream MQTT runs over.
 type Dialer interface {
 	Dial(ctx context.Context, url string) (net.Conn, error)
-}
-
-// WebSocketDialer dials MQTT over WebSocket with subprotocol "mqtt", using
-// the browser's WebSocket under js/wasm and net/http natively.
-type WebSocketDialer struct{}
-
-// Dial implements Dialer.
-func (WebSocketDialer) Dial(ctx context.Context, url string) (net.Conn, error) {
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
-	if err != nil {
-		return nil, err
-	}
-	c.SetReadLimit(1 << 20)
-	// The NetConn's lifetime is the connection's, not the dial context's.
-	return websocket.NetConn(context.Background(), c, websocket.MessageBinary), nil
 }
 
 func isWebSocketURL(u string) bool {

@@ -43,11 +43,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	db := fs.String("db", "./data/qiscus.db", `SQLite database file, or ":memory:"`)
 	appID := fs.String("app-id", "dev", "the only app id accepted")
-	secret := fs.String("secret", "dev-secret", "app secret for the server API")
+	secret := fs.String("secret", "dev-secret", `app secret: signs identity tokens ("" disables them)`)
+	uploadDir := fs.String("upload-dir", "", `uploaded files (default: "uploads" next to -db, a temporary directory for :memory:)`)
+	maxUpload := fs.Int64("max-upload", 20<<20, "largest accepted upload, in bytes")
 	sdkDir := fs.String("sdk-dir", "js/dist", `directory served at /sdk/ ("" to disable)`)
 	webDir := fs.String("web-dir", "example/web", `directory served at / ("" to disable)`)
 	ttl := fs.Duration("token-ttl", 0, "user token lifetime (0 = tokens never expire)")
 	verbose := fs.Bool("v", false, "debug logging")
+	webhookURL := fs.String("webhook-url", "", `POST every new comment here (post_comment_mobile / post_comment_rest; "" = off)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := server.New(ctx, server.Config{
 		AppID: *appID, Secret: *secret, DBPath: *db,
 		SDKDir: *sdkDir, WebDir: *webDir, TokenTTL: *ttl, Logger: log,
+		UploadDir: *uploadDir, MaxUploadBytes: *maxUpload,
+		WebhookURL: *webhookURL,
 	})
 	if err != nil {
 		return err

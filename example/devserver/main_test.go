@@ -15,10 +15,12 @@ func TestRunPrintsListeningLineAndShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db := filepath.Join(t.TempDir(), "nested", "dir", "qiscus.db") // the directory is created
+	uploads := t.TempDir()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-sdk-dir", "", "-web-dir", ""}, pw, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-sdk-dir", "", "-web-dir", "",
+			"-upload-dir", uploads, "-max-upload", "1024"}, pw, io.Discard)
 		pw.Close()
 	}()
 

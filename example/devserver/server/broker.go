@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 	json "github.com/goccy/go-json"
@@ -16,8 +19,13 @@ import (
 const wsListenerID = "ws"
 
 type broker struct {
-	s  *Server
-	mq *mqtt.Server
+	s     *Server
+	mq    *mqtt.Server
+	hooks *hooks
+
+	disabled atomic.Bool // SetMQTTEnabled(false): /mqtt answers 503
+	mu       sync.Mutex
+	conns    map[*websocket.Conn]chan struct{} // closed when the connection's handler returns
 }
 
 func newBroker(s *Server) (*broker, error) {
@@ -25,7 +33,8 @@ func newBroker(s *Server) (*broker, error) {
 		InlineClient: true, // the server publishes comments and receipts itself
 		Logger:       s.log.With("component", "mqtt"),
 	})
-	if err := mq.AddHook(newHooks(s, mq), nil); err != nil {
+	h := newHooks(s, mq)
+	if err := mq.AddHook(h, nil); err != nil {
 		return nil, fmt.Errorf("add broker hook: %w", err)
 	}
 	if err := mq.AddListener(wsListener{}); err != nil {
@@ -34,7 +43,7 @@ func newBroker(s *Server) (*broker, error) {
 	if err := mq.Serve(); err != nil {
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
-	return &broker{s: s, mq: mq}, nil
+	return &broker{s: s, mq: mq, hooks: h, conns: map[*websocket.Conn]chan struct{}{}}, nil
 }
 
 func (b *broker) close() error { return b.mq.Close() }
@@ -42,6 +51,10 @@ func (b *broker) close() error { return b.mq.Close() }
 // serveWS upgrades /mqtt to a WebSocket and hands the stream to the broker until
 // the client goes away.
 func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
+	if b.disabled.Load() {
+		http.Error(w, "MQTT is switched off on this server (SetMQTTEnabled(false))", http.StatusServiceUnavailable)
+		return
+	}
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		Subprotocols: []string{"mqtt"},
 		// A dev server: pages and apps come from other origins (Vite, file://,
@@ -52,10 +65,41 @@ func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
 		b.s.log.Debug("mqtt websocket accept", "err", err)
 		return
 	}
+	done := make(chan struct{})
+	b.mu.Lock()
+	b.conns[c] = done
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		delete(b.conns, c)
+		b.mu.Unlock()
+		close(done)
+	}()
 	conn := websocket.NetConn(b.s.ctx, c, websocket.MessageBinary)
 	defer conn.Close()
 	if err := b.mq.EstablishConnection(wsListenerID, conn); err != nil {
 		b.s.log.Debug("mqtt client gone", "remote", r.RemoteAddr, "err", err)
+	}
+}
+
+// dropAll closes every WebSocket at once, as a network failure would (no
+// DISCONNECT, so wills are published), and waits for the broker to let go of
+// the clients.
+func (b *broker) dropAll(wait time.Duration) {
+	b.mu.Lock()
+	var dones []chan struct{}
+	for c, done := range b.conns {
+		_ = c.CloseNow()
+		dones = append(dones, done)
+	}
+	b.mu.Unlock()
+	deadline := time.After(wait)
+	for _, done := range dones {
+		select {
+		case <-done:
+		case <-deadline:
+			return
+		}
 	}
 }
 

@@ -5,6 +5,10 @@
 // 3.1.1, as spoken by the official v2 JavaScript client), the SDK build under
 // /sdk/ and the example pages under /.
 //
+// Every v2 client endpoint is served, including identity-token login (JWTs
+// signed with Config.Secret, see [SignIdentityToken]) and uploads, which are
+// stored under Config.UploadDir and served back at /files/.
+//
 // Data lives in SQLite (a file, or ":memory:"). Broker hooks enforce topic ACLs,
 // normalise presence payloads to "{0|1}:{epochMs}" and accept the official v2
 // client's CONNECT, whose last will has an empty payload.

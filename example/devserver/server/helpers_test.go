@@ -235,3 +235,77 @@ func (e *testEnv) in(t *testing.T) *testEnv {
 	c.t = t
 	return &c
 }
+
+// send is do with the caller's headers (nil: the app id only).
+func (e *testEnv) send(method, endpoint string, u *testUser, ctype, body string) resp {
+	e.t.Helper()
+	return e.do(method, "/api/v2/sdk/"+endpoint, authHeaders(u), ctype, body)
+}
+
+func (e *testEnv) sendJSON(method, endpoint string, u *testUser, v any) resp {
+	e.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.send(method, endpoint, u, "application/json", string(b))
+}
+
+// group creates a group room owned by owner and returns its id.
+func (e *testEnv) group(owner *testUser, name string, members ...*testUser) int64 {
+	e.t.Helper()
+	v := url.Values{"name": {name}}
+	for _, m := range members {
+		v.Add("participants[]", m.ID)
+	}
+	r := e.form("create_room", owner, v.Encode())
+	mustStatus(e.t, r, 200)
+	return r.num("results.room.id")
+}
+
+// uniqueID returns a room's unique id as u sees it.
+func (e *testEnv) uniqueID(u *testUser, roomID int64) string {
+	e.t.Helper()
+	r := e.get(fmt.Sprint("get_room_by_id?id=", roomID), u)
+	mustStatus(e.t, r, 200)
+	return r.str("results.room.unique_id")
+}
+
+func (e *testEnv) nonce() string {
+	e.t.Helper()
+	r := e.do(http.MethodPost, "/api/v2/sdk/auth/nonce", appHeaders(), "", "")
+	mustStatus(e.t, r, 200)
+	return r.str("results.nonce")
+}
+
+// visibleIDs lists the ids of load_comments for u, newest first.
+func (e *testEnv) visibleIDs(u *testUser, roomID int64) []int64 {
+	e.t.Helper()
+	r := e.get(fmt.Sprint("load_comments?topic_id=", roomID), u)
+	mustStatus(e.t, r, 200)
+	var out []int64
+	for _, c := range r.list("results.comments") {
+		n, _ := at(c, "id").(json.Number).Int64()
+		out = append(out, n)
+	}
+	return out
+}
+
+// field collects one field of each object in a list, as strings.
+func field(list []any, name string) []string {
+	out := []string{}
+	for _, v := range list {
+		out = append(out, fmt.Sprint(at(v, name)))
+	}
+	return out
+}
+
+// nextJSON returns the next MQTT message decoded, checking its topic.
+func (mc *mqttClient) nextJSON(topic string) resp {
+	mc.t.Helper()
+	m := mc.next()
+	if m.Topic != topic {
+		mc.t.Fatalf("message on %s, want %s: %s", m.Topic, topic, m.Payload)
+	}
+	return resp{body: decode(mc.t, m.Payload), raw: string(m.Payload)}
+}

@@ -80,7 +80,13 @@ type roomJSON struct {
 	Participants          []participantJSON `json:"participants"`
 	RoomTotalParticipants int               `json:"room_total_participants"`
 	UnreadCount           int64             `json:"unread_count"`
-	LastComment           *commentJSON      `json:"last_comment,omitempty"` // room lists only
+}
+
+// roomInfoJSON is a room in user_rooms and rooms_info.
+type roomInfoJSON struct {
+	roomJSON
+	LastComment *commentJSON `json:"last_comment"`
+	IsRemoved   bool         `json:"is_removed"`
 }
 
 // commentJSON is the comment as every endpoint and {token}/c carry it (§E.1).
@@ -176,7 +182,7 @@ func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
 		IsPublicChannel: d.IsPublicChannel, UniqueTempID: c.UniqueTempID, IsDeleted: c.IsDeleted,
 		Status:    d.statusOf(c.ID, c.Sender.PK),
 		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
-		UnixNanoTimestamp: c.CreatedAt,
+		UnixNanoTimestamp: c.CreatedAt, DisableLinkPreview: c.DisableLinkPreview,
 	}
 }
 
@@ -205,4 +211,21 @@ func roomJSONFor(d *roomDetail, viewerPK int64, last *comment, unread int64) roo
 		r.LastCommentID, r.LastCommentIDStr, r.LastCommentMessage = last.ID, idStr(last.ID), last.Message
 	}
 	return r
+}
+
+// actorJSON is who caused a notification or sync event.
+type actorJSON struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+func actorOf(u *user) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
+
+// eventJSON is a {token}/n notification and a sync_event entry.
+type eventJSON struct {
+	ID          int64           `json:"id"`
+	Timestamp   int64           `json:"timestamp"` // unix ns, as Qiscus sends it
+	ActionTopic string          `json:"action_topic"`
+	Payload     json.RawMessage `json:"payload"` // {actor, data}
 }

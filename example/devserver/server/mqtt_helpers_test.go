@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func (e *testEnv) connectMQTT(clientID string, u *testUser) (*mqttClient, *paho.
 	e.t.Helper()
 	mc := &mqttClient{t: e.t, msgs: make(chan *paho.Publish, 256)}
 	mc.c = paho.NewClient(paho.ClientConfig{
-		Conn: e.dialWS(),
+		Conn: &packetConn{Conn: e.dialWS()},
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 			func(pr paho.PublishReceived) (bool, error) {
 				mc.msgs <- pr.Packet
@@ -52,9 +53,8 @@ func (e *testEnv) connectMQTT(clientID string, u *testUser) (*mqttClient, *paho.
 			},
 		},
 	})
-	// KeepAlive 0 keeps paho's pinger off: it writes PINGREQ from its own
-	// goroutine, and paho writes a packet in several Write calls, each its own
-	// WebSocket message, so a ping can land inside another packet.
+	// KeepAlive 0 keeps paho's pinger off; packetConn would keep its PINGREQ
+	// whole anyway, but the tests need no pings.
 	cp := &paho.Connect{ClientID: clientID, KeepAlive: 0, CleanStart: true}
 	if u != nil {
 		cp.Username, cp.UsernameFlag = u.ID, true
@@ -142,6 +142,32 @@ func (mc *mqttClient) none(d time.Duration) {
 		mc.t.Fatalf("unexpected message on %s: %q", m.Topic, m.Payload)
 	case <-time.After(d):
 	}
+}
+
+// packetConn sends each packet paho writes as one WebSocket message. paho
+// writes a packet in several Write calls, bracketed by Lock/Unlock when the
+// conn is a sync.Locker; buffering in between keeps packets from different
+// goroutines (pinger, acks, the test) from interleaving. paho never writes
+// outside Lock/Unlock.
+type packetConn struct {
+	net.Conn
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (c *packetConn) Lock() { c.mu.Lock() }
+
+func (c *packetConn) Unlock() {
+	if len(c.buf) > 0 {
+		_, _ = c.Conn.Write(c.buf) // a failed write shows up as a read error
+		c.buf = c.buf[:0]
+	}
+	c.mu.Unlock()
+}
+
+func (c *packetConn) Write(p []byte) (int, error) {
+	c.buf = append(c.buf, p...)
+	return len(p), nil
 }
 
 // rawClient speaks hand-built MQTT 3.1.1, like mqtt.js 4 in the official v2 client.

@@ -13,7 +13,7 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// maxBodyBytes bounds REST request bodies (uploads will get their own limit).
+// maxBodyBytes bounds REST request bodies (uploads have their own limit).
 const maxBodyBytes = 1 << 20
 
 // params holds request parameters from the query string and the body, whatever
@@ -45,6 +45,10 @@ func parseParams(r *http.Request) (params, error) {
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil
 	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		return p, nil // streamed by the endpoint that accepts it (upload)
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
 		return params{}, badRequest("cannot read request body: %v", err)
@@ -56,13 +60,10 @@ func parseParams(r *http.Request) (params, error) {
 	if len(body) == 0 {
 		return p, nil
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var b params
 	switch {
 	case ct == "application/json" || strings.HasSuffix(ct, "+json") || (ct == "" && body[0] == '{'):
 		b, err = parseJSONBody(body)
-	case ct == "multipart/form-data":
-		return p, nil // read by the endpoint that accepts it
 	default:
 		b, err = parseForm(string(body))
 	}
@@ -312,6 +313,20 @@ func (p params) limit(k string, def, max int) (int, error) {
 		return def, nil
 	case v > int64(max):
 		return max, nil
+	}
+	return int(v), nil
+}
+
+// page reads a 1-based page number; absent or below 1 is page 1.
+func (p params) page() (int, error) {
+	v, ok, err := p.Int64("page")
+	switch {
+	case err != nil:
+		return 0, err
+	case !ok || v < 1:
+		return 1, nil
+	case v > 1<<20:
+		return 0, badRequest("page is too large")
 	}
 	return int(v), nil
 }

@@ -11,9 +11,13 @@ import (
 
 // endpoint is one REST operation. fn returns the value put under "results".
 type endpoint struct {
-	auth bool // needs QISCUS-SDK-USER-ID and QISCUS-SDK-TOKEN
-	fn   func(*call) (any, error)
+	auth  bool // needs QISCUS-SDK-USER-ID and QISCUS-SDK-TOKEN
+	noApp bool // served without the app id header (dev endpoints)
+	fn    func(*call) (any, error)
 }
+
+func public(fn func(*call) (any, error)) endpoint { return endpoint{fn: fn} }
+func authed(fn func(*call) (any, error)) endpoint { return endpoint{auth: true, fn: fn} }
 
 // call is one REST request being served.
 type call struct {
@@ -32,19 +36,63 @@ type rawBody struct{ v any }
 // /api/v2/sdk/ and /api/v2/mobile/.
 func (s *Server) endpoints() map[string]endpoint {
 	return map[string]endpoint{
-		"GET config":                          {false, s.handleConfig},
-		"POST login_or_register":              {false, s.handleLoginOrRegister},
-		"POST get_or_create_room_with_target": {true, s.handleGetOrCreateRoomWithTarget},
-		"GET get_room_by_id":                  {true, s.handleGetRoomByID},
-		"POST post_comment":                   {true, s.handlePostComment},
-		"GET load_comments":                   {true, s.handleLoadComments},
-		"POST update_comment_status":          {true, s.handleUpdateCommentStatus},
-		"GET sync":                            {true, s.handleSync},
+		"GET config":                      public(s.handleConfig),
+		"POST login_or_register":          public(s.handleLoginOrRegister),
+		"POST auth/nonce":                 public(s.handleNonce),
+		"POST auth/verify_identity_token": public(s.handleVerifyIdentityToken),
+		"POST refresh_user_token":         public(s.handleRefreshUserToken),
+		"POST expire_user_token":          authed(s.handleExpireUserToken),
+		"POST logout":                     public(s.handleLogout),
+		"GET my_profile":                  authed(s.handleMyProfile),
+		"PATCH my_profile":                authed(s.handleUpdateProfile),
+
+		"POST get_or_create_room_with_target":    authed(s.handleGetOrCreateRoomWithTarget),
+		"POST get_or_create_room_with_unique_id": authed(s.handleGetOrCreateRoomWithUniqueID),
+		"POST create_room":                       authed(s.handleCreateRoom),
+		"GET get_room_by_id":                     authed(s.handleGetRoomByID),
+		"POST rooms_info":                        authed(s.handleRoomsInfo),
+		"GET user_rooms":                         authed(s.handleUserRooms),
+		"POST update_room":                       authed(s.handleUpdateRoom),
+		"POST add_room_participants":             authed(s.handleAddRoomParticipants),
+		"POST remove_room_participants":          authed(s.handleRemoveRoomParticipants),
+		"GET room_participants":                  authed(s.handleRoomParticipants),
+		"GET total_unread_count":                 authed(s.handleTotalUnreadCount),
+		"GET get_room_unread_count":              authed(s.handleRoomUnreadCount),
+
+		"POST post_comment":          authed(s.handlePostComment),
+		"GET load_comments":          authed(s.handleLoadComments),
+		"POST update_comment_status": authed(s.handleUpdateCommentStatus),
+		"GET comment_receipt":        authed(s.handleCommentReceipt),
+		"DELETE delete_messages":     authed(s.handleDeleteMessages),
+		"DELETE clear_room_messages": authed(s.handleClearRoomMessages),
+		"POST update_message":        authed(s.handleUpdateMessage),
+		"POST search_messages":       authed(s.handleSearchMessages),
+		"POST search":                authed(s.handleSearch),
+		"POST file_list":             authed(s.handleFileList),
+		"POST upload":                public(s.handleUpload), // authenticates itself: headers or a token field
+
+		"POST block_user":               authed(s.handleBlockUser),
+		"POST unblock_user":             authed(s.handleUnblockUser),
+		"GET get_blocked_users":         authed(s.handleGetBlockedUsers),
+		"GET get_user_list":             authed(s.handleGetUserList),
+		"POST users/status":             authed(s.handleUsersStatus),
+		"POST set_user_device_token":    authed(s.handleSetDeviceToken),
+		"POST remove_user_device_token": authed(s.handleRemoveDeviceToken),
+
+		"GET sync":       authed(s.handleSync),
+		"GET sync_event": authed(s.handleSyncEvent),
 	}
 }
 
-func (s *Server) apiHandler() http.Handler {
-	eps := s.endpoints()
+// devEndpoints are served under /api/v2/dev/: helpers for tests that no
+// Qiscus server has.
+func (s *Server) devEndpoints() map[string]endpoint {
+	return map[string]endpoint{
+		"POST identity_token": {noApp: true, fn: s.handleDevIdentityToken},
+	}
+}
+
+func (s *Server) apiHandler(eps map[string]endpoint) http.Handler {
 	known := map[string]bool{}
 	for k := range eps {
 		_, name, _ := strings.Cut(k, " ")
@@ -83,7 +131,7 @@ func (s *Server) apiHandler() http.Handler {
 }
 
 func (s *Server) serve(r *http.Request, ep endpoint) (any, error) {
-	if err := s.checkApp(r); err != nil {
+	if err := s.checkApp(r); err != nil && !ep.noApp {
 		return nil, err
 	}
 	c := &call{ctx: r.Context(), r: r, now: time.Now()}

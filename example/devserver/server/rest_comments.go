@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,10 +30,6 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg := c.p.String("comment")
-	if utf8.RuneCountInString(msg) > maxCommentLength {
-		return nil, badRequest("comment is too long (max %d characters)", maxCommentLength)
-	}
 	typ := c.p.String("type")
 	if typ == "" {
 		typ = "text"
@@ -39,10 +37,11 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if !commentTypes[typ] {
 		return nil, badRequest("unknown comment type %q", typ)
 	}
-	if typ == "text" && strings.TrimSpace(msg) == "" {
-		return nil, badRequest("comment is required")
+	msg := c.p.String("comment")
+	if err := checkMessage(msg, typ); err != nil {
+		return nil, err
 	}
-	payload, err := commentPayload(c.p, typ)
+	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // restapi_message_types.go
 	if err != nil {
 		return nil, err
 	}
@@ -50,25 +49,62 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.memberRoom(c.ctx, roomID, c.user.PK)
+	cj, err := s.postComment(c.ctx, &c.user, newComment{
+		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
+		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
+	}, webhookMobile)
 	if err != nil {
 		return nil, err
 	}
-	uniqueID := c.p.String("unique_temp_id")
-	if uniqueID == "" {
-		uniqueID = "devserver-" + strings.ToLower(rand.Text())
+	return map[string]any{"comment": cj}, nil
+}
+
+// checkMessage applies the message rules shared by post_comment and update_message.
+func checkMessage(msg, typ string) error {
+	if utf8.RuneCountInString(msg) > maxCommentLength {
+		return badRequest("comment is too long (max %d characters)", maxCommentLength)
 	}
-	cm, created, err := s.store.insertComment(c.ctx, newComment{
-		RoomID: roomID, SenderPK: c.user.PK, UniqueTempID: uniqueID, Message: msg, Type: typ,
-		Payload: payload, Extras: extras, CreatedAt: c.now,
-	})
+	if typ == "text" && strings.TrimSpace(msg) == "" {
+		return badRequest("comment is required")
+	}
+	return nil
+}
+
+// postComment stores and fans out a comment by u. In a single room, a
+// recipient who blocked u gets no fan-out and never sees the comment; the
+// sender is not told.
+func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhookType string) (commentJSON, error) {
+	if err := checkMessage(in.Message, in.Type); err != nil {
+		return commentJSON{}, err
+	}
+	d, err := s.memberRoom(ctx, in.RoomID, u.PK)
 	if err != nil {
-		return nil, err
+		return commentJSON{}, err
+	}
+	if in.UniqueTempID == "" {
+		in.UniqueTempID = "devserver-" + strings.ToLower(rand.Text())
+	}
+	in.SenderPK = u.PK
+	if d.ChatType == "single" {
+		others := []int64{}
+		for _, p := range d.participants {
+			if p.PK != u.PK {
+				others = append(others, p.PK)
+			}
+		}
+		if in.HiddenFor, err = s.store.blockersAmong(ctx, u.PK, others); err != nil {
+			return commentJSON{}, err
+		}
+	}
+	cm, created, err := s.store.insertComment(ctx, in)
+	if err != nil {
+		return commentJSON{}, err
 	}
 	if created {
-		s.fanOut(&cm, d)
+		s.fanOut(&cm, d, in.HiddenFor)
+		s.queueWebhook(webhookType, &cm, d)
 	}
-	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+	return commentJSONFor(&cm, d, u.PK), nil
 }
 
 // commentPayload reads payload as JSON. The v2 client sends a payload string it
@@ -94,15 +130,23 @@ func commentPayload(p params, typ string) ([]byte, error) {
 }
 
 // fanOut publishes a new comment: to the channel topic for public channels,
-// otherwise to each participant's {token}/c, rendered for that participant.
-func (s *Server) fanOut(c *comment, d *roomDetail) {
+// otherwise to each participant's {token}/c (except those in skip), rendered
+// for that participant.
+func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
 	if d.IsPublicChannel {
 		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
 		return
 	}
+	s.toParticipants(d, "c", skip, func(p *participant) any { return commentJSONFor(c, d, p.PK) })
+}
+
+// toParticipants publishes render(p) to {token}/kind of each participant not in skip.
+func (s *Server) toParticipants(d *roomDetail, kind string, skip []int64, render func(*participant) any) {
 	for i := range d.participants {
 		p := &d.participants[i]
-		s.broker.publishJSON(tokenTopic(p.Token, "c"), commentJSONFor(c, d, p.PK))
+		if !slices.Contains(skip, p.PK) {
+			s.broker.publishJSON(tokenTopic(p.Token, kind), render(p))
+		}
 	}
 }
 
@@ -129,7 +173,7 @@ func (s *Server) handleLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.roomComments(c.ctx, roomID, cursor, after, limit)
+	cs, err := s.store.roomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +246,6 @@ func receiptPayload(c *comment) []byte {
 
 // receiptEvent is the sync_event payload of a read or delivered receipt.
 func (s *Server) receiptEvent(actor *user, c *comment) []byte {
-	type actorJSON struct {
-		ID    int64  `json:"id"`
-		Email string `json:"email"`
-		Name  string `json:"name"`
-	}
 	type dataJSON struct {
 		CommentID       int64  `json:"comment_id"`
 		CommentUniqueID string `json:"comment_unique_id"`
@@ -217,7 +256,7 @@ func (s *Server) receiptEvent(actor *user, c *comment) []byte {
 		Actor actorJSON `json:"actor"`
 		Data  dataJSON  `json:"data"`
 	}{
-		actorJSON{actor.PK, actor.ID, actor.Username},
+		actorOf(actor),
 		dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID},
 	})
 	if err != nil {

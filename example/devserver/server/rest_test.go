@@ -404,18 +404,17 @@ func TestPostComment(t *testing.T) {
 	t.Run("payload as a JSON string", func(t *testing.T) {
 		e := e.in(t)
 		r := e.postJSON("post_comment", alice, map[string]any{
-			"comment": "loc", "topic_id": roomID, "type": "location", "payload": `{"lat":1}`,
+			"comment": "loc", "topic_id": roomID, "type": "location", "payload": `{"latitude":1,"longitude":2}`,
 		})
 		mustStatus(t, r, 200)
-		checkFields(t, r, []fieldWant{{"results.comment.payload.lat", 1}})
+		checkFields(t, r, []fieldWant{{"results.comment.payload.latitude", 1}})
 	})
-	t.Run("payload that is not JSON stays a string", func(t *testing.T) {
+	t.Run("payload that is not JSON is refused", func(t *testing.T) {
 		e := e.in(t)
 		r := e.postJSON("post_comment", alice, map[string]any{
 			"comment": "x", "topic_id": roomID, "type": "file_attachment", "payload": "not json",
 		})
-		mustStatus(t, r, 200)
-		checkFields(t, r, []fieldWant{{"results.comment.payload", "not json"}})
+		checkError(t, r, 400, "payload must be valid JSON")
 	})
 
 	errs := []struct {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -14,12 +16,26 @@ import (
 // Config configures a Server.
 type Config struct {
 	AppID          string        // the only app id accepted
-	Secret         string        // for the server API (/api/v2/rest/), not served yet
+	Secret         string        // app secret: signs identity tokens and guards /api/v2/rest/ ("" disables both)
 	DBPath         string        // file path or ":memory:" ("" means ":memory:")
 	SDKDir, WebDir string        // "" = don't serve
 	TokenTTL       time.Duration // 0 = no expiry
 	Logger         *slog.Logger  // nil = discard
+	// UploadDir holds uploaded files, served at /files/. "" means "uploads"
+	// next to the database file, or a temporary directory (removed by Close)
+	// for ":memory:".
+	UploadDir      string
+	MaxUploadBytes int64 // 0 = 20 MB
+
+	// Webhooks (webhook.go): every new comment is POSTed to WebhookURL ("" = off)
+	// from a background queue, retried with exponential backoff.
+	WebhookURL         string
+	WebhookMaxAttempts int           // 0 = 5
+	WebhookBackoff     time.Duration // delay before the first retry, doubling; 0 = 1s
 }
+
+// defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
+const defaultMaxUpload = 20 << 20
 
 // Server is the dev backend: REST API, MQTT broker and static files.
 type Server struct {
@@ -28,10 +44,15 @@ type Server struct {
 	store   *store
 	broker  *broker
 	handler http.Handler
+	rest    *restAPI // server API: background exports and imports, webhooks
 
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	uploadMu     sync.Mutex
+	uploadDir    string // "" until first needed for ":memory:"
+	uploadIsTemp bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -55,12 +76,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = defaultMaxUpload
+	}
+	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
+	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
+		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
+	}
 	if s.broker, err = newBroker(s); err != nil {
 		cancel()
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.rest = newRESTAPI(s)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -80,17 +108,30 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		berr := s.broker.close()
 		s.cancel()
+		if s.rest != nil {
+			s.rest.close() // waits for background jobs, which still write to the store
+		}
 		s.closeErr = errors.Join(berr, s.store.Close())
+		s.uploadMu.Lock()
+		if s.uploadIsTemp {
+			s.closeErr = errors.Join(s.closeErr, os.RemoveAll(s.uploadDir))
+		}
+		s.uploadMu.Unlock()
 	})
 	return s.closeErr
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	api := s.apiHandler()
+	api := s.apiHandler(s.endpoints())
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
+	mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints())))
+	restAPI := s.restAPIHandler()
+	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
+	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
+	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))
 	return mux

@@ -73,6 +73,45 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_room ON events(room_id, id);
 CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, id);
+CREATE TABLE IF NOT EXISTS nonces (
+	nonce      TEXT    PRIMARY KEY,
+	expires_at INTEGER NOT NULL, -- unix ns
+	used_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS blocks (
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, -- the blocker
+	blocked_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (user_id, blocked_id)
+);
+-- Comments a recipient never gets: posted by someone they had blocked.
+CREATE TABLE IF NOT EXISTS hidden_comments (
+	comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	PRIMARY KEY (comment_id, user_id)
+);
+-- clear_room_messages only affects the caller: comments up to cleared_id are
+-- hidden from them.
+CREATE TABLE IF NOT EXISTS room_clears (
+	room_id    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	cleared_id INTEGER NOT NULL,
+	PRIMARY KEY (room_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS removed_participants (
+	room_id    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	removed_at INTEGER NOT NULL,
+	PRIMARY KEY (room_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS device_tokens (
+	user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	token          TEXT    NOT NULL,
+	platform       TEXT    NOT NULL,
+	is_development INTEGER NOT NULL DEFAULT 0,
+	created_at     INTEGER NOT NULL,
+	PRIMARY KEY (user_id, token)
+);
 `
 
 // openStore opens (creating if needed) the database at path, or an in-memory one
@@ -106,6 +145,10 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("create schema in %s: %w", path, err)
+	}
+	if err := migrateRESTAPI(ctx, db); err != nil { // store_restapi.go
+		db.Close()
+		return nil, fmt.Errorf("server API schema in %s: %w", path, err)
 	}
 	return &store{db: db}, nil
 }

@@ -21,10 +21,13 @@ type comment struct {
 	CreatedAt    int64  // unix ns
 	IsDeleted    bool
 	Sender       user // PK, ID, Username, AvatarURL and Extras are set
+
+	DisableLinkPreview bool
 }
 
 const commentSelect = `SELECT c.id, c.room_id, c.comment_before_id, c.unique_temp_id, c.message, c.type,
-	c.payload, c.extras, c.created_at, c.is_deleted, u.id, u.email, u.username, u.avatar_url, u.extras
+	c.payload, c.extras, c.created_at, c.is_deleted, u.id, u.email, u.username, u.avatar_url, u.extras,
+	c.disable_link_preview
 	FROM comments c JOIN users u ON u.id = c.user_id `
 
 func scanComment(row scanner) (comment, error) {
@@ -33,7 +36,8 @@ func scanComment(row scanner) (comment, error) {
 	var senderExtras string
 	err := row.Scan(&c.ID, &c.RoomID, &c.BeforeID, &c.UniqueTempID, &c.Message, &c.Type,
 		&payload, &extras, &c.CreatedAt, &c.IsDeleted,
-		&c.Sender.PK, &c.Sender.ID, &c.Sender.Username, &c.Sender.AvatarURL, &senderExtras)
+		&c.Sender.PK, &c.Sender.ID, &c.Sender.Username, &c.Sender.AvatarURL, &senderExtras,
+		&c.DisableLinkPreview)
 	c.Payload, c.Extras, c.Sender.Extras = jsonOrNil(payload), jsonOrNil(extras), []byte(senderExtras)
 	return c, err
 }
@@ -64,6 +68,8 @@ type newComment struct {
 	UniqueTempID, Message, Type string
 	Payload, Extras             []byte
 	CreatedAt                   time.Time
+	HiddenFor                   []int64 // recipients who blocked the sender
+	DisableLinkPreview          bool
 }
 
 // insertComment stores a comment unless the sender already posted one with the
@@ -73,11 +79,12 @@ func (st *store) insertComment(ctx context.Context, in newComment) (c comment, c
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		// The WHERE clause also resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments
-			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at)
-			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
+			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
+			disable_link_preview)
+			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
 			ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`,
 			in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.RoomID)
+			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.RoomID)
 		if err != nil {
 			return fmt.Errorf("insert comment: %w", err)
 		}
@@ -92,6 +99,14 @@ func (st *store) insertComment(ctx context.Context, in newComment) (c comment, c
 		if err != nil {
 			return fmt.Errorf("read back comment: %w", err)
 		}
+		if !created {
+			return nil // a retry keeps what the first post decided
+		}
+		for _, pk := range in.HiddenFor {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO hidden_comments (comment_id, user_id) VALUES (?, ?)", c.ID, pk); err != nil {
+				return fmt.Errorf("hide comment: %w", err)
+			}
+		}
 		return nil
 	})
 	return c, created, err
@@ -105,26 +120,35 @@ func (st *store) commentInRoom(ctx context.Context, roomID, id int64) (comment, 
 	return c, nil
 }
 
-// roomComments pages through a room newest first. With a cursor, after selects
-// the comments right after it, otherwise the ones right before it; without one
-// it gives the latest.
-func (st *store) roomComments(ctx context.Context, roomID, cursor int64, after bool, limit int) ([]comment, error) {
+// visibleTo is a WHERE fragment (on alias c) keeping the comments viewerPK may
+// see: not deleted, not cleared by them, not hidden from them because they had
+// blocked the sender. It takes the viewer twice.
+const visibleTo = ` c.is_deleted = 0
+	AND c.id > COALESCE((SELECT rc.cleared_id FROM room_clears rc WHERE rc.room_id = c.room_id AND rc.user_id = ?), 0)
+	AND NOT EXISTS (SELECT 1 FROM hidden_comments h WHERE h.comment_id = c.id AND h.user_id = ?) `
+
+// roomComments pages through a room newest first, as viewerPK sees it. With a
+// cursor, after selects the comments right after it, otherwise the ones right
+// before it; without one it gives the latest.
+func (st *store) roomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]comment, error) {
 	switch {
 	case cursor <= 0:
-		return queryComments(ctx, st.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ?", roomID, limit)
+		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
+			roomID, viewerPK, viewerPK, limit)
 	case after:
-		cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id > ? ORDER BY c.id ASC LIMIT ?",
-			roomID, cursor, limit)
+		cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id > ? AND"+visibleTo+"ORDER BY c.id ASC LIMIT ?",
+			roomID, cursor, viewerPK, viewerPK, limit)
 		slices.Reverse(cs)
 		return cs, err
 	default:
-		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT ?",
-			roomID, cursor, limit)
+		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id < ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
+			roomID, cursor, viewerPK, viewerPK, limit)
 	}
 }
 
-func (st *store) lastComment(ctx context.Context, roomID int64) (*comment, error) {
-	cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT 1", roomID)
+// lastComment is the newest comment of the room that viewerPK can see, or nil.
+func (st *store) lastComment(ctx context.Context, roomID, viewerPK int64) (*comment, error) {
+	cs, err := st.roomComments(ctx, roomID, viewerPK, 0, false, 1)
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
@@ -135,7 +159,7 @@ func (st *store) lastComment(ctx context.Context, roomID int64) (*comment, error
 // user, oldest first.
 func (st *store) commentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]comment, error) {
 	return queryComments(ctx, st.db, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
-		WHERE c.id > ? ORDER BY c.id ASC LIMIT ?`, userPK, afterID, limit)
+		WHERE c.id > ? AND`+visibleTo+`ORDER BY c.id ASC LIMIT ?`, userPK, afterID, userPK, userPK, limit)
 }
 
 // cursorUpdate asks to move a participant's cursors; zero leaves one alone. The
@@ -180,12 +204,12 @@ func (st *store) updateCursors(ctx context.Context, roomID, userPK int64, up cur
 			return fmt.Errorf("update cursors: %w", err)
 		}
 		if res.ReadMoved && up.ReadEvent != nil {
-			if err := addRoomEvent(ctx, tx, roomID, "read", up.ReadEvent, now); err != nil {
+			if _, err := addRoomEvent(ctx, tx, roomID, "read", up.ReadEvent, now); err != nil {
 				return err
 			}
 		}
 		if res.ReceivedMoved && up.ReceivedEvent != nil {
-			if err := addRoomEvent(ctx, tx, roomID, "delivered", up.ReceivedEvent, now); err != nil {
+			if _, err := addRoomEvent(ctx, tx, roomID, "delivered", up.ReceivedEvent, now); err != nil {
 				return err
 			}
 		}
@@ -195,11 +219,20 @@ func (st *store) updateCursors(ctx context.Context, roomID, userPK int64, up cur
 }
 
 // addRoomEvent records a sync event that the room's participants will see.
-func addRoomEvent(ctx context.Context, q querier, roomID int64, topic string, payload []byte, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO events (room_id, action_topic, payload, created_at)
-		VALUES (?, ?, ?, ?)`, roomID, topic, string(payload), now.UnixNano())
+func addRoomEvent(ctx context.Context, q querier, roomID int64, topic string, payload []byte, now time.Time) (int64, error) {
+	return addEvent(ctx, q, "room_id", roomID, topic, payload, now)
+}
+
+// addUserEvent records a sync event that only this user will see.
+func addUserEvent(ctx context.Context, q querier, userPK int64, topic string, payload []byte, now time.Time) (int64, error) {
+	return addEvent(ctx, q, "user_id", userPK, topic, payload, now)
+}
+
+func addEvent(ctx context.Context, q querier, scope string, id int64, topic string, payload []byte, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO events (`+scope+`, action_topic, payload, created_at)
+		VALUES (?, ?, ?, ?)`, id, topic, string(payload), now.UnixNano())
 	if err != nil {
-		return fmt.Errorf("record %s event: %w", topic, err)
+		return 0, fmt.Errorf("record %s event: %w", topic, err)
 	}
-	return nil
+	return res.LastInsertId()
 }

@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -19,6 +22,7 @@ type room struct {
 	Options         string // the app's raw JSON string
 	ChatType        string // single, group or channel
 	IsPublicChannel bool
+	CreatedAt       int64 // unix ns
 }
 
 // participant is a room member with their cursors.
@@ -35,11 +39,11 @@ type roomDetail struct {
 	participants []participant
 }
 
-const roomColumns = "id, unique_id, name, avatar_url, options, chat_type, is_public_channel"
+const roomColumns = "id, unique_id, name, avatar_url, options, chat_type, is_public_channel, created_at"
 
 func scanRoom(row scanner) (room, error) {
 	var r room
-	err := row.Scan(&r.ID, &r.UniqueID, &r.Name, &r.AvatarURL, &r.Options, &r.ChatType, &r.IsPublicChannel)
+	err := row.Scan(&r.ID, &r.UniqueID, &r.Name, &r.AvatarURL, &r.Options, &r.ChatType, &r.IsPublicChannel, &r.CreatedAt)
 	return r, err
 }
 
@@ -138,11 +142,13 @@ func (st *store) getOrCreateSingleRoom(ctx context.Context, a, b *user, options 
 	return id, err
 }
 
-// unreadCount counts other people's comments after the reader's read cursor.
+// unreadCount counts the comments by others after the reader's read cursor
+// that the reader can see.
 func (st *store) unreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
 	var n int64
-	err := st.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments
-		WHERE room_id = ? AND id > ? AND user_id != ?`, roomID, readID, userPK).Scan(&n)
+	err := st.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c
+		WHERE c.room_id = ? AND c.id > ? AND c.user_id != ? AND`+visibleTo,
+		roomID, readID, userPK, userPK, userPK).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("unread count room %d: %w", roomID, err)
 	}
@@ -215,4 +221,183 @@ func (d *roomDetail) statusOf(commentID, senderPK int64) string {
 		return "delivered"
 	}
 	return "sent"
+}
+
+// newUniqueID names a room that has no app-chosen unique id. rand.Text is
+// base32, so the id is a valid MQTT topic level.
+func newUniqueID(prefix string) string { return prefix + strings.ToLower(rand.Text()) }
+
+// createGroupRoom creates a group with the given members (the creator first).
+func (st *store) createGroupRoom(ctx context.Context, name, avatarURL, options string, memberPKs []int64, now time.Time) (int64, error) {
+	var id int64
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (unique_id, name, avatar_url, options, chat_type, created_at)
+			VALUES (?, ?, ?, ?, 'group', ?)`, newUniqueID("group_"), name, avatarURL, options, now.UnixNano())
+		if err != nil {
+			return fmt.Errorf("create group: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = addParticipantsTx(ctx, tx, id, memberPKs)
+		return err
+	})
+	return id, err
+}
+
+// getOrCreateChannel returns the public channel with this unique id, creating
+// it, and makes userPK a participant. A given name or avatar replaces the
+// stored one; changed reports a creation or such a change.
+func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
+	err = st.tx(ctx, func(tx *sql.Tx) error {
+		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if name == "" {
+				name = uniqueID
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO rooms (unique_id, name, avatar_url, chat_type, is_public_channel, created_at)
+				VALUES (?, ?, ?, 'channel', 1, ?)`, uniqueID, name, avatarURL, now.UnixNano())
+			if err != nil {
+				return fmt.Errorf("create channel %q: %w", uniqueID, err)
+			}
+			changed = true
+			if id, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("channel %q: %w", uniqueID, err)
+		case r.ChatType != "channel":
+			return badRequest("unique_id %q belongs to a %s room, not a channel", uniqueID, r.ChatType)
+		default:
+			id = r.ID
+			if (name != "" && name != r.Name) || (avatarURL != "" && avatarURL != r.AvatarURL) {
+				changed = true
+				if name == "" {
+					name = r.Name
+				}
+				if avatarURL == "" {
+					avatarURL = r.AvatarURL
+				}
+				if _, err := tx.ExecContext(ctx, "UPDATE rooms SET name = ?, avatar_url = ? WHERE id = ?", name, avatarURL, id); err != nil {
+					return fmt.Errorf("update channel %q: %w", uniqueID, err)
+				}
+			}
+		}
+		_, err = addParticipantsTx(ctx, tx, id, []int64{userPK})
+		return err
+	})
+	return id, changed, err
+}
+
+// roomUpdate holds the optional update_room fields; nil leaves one alone.
+type roomUpdate struct {
+	Name, AvatarURL, Options *string
+}
+
+func (st *store) updateRoom(ctx context.Context, id int64, up roomUpdate) error {
+	_, err := st.db.ExecContext(ctx, `UPDATE rooms SET name = COALESCE(?, name),
+		avatar_url = COALESCE(?, avatar_url), options = COALESCE(?, options) WHERE id = ?`,
+		up.Name, up.AvatarURL, up.Options, id)
+	if err != nil {
+		return fmt.Errorf("update room %d: %w", id, err)
+	}
+	return nil
+}
+
+// addParticipants adds users to a room and returns those who were not in it.
+func (st *store) addParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
+	var added []int64
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		added, err = addParticipantsTx(ctx, tx, roomID, pks)
+		return err
+	})
+	return added, err
+}
+
+func addParticipantsTx(ctx context.Context, tx *sql.Tx, roomID int64, pks []int64) ([]int64, error) {
+	var added []int64
+	for _, pk := range pks {
+		res, err := tx.ExecContext(ctx, `INSERT INTO participants (room_id, user_id) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, roomID, pk)
+		if err != nil {
+			return nil, fmt.Errorf("add user %d to room %d: %w", pk, roomID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			added = append(added, pk)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM removed_participants WHERE room_id = ? AND user_id = ?", roomID, pk); err != nil {
+			return nil, fmt.Errorf("add user %d to room %d: %w", pk, roomID, err)
+		}
+	}
+	return added, nil
+}
+
+// removeParticipants removes users from a room, remembering them for
+// show_removed, and returns those who were in it.
+func (st *store) removeParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
+	var removed []int64
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		for _, pk := range pks {
+			res, err := tx.ExecContext(ctx, "DELETE FROM participants WHERE room_id = ? AND user_id = ?", roomID, pk)
+			if err != nil {
+				return fmt.Errorf("remove user %d from room %d: %w", pk, roomID, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			removed = append(removed, pk)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO removed_participants (room_id, user_id, removed_at)
+				VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET removed_at = excluded.removed_at`,
+				roomID, pk, now.UnixNano()); err != nil {
+				return fmt.Errorf("remove user %d from room %d: %w", pk, roomID, err)
+			}
+		}
+		return nil
+	})
+	return removed, err
+}
+
+// roomRef is one room in a user's list; Removed marks a room they were
+// removed from.
+type roomRef struct {
+	ID      int64
+	Removed bool
+}
+
+// userRooms lists the rooms the user is in, and with removed also those they
+// were removed from.
+func (st *store) userRooms(ctx context.Context, userPK int64, removed bool) ([]roomRef, error) {
+	q := "SELECT room_id, 0 FROM participants WHERE user_id = ?"
+	args := []any{userPK}
+	if removed {
+		q += " UNION ALL SELECT room_id, 1 FROM removed_participants WHERE user_id = ?"
+		args = append(args, userPK)
+	}
+	rows, err := st.db.QueryContext(ctx, q+" ORDER BY 1", args...)
+	if err != nil {
+		return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
+	}
+	defer rows.Close()
+	var out []roomRef
+	for rows.Next() {
+		var r roomRef
+		if err := rows.Scan(&r.ID, &r.Removed); err != nil {
+			return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// wasRemoved reports whether the user was removed from the room (and not added back).
+func (st *store) wasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
+	var n int
+	err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM removed_participants WHERE room_id = ? AND user_id = ?",
+		roomID, userPK).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("removed check room %d: %w", roomID, err)
+	}
+	return n > 0, nil
 }

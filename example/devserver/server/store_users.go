@@ -192,3 +192,113 @@ func (st *store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
 	}
 	return id, nil
 }
+
+// setBlocked blocks or unblocks a user for userPK; repeating either is a no-op.
+func (st *store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
+	var err error
+	if blocked {
+		_, err = st.db.ExecContext(ctx, `INSERT INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, userPK, otherPK, now.UnixNano())
+	} else {
+		_, err = st.db.ExecContext(ctx, "DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?", userPK, otherPK)
+	}
+	if err != nil {
+		return fmt.Errorf("block user %d: %w", otherPK, err)
+	}
+	return nil
+}
+
+// blockedUsers pages the users userPK blocked, oldest block first.
+func (st *store) blockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]user, int, error) {
+	var total int
+	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ?", userPK).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count blocked users: %w", err)
+	}
+	us, err := queryUsers(ctx, st.db, `JOIN blocks b ON b.blocked_id = users.id WHERE b.user_id = ?
+		ORDER BY b.created_at, users.id LIMIT ? OFFSET ?`, userPK, limit, offset)
+	return us, total, err
+}
+
+// blockersAmong returns which of pks blocked senderPK.
+func (st *store) blockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
+	if len(pks) == 0 {
+		return nil, nil
+	}
+	rows, err := st.db.QueryContext(ctx, "SELECT user_id FROM blocks WHERE blocked_id = ? AND user_id IN ("+
+		placeholders(len(pks))+")", append([]any{senderPK}, anySlice(pks)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("blockers of %d: %w", senderPK, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, err
+		}
+		out = append(out, pk)
+	}
+	return out, rows.Err()
+}
+
+func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]user, error) {
+	cols := strings.ReplaceAll("users."+userColumns, ", ", ", users.")
+	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM users "+rest, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query users: %w", err)
+	}
+	defer rows.Close()
+	var out []user
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// listUsers pages the users whose id or name contains query, by id.
+func (st *store) listUsers(ctx context.Context, query string, offset, limit int) ([]user, int, error) {
+	where := `WHERE users.email LIKE ? ESCAPE '\' OR users.username LIKE ? ESCAPE '\'`
+	pat := "%" + likeEscaper.Replace(query) + "%"
+	var total int
+	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM users "+where, pat, pat).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", err)
+	}
+	us, err := queryUsers(ctx, st.db, where+" ORDER BY users.id LIMIT ? OFFSET ?", pat, pat, limit, offset)
+	return us, total, err
+}
+
+// setDeviceToken registers or removes a push token; changed tells whether
+// anything was written.
+func (st *store) setDeviceToken(ctx context.Context, userPK int64, token, platform string, isDev, on bool, now time.Time) (bool, error) {
+	var res sql.Result
+	var err error
+	if on {
+		res, err = st.db.ExecContext(ctx, `INSERT INTO device_tokens (user_id, token, platform, is_development, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, token) DO UPDATE SET platform = excluded.platform,
+			is_development = excluded.is_development
+			WHERE platform != excluded.platform OR is_development != excluded.is_development`,
+			userPK, token, platform, isDev, now.UnixNano())
+	} else {
+		res, err = st.db.ExecContext(ctx, "DELETE FROM device_tokens WHERE user_id = ? AND token = ?", userPK, token)
+	}
+	if err != nil {
+		return false, fmt.Errorf("device token: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// pushConfigured reports whether the user has Android and iOS push tokens.
+func (st *store) pushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
+	err = st.db.QueryRowContext(ctx, `SELECT
+		COALESCE(MAX(platform = 'android'), 0), COALESCE(MAX(platform = 'ios'), 0)
+		FROM device_tokens WHERE user_id = ?`, userPK).Scan(&android, &ios)
+	if err != nil {
+		err = fmt.Errorf("device tokens of user %d: %w", userPK, err)
+	}
+	return android, ios, err
+}

@@ -1,0 +1,452 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// Exports (POST/GET exports, GET/DELETE exports/{id}): a JSON file of users,
+// rooms or comments, written in the background with a rising percentage and
+// then served at download_url. The files use the import formats, so an export
+// can be imported into another server (import.go).
+
+const (
+	exportsPage      = 20 // backup_histories per page
+	exportDateLayout = "2006-01-02"
+)
+
+// Rows per batch; the percentage is updated after each. Tests shrink the
+// batches and slow them down (exportBatchDelay) to watch the percentage rise.
+var (
+	exportBatchSize  int64 = 200
+	exportBatchDelay time.Duration
+)
+
+var exportResources = map[string]bool{"users": true, "rooms": true, "comments": true}
+
+// backupJSON is an export's backup history entry.
+type backupJSON struct {
+	CreatedAt        string `json:"created_at"`
+	DownloadURL      string `json:"download_url"`
+	ErrorMessage     string `json:"error_message"`
+	OriginalFilename string `json:"original_filename"`
+	Percentage       int    `json:"percentage"`
+	ResourceName     string `json:"resource_name"`
+	Size             int64  `json:"size"`
+	Status           string `json:"status"`
+	TotalRows        int64  `json:"total_rows"`
+	UniqueID         string `json:"unique_id"`
+}
+
+func backupJSONOf(r *http.Request, e *exportRecord) backupJSON {
+	b := backupJSON{
+		CreatedAt: rfc3339(e.CreatedAt), ErrorMessage: e.ErrorMessage, OriginalFilename: e.Filename,
+		Percentage: e.Percentage, ResourceName: e.Resource, Size: e.Size, Status: e.Status,
+		TotalRows: e.TotalRows, UniqueID: e.UniqueID,
+	}
+	if e.Status == "finished" {
+		b.DownloadURL = requestBaseURL(r) + "/api/v2/rest/exports/" + e.UniqueID + "/download"
+	}
+	return b
+}
+
+// requestBaseURL is scheme://host as the client reached this server.
+func requestBaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
+// handleCreateExport is POST exports (type: users, rooms or comments;
+// start_date?, end_date? as YYYY-MM-DD, inclusive, on the rows' creation time).
+func (s *Server) handleCreateExport(c *call) (any, error) {
+	resource := strings.TrimSpace(c.p.String("type"))
+	if resource == "" {
+		return nil, badRequest(`type is required ("users", "rooms" or "comments")`)
+	}
+	if !exportResources[resource] {
+		return nil, badRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
+	}
+	from, to, err := exportRange(c.p.String("start_date"), c.p.String("end_date"))
+	if err != nil {
+		return nil, err
+	}
+	e := exportRecord{
+		UniqueID: newUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
+		Status: "started", CreatedAt: c.now.UnixNano(),
+	}
+	e.Filename = rfc3339(e.CreatedAt) + "_exported_" + resource + ".json"
+	if err := s.store.createExport(c.ctx, e); err != nil {
+		return nil, err
+	}
+	s.rest.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
+	return backupJSONOf(c.r, &e), nil
+}
+
+// exportRange turns the date parameters into [from, to) in unix ns.
+func exportRange(start, end string) (from, to int64, err error) {
+	from, to = math.MinInt64, math.MaxInt64
+	if start = strings.TrimSpace(start); start != "" {
+		t, err := time.Parse(exportDateLayout, start)
+		if err != nil {
+			return 0, 0, badRequest("start_date must be YYYY-MM-DD, got %q", start)
+		}
+		from = t.UnixNano()
+	}
+	if end = strings.TrimSpace(end); end != "" {
+		t, err := time.Parse(exportDateLayout, end)
+		if err != nil {
+			return 0, 0, badRequest("end_date must be YYYY-MM-DD, got %q", end)
+		}
+		to = t.AddDate(0, 0, 1).UnixNano()
+	}
+	if from >= to {
+		return 0, 0, badRequest("start_date %s is after end_date %s", start, end)
+	}
+	return from, to, nil
+}
+
+// handleListExports is GET exports?page: the 20 most recent per page.
+func (s *Server) handleListExports(c *call) (any, error) {
+	page, err := c.p.restPage("page")
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.store.listExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]backupJSON, len(es))
+	for i := range es {
+		out[i] = backupJSONOf(c.r, &es[i])
+	}
+	return map[string]any{"backup_histories": out}, nil
+}
+
+// handleGetExport is GET exports/{unique_id}.
+func (s *Server) handleGetExport(c *call) (any, error) {
+	e, err := s.store.exportByID(c.ctx, c.p.String(":id"))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"backup_history": backupJSONOf(c.r, &e)}, nil
+}
+
+// handleDeleteExport is DELETE exports/{unique_id}; the download goes too.
+func (s *Server) handleDeleteExport(c *call) (any, error) {
+	e, err := s.store.deleteExport(c.ctx, c.p.String(":id"))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"backup_history": backupJSONOf(c.r, &e)}, nil
+}
+
+// serveExportDownload serves a finished export's JSON file.
+func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid string) {
+	e, content, err := s.store.exportFile(r.Context(), uid)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", e.Filename))
+	http.ServeContent(w, r, "", time.Unix(0, e.CreatedAt), bytes.NewReader(content))
+}
+
+// runExport writes the file batch by batch, updating the percentage.
+func (s *Server) runExport(ctx context.Context, uid, resource string, from, to int64) {
+	bg := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	}
+	fail := func(err error) {
+		s.log.Error("export failed", "export", uid, "type", resource, "err", err)
+		uctx, cancel := bg()
+		defer cancel()
+		msg := "export failed: internal error"
+		if errors.Is(err, context.Canceled) {
+			msg = "export interrupted: the server shut down"
+		}
+		if err := s.store.failExport(uctx, uid, msg); err != nil {
+			s.log.Error("record export failure", "export", uid, "err", err)
+		}
+	}
+	ex := exporter{st: s.store, from: from, to: to}
+	table := map[string]string{"users": "users", "rooms": "rooms", "comments": "comments"}[resource]
+	var total, maxID int64
+	if err := s.store.db.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+
+		" WHERE created_at >= ? AND created_at < ?", from, to).Scan(&total, &maxID); err != nil {
+		fail(err)
+		return
+	}
+	if err := s.store.exportProgress(ctx, uid, 0, total); err != nil {
+		fail(err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	var done, after int64
+	for batch := int64(0); batch <= total/exportBatchSize+1 && done < total; batch++ {
+		items, last, err := ex.batch(ctx, resource, after, maxID)
+		if err != nil {
+			fail(err)
+			return
+		}
+		if len(items) == 0 {
+			break
+		}
+		for _, it := range items {
+			if done > 0 {
+				buf.WriteByte(',')
+			}
+			b, err := json.Marshal(it)
+			if err != nil {
+				fail(err)
+				return
+			}
+			buf.WriteString("\n  ")
+			buf.Write(b)
+			done++
+		}
+		after = last
+		pct := int(done * 100 / max(total, 1))
+		if err := s.store.exportProgress(ctx, uid, min(pct, 99), total); err != nil {
+			fail(err)
+			return
+		}
+		if exportBatchDelay > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(exportBatchDelay):
+			}
+		}
+		if ctx.Err() != nil {
+			fail(ctx.Err())
+			return
+		}
+	}
+	buf.WriteString("\n]\n")
+	uctx, cancel := bg()
+	defer cancel()
+	if err := s.store.finishExport(uctx, uid, buf.Bytes(), done); err != nil {
+		fail(err)
+		return
+	}
+	s.log.Info("export finished", "export", uid, "type", resource, "rows", done, "bytes", buf.Len())
+}
+
+// The export (and import) row formats of the Qiscus docs. Fields marked as
+// extensions are this server's: they make a round trip lossless and are
+// optional on import.
+
+type exportUser struct {
+	Email               string          `json:"Email"`
+	Name                string          `json:"Name"`
+	AvatarURL           string          `json:"AvatarUrl"`
+	AuthenticationToken string          `json:"AuthenticationToken"`
+	Password            string          `json:"Password"` // never exported (passwords are stored hashed)
+	CreateAt            string          `json:"CreateAt"`
+	CreatedAt           string          `json:"CreatedAt,omitempty"` // import: accepted for CreateAt
+	PasswordHash        string          `json:"PasswordHash"`        // extension: the stored hash
+	Extras              json.RawMessage `json:"Extras"`              // extension
+}
+
+type exportRoom struct {
+	Name              string   `json:"Name"`
+	Type              string   `json:"Type"`
+	Options           string   `json:"Options"`
+	CreatorEmail      string   `json:"CreatorEmail"`
+	CreatedAt         string   `json:"CreatedAt"`
+	AvatarURL         string   `json:"AvatarUrl"`
+	UniqueID          string   `json:"UniqueId"`
+	ParticipantEmails []string `json:"ParticipantEmails"`
+	IsPublicChannel   bool     `json:"IsPublicChannel"` // extension
+}
+
+type exportComment struct {
+	Message               string          `json:"Message"`
+	DisableLinkPreview    bool            `json:"DisableLinkPreview"`
+	Type                  string          `json:"Type"`
+	UniqueID              string          `json:"UniqueId"`
+	CreatorEmail          string          `json:"CreatorEmail"`
+	RoomUniqueID          string          `json:"RoomUniqueId"`
+	CreatedAt             string          `json:"CreatedAt"`
+	Payload               json.RawMessage `json:"Payload"`
+	ParentCommentUniqueID string          `json:"ParentCommentUniqueId"`
+	Extras                json.RawMessage `json:"Extras"`    // extension
+	IsDeleted             bool            `json:"IsDeleted"` // extension
+}
+
+func exportTime(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+
+type exporter struct {
+	st       *store
+	from, to int64
+	rooms    map[int64]string // room id → unique id
+}
+
+// batch returns the next rows after id after (up to maxID) and the last id.
+func (ex *exporter) batch(ctx context.Context, resource string, after, maxID int64) ([]any, int64, error) {
+	switch resource {
+	case "users":
+		return ex.users(ctx, after, maxID)
+	case "rooms":
+		return ex.roomRows(ctx, after, maxID)
+	default:
+		return ex.comments(ctx, after, maxID)
+	}
+}
+
+func (ex *exporter) users(ctx context.Context, after, maxID int64) ([]any, int64, error) {
+	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, email, password, username, avatar_url, extras, token, created_at
+		FROM users WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
+		after, maxID, ex.from, ex.to, exportBatchSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []any
+	var last int64
+	for rows.Next() {
+		var u exportUser
+		var extras string
+		var created int64
+		if err := rows.Scan(&last, &u.Email, &u.PasswordHash, &u.Name, &u.AvatarURL, &extras,
+			&u.AuthenticationToken, &created); err != nil {
+			return nil, 0, err
+		}
+		u.Extras, u.CreateAt = object([]byte(extras)), exportTime(created)
+		out = append(out, u)
+	}
+	return out, last, rows.Err()
+}
+
+func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, int64, error) {
+	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, unique_id, name, avatar_url, options, chat_type,
+		is_public_channel, created_at FROM rooms WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ?
+		ORDER BY id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	type row struct {
+		id      int64
+		r       exportRoom
+		created int64
+	}
+	var rs []row
+	for rows.Next() {
+		var x row
+		var chatType string
+		if err := rows.Scan(&x.id, &x.r.UniqueID, &x.r.Name, &x.r.AvatarURL, &x.r.Options, &chatType,
+			&x.r.IsPublicChannel, &x.created); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		x.r.Type, x.r.CreatedAt = chatTypeJSON(chatType), exportTime(x.created)
+		rs = append(rs, x)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, 0, err
+	}
+	rows.Close()
+	out := make([]any, 0, len(rs))
+	var last int64
+	for _, x := range rs {
+		d, err := ex.st.roomDetail(ctx, x.id)
+		if err != nil {
+			return nil, 0, err
+		}
+		x.r.ParticipantEmails = make([]string, len(d.participants))
+		for i := range d.participants {
+			x.r.ParticipantEmails[i] = d.participants[i].ID
+		}
+		if x.r.CreatorEmail, err = ex.st.roomCreator(ctx, x.id); err != nil {
+			return nil, 0, err
+		}
+		if x.r.CreatorEmail == "" && len(d.participants) > 0 {
+			x.r.CreatorEmail = d.participants[0].ID
+		}
+		if x.r.Type == "single" {
+			x.r.Name = restRoomName(d)
+		}
+		out, last = append(out, x.r), x.id
+	}
+	return out, last, nil
+}
+
+func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, int64, error) {
+	cs, err := queryComments(ctx, ex.st.db, `WHERE c.id > ? AND c.id <= ? AND c.created_at >= ? AND c.created_at < ?
+		ORDER BY c.id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	if ex.rooms == nil {
+		ex.rooms = map[int64]string{}
+	}
+	out := make([]any, 0, len(cs))
+	var last int64
+	for i := range cs {
+		c := &cs[i]
+		roomUID, ok := ex.rooms[c.RoomID]
+		if !ok {
+			r, err := ex.st.roomByID(ctx, c.RoomID)
+			if err != nil {
+				return nil, 0, err
+			}
+			roomUID, ex.rooms[c.RoomID] = r.UniqueID, r.UniqueID
+		}
+		ec := exportComment{
+			Message: c.Message, DisableLinkPreview: c.DisableLinkPreview, Type: c.Type, UniqueID: c.UniqueTempID,
+			CreatorEmail: c.Sender.ID, RoomUniqueID: roomUID, CreatedAt: exportTime(c.CreatedAt),
+			Payload: c.Payload, Extras: c.Extras, IsDeleted: c.IsDeleted,
+		}
+		if ec.Payload == nil {
+			ec.Payload = json.RawMessage("null")
+		}
+		if ec.Extras == nil {
+			ec.Extras = json.RawMessage("null")
+		}
+		if c.Type == "reply" {
+			if ec.ParentCommentUniqueID, err = ex.parentUniqueID(ctx, c); err != nil {
+				return nil, 0, err
+			}
+		}
+		out, last = append(out, ec), c.ID
+	}
+	return out, last, nil
+}
+
+// parentUniqueID is the unique id of the message a reply refers to, or "".
+func (ex *exporter) parentUniqueID(ctx context.Context, c *comment) (string, error) {
+	var p struct {
+		ID json.Number `json:"replied_comment_id"`
+	}
+	if json.Unmarshal(c.Payload, &p) != nil {
+		return "", nil
+	}
+	id, err := p.ID.Int64()
+	if err != nil {
+		return "", nil
+	}
+	var uid string
+	err = ex.st.db.QueryRowContext(ctx, "SELECT unique_temp_id FROM comments WHERE id = ? AND room_id = ?",
+		id, c.RoomID).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return uid, err
+}

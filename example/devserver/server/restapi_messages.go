@@ -1,0 +1,331 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	json "github.com/goccy/go-json"
+)
+
+const (
+	maxUniqueTempIDLength = 255
+	searchLimit           = 100 // search_messages returns the last 100 matches
+)
+
+// createComment stores a comment and, when it is new, publishes it exactly as
+// an SDK post is published ({token}/c of every participant, or the channel
+// topic) and queues the webhook. A retry with the same unique id returns the
+// stored comment and publishes nothing.
+func (s *Server) createComment(ctx context.Context, in newComment, d *roomDetail, webhookType string) (comment, error) {
+	cm, created, err := s.store.insertComment(ctx, in)
+	if err != nil {
+		return comment{}, err
+	}
+	if created {
+		s.fanOut(&cm, d, nil) // server-side posts are not subject to user blocks
+		s.queueWebhook(webhookType, &cm, d)
+	}
+	return cm, nil
+}
+
+// handleRESTPostComment is POST post_comment: sender_email (or user_id, the
+// v2.1 name), room_id (id or unique id), message, type?, payload?, extras?,
+// unique_temp_id?, disable_link_preview?. The sender must be in the room.
+func (s *Server) handleRESTPostComment(c *call) (any, error) {
+	senderID := c.p.String("sender_email")
+	if senderID == "" {
+		senderID = c.p.String("user_id")
+	}
+	if senderID == "" {
+		return nil, badRequest("sender_email (or user_id) is required")
+	}
+	roomRef, err := c.p.requireString("room_id")
+	if err != nil {
+		return nil, err
+	}
+	msg := c.p.String("message")
+	if err := checkLength(msg); err != nil {
+		return nil, err
+	}
+	typ := strings.TrimSpace(c.p.String("type"))
+	if typ == "" {
+		typ = "text"
+	}
+	payload, err := c.p.JSON("payload")
+	if err != nil {
+		return nil, err
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	noPreview, err := c.p.Bool("disable_link_preview")
+	if err != nil {
+		return nil, err
+	}
+	uniqueID := strings.TrimSpace(c.p.String("unique_temp_id"))
+	if len(uniqueID) > maxUniqueTempIDLength {
+		return nil, badRequest("unique_temp_id is too long (max %d bytes)", maxUniqueTempIDLength)
+	}
+	if uniqueID == "" {
+		uniqueID = newUniqueTempID()
+	}
+	sender, err := s.store.userByID(c.ctx, senderID)
+	if err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	d, err := s.restRoom(c.ctx, roomRef)
+	if err != nil {
+		return nil, err
+	}
+	if d.participant(sender.PK) == nil && !d.IsPublicChannel {
+		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, sender.ID, d.ID)
+	}
+	msg, payload, err = normalizeMessage(typ, msg, payload, s.repliedIn(c.ctx, d.ID))
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(msg) == "" && typ != "file_attachment" {
+		return nil, badRequest("message is required")
+	}
+	cm, err := s.createComment(c.ctx, newComment{
+		RoomID: d.ID, SenderPK: sender.PK, UniqueTempID: uniqueID, Message: msg, Type: typ,
+		Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
+	}, d, webhookREST)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comment": commentJSONFor(&cm, d, sender.PK)}, nil
+}
+
+// handleRESTLoadComments is GET load_comments (room_id: id or unique id, page?,
+// limit? default 20, max 100), newest first.
+func (s *Server) handleRESTLoadComments(c *call) (any, error) {
+	page, err := c.p.restPage("page")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	if err != nil {
+		return nil, err
+	}
+	cs, err := queryComments(c.ctx, s.store.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?",
+		d.ID, limit, (max(page, 1)-1)*limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": restCommentsJSON(cs, d)}, nil
+}
+
+// handleRESTSearchMessages is POST search_messages (user_email, query,
+// room_id?): the last 100 messages containing query (case-insensitive) in the
+// user's rooms, newest first.
+func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
+	query := strings.TrimSpace(c.p.String("query"))
+	if query == "" {
+		return nil, badRequest("query is required")
+	}
+	u, err := s.restUser(c.ctx, c.p, "user_email")
+	if err != nil {
+		return nil, err
+	}
+	where, args := "", []any{u.PK, likePattern(query)}
+	if ref := c.p.String("room_id"); ref != "" {
+		d, err := s.restRoom(c.ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if d.participant(u.PK) == nil {
+			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
+		}
+		where, args = " AND c.room_id = ?", append(args, d.ID)
+	}
+	cs, err := queryComments(c.ctx, s.store.db, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
+		WHERE c.is_deleted = 0 AND c.message LIKE ? ESCAPE '\'`+where+` ORDER BY c.id DESC LIMIT ?`,
+		append(args, searchLimit)...)
+	if err != nil {
+		return nil, err
+	}
+	rooms := map[int64]*roomDetail{}
+	out := make([]commentJSON, 0, len(cs))
+	for i := range cs {
+		d, ok := rooms[cs[i].RoomID]
+		if !ok {
+			if d, err = s.store.roomDetail(c.ctx, cs[i].RoomID); err != nil {
+				return nil, err
+			}
+			rooms[cs[i].RoomID] = d
+		}
+		out = append(out, commentJSONFor(&cs[i], d, u.PK))
+	}
+	return map[string]any{"comments": out}, nil
+}
+
+// likePattern matches s anywhere, with LIKE's wildcards in s escaped by \.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// systemEventTypes are the system_event_type values of post_system_event_message.
+var systemEventTypes = map[string]bool{
+	"create_room": true, "add_member": true, "join_room": true, "remove_member": true,
+	"left_room": true, "change_room_name": true, "change_room_avatar": true, "custom": true,
+}
+
+// handleRESTPostSystemEvent is POST post_system_event_message: system_event_type,
+// room_id, subject_email (not for custom), object_email[] (add_member,
+// remove_member), updated_room_name (create_room, change_room_name), message and
+// payload (custom), extras?. The System user sends the message, with the text
+// and payload of the docs; add_member and remove_member post one message per
+// object and return the last. It only posts a message: the room itself does
+// not change.
+func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
+	typ := strings.TrimSpace(c.p.String("system_event_type"))
+	if typ == "" {
+		return nil, badRequest("system_event_type is required")
+	}
+	if !systemEventTypes[typ] {
+		return nil, badRequest("unknown system_event_type %q (want one of add_member, change_room_avatar, "+
+			"change_room_name, create_room, custom, join_room, left_room, remove_member)", typ)
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	var msgs []systemEvent
+	if typ == "custom" {
+		if msgs, err = customSystemEvent(c.p); err != nil {
+			return nil, err
+		}
+	}
+	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	if err != nil {
+		return nil, err
+	}
+	if typ != "custom" {
+		if msgs, err = s.systemEvents(c.ctx, c.p, typ, d); err != nil {
+			return nil, err
+		}
+	}
+	sys, err := s.store.ensureSystemUser(c.ctx, s.systemUserID(), c.now)
+	if err != nil {
+		return nil, err
+	}
+	var last comment
+	for _, m := range msgs {
+		if last, err = s.createComment(c.ctx, newComment{
+			RoomID: d.ID, SenderPK: sys.PK, UniqueTempID: newUniqueTempID(), Message: m.text, Type: "system_event",
+			Payload: m.payload, Extras: extras, CreatedAt: c.now,
+		}, d, webhookREST); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"comment": restCommentJSON(&last, d)}, nil
+}
+
+type systemEvent struct {
+	text    string
+	payload []byte
+}
+
+func customSystemEvent(p params) ([]systemEvent, error) {
+	msg := p.String("message")
+	if strings.TrimSpace(msg) == "" {
+		return nil, badRequest("message is required for a custom system event")
+	}
+	if err := checkLength(msg); err != nil {
+		return nil, err
+	}
+	payload, err := p.JSONObject("payload")
+	if err != nil {
+		return nil, err
+	}
+	if payload == nil {
+		payload = json.RawMessage("{}")
+	}
+	return []systemEvent{{msg, payload}}, nil
+}
+
+// systemEvents builds the messages of a documented subtype.
+func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *roomDetail) ([]systemEvent, error) {
+	var objects []user
+	var newName string
+	switch typ {
+	case "add_member", "remove_member":
+		ids := dedupe(strs(p, "object_email"))
+		if len(ids) == 0 {
+			return nil, badRequest("object_email[] is required for %s", typ)
+		}
+		var err error
+		if objects, err = s.restUsers(ctx, ids); err != nil {
+			return nil, fmt.Errorf("object_email: %w", err)
+		}
+	case "create_room", "change_room_name":
+		if newName = strings.TrimSpace(p.String("updated_room_name")); newName == "" {
+			return nil, badRequest("updated_room_name is required for %s", typ)
+		}
+		if len(newName) > 255 {
+			return nil, badRequest("updated_room_name is too long (max 255 characters)")
+		}
+	}
+	subject, err := s.restUser(ctx, p, "subject_email")
+	if err != nil {
+		return nil, err
+	}
+	base := func() map[string]string {
+		return map[string]string{"type": typ, "subject_username": subject.Username, "subject_email": subject.ID}
+	}
+	one := func(text string, payload map[string]string) ([]systemEvent, error) {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkLength(text); err != nil {
+			return nil, err
+		}
+		return []systemEvent{{text, b}}, nil
+	}
+	name := subject.Username
+	switch typ {
+	case "create_room":
+		pl := base()
+		pl["room_name"] = newName
+		return one(fmt.Sprintf("%s created room '%s'", name, newName), pl)
+	case "join_room":
+		// The docs' full response example of join_room also carries empty object fields.
+		pl := base()
+		pl["room_name"], pl["object_email"], pl["object_username"] = restRoomName(d), "", ""
+		return one(name+" joined room", pl)
+	case "left_room":
+		pl := base()
+		pl["room_name"] = restRoomName(d)
+		return one(name+" left room", pl)
+	case "change_room_name":
+		pl := base()
+		pl["room_name"] = newName
+		return one(fmt.Sprintf("%s changed room name to '%s'", name, newName), pl)
+	case "change_room_avatar":
+		return one(name+" changed room avatar", base())
+	}
+	verb := "added"
+	if typ == "remove_member" {
+		verb = "removed"
+	}
+	out := make([]systemEvent, 0, len(objects))
+	for _, o := range objects {
+		pl := base()
+		pl["object_username"], pl["object_email"] = o.Username, o.ID
+		ev, err := one(fmt.Sprintf("%s %s %s", name, verb, o.Username), pl)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev...)
+	}
+	return out, nil
+}

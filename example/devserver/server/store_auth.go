@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// createNonce issues a single-use nonce for an identity token, and forgets
+// nonces that expired long ago.
+func (st *store) createNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
+	nonce, exp := rand.Text(), now.Add(nonceTTL)
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM nonces WHERE expires_at < ?", now.Add(-time.Hour).UnixNano()); err != nil {
+			return fmt.Errorf("prune nonces: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)", nonce, exp.UnixNano()); err != nil {
+			return fmt.Errorf("insert nonce: %w", err)
+		}
+		return nil
+	})
+	return nonce, exp, err
+}
+
+// consumeNonce marks a nonce used; unknown, used and expired nonces are refused.
+func consumeNonce(ctx context.Context, tx *sql.Tx, nonce string, now time.Time) error {
+	var expires, used int64
+	err := tx.QueryRowContext(ctx, "SELECT expires_at, used_at FROM nonces WHERE nonce = ?", nonce).Scan(&expires, &used)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return unauthorized("nonce %q is unknown (get one from auth/nonce)", nonce)
+	case err != nil:
+		return fmt.Errorf("read nonce: %w", err)
+	case used != 0:
+		return unauthorized("nonce %q was already used (nonces are single-use)", nonce)
+	case now.UnixNano() >= expires:
+		return unauthorized("nonce %q expired at %s", nonce, rfc3339(expires))
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE nonces SET used_at = ? WHERE nonce = ?", now.UnixNano(), nonce); err != nil {
+		return fmt.Errorf("use nonce: %w", err)
+	}
+	return nil
+}
+
+// identityLogin consumes the token's nonce and creates or updates its user
+// (name, avatar_url and extras when given). Users created here get a random
+// password: they log in through identity tokens only.
+func (st *store) identityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (user, error) {
+	var u user
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		if err := consumeNonce(ctx, tx, cl.Nce, now); err != nil {
+			return err
+		}
+		var err error
+		u, err = userBy(ctx, tx, "email", cl.Prn)
+		if errors.Is(err, ErrUserNotFound) {
+			u = user{ID: cl.Prn, Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
+			if u.Username == "" {
+				u.Username = cl.Prn
+			}
+			if u.Extras == nil {
+				u.Extras = []byte("{}")
+			}
+			issueToken(&u, now, ttl)
+			res, err := tx.ExecContext(ctx, `INSERT INTO users
+				(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				u.ID, hashPassword(rand.Text()), u.Username, u.AvatarURL, string(u.Extras),
+				u.Token, u.RefreshToken, u.TokenExpiresAt, now.UnixNano())
+			if err != nil {
+				return fmt.Errorf("insert user %q: %w", u.ID, err)
+			}
+			u.PK, err = res.LastInsertId()
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if cl.Name != "" {
+			u.Username = cl.Name
+		}
+		if cl.AvatarURL != "" {
+			u.AvatarURL = cl.AvatarURL
+		}
+		if cl.Extras != nil {
+			u.Extras = cl.Extras
+		}
+		if u.expired(now) {
+			issueToken(&u, now, ttl)
+		}
+		return saveUser(ctx, tx, &u)
+	})
+	return u, err
+}
+
+// saveUser writes the profile and token columns of u.
+func saveUser(ctx context.Context, q querier, u *user) error {
+	_, err := q.ExecContext(ctx, `UPDATE users SET username = ?, avatar_url = ?, extras = ?,
+		token = ?, refresh_token = ?, token_expires_at = ? WHERE id = ?`,
+		u.Username, u.AvatarURL, string(u.Extras), u.Token, u.RefreshToken, u.TokenExpiresAt, u.PK)
+	if err != nil {
+		return fmt.Errorf("update user %q: %w", u.ID, err)
+	}
+	return nil
+}
+
+// refreshToken trades a refresh token for a new token pair (rotation: the old
+// token and the old refresh token stop working). An expired token may be
+// refreshed; that is what refresh tokens are for.
+func (st *store) refreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (user, error) {
+	var u user
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = userBy(ctx, tx, "email", userID); err != nil {
+			return err
+		}
+		if u.RefreshToken == "" || subtle.ConstantTimeCompare([]byte(u.RefreshToken), []byte(refresh)) != 1 {
+			return unauthorized("invalid refresh token for user %q (each refresh token works once)", userID)
+		}
+		issueToken(&u, now, ttl)
+		return saveUser(ctx, tx, &u)
+	})
+	return u, err
+}
+
+// expireToken ends the token now; the refresh token keeps working.
+func (st *store) expireToken(ctx context.Context, u *user, now time.Time) error {
+	u.TokenExpiresAt = now.UnixNano()
+	return saveUser(ctx, st.db, u)
+}
+
+// profileUpdate holds the optional my_profile fields; nil leaves one alone.
+type profileUpdate struct {
+	Name, AvatarURL *string
+	Extras          []byte
+}
+
+func (st *store) updateProfile(ctx context.Context, u *user, up profileUpdate) error {
+	if up.Name != nil {
+		u.Username = *up.Name
+	}
+	if up.AvatarURL != nil {
+		u.AvatarURL = *up.AvatarURL
+	}
+	if up.Extras != nil {
+		u.Extras = up.Extras
+	}
+	return saveUser(ctx, st.db, u)
+}

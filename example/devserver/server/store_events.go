@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+	"fmt"
+)
+
+// event is a row of the events table.
+type event struct {
+	ID          int64
+	ActionTopic string
+	Payload     []byte
+	CreatedAt   int64
+}
+
+func (e *event) json() eventJSON {
+	return eventJSON{ID: e.ID, Timestamp: e.CreatedAt, ActionTopic: e.ActionTopic, Payload: e.Payload}
+}
+
+// eventsVisible is a WHERE fragment for the events userPK sees: their own and
+// those of rooms they are in. It takes the user twice.
+const eventsVisible = `(user_id = ? OR room_id IN (SELECT room_id FROM participants WHERE user_id = ?))`
+
+// eventsSince returns the user's events after afterID and not before since
+// (unix ns), oldest first.
+func (st *store) eventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]event, error) {
+	rows, err := st.db.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events
+		WHERE id > ? AND created_at >= ? AND `+eventsVisible+` ORDER BY id LIMIT ?`,
+		afterID, since, userPK, userPK, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events of user %d: %w", userPK, err)
+	}
+	defer rows.Close()
+	var out []event
+	for rows.Next() {
+		var e event
+		var payload string
+		if err := rows.Scan(&e.ID, &e.ActionTopic, &payload, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("events of user %d: %w", userPK, err)
+		}
+		e.Payload = []byte(payload)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (st *store) hasEvent(ctx context.Context, userPK, id int64) (bool, error) {
+	var n int
+	err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND "+eventsVisible,
+		id, userPK, userPK).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("event %d: %w", id, err)
+	}
+	return n > 0, nil
+}

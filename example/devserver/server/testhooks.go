@@ -1,0 +1,47 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// Helpers for reconnect and realtime tests of SDKs running against this server.
+
+// DisconnectMQTT drops every MQTT connection now, like a network failure:
+// no DISCONNECT is sent, so presence wills fire. Clients may reconnect at once
+// unless SetMQTTEnabled(false) was called first. It returns once the broker
+// has released the connections (or after 5 seconds).
+func (s *Server) DisconnectMQTT() {
+	s.broker.dropAll(5 * time.Second)
+}
+
+// SetMQTTEnabled switches /mqtt on or off. While off, WebSocket upgrades get
+// 503, so clients stay disconnected; REST keeps working. Switching off does
+// not close existing connections: call DisconnectMQTT for that.
+func (s *Server) SetMQTTEnabled(on bool) {
+	s.broker.disabled.Store(!on)
+}
+
+// PostComment posts a text comment as userID, exactly as post_comment does
+// (same checks, fan-out to {token}/c and idempotency on uniqueID; "" makes
+// one up), and returns the comment JSON the sender would get.
+func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, text, uniqueID string) (json.RawMessage, error) {
+	u, err := s.store.userByID(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("server: PostComment: %w", err)
+	}
+	cj, err := s.postComment(ctx, &u, newComment{
+		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
+	}, webhookMobile)
+	if err != nil {
+		return nil, fmt.Errorf("server: PostComment: %w", err)
+	}
+	b, err := json.Marshal(cj)
+	if err != nil {
+		return nil, fmt.Errorf("server: PostComment: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+func TestDisconnectMQTT(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.login("alice", "Alice"), e.login("bob", "Bob")
+	watcher := e.mqtt("w", bob)
+	watcher.mustSubscribe("u/alice/s")
+	ma := e.mqtt("a", alice)
+	// The official client's will: alice goes offline when the network drops.
+	rc, code := e.raw311("dev_alice_1700000000000", "u/alice/s")
+	if code != 0 {
+		t.Fatalf("CONNACK %d", code)
+	}
+
+	e.s.DisconnectMQTT()
+	select {
+	case <-ma.c.Done():
+	case <-time.After(waitFor):
+		t.Fatal("paho client still connected")
+	}
+	_ = rc.conn.SetReadDeadline(time.Now().Add(waitFor))
+	if _, err := rc.r.ReadByte(); err == nil {
+		t.Error("raw client still connected")
+	}
+	select {
+	case <-watcher.c.Done():
+	case <-time.After(waitFor):
+		t.Fatal("watcher still connected")
+	}
+	// Reconnecting works right away: the switch is separate.
+	again := e.mqtt("w2", bob)
+	again.mustSubscribe("u/alice/s")
+	checkPresence(t, again.next().Payload, "0") // the will was published and retained
+}
+
+func TestSetMQTTEnabled(t *testing.T) {
+	e := newEnv(t)
+	alice := e.login("alice", "Alice")
+	url := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/mqtt"
+	dial := func() (*http.Response, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+		defer cancel()
+		c, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
+		if err == nil {
+			c.CloseNow()
+		}
+		return res, err
+	}
+	ma := e.mqtt("a", alice)
+
+	e.s.SetMQTTEnabled(false)
+	res, err := dial()
+	if err == nil || res == nil || res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("dial while off: %v, response %+v; want 503", err, res)
+	}
+	mustStatus(t, e.get("sync", alice), 200) // REST keeps working
+	ma.mustSubscribe(alice.Token + "/c")     // existing connections are left alone
+
+	e.s.SetMQTTEnabled(true)
+	if _, err := dial(); err != nil {
+		t.Fatalf("dial after switching back on: %v", err)
+	}
+	e.mqtt("a2", alice).mustSubscribe(alice.Token + "/c")
+}
+
+func TestPostCommentHelper(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.login("alice", "Alice"), e.login("bob", "Bob"), e.login("carol", "Carol")
+	roomID := e.chat(alice, bob)
+	mb := e.mqtt("b", bob)
+	mb.mustSubscribe(bob.Token + "/c")
+	ctx := context.Background()
+
+	raw, err := e.s.PostComment(ctx, "alice", roomID, "from a test", "helper-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c["message"] != "from a test" || c["unique_temp_id"] != "helper-1" || c["email"] != "alice" || c["room_name"] != "Bob" {
+		t.Errorf("comment %s", raw)
+	}
+	m := mb.nextJSON(bob.Token + "/c")
+	checkFields(t, m, []fieldWant{{"message", "from a test"}, {"room_name", "Alice"}, {"id", int(c["id"].(float64))}})
+	if again, err := e.s.PostComment(ctx, "alice", roomID, "retry", "helper-1"); err != nil || !strings.Contains(string(again), `"from a test"`) {
+		t.Errorf("retry: %s %v", again, err)
+	}
+	mb.none(200 * time.Millisecond)
+	if got := e.visibleIDs(bob, roomID); len(got) != 1 {
+		t.Errorf("bob sees %v", got)
+	}
+	if raw, err := e.s.PostComment(ctx, "bob", roomID, "generated id", ""); err != nil || !strings.Contains(string(raw), `"unique_temp_id":"devserver-`) {
+		t.Errorf("generated unique id: %s %v", raw, err)
+	}
+
+	errs := []struct {
+		name, user string
+		room       int64
+		text       string
+		kind       error
+	}{
+		{"unknown user", "nobody", roomID, "x", ErrNotFound},
+		{"unknown room", "alice", 999, "x", ErrNotFound},
+		{"not a participant", carol.ID, roomID, "x", ErrForbidden},
+		{"empty", "alice", roomID, " ", ErrBadRequest},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := e.s.PostComment(ctx, tt.user, tt.room, tt.text, ""); !errors.Is(err, tt.kind) {
+				t.Errorf("err %v, want %v", err, tt.kind)
+			}
+		})
+	}
+}

@@ -1,0 +1,257 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// Webhooks: every new comment is POSTed as JSON to Config.WebhookURL, typed
+// post_comment_mobile (posted through the SDK API) or post_comment_rest (posted
+// through the server API, system events included).
+//
+// Deliveries go through a bounded queue to a few workers, so a slow or dead
+// receiver never holds up a post or its realtime fan-out: when the queue is full
+// the event is dropped (and logged). A delivery that fails (no response, or a
+// status other than 2xx) is retried after Config.WebhookBackoff, doubling each
+// time, up to Config.WebhookMaxAttempts attempts. Every attempt is logged and
+// recorded in the webhook_deliveries table.
+
+const (
+	webhookMobile = "post_comment_mobile"
+	webhookREST   = "post_comment_rest"
+
+	webhookQueueSize      = 1024
+	webhookWorkers        = 4
+	webhookTimeout        = 10 * time.Second // per attempt
+	webhookMaxBackoff     = time.Minute
+	defaultWebhookTries   = 5
+	defaultWebhookBackoff = time.Second
+)
+
+type webhooks struct {
+	s           *Server
+	url         string
+	client      *http.Client
+	queue       chan webhookJob
+	maxAttempts int
+	backoff     time.Duration
+	wg          sync.WaitGroup
+}
+
+type webhookJob struct {
+	id        string // delivery id, shared by the attempts
+	eventType string
+	commentID int64
+	body      []byte
+}
+
+func newWebhooks(s *Server) *webhooks {
+	w := &webhooks{
+		s: s, url: s.cfg.WebhookURL,
+		client:      &http.Client{Timeout: webhookTimeout},
+		queue:       make(chan webhookJob, webhookQueueSize),
+		maxAttempts: s.cfg.WebhookMaxAttempts,
+		backoff:     s.cfg.WebhookBackoff,
+	}
+	if w.maxAttempts <= 0 {
+		w.maxAttempts = defaultWebhookTries
+	}
+	if w.backoff <= 0 {
+		w.backoff = defaultWebhookBackoff
+	}
+	for range webhookWorkers {
+		w.wg.Add(1)
+		go w.work()
+	}
+	return w
+}
+
+// close stops the workers once the server's context is done; deliveries still
+// queued or waiting for a retry are abandoned (and logged).
+func (w *webhooks) close() { w.wg.Wait() }
+
+func (w *webhooks) work() {
+	defer w.wg.Done()
+	for {
+		select {
+		case <-w.s.ctx.Done():
+			for {
+				select {
+				case j := <-w.queue:
+					w.s.log.Warn("webhook abandoned at shutdown", "delivery", j.id, "type", j.eventType, "comment", j.commentID)
+				default:
+					return
+				}
+			}
+		case j := <-w.queue:
+			w.deliver(j)
+		}
+	}
+}
+
+// deliver makes up to maxAttempts attempts, sleeping between them.
+func (w *webhooks) deliver(j webhookJob) {
+	delay := w.backoff
+	for attempt := 1; attempt <= w.maxAttempts; attempt++ {
+		if w.attempt(j, attempt) {
+			return
+		}
+		if attempt == w.maxAttempts {
+			w.s.log.Error("webhook gave up", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+				"attempts", attempt)
+			return
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-w.s.ctx.Done():
+			t.Stop()
+			w.s.log.Warn("webhook retry abandoned at shutdown", "delivery", j.id, "comment", j.commentID)
+			return
+		case <-t.C:
+		}
+		delay = min(2*delay, webhookMaxBackoff)
+	}
+}
+
+// attempt POSTs once, logs and records the outcome, and reports success.
+func (w *webhooks) attempt(j webhookJob, n int) bool {
+	start := time.Now()
+	code, err := w.post(j, n)
+	ok := err == nil && code >= 200 && code < 300
+	errText := ""
+	switch {
+	case err != nil:
+		errText = err.Error()
+	case !ok:
+		errText = fmt.Sprintf("HTTP %d", code)
+	}
+	took := time.Since(start)
+	if ok {
+		w.s.log.Info("webhook delivered", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+			"attempt", n, "status", code, "took", took)
+	} else {
+		w.s.log.Warn("webhook attempt failed", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+			"attempt", n, "of", w.maxAttempts, "status", code, "err", errText, "took", took)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.s.ctx), 5*time.Second)
+	defer cancel()
+	if _, err := w.s.store.db.ExecContext(ctx, `INSERT INTO webhook_deliveries
+		(delivery_id, event_type, comment_id, url, attempt, status_code, error, success, duration_ms, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		j.id, j.eventType, j.commentID, w.url, n, code, errText, ok, took.Milliseconds(), start.UnixNano()); err != nil {
+		w.s.log.Error("record webhook attempt", "delivery", j.id, "err", err)
+	}
+	return ok
+}
+
+func (w *webhooks) post(j webhookJob, n int) (int, error) {
+	ctx, cancel := context.WithTimeout(w.s.ctx, webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(j.body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "qiscus-devserver-webhook")
+	req.Header.Set("X-Qiscus-Webhook-Delivery", j.id)
+	req.Header.Set("X-Qiscus-Webhook-Attempt", fmt.Sprint(n))
+	res, err := w.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, nil
+}
+
+// queueWebhook queues the webhook of a new comment; it never blocks.
+func (s *Server) queueWebhook(eventType string, c *comment, d *roomDetail) {
+	if s.rest == nil || s.rest.webhooks == nil {
+		return
+	}
+	body, err := json.Marshal(webhookBody(eventType, c, d))
+	if err != nil {
+		s.log.Error("encode webhook", "comment", c.ID, "err", err)
+		return
+	}
+	j := webhookJob{id: newUUID(), eventType: eventType, commentID: c.ID, body: body}
+	select {
+	case s.rest.webhooks.queue <- j:
+	default:
+		s.log.Error("webhook queue full, event dropped", "type", eventType, "comment", c.ID,
+			"queue", webhookQueueSize)
+	}
+}
+
+// The documented payload. Fields beyond the docs' example: from.avatar_url,
+// room.unique_id, message.id, message.unique_temp_id, message.extras and
+// message.timestamp.
+type webhookJSON struct {
+	Type    string             `json:"type"`
+	Payload webhookPayloadJSON `json:"payload"`
+}
+
+type webhookPayloadJSON struct {
+	From    webhookFromJSON    `json:"from"`
+	Room    webhookRoomJSON    `json:"room"`
+	Message webhookMessageJSON `json:"message"`
+}
+
+type webhookFromJSON struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	AvatarURL string `json:"avatar_url"`
+}
+
+type webhookParticipantJSON struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Username  string `json:"username"`
+	AvatarURL string `json:"avatar_url"`
+}
+
+type webhookRoomJSON struct {
+	ID           int64                    `json:"id"`
+	TopicID      int64                    `json:"topic_id"`
+	Type         string                   `json:"type"`
+	Name         string                   `json:"name"`
+	UniqueID     string                   `json:"unique_id"`
+	Participants []webhookParticipantJSON `json:"participants"`
+}
+
+type webhookMessageJSON struct {
+	ID           int64           `json:"id"`
+	Type         string          `json:"type"`
+	Text         string          `json:"text"`
+	Payload      json.RawMessage `json:"payload"`
+	Extras       json.RawMessage `json:"extras"`
+	UniqueTempID string          `json:"unique_temp_id"`
+	Timestamp    string          `json:"timestamp"`
+}
+
+func webhookBody(eventType string, c *comment, d *roomDetail) webhookJSON {
+	room := webhookRoomJSON{
+		ID: d.ID, TopicID: d.ID, Type: chatTypeJSON(d.ChatType), Name: restRoomName(d), UniqueID: d.UniqueID,
+		Participants: make([]webhookParticipantJSON, len(d.participants)),
+	}
+	for i := range d.participants {
+		p := &d.participants[i]
+		room.Participants[i] = webhookParticipantJSON{ID: p.PK, Email: p.ID, Username: p.Username, AvatarURL: p.AvatarURL}
+	}
+	return webhookJSON{Type: eventType, Payload: webhookPayloadJSON{
+		From: webhookFromJSON{ID: c.Sender.PK, Email: c.Sender.ID, Name: c.Sender.Username, AvatarURL: c.Sender.AvatarURL},
+		Room: room,
+		Message: webhookMessageJSON{
+			ID: c.ID, Type: c.Type, Text: c.Message, Payload: object(c.Payload), Extras: object(c.Extras),
+			UniqueTempID: c.UniqueTempID, Timestamp: rfc3339(c.CreatedAt),
+		},
+	}}
+}

@@ -1,0 +1,204 @@
+//go:build !js && !nodevserver
+
+package sdk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/server"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
+)
+
+// TestReconnectFillsGapExactlyOnce: the broker drops everyone and refuses
+// reconnects while messages are posted; after it comes back, each message
+// reaches the app once, in order, and onReconnect fires.
+func TestReconnectFillsGapExactlyOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	fast := func(c *sdk.Config) { c.ReconnectMin = 50 * time.Millisecond; c.ReconnectMax = 300 * time.Millisecond }
+	alice, _ := e.login(t, "alice", fast)
+	_, bev := e.login(t, "bob", fast)
+	room, err := alice.ChatTarget(ctx, "bob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.SendComment(ctx, room.ID, "before", "before-outage", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	bev.waitFor(t, "message before the outage", func() bool { return newMessagesWith(bev, "before-outage") == 1 })
+
+	e.srv.SetMQTTEnabled(false)
+	e.srv.DisconnectMQTT()
+	var during []string
+	for i := 0; i < 5; i++ {
+		u := fmt.Sprintf("during-%d", i)
+		if _, err := e.srv.PostComment(ctx, "alice", room.ID, "while bob is offline "+u, u); err != nil {
+			t.Fatal(err)
+		}
+		during = append(during, u)
+	}
+	time.Sleep(400 * time.Millisecond) // a few refused reconnect attempts
+	if n := len(bev.named("onReconnect")); n != 0 {
+		t.Fatalf("onReconnect fired %d times while the broker refused connections (v2 fired per attempt)", n)
+	}
+	e.srv.SetMQTTEnabled(true)
+
+	bev.waitFor(t, "onReconnect", func() bool { return len(bev.named("onReconnect")) >= 1 })
+	bev.waitFor(t, "the outage's messages", func() bool {
+		for _, u := range during {
+			if newMessagesWith(bev, u) != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	// Realtime works again, and nothing arrived twice.
+	if _, err := alice.SendComment(ctx, room.ID, "after", "after-outage", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	bev.waitFor(t, "message after the outage", func() bool { return newMessagesWith(bev, "after-outage") == 1 })
+	var order []string
+	for _, ev := range bev.named("newMessages") {
+		order = append(order, ev.Comment.UniqueTempID)
+	}
+	want := append(append([]string{"before-outage"}, during...), "after-outage")
+	if strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Fatalf("bob's messages %v, want exactly once and in order %v", order, want)
+	}
+}
+
+// TestExpiredTokenRefreshesOnceAndRetries: a 403 "token is expired"
+// triggers one refresh and one retry; the app hears authTokenRefreshed.
+func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
+	ctx := context.Background()
+	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
+		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
+	e := &env{srv: s, http: hs}
+	alice, aev := e.login(t, "alice", nil)
+	e.login(t, "bob", nil)
+	old := alice.User().Token
+	if alice.User().TokenExpiresAt == "" || alice.User().RefreshToken == "" {
+		t.Fatalf("login returned no expiry/refresh token: %+v", alice.User())
+	}
+	// The proactive refresh runs ~1.8 s in; either it or the 403 path
+	// must leave the client working past the expiry.
+	time.Sleep(2500 * time.Millisecond)
+	room, err := alice.ChatTarget(ctx, "bob", nil)
+	if err != nil {
+		t.Fatalf("call after expiry: %v", err)
+	}
+	if _, err := alice.SendComment(ctx, room.ID, "still here", "after-expiry", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if alice.User().Token == old {
+		t.Fatal("token was not refreshed")
+	}
+	refreshed := aev.named("authTokenRefreshed")
+	if len(refreshed) == 0 {
+		t.Fatal("authTokenRefreshed not fired")
+	}
+	m := refreshed[0].Args[0].(map[string]any)
+	if m["oldToken"] != old || m["token"] == "" || m["token"] == old {
+		t.Fatalf("authTokenRefreshed args = %v", m)
+	}
+	// Realtime moved to the new token's topics: messages still arrive.
+	aev.waitFor(t, "own message over the new token topic", func() bool { return newMessagesWith(aev, "after-expiry") == 1 })
+}
+
+// TestRefreshFailureDoesNotLoop: with a refresh token the server rejects,
+// an expired call fails once with its status instead of looping or hanging.
+func TestRefreshFailureDoesNotLoop(t *testing.T) {
+	ctx := context.Background()
+	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
+		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
+	e := &env{srv: s, http: hs}
+	// A long refresh loop delay would hide the 403 path; the other client
+	// rotates alice's refresh token away so refreshing must fail.
+	alice, _ := e.login(t, "alice", nil)
+	other, _ := e.login(t, "alice", nil)
+	if _, err := other.RefreshAuthToken(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	start := time.Now()
+	_, err = alice.GetUserProfile(ctx)
+	if err == nil {
+		t.Fatal("the call succeeded with a rotated-away refresh token")
+	}
+	if st := sdk.StatusOf(err); st != 403 && st != 401 {
+		t.Fatalf("err = %v (status %d), want the server's 401/403", err, st)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("the failed refresh took too long (looping?)")
+	}
+}
+
+func TestIdentityTokenLogin(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ev := &events{notify: make(chan struct{}, 1)}
+	c, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), OnEvent: ev.on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	nres, err := c.GetNonce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n struct {
+		Nonce string `json:"nonce"`
+	}
+	if err := jsonx.Unmarshal(nres, &n); err != nil || n.Nonce == "" {
+		t.Fatalf("nonce = %s", nres)
+	}
+	jwt, err := server.SignIdentityToken("dev-secret", "dev", n.Nonce, "carol", "Carol", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.VerifyIdentityToken(ctx, jwt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetUserWithIdentityToken(ctx, res); err != nil {
+		t.Fatal(err)
+	}
+	if u := c.User(); u == nil || u.Email != "carol" {
+		t.Fatalf("user = %+v", u)
+	}
+	// Unlike v2, realtime is connected as carol: a message to carol arrives.
+	bob, _ := e.login(t, "bob", nil)
+	room, err := bob.ChatTarget(ctx, "carol", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.SendComment(ctx, room.ID, "hi carol", "to-carol", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	ev.waitFor(t, "carol receives over realtime", func() bool { return newMessagesWith(ev, "to-carol") == 1 })
+	if _, err := c.SetUserWithIdentityToken(ctx, sdk.RawMessage(`{"nope":1}`)); !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Fatalf("bad data: err = %v", err)
+	}
+	// The nonce is single use.
+	if _, err := c.VerifyIdentityToken(ctx, jwt); sdk.StatusOf(err) < 400 {
+		t.Fatalf("reused nonce: err = %v", err)
+	}
+}
