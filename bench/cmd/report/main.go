@@ -225,7 +225,7 @@ func run(in, from, dir string) error {
 		}
 		off := bundles["official"]
 		for _, kind := range []string{"raw", "gzip", "brotli"} {
-			for _, v := range []string{"default", "goccy", "noinline"} {
+			for _, v := range []string{"default", "jsws", "goccy"} {
 				b := bundles["ours-"+v]
 				if b == nil || off == nil {
 					continue
@@ -622,6 +622,9 @@ func markdown(res results, integrity []string, haveChart bool) string {
 		rows = append(rows, cells(r))
 	}
 	b.WriteString("## Summary\n\n" + mdTable(header, rows) + "\n")
+	if dv, ok := get(res.Raw["size"], "dist_variant").(string); ok {
+		fmt.Fprintf(&b, "The browser measurements loaded js/dist, which held the **%s** build.\n\n", dv)
+	}
 	if haveChart {
 		b.WriteString("![ours vs official](chart.png)\n\n")
 	}
@@ -729,7 +732,7 @@ func bytesStr(v any) string {
 func methodSection(raw map[string]any) string {
 	var b strings.Builder
 	b.WriteString("## How each figure is measured\n\n")
-	b.WriteString("- **Download weight** (`bench/cmd/wasmsize`): the files a page fetches to use each SDK — ours: `qiscus-sdk-core.js` + `wasm_exec.js` + `qiscus-sdk-core.wasm` from js/dist (the default build); official: `dist/qiscus-sdk-core.min.js` — compressed with the `gzip -9` and `brotli -q 11` command-line tools. Variants are built from ./wasm with other flags. The per-package table sums function body sizes from the wasm name section of an unstripped build; the code section size is checked against `wasm-objdump -h` (Debian wabt). The data section (type data, pclntab, strings) is not attributed.\n")
+	b.WriteString("- **Download weight** (`bench/cmd/wasmsize`): the files a page fetches to use each SDK — ours: `qiscus-sdk-core.js` + `wasm_exec.js` from js/dist + `qiscus-sdk-core.wasm` of each variant built from ./wasm; official: `dist/qiscus-sdk-core.min.js` — compressed with the `gzip -9` and `brotli -q 11` command-line tools. The per-package table sums function body sizes from the wasm name section of an unstripped build; the code section size is checked against `wasm-objdump -h` (Debian wabt). The data section (type data, pclntab, strings) is not attributed.\n")
 	b.WriteString("- **Cold start**: one fresh Chromium process and profile per run, the SDK URL cache-busted; the page inserts the SDK `<script>` and times, with `performance.now()`, from just before the insertion to `init()` resolving and to `setUser()` resolving. Config: `withConfig: false`, `baseURL` and `mqttURL` pointing at the bench server (the same keys for both). A warm-up run per client is not counted.\n")
 	if tp := raw["throughput"]; tp != nil {
 		fmt.Fprintf(&b, "- **Receive throughput**: after `setUser`, the page asks the bench server to publish %v synthetic comments (E.1 fields, about %s bytes of JSON each, increasing ids, one room, a second user as sender) to its `{token}/c`, in chunks of %v and never more than %v ahead of what `newMessagesCallback` has delivered (so no broker queue overflows; mochi drops QoS 0 above 8,192 queued per client). Time runs from the first publish request to the last delivery; each delivered id is checked for exactly-once and order. (a) no room open; (b) the room opened first with `chatTarget`. The official client in (b) is capped at %v messages. The embedded broker is the devserver's mochi (published by the server's inline client); mosquitto (%v) runs with a loopback WebSocket listener, anonymous, `max_queued_messages 100000`, `max_inflight_messages 0`, and is fed by a paho MQTT 5 client over WebSocket (one WebSocket message per packet); REST still comes from the bench server. The synthetic comments are not stored in the database, so the clients' receipts for them get 404 from `update_comment_status` (the same for both). Limit %v s per run.\n",

@@ -1,7 +1,7 @@
 // Command wasmsize measures the download weight of both SDKs and where the
 // bytes of our wasm module go.
 //
-// It builds size variants of ./wasm (the shipped default comes from js/dist),
+// It builds size variants of ./wasm (and notes which one js/dist holds),
 // compresses every file a page must fetch with the gzip and brotli command
 // line tools (gzip -9, brotli -q 11), and attributes the code section of an
 // unstripped build to Go packages using the wasm "name" section: function
@@ -67,10 +67,13 @@ type breakdown struct {
 }
 
 type report struct {
-	At         string      `json:"at"`
-	GoVersion  string      `json:"go_version"`
-	Bundles    []bundle    `json:"bundles"`
-	Breakdowns []breakdown `json:"breakdowns"`
+	At string `json:"at"`
+	// DistVariant names the variant js/dist/qiscus-sdk-core.wasm is identical
+	// to: the build the browser benchmarks loaded.
+	DistVariant string      `json:"dist_variant"`
+	GoVersion   string      `json:"go_version"`
+	Bundles     []bundle    `json:"bundles"`
+	Breakdowns  []breakdown `json:"breakdowns"`
 }
 
 func main() {
@@ -95,9 +98,10 @@ type variant struct {
 var variants = []variant{
 	{"default", "shipped build: -trimpath -ldflags='-s -w', encoding/json", []string{"-trimpath", "-ldflags=-s -w"}, true},
 	{"goccy", "-tags goccy (goccy/go-json instead of encoding/json), -ldflags='-s -w'", []string{"-trimpath", "-tags", "goccy", "-ldflags=-s -w"}, true},
-	{"noinline", "size-optimised: -gcflags=all=-l (no inlining), -ldflags='-s -w', encoding/json", []string{"-trimpath", "-gcflags=all=-l", "-ldflags=-s -w"}, true},
+	{"jsws", "size-optimised (make build-small): -tags jsws (browser WebSocket through syscall/js, no coder/websocket), -ldflags='-s -w'", []string{"-trimpath", "-tags", "jsws", "-ldflags=-s -w"}, true},
 	{"default-names", "default without -s -w, for the name section", []string{"-trimpath"}, false},
 	{"goccy-names", "goccy without -s -w, for the name section", []string{"-trimpath", "-tags", "goccy"}, false},
+	{"jsws-names", "jsws without -s -w, for the name section", []string{"-trimpath", "-tags", "jsws"}, false},
 }
 
 func run(out, work, dist, official string) error {
@@ -111,11 +115,8 @@ func run(out, work, dist, official string) error {
 
 	shim := filepath.Join(dist, "qiscus-sdk-core.js")
 	execJS := filepath.Join(dist, "wasm_exec.js")
-	builds := map[string]string{"default": filepath.Join(dist, "qiscus-sdk-core.wasm")}
+	builds := map[string]string{}
 	for _, v := range variants {
-		if v.name == "default" {
-			continue
-		}
 		p := filepath.Join(work, v.name+".wasm")
 		args := append([]string{"build"}, v.args...)
 		args = append(args, "-o", p, "./wasm")
@@ -130,6 +131,16 @@ func run(out, work, dist, official string) error {
 		builds[v.name] = p
 	}
 
+	rep.DistVariant = "none of the variants (a local build?)"
+	if distWasm, err := os.ReadFile(filepath.Join(dist, "qiscus-sdk-core.wasm")); err == nil {
+		for _, v := range variants {
+			if b, err := os.ReadFile(builds[v.name]); err == nil && v.stripped && bytes.Equal(b, distWasm) {
+				rep.DistVariant = v.name
+				break
+			}
+		}
+	}
+	fmt.Fprintln(os.Stderr, "wasmsize: js/dist holds the", rep.DistVariant, "build")
 	for _, v := range variants {
 		if !v.stripped {
 			continue
@@ -155,11 +166,11 @@ func run(out, work, dist, official string) error {
 	ob.add(fs)
 	rep.Bundles = append(rep.Bundles, ob)
 
-	idx, err := listPackages(ctx, "", "goccy")
+	idx, err := listPackages(ctx, "", "goccy", "jsws")
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"default-names", "goccy-names"} {
+	for _, name := range []string{"default-names", "jsws-names", "goccy-names"} {
 		bd, err := analyse(ctx, builds[name], idx)
 		if err != nil {
 			return fmt.Errorf("analyse %s: %w", name, err)
