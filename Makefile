@@ -130,3 +130,10 @@ clean:
 
 distclean: clean
 	rm -rf js/node_modules
+
+## bench: our client vs the official qiscus-sdk-core@2.16.9 (not part of test;
+## BENCH_QUICK=1 for a small validation run). Writes bench/REPORT.md,
+## bench/results.json and bench/chart.png and prints the table.
+.PHONY: bench
+bench: deps build
+	bash bench/run.sh

@@ -1,0 +1,285 @@
+// Browser benchmarks: OUR client (js/dist) against the official
+// qiscus-sdk-core 2.16.9 UMD, in the same headless Chromium build, against the
+// same local server, in one run. Driver: Chromium started directly per job
+// (fresh profile) on bench/js/page/runner.html; timing is page-side
+// (performance.now()), results come back through the bench server. No
+// DevTools protocol client is attached. Writes bench/out/<phase>.json.
+//
+//   node bench/js/run.mjs [--phases cold,tp,lat,mem] [--cold-runs 7]
+//        [--tp-n 20000] [--tp-runs 3] [--tp-official-b-n 2000] [--tp-limit-s 60]
+//        [--lat-seconds 30] [--lat-rate 20] [--lat-runs 3]
+//        [--mem-n 10000] [--mem-rooms 20] [--mem-runs 3] [--brokers embedded,mosquitto]
+//
+// Every loop is bounded by a count and a deadline; only loopback is contacted.
+
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  REPO, CHROMIUM_ARGS, EXTRA_ARGS, log, startBenchServer, startMosquitto, runJob,
+  restLogin, restRoom, summary, percentile, chromiumVersion,
+} from './lib.mjs';
+
+const args = process.argv.slice(2);
+function flag(name, def) {
+  const i = args.indexOf('--' + name);
+  if (i < 0) return def;
+  const v = args[i + 1];
+  return typeof def === 'number' ? Number(v) : v;
+}
+const PHASES = flag('phases', 'cold,tp,lat,mem').split(',').filter(Boolean);
+const OUT = path.join(REPO, 'bench', 'out');
+mkdirSync(OUT, { recursive: true });
+const CLIENTS = ['ours', 'official'];
+const RUN_ID = Date.now().toString(36);
+const DRIVER = {
+  name: 'plain Chromium + page-side runner',
+  detail: 'Chromium is started directly for every job with a fresh --user-data-dir on bench/js/page/runner.html; ' +
+    'timings are performance.now() inside the page; jobs and results go through the bench server; no DevTools client is attached.',
+  flags: [...CHROMIUM_ARGS, ...EXTRA_ARGS],
+};
+const CHROMIUM_VERSION = chromiumVersion();
+
+function writeOut(name, data) {
+  const file = path.join(OUT, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ driver: DRIVER, chromium: CHROMIUM_VERSION, at: new Date().toISOString(), ...data }, null, 2) + '\n');
+  log(`wrote ${path.relative(REPO, file)}`);
+}
+
+let idSeq = 0;
+const uid = (p) => `${p}-${RUN_ID}-${++idSeq}`;
+const order = (r) => (r % 2 ? ['official', 'ours'] : ['ours', 'official']);
+
+function check(res, what) {
+  if (!res.ok) throw new Error(`${what}: ${res.error}`);
+  return res;
+}
+
+// ---------------------------------------------------------------------------
+// 2. cold start: script insertion → init() resolved → setUser() resolved
+
+async function coldStart(server) {
+  const runs = flag('cold-runs', 7);
+  const out = { ours: [], official: [] };
+  // One unmeasured run per client warms the server and the OS file cache.
+  for (const client of CLIENTS) {
+    const [r] = await runJob(server, { kind: 'cold', client, userId: uid(`cw-${client}`), nonce: uid('n') }, { timeoutMs: 60000 });
+    if (!r.ok) log(`cold warm-up ${client}: ${r.error}`);
+  }
+  for (let r = 0; r < runs; r++) {
+    for (const client of order(r)) {
+      const [res] = await runJob(server, { kind: 'cold', client, userId: uid(`cold-${client}`), nonce: uid('n') }, { timeoutMs: 60000 });
+      check(res, `cold ${client}`);
+      const t = res.timing;
+      out[client].push({ ...t, fetched: res.resources, transfer_bytes: res.resources.reduce((s, e) => s + (e.transfer || 0), 0) });
+      log(`cold ${client} #${r + 1}: script ${t.script_ms.toFixed(1)} ms, init ${t.init_ms.toFixed(1)} ms, setUser ${t.user_ms.toFixed(1)} ms`);
+    }
+  }
+  const sum = (client, k) => summary(out[client].map((x) => x[k]));
+  return {
+    runs: out,
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms') }])),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 3. receive throughput
+
+const WINDOW = 4000; // max published-but-not-yet-delivered (below mochi's 8192 per-client queue)
+const CHUNK = 500;
+let nextCommentId = 10_000_000; // above any id the database hands out in a run
+
+async function throughputRun(server, mqttURL, broker, situation, client, n, limitMs) {
+  const label = `tp/${broker}/${situation}/${client}`;
+  const userId = uid(`tpr-${client}`);
+  await restLogin(server, userId); // so the sender can open a room with it
+  const sender = await restLogin(server, uid('tps'), 'Bob');
+  const roomId = await restRoom(server, sender, userId);
+  const firstId = nextCommentId;
+  nextCommentId += n + 1000;
+  const job = {
+    kind: 'tp', client, userId, nonce: uid('n'), mqttURL, broker, situation, n, limitMs,
+    window: WINDOW, chunk: CHUNK, firstId, prefix: `b${idSeq}x`,
+    rooms: [{ roomId, roomName: sender.username, senderId: sender.userId, senderName: sender.username, senderPk: sender.pk }],
+  };
+  const [res] = await runJob(server, job, { timeoutMs: limitMs + 60000 });
+  check(res, label);
+  const r = res.result;
+  log(`${label}: ${r.unique}/${r.n} in ${r.elapsed_ms.toFixed(0)} ms = ${r.msgs_per_s.toFixed(0)} msg/s` +
+    ` (dup ${r.dup}, missing ${r.missing}, out of order ${r.out_of_order}, ${r.callbacks} callbacks${r.timed_out ? ', TIME LIMIT' : ''})`);
+  return r;
+}
+
+async function throughput(server, mosq) {
+  const n = flag('tp-n', 20000);
+  const nOfficialB = flag('tp-official-b-n', 2000);
+  const runs = flag('tp-runs', 3);
+  const limitMs = flag('tp-limit-s', 60) * 1000;
+  const brokers = flag('brokers', 'embedded,mosquitto').split(',');
+  const out = {};
+  for (const broker of brokers) {
+    const mqttURL = broker === 'mosquitto' ? mosq.url : server.mqttURL;
+    out[broker] = {};
+    for (const situation of ['a', 'b']) {
+      const cell = { ours: [], official: [] };
+      out[broker][situation] = cell;
+      for (let r = 0; r < runs; r++) {
+        for (const client of order(r)) {
+          const count = client === 'official' && situation === 'b' ? Math.min(n, nOfficialB) : n;
+          try {
+            cell[client].push(await throughputRun(server, mqttURL, broker, situation, client, count, limitMs));
+          } catch (e) {
+            log(`throughput ${broker}/${situation}/${client} #${r + 1} failed: ${e.message}`);
+            cell[client].push({ error: e.message });
+          }
+        }
+      }
+      for (const client of CLIENTS) cell[client + '_summary'] = summary(cell[client].map((x) => x.msgs_per_s));
+    }
+  }
+  return { n, n_official_b: nOfficialB, window: WINDOW, chunk: CHUNK, limit_s: limitMs / 1000, runs: out };
+}
+
+// ---------------------------------------------------------------------------
+// 4. end-to-end latency: sendComment() call → receiver's newMessagesCallback
+
+async function latencyRun(server, client, seconds, rate) {
+  const sender = uid(`las-${client}`);
+  const receiver = uid(`lar-${client}`);
+  const pair = uid('pair');
+  const total = Math.round(seconds * rate);
+  const prefix = `lat${idSeq}x`;
+  const peerJob = `${pair}-recv`;
+  // The receiver page runs on http://localhost:PORT, another site than the
+  // sender's 127.0.0.1, so Chromium gives it its own renderer process.
+  const peerOrigin = server.url.replace('127.0.0.1', 'localhost');
+  const [s, r] = await runJob(
+    server,
+    { kind: 'latSend', client, userId: sender, nonce: uid('n'), peerId: receiver, peerJob, peerURL: `${peerOrigin}/__bench/page/runner.html`, pair, prefix, total, rate, seconds },
+    {
+      timeoutMs: seconds * 1000 + 120000,
+      peers: [{ id: peerJob, job: { kind: 'latRecv', client, userId: receiver, nonce: uid('n'), pair, prefix, total, seconds } }],
+    },
+  );
+  check(s, `latency ${client} sender`);
+  check(r, `latency ${client} receiver`);
+  const lat = [];
+  for (const [u, ts] of Object.entries(s.sent)) if (r.recv[u] !== undefined) lat.push(r.recv[u] - ts);
+  lat.sort((x, y) => x - y);
+  const res = {
+    sent: total,
+    received: lat.length,
+    send_errors: s.errors,
+    p50_ms: percentile(lat, 50),
+    p99_ms: percentile(lat, 99),
+    max_ms: lat.length ? lat[lat.length - 1] : null,
+  };
+  log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms`);
+  return res;
+}
+
+async function latency(server) {
+  const seconds = flag('lat-seconds', 30);
+  const rate = flag('lat-rate', 20);
+  const runs = flag('lat-runs', 3);
+  const out = { ours: [], official: [] };
+  for (let r = 0; r < runs; r++) {
+    for (const client of order(r)) {
+      try {
+        out[client].push(await latencyRun(server, client, seconds, rate));
+      } catch (e) {
+        log(`latency ${client} #${r + 1} failed: ${e.message}`);
+        out[client].push({ error: e.message });
+      }
+    }
+  }
+  const s = (c, k) => summary(out[c].map((x) => x[k]));
+  return {
+    seconds, rate, runs: out,
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, { p50_ms: s(c, 'p50_ms'), p99_ms: s(c, 'p99_ms') }])),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 5. memory after n messages across rooms (no room open)
+
+async function memoryRun(server, client, n, nRooms) {
+  const userId = uid(`mem-${client}`);
+  await restLogin(server, userId);
+  const rooms = [];
+  for (let i = 0; i < nRooms; i++) {
+    const sender = await restLogin(server, `mems-${RUN_ID}-${i}`, `Sender ${i}`);
+    rooms.push({ roomId: await restRoom(server, sender, userId), roomName: sender.username, senderId: sender.userId, senderName: sender.username, senderPk: sender.pk });
+  }
+  const firstId = nextCommentId;
+  nextCommentId += n + 1000;
+  const job = {
+    kind: 'mem', client, userId, nonce: uid('n'), broker: 'embedded', n, limitMs: 120000,
+    window: WINDOW, chunk: Math.max(1, Math.floor(n / nRooms / 5)), firstId, prefix: `m${idSeq}x`, rooms,
+  };
+  const [res] = await runJob(server, job, { timeoutMs: 200000 });
+  check(res, `memory ${client}`);
+  const mib = (b) => (b / 1048576).toFixed(1);
+  log(`memory ${client}: ${res.delivery.unique}/${n} delivered (dup ${res.delivery.dup}); JS heap ${mib(res.after.js_heap_used)} MiB + wasm ${mib(res.after.wasm_memory)} MiB = ${mib(res.after.total)} MiB (after login ${mib(res.after_login.total)} MiB)`);
+  return res;
+}
+
+async function memory(server) {
+  const n = flag('mem-n', 10000);
+  const nRooms = flag('mem-rooms', 20);
+  const runs = flag('mem-runs', 3);
+  const out = { ours: [], official: [] };
+  for (let r = 0; r < runs; r++) {
+    for (const client of order(r)) {
+      try {
+        out[client].push(await memoryRun(server, client, n, nRooms));
+      } catch (e) {
+        log(`memory ${client} #${r + 1} failed: ${e.message}`);
+        out[client].push({ error: e.message });
+      }
+    }
+  }
+  const s = (c, f) => summary(out[c].map((x) => (x.after ? f(x.after) : undefined)));
+  return {
+    n, rooms: nRooms, runs: out,
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, {
+      total: s(c, (a) => a.total), js_heap_used: s(c, (a) => a.js_heap_used), wasm_memory: s(c, (a) => a.wasm_memory),
+    }])),
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const needMosq = PHASES.includes('tp') && flag('brokers', 'embedded,mosquitto').includes('mosquitto');
+  const mosq = needMosq ? await startMosquitto() : null;
+  const server = await startBenchServer({ mosquittoURL: mosq ? mosq.url : '' });
+  log(`bench: server ${server.url}${mosq ? `, mosquitto ${mosq.url} (${mosq.version})` : ''}, ${CHROMIUM_VERSION}`);
+  let failed = false;
+  try {
+    for (const phase of PHASES) {
+      const t = Date.now();
+      try {
+        if (phase === 'cold') writeOut('cold', await coldStart(server));
+        else if (phase === 'tp') writeOut('throughput', { mosquitto: mosq && mosq.version, ...(await throughput(server, mosq)) });
+        else if (phase === 'lat') writeOut('latency', await latency(server));
+        else if (phase === 'mem') writeOut('memory', await memory(server));
+        else throw new Error(`unknown phase ${phase}`);
+      } catch (e) {
+        failed = true;
+        log(`phase ${phase} failed: ${e.stack || e.message}`);
+      }
+      log(`phase ${phase}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await server.stop();
+    if (mosq) await mosq.stop();
+  }
+  log(`browser benchmarks done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  log(e.stack || e.message);
+  process.exit(1);
+});
