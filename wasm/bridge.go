@@ -173,7 +173,8 @@ type instance struct {
 	n          int
 	scheduled  bool
 	flushFn    js.Func
-	cursorSent int64 // last_received_comment_id last mirrored to JS
+	port       js.Value // MessageChannel port that schedules flushes
+	cursorSent int64    // last_received_comment_id last mirrored to JS
 }
 
 func newInstance(onEvents, onHook js.Value) *instance {
@@ -183,10 +184,20 @@ func newInstance(onEvents, onHook js.Value) *instance {
 		inst.flush()
 		return nil
 	})
+	// A MessageChannel task runs as soon as the event loop is free, without
+	// setTimeout's 4 ms clamp or the timer throttling of background tabs.
+	if mc := js.Global().Get("MessageChannel"); mc.Type() == js.TypeFunction {
+		ch := mc.New()
+		ch.Get("port1").Set("onmessage", inst.flushFn)
+		inst.port = ch.Get("port2")
+	}
 	return inst
 }
 
 func (inst *instance) close() {
+	if inst.port.Truthy() {
+		inst.port.Call("close")
+	}
 	inst.cancel()
 	_ = inst.client.Close()
 	inst.flush()
@@ -217,7 +228,11 @@ func (inst *instance) push(name string, args []any) {
 	inst.scheduled = true
 	inst.mu.Unlock()
 	if schedule {
-		js.Global().Call("setTimeout", inst.flushFn, 0)
+		if inst.port.Truthy() {
+			inst.port.Call("postMessage", 0)
+		} else {
+			js.Global().Call("setTimeout", inst.flushFn, 0)
+		}
 	}
 }
 
