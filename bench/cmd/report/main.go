@@ -426,6 +426,11 @@ func run(in, from, dir string) error {
 		fmt.Fprintln(os.Stderr, "report: chart:", chartErr)
 	}
 	md := markdown(res, integrity, chartErr == nil)
+	// ANALYSIS.md is written by hand: what bounds each missed target. It
+	// is appended so the generated report carries it.
+	if a, err := os.ReadFile(filepath.Join(dir, "ANALYSIS.md")); err == nil {
+		md += "\n" + string(a)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "REPORT.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
