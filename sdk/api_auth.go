@@ -115,7 +115,7 @@ func (c *Client) refreshLoop(ctx context.Context) {
 		if !sleepCtx(ctx, wait) {
 			return
 		}
-		if err := c.refreshToken(ctx); err != nil && ctx.Err() == nil {
+		if err := c.refreshTokenFrom(ctx, u.Token); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Warn("token refresh failed", "err", err)
 			if !sleepCtx(ctx, 5*time.Second) {
 				return

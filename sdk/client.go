@@ -17,6 +17,8 @@ type Client struct {
 	debug  bool // a Logger was given: log every call and event (debugMode)
 	sem    chan struct{}
 	emitMu sync.Mutex
+	// refreshMu serialises token refreshes; calls that got a 401 wait on it.
+	refreshMu sync.Mutex
 
 	mu            sync.Mutex
 	inited        bool

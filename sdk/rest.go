@@ -65,13 +65,33 @@ const tokenExpiredMessage = "unauthorized. token is expired"
 // envelope. body is a *params (form) or any JSON value; nil for none.
 // It returns results (the whole body when the envelope has none).
 func (c *Client) call(ctx context.Context, method, path string, query *params, body any) (RawMessage, error) {
+	used := c.token()
 	res, err := c.callOnce(ctx, method, path, query, body)
-	if errors.Is(err, ErrTokenExpired) && c.canRefresh() {
-		if rerr := c.refreshToken(ctx); rerr == nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrTokenExpired) && c.canRefresh():
+		if rerr := c.refreshTokenFrom(ctx, used); rerr == nil {
+			return c.callOnce(ctx, method, path, query, body)
+		}
+	case StatusOf(err) == 401 && used != "":
+		// A refresh rotated the token while this request was in flight:
+		// wait for it to finish, then retry once with the new token.
+		c.refreshMu.Lock()
+		c.refreshMu.Unlock() // only waits for an in-flight refresh
+		if t := c.token(); t != "" && t != used {
 			return c.callOnce(ctx, method, path, query, body)
 		}
 	}
 	return res, err
+}
+
+func (c *Client) token() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.user == nil {
+		return ""
+	}
+	return c.user.Token
 }
 
 func (c *Client) callOnce(ctx context.Context, method, path string, query *params, body any) (RawMessage, error) {
@@ -177,7 +197,17 @@ func (c *Client) canRefresh() bool {
 	return c.user != nil && c.user.RefreshToken != ""
 }
 
-func (c *Client) refreshToken(ctx context.Context) error {
+func (c *Client) refreshToken(ctx context.Context) error { return c.refreshTokenFrom(ctx, "") }
+
+// refreshTokenFrom refreshes once at a time. With stale set, it does
+// nothing if the token is no longer stale: another refresh got there
+// first, and a second one would spend the already-rotated refresh token.
+func (c *Client) refreshTokenFrom(ctx context.Context, stale string) error {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	if stale != "" && c.token() != stale {
+		return nil
+	}
 	c.mu.Lock()
 	if c.user == nil {
 		c.mu.Unlock()

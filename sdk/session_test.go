@@ -202,3 +202,48 @@ func TestIdentityTokenLogin(t *testing.T) {
 		t.Fatalf("reused nonce: err = %v", err)
 	}
 }
+
+// TestRequestsSurviveTokenRotation: requests in flight while the token is
+// rotated (proactive refresh, manual refresh) are retried with the new
+// token instead of failing with 401; concurrent refreshes don't spend the
+// rotated refresh token twice.
+func TestRequestsSurviveTokenRotation(t *testing.T) {
+	ctx := context.Background()
+	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
+		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: 1200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
+	e := &env{srv: s, http: hs}
+	alice, _ := e.login(t, "alice", nil)
+	deadline := time.Now().Add(4 * time.Second)
+	errc := make(chan error, 8)
+	for g := 0; g < 3; g++ {
+		go func() {
+			for time.Now().Before(deadline) {
+				if _, err := alice.GetUserProfile(ctx); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	go func() {
+		for time.Now().Before(deadline) {
+			if _, err := alice.RefreshAuthToken(ctx); err != nil {
+				errc <- fmt.Errorf("manual refresh: %w", err)
+				return
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		errc <- nil
+	}()
+	for i := 0; i < 4; i++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
