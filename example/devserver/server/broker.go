@@ -12,6 +12,7 @@ import (
 	json "github.com/goccy/go-json"
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // wsListenerID names the connections that arrive through /mqtt. mochi only
@@ -37,7 +38,7 @@ func newBroker(s *Server) (*broker, error) {
 	if err := mq.AddHook(h, nil); err != nil {
 		return nil, fmt.Errorf("add broker hook: %w", err)
 	}
-	if err := mq.AddListener(wsListener{}); err != nil {
+	if err := mq.AddListener(wsListener{mq: mq}); err != nil {
 		return nil, fmt.Errorf("add broker listener: %w", err)
 	}
 	if err := mq.Serve(); err != nil {
@@ -121,7 +122,7 @@ func (b *broker) publishJSON(topic string, v any) {
 
 // wsListener registers the /mqtt connections with mochi. Connections are accepted
 // by the HTTP server, so it listens on nothing itself.
-type wsListener struct{}
+type wsListener struct{ mq *mqtt.Server }
 
 var _ listeners.Listener = wsListener{}
 
@@ -131,5 +132,15 @@ func (wsListener) ID() string                  { return wsListenerID }
 func (wsListener) Address() string             { return "/mqtt" }
 func (wsListener) Protocol() string            { return "ws" }
 
-// Close disconnects the clients of this listener.
-func (wsListener) Close(closeClients listeners.CloseFn) { closeClients(wsListenerID) }
+// Close disconnects the clients of this listener, as mochi's own CloseFn
+// (closeListenerClients) does. That one cannot be used: in mochi 2.7.9 it takes
+// the clients' read lock twice (GetByListener calls Len under RLock), so a
+// client connecting or leaving at that moment (its Add or Delete waiting for
+// the write lock) deadlocks the server's Close.
+func (l wsListener) Close(listeners.CloseFn) {
+	for _, cl := range l.mq.Clients.GetAll() {
+		if cl.Net.Listener == wsListenerID && !cl.Closed() {
+			_ = l.mq.DisconnectClient(cl, packets.ErrServerShuttingDown)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,9 +78,12 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhoo
 	if err := checkMessage(in.Message, in.Type); err != nil {
 		return commentJSON{}, err
 	}
-	d, err := s.memberRoom(ctx, in.RoomID, u.PK)
+	d, err := s.store.postRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
 	if err != nil {
 		return commentJSON{}, err
+	}
+	if d.participant(u.PK) == nil {
+		return commentJSON{}, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
 	}
 	if in.UniqueTempID == "" {
 		in.UniqueTempID = "devserver-" + strings.ToLower(rand.Text())
@@ -96,14 +100,20 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhoo
 			return commentJSON{}, err
 		}
 	}
-	cm, created, err := s.store.insertComment(ctx, in)
+	// The fan-out runs in commit order, before insertComment returns.
+	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, d, in.HiddenFor) })
 	if err != nil {
 		return commentJSON{}, err
 	}
-	if created {
-		s.fanOut(&cm, d, in.HiddenFor)
-		s.queueWebhook(webhookType, &cm, d)
+	if !created {
+		// A retry answers with the stored comment, whose status depends on
+		// the cursors postRoom leaves out.
+		if d, err = s.store.roomDetail(ctx, in.RoomID); err != nil {
+			return commentJSON{}, err
+		}
+		return commentJSONFor(&cm, d, u.PK), nil
 	}
+	s.queueWebhook(webhookType, &cm, d)
 	return commentJSONFor(&cm, d, u.PK), nil
 }
 
@@ -131,13 +141,35 @@ func commentPayload(p params, typ string) ([]byte, error) {
 
 // fanOut publishes a new comment: to the channel topic for public channels,
 // otherwise to each participant's {token}/c (except those in skip), rendered
-// for that participant.
+// for that participant. A rendering depends on the viewer only through the
+// room's name and avatar as they see it (nameFor, avatarFor), so it is
+// encoded once per distinct name and avatar: once for a group, and the same
+// bytes go to every participant who sees the same.
 func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
 	if d.IsPublicChannel {
 		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
 		return
 	}
-	s.toParticipants(d, "c", skip, func(p *participant) any { return commentJSONFor(c, d, p.PK) })
+	type view struct{ name, avatar string }
+	var views []view
+	var payloads [][]byte
+	for i := range d.participants {
+		p := &d.participants[i]
+		if slices.Contains(skip, p.PK) {
+			continue
+		}
+		v := view{d.nameFor(p.PK), d.avatarFor(p.PK)}
+		k := slices.Index(views, v)
+		if k < 0 {
+			payload, err := json.Marshal(commentJSONFor(c, d, p.PK))
+			if err != nil {
+				s.log.Error("mqtt publish: encode", "comment", c.ID, "err", err)
+				return
+			}
+			k, views, payloads = len(views), append(views, v), append(payloads, payload)
+		}
+		s.broker.publish(tokenTopic(p.Token, "c"), payloads[k])
+	}
 }
 
 // toParticipants publishes render(p) to {token}/kind of each participant not in skip.

@@ -18,12 +18,13 @@ const (
 // topic) and queues the webhook. A retry with the same unique id returns the
 // stored comment and publishes nothing.
 func (s *Server) createComment(ctx context.Context, in newComment, d *roomDetail, webhookType string) (comment, error) {
-	cm, created, err := s.store.insertComment(ctx, in)
+	// Server-side posts are not subject to user blocks. The fan-out runs in
+	// commit order, before insertComment returns.
+	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, d, nil) })
 	if err != nil {
 		return comment{}, err
 	}
 	if created {
-		s.fanOut(&cm, d, nil) // server-side posts are not subject to user blocks
 		s.queueWebhook(webhookType, &cm, d)
 	}
 	return cm, nil

@@ -14,7 +14,44 @@ import (
 // sentinels in errors.go; they never publish to the broker, so no transaction is
 // ever held while MQTT work happens.
 type store struct {
-	db *sql.DB
+	db     *sql.DB
+	stmts  storeStmts
+	writer *commentWriter // store_writer.go: every comment insert goes through it
+	cache  *storeCache    // store_cache.go
+}
+
+// storeStmts are the prepared statements of the post_comment path, which runs
+// them for every post: preparing once saves SQLite parsing and planning them
+// each time. database/sql prepares each again on every connection it runs on,
+// once.
+type storeStmts struct {
+	insertComment   *sql.Stmt
+	commentByTempID *sql.Stmt
+	hideComment     *sql.Stmt
+	userByToken     *sql.Stmt
+	roomDetail      *sql.Stmt
+	blockedBy       *sql.Stmt // blockersAmong for one recipient, as in every single room
+}
+
+func (st *store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&st.stmts.insertComment, insertCommentSQL},
+		{&st.stmts.commentByTempID, commentByTempIDSQL},
+		{&st.stmts.hideComment, "INSERT INTO hidden_comments (comment_id, user_id) VALUES (?, ?)"},
+		{&st.stmts.userByToken, userByColumnSQL("token")},
+		{&st.stmts.roomDetail, roomDetailSQL},
+		{&st.stmts.blockedBy, blockersAmongSQL(1)},
+	} {
+		stmt, err := st.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", p.query, err)
+		}
+		*p.stmt = stmt
+	}
+	return nil
 }
 
 const schema = `
@@ -130,7 +167,8 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		// wait on busy_timeout instead of failing a read-to-write upgrade.
 		dsn = path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	}
-	db, err := sql.Open("sqlite", dsn)
+	cache := newStoreCache()
+	db, err := openHookedDB(dsn, cache.changed)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -138,7 +176,11 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		// Every connection to ":memory:" is a separate database: keep exactly one.
 		db.SetMaxOpenConns(1)
 	} else {
+		// Keep every connection open: with database/sql's default of 2 idle
+		// connections, concurrent requests kept opening (and closing) new ones,
+		// each with its pragmas and its own prepared statements to build.
 		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
 	}
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
@@ -150,10 +192,31 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("server API schema in %s: %w", path, err)
 	}
-	return &store{db: db}, nil
+	st := &store{db: db, cache: cache}
+	if err := st.prepare(ctx); err != nil {
+		st.closeStmts()
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	st.writer = newCommentWriter(st)
+	return st, nil
 }
 
-func (st *store) Close() error { return st.db.Close() }
+// Close stops the comment writer (after the batch it holds) and closes the database.
+func (st *store) Close() error {
+	st.writer.close()
+	st.closeStmts()
+	return st.db.Close()
+}
+
+func (st *store) closeStmts() {
+	for _, stmt := range []*sql.Stmt{st.stmts.insertComment, st.stmts.commentByTempID, st.stmts.hideComment,
+		st.stmts.userByToken, st.stmts.roomDetail, st.stmts.blockedBy} {
+		if stmt != nil {
+			_ = stmt.Close()
+		}
+	}
+}
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (st *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -72,44 +72,61 @@ type newComment struct {
 	DisableLinkPreview          bool
 }
 
+// insertCommentSQL inserts a comment after the room's latest one, unless the
+// sender already used its unique_temp_id in the room. The WHERE clause also
+// resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
+//
+// In the prepared statements of the post path, ids are compared with +? rather
+// than ?: same value, same plan, but SQLite's planner then does not note
+// whether the bound id is 0 or 1 (a truth-probability guess for boolean-like
+// columns), which makes it prepare the statement again every time a post for
+// room 1 or by user 1 follows another one, or the other way round.
+const insertCommentSQL = `INSERT INTO comments
+	(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
+	disable_link_preview)
+	SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = +?
+	ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`
+
+// commentByTempIDSQL reads back what insertCommentSQL stored (or found).
+const commentByTempIDSQL = commentSelect + "WHERE c.room_id = +? AND c.user_id = +? AND c.unique_temp_id = ?"
+
 // insertComment stores a comment unless the sender already posted one with the
 // same unique_temp_id in that room; either way it returns the stored comment, and
-// created tells which happened (a retry must not be fanned out twice).
-func (st *store) insertComment(ctx context.Context, in newComment) (c comment, created bool, err error) {
-	err = st.tx(ctx, func(tx *sql.Tx) error {
-		// The WHERE clause also resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
-		res, err := tx.ExecContext(ctx, `INSERT INTO comments
-			(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
-			disable_link_preview)
-			SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?
-			ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`,
-			in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-			nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.RoomID)
-		if err != nil {
-			return fmt.Errorf("insert comment: %w", err)
+// created tells which happened (a retry must not be fanned out twice). When the
+// comment is new, onCreated (if not nil) runs before insertComment returns, in
+// commit order: comments are passed to it in increasing id order. It runs
+// outside any transaction (see store_writer.go).
+func (st *store) insertComment(ctx context.Context, in newComment, onCreated func(*comment)) (comment, bool, error) {
+	return st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
+}
+
+// insertCommentTx is insertComment's work inside tx.
+func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment) (c comment, created bool, err error) {
+	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
+		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
+		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.RoomID)
+	if err != nil {
+		return c, false, fmt.Errorf("insert comment: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return c, false, fmt.Errorf("insert comment: %w", err)
+	}
+	created = n == 1
+	c, err = scanComment(tx.StmtContext(ctx, st.stmts.commentByTempID).QueryRowContext(ctx,
+		in.RoomID, in.SenderPK, in.UniqueTempID))
+	if err != nil {
+		return c, created, fmt.Errorf("read back comment: %w", err)
+	}
+	if !created {
+		return c, false, nil // a retry keeps what the first post decided
+	}
+	for _, pk := range in.HiddenFor {
+		if _, err := tx.StmtContext(ctx, st.stmts.hideComment).ExecContext(ctx, c.ID, pk); err != nil {
+			return c, created, fmt.Errorf("hide comment: %w", err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("insert comment: %w", err)
-		}
-		created = n == 1
-		c, err = scanComment(tx.QueryRowContext(ctx, commentSelect+
-			"WHERE c.room_id = ? AND c.user_id = ? AND c.unique_temp_id = ?",
-			in.RoomID, in.SenderPK, in.UniqueTempID))
-		if err != nil {
-			return fmt.Errorf("read back comment: %w", err)
-		}
-		if !created {
-			return nil // a retry keeps what the first post decided
-		}
-		for _, pk := range in.HiddenFor {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO hidden_comments (comment_id, user_id) VALUES (?, ?)", c.ID, pk); err != nil {
-				return fmt.Errorf("hide comment: %w", err)
-			}
-		}
-		return nil
-	})
-	return c, created, err
+	}
+	return c, true, nil
 }
 
 func (st *store) commentInRoom(ctx context.Context, roomID, id int64) (comment, error) {

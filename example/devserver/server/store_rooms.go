@@ -63,39 +63,61 @@ func (st *store) roomByUniqueID(ctx context.Context, uniqueID string) (room, err
 	return r, nil
 }
 
-func (st *store) participants(ctx context.Context, roomID int64) ([]participant, error) {
-	rows, err := st.db.QueryContext(ctx, `SELECT u.id, u.email, u.password, u.username, u.avatar_url,
-		u.extras, u.token, u.refresh_token, u.token_expires_at,
-		p.last_comment_read_id, p.last_comment_received_id
-		FROM participants p JOIN users u ON u.id = p.user_id WHERE p.room_id = ? ORDER BY u.id`, roomID)
-	if err != nil {
-		return nil, fmt.Errorf("participants of room %d: %w", roomID, err)
-	}
-	defer rows.Close()
-	var out []participant
-	for rows.Next() {
-		var p participant
-		var extras string
-		if err := rows.Scan(&p.PK, &p.ID, &p.passwordHash, &p.Username, &p.AvatarURL, &extras,
-			&p.Token, &p.RefreshToken, &p.TokenExpiresAt, &p.LastReadID, &p.LastReceivedID); err != nil {
-			return nil, fmt.Errorf("participants of room %d: %w", roomID, err)
-		}
-		p.Extras = []byte(extras)
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
+// roomDetailSQL reads a room and its participants (ordered by user id) in one
+// statement: one row per participant, or a single row with zeros in the
+// participant columns for a room nobody is in. A participant whose user row is
+// missing (impossible with foreign keys on) is left out, as an inner join would.
+const roomDetailSQL = `SELECT r.id, r.unique_id, r.name, r.avatar_url, r.options, r.chat_type,
+	r.is_public_channel, r.created_at,
+	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.password, ''), COALESCE(u.username, ''),
+	COALESCE(u.avatar_url, ''), COALESCE(u.extras, ''), COALESCE(u.token, ''),
+	COALESCE(u.refresh_token, ''), COALESCE(u.token_expires_at, 0),
+	COALESCE(p.last_comment_read_id, 0), COALESCE(p.last_comment_received_id, 0)
+	FROM rooms r LEFT JOIN participants p ON p.room_id = r.id LEFT JOIN users u ON u.id = p.user_id
+	WHERE r.id = +? ORDER BY p.user_id` // +?: see insertCommentSQL
 
 func (st *store) roomDetail(ctx context.Context, id int64) (*roomDetail, error) {
-	r, err := st.roomByID(ctx, id)
+	return roomDetailFrom(ctx, st.stmts.roomDetail, id)
+}
+
+// roomDetailFrom runs roomDetailSQL prepared as stmt.
+func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*roomDetail, error) {
+	rows, err := stmt.QueryContext(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("room %d: %w", id, err)
 	}
-	ps, err := st.participants(ctx, id)
-	if err != nil {
-		return nil, err
+	defer rows.Close()
+	d := &roomDetail{}
+	var (
+		found  bool
+		skip   sql.RawBytes // room columns of the rows after the first
+		extras string
+	)
+	for rows.Next() {
+		var p participant
+		r := &d.room
+		roomDest := []any{&r.ID, &r.UniqueID, &r.Name, &r.AvatarURL, &r.Options, &r.ChatType}
+		if found {
+			roomDest = []any{&skip, &skip, &skip, &skip, &skip, &skip}
+		}
+		if err := rows.Scan(append(roomDest, &r.IsPublicChannel, &r.CreatedAt,
+			&p.PK, &p.ID, &p.passwordHash, &p.Username, &p.AvatarURL, &extras,
+			&p.Token, &p.RefreshToken, &p.TokenExpiresAt, &p.LastReadID, &p.LastReceivedID)...); err != nil {
+			return nil, fmt.Errorf("room %d: %w", id, err)
+		}
+		found = true
+		if p.PK != 0 {
+			p.Extras = []byte(extras)
+			d.participants = append(d.participants, p)
+		}
 	}
-	return &roomDetail{room: r, participants: ps}, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("room %d: %w", id, err)
+	}
+	if !found {
+		return nil, notFound(sql.ErrNoRows, ErrRoomNotFound, fmt.Sprintf("id %d", id))
+	}
+	return d, nil
 }
 
 func (st *store) isParticipant(ctx context.Context, roomID, userPK int64) (bool, error) {

@@ -44,9 +44,17 @@ func scanUser(row scanner) (user, error) {
 	return u, err
 }
 
+func userByColumnSQL(column string) string {
+	return "SELECT " + userColumns + " FROM users WHERE " + column + " = ?"
+}
+
 // userBy looks a user up by a unique column ("email" or "token").
 func userBy(ctx context.Context, q querier, column, value string) (user, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE "+column+" = ?", value))
+	return userFrom(q.QueryRowContext(ctx, userByColumnSQL(column), value), value)
+}
+
+func userFrom(row *sql.Row, value string) (user, error) {
+	u, err := scanUser(row)
 	if err != nil {
 		return user{}, notFound(err, ErrUserNotFound, strconv.Quote(value))
 	}
@@ -61,18 +69,23 @@ func (st *store) userByToken(ctx context.Context, token string) (user, error) {
 	if token == "" {
 		return user{}, ErrInvalidToken
 	}
-	u, err := userBy(ctx, st.db, "token", token)
+	u, err := userFrom(st.stmts.userByToken.QueryRowContext(ctx, token), token)
 	if errors.Is(err, ErrUserNotFound) {
 		return user{}, ErrInvalidToken
 	}
 	return u, err
 }
 
-// authenticate checks a user id and token pair.
+// authenticate checks a user id and token pair. Known tokens come from the
+// cache (store_cache.go).
 func (st *store) authenticate(ctx context.Context, id, token string, now time.Time) (user, error) {
-	u, err := st.userByToken(ctx, token)
-	if err != nil {
-		return user{}, err
+	u, ok := st.cache.user(token)
+	if !ok {
+		var err error
+		if u, err = st.userByToken(ctx, token); err != nil {
+			return user{}, err
+		}
+		st.cache.wantToken(token)
 	}
 	if u.ID != id {
 		return user{}, ErrInvalidToken
@@ -219,13 +232,22 @@ func (st *store) blockedUsers(ctx context.Context, userPK int64, offset, limit i
 	return us, total, err
 }
 
+func blockersAmongSQL(n int) string {
+	return "SELECT user_id FROM blocks WHERE blocked_id = ? AND user_id IN (" + placeholders(n) + ")"
+}
+
 // blockersAmong returns which of pks blocked senderPK.
 func (st *store) blockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
-	if len(pks) == 0 {
+	var rows *sql.Rows
+	var err error
+	switch len(pks) {
+	case 0:
 		return nil, nil
+	case 1:
+		rows, err = st.stmts.blockedBy.QueryContext(ctx, senderPK, pks[0])
+	default:
+		rows, err = st.db.QueryContext(ctx, blockersAmongSQL(len(pks)), append([]any{senderPK}, anySlice(pks)...)...)
 	}
-	rows, err := st.db.QueryContext(ctx, "SELECT user_id FROM blocks WHERE blocked_id = ? AND user_id IN ("+
-		placeholders(len(pks))+")", append([]any{senderPK}, anySlice(pks)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("blockers of %d: %w", senderPK, err)
 	}
