@@ -24,10 +24,14 @@ type env struct {
 	http *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvTTL(t, 0) }
+
+// newEnvTTL is newEnv with a token lifetime (0: tokens never expire).
+func newEnvTTL(t *testing.T, ttl time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret", DBPath: filepath.Join(t.TempDir(), "q.db")})
+	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
+		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: ttl})
 	if err != nil {
 		t.Fatal(err)
 	}

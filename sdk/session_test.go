@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -79,14 +77,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 // triggers one refresh and one retry; the app hears authTokenRefreshed.
 func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
-		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
-	e := &env{srv: s, http: hs}
+	e := newEnvTTL(t, 2*time.Second)
 	alice, aev := e.login(t, "alice", nil)
 	e.login(t, "bob", nil)
 	old := alice.User().Token
@@ -122,14 +113,7 @@ func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 // an expired call fails once with its status instead of looping or hanging.
 func TestRefreshFailureDoesNotLoop(t *testing.T) {
 	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
-		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
-	e := &env{srv: s, http: hs}
+	e := newEnvTTL(t, time.Second)
 	// A long refresh loop delay would hide the 403 path; the other client
 	// rotates alice's refresh token away so refreshing must fail.
 	alice, _ := e.login(t, "alice", nil)
@@ -139,7 +123,7 @@ func TestRefreshFailureDoesNotLoop(t *testing.T) {
 	}
 	time.Sleep(1500 * time.Millisecond)
 	start := time.Now()
-	_, err = alice.GetUserProfile(ctx)
+	_, err := alice.GetUserProfile(ctx)
 	if err == nil {
 		t.Fatal("the call succeeded with a rotated-away refresh token")
 	}
@@ -209,14 +193,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 // rotated refresh token twice.
 func TestRequestsSurviveTokenRotation(t *testing.T) {
 	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret",
-		DBPath: filepath.Join(t.TempDir(), "q.db"), TokenTTL: 1200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
-	e := &env{srv: s, http: hs}
+	e := newEnvTTL(t, 1200*time.Millisecond)
 	alice, _ := e.login(t, "alice", nil)
 	deadline := time.Now().Add(4 * time.Second)
 	errc := make(chan error, 8)
