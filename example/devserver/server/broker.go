@@ -27,6 +27,7 @@ type broker struct {
 	disabled atomic.Bool // SetMQTTEnabled(false): /mqtt answers 503
 	mu       sync.Mutex
 	conns    map[*websocket.Conn]chan struct{} // closed when the connection's handler returns
+	closing  bool                              // close() has begun: no new connections
 }
 
 func newBroker(s *Server) (*broker, error) {
@@ -47,7 +48,16 @@ func newBroker(s *Server) (*broker, error) {
 	return &broker{s: s, mq: mq, hooks: h, conns: map[*websocket.Conn]chan struct{}{}}, nil
 }
 
-func (b *broker) close() error { return b.mq.Close() }
+// close refuses new connections, drops the open ones and waits for their
+// handlers, then stops mochi: mochi's Close races with an
+// EstablishConnection that is still starting (seen under -race).
+func (b *broker) close() error {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	b.dropAll(5 * time.Second)
+	return b.mq.Close()
+}
 
 // serveWS upgrades /mqtt to a WebSocket and hands the stream to the broker until
 // the client goes away.
@@ -68,6 +78,11 @@ func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	done := make(chan struct{})
 	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		_ = c.CloseNow()
+		return
+	}
 	b.conns[c] = done
 	b.mu.Unlock()
 	defer func() {
