@@ -148,7 +148,7 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", rt.c.cfg.MQTTURL, err)
 	}
-	clientID := rt.c.cfg.AppID + "_" + u.Email + "_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+	clientID := newClientID(rt.c.cfg.AppID, u.Email)
 	cli := paho.NewClient(paho.ClientConfig{
 		ClientID:          clientID,
 		Conn:              newFrameConn(conn),
