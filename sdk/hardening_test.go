@@ -5,14 +5,18 @@ package sdk_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/eclipse/paho.golang/packets"
 
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
@@ -108,4 +112,132 @@ func entropyBits(s string) float64 {
 		alphabet = 32
 	}
 	return float64(len(s)) * math.Log2(alphabet)
+}
+
+// mqttProxy relays WebSocket messages between clients and the devserver's
+// broker and can slip a message of its own to the latest client, as a
+// hostile broker (or anything on the path) could.
+type mqttProxy struct {
+	upstream string
+	http     *httptest.Server
+	mu       sync.Mutex
+	conns    int
+	client   *websocket.Conn
+	writeMu  *sync.Mutex // the latest client's writes
+}
+
+func newMQTTProxy(t *testing.T, upstream string) *mqttProxy {
+	p := &mqttProxy{upstream: upstream}
+	p.http = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(func() { p.http.CloseClientConnections(); p.http.Close() })
+	return p
+}
+
+func (p *mqttProxy) url() string { return "ws" + strings.TrimPrefix(p.http.URL, "http") }
+
+func (p *mqttProxy) serve(w http.ResponseWriter, r *http.Request) {
+	cc, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"mqtt"}})
+	if err != nil {
+		return
+	}
+	defer cc.CloseNow()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	uc, _, err := websocket.Dial(ctx, p.upstream, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
+	if err != nil {
+		return
+	}
+	defer uc.CloseNow()
+	cc.SetReadLimit(-1)
+	uc.SetReadLimit(-1)
+	wmu := &sync.Mutex{}
+	p.mu.Lock()
+	p.conns++
+	p.client, p.writeMu = cc, wmu
+	p.mu.Unlock()
+	go func() { // broker → client
+		defer cancel()
+		for {
+			typ, b, err := uc.Read(ctx)
+			if err != nil {
+				return
+			}
+			wmu.Lock()
+			err = cc.Write(ctx, typ, b)
+			wmu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for { // client → broker
+		typ, b, err := cc.Read(ctx)
+		if err != nil || uc.Write(ctx, typ, b) != nil {
+			return
+		}
+	}
+}
+
+func (p *mqttProxy) connections() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.conns
+}
+
+// inject sends b as one binary message to the latest client.
+func (p *mqttProxy) inject(t *testing.T, b []byte) {
+	t.Helper()
+	p.mu.Lock()
+	cc, wmu := p.client, p.writeMu
+	p.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	wmu.Lock()
+	defer wmu.Unlock()
+	if err := cc.Write(ctx, websocket.MessageBinary, b); err != nil {
+		t.Fatalf("inject: %v", err)
+	}
+}
+
+// TestRealtimeSurvivesOversizeFrame: a 5 MB PUBLISH (a well-formed comment
+// for the user's own topic) arrives on the WebSocket. The client must refuse
+// it without reading it (limit: 4 MB), drop the connection, reconnect, and
+// keep delivering. Before the read limit worked, the 5 MB comment was read
+// and delivered and nothing reconnected.
+func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	proxy := newMQTTProxy(t, e.mqttURL())
+	alice, _ := e.login(t, "alice", nil)
+	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.MQTTURL = proxy.url() })
+	room, err := alice.ChatTarget(ctx, "bob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := proxy.connections(); n != 1 {
+		t.Fatalf("bob has %d connections through the proxy, want 1", n)
+	}
+	cp := packets.NewControlPacket(packets.PUBLISH)
+	pub := cp.Content.(*packets.Publish)
+	pub.Topic = bob.User().Token + "/c"
+	pub.Payload = []byte(fmt.Sprintf(`{"id":999999,"room_id":%d,"unique_temp_id":"huge","email":"alice","message":"%s"}`,
+		room.ID, strings.Repeat("x", 5<<20)))
+	var buf bytes.Buffer
+	if _, err := cp.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	proxy.inject(t, buf.Bytes())
+	bev.waitFor(t, "bob to reconnect after the oversize frame", func() bool {
+		return len(bev.named("onReconnect")) > 0 || newMessagesWith(bev, "huge") > 0
+	})
+	if newMessagesWith(bev, "huge") > 0 {
+		t.Fatal("the 5 MB comment was read and delivered")
+	}
+	if n := proxy.connections(); n < 2 {
+		t.Fatalf("%d connections through the proxy after the reconnect, want 2", n)
+	}
+	if _, err := alice.SendComment(ctx, room.ID, "after the oversize frame", "after-oversize", "text", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	bev.waitFor(t, "the message after the oversize frame", func() bool { return newMessagesWith(bev, "after-oversize") == 1 })
 }

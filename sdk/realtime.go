@@ -159,6 +159,7 @@ func (rt *realtime) connect() (*paho.Client, error) {
 		ClientID: clientID, KeepAlive: 60, CleanStart: true,
 		Username: u.Email, UsernameFlag: true, Password: []byte(u.Token), PasswordFlag: true,
 		WillMessage: &paho.WillMessage{Topic: "u/" + u.Email + "/s", Payload: presencePayload(false), Retain: true},
+		Properties:  connectProperties(), // frameconn.go: the packet size limit
 	})
 	if err != nil {
 		conn.Close()
