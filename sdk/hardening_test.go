@@ -241,3 +241,69 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	}
 	bev.waitFor(t, "the message after the oversize frame", func() bool { return newMessagesWith(bev, "after-oversize") == 1 })
 }
+
+// errorLog records Error-level log lines (a recovered handler panic is one).
+type errorLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *errorLog) Debug(string, ...any) {}
+func (l *errorLog) Info(string, ...any)  {}
+func (l *errorLog) Warn(string, ...any)  {}
+func (l *errorLog) Error(msg string, args ...any) {
+	l.mu.Lock()
+	l.lines = append(l.lines, fmt.Sprint(msg, args))
+	l.mu.Unlock()
+}
+
+// TestHostileSignalsOverTheBroker: the hostile payloads of
+// TestHostileSignalPayloadsAreDropped, published through the real broker on
+// the room topics bob is subscribed to. None may panic the handler (the
+// recover logs an error) or reach the app; the valid ones published after
+// them, on the same connection and so delivered after them, arrive.
+func TestHostileSignalsOverTheBroker(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	alice, _ := e.login(t, "alice", nil)
+	logs := &errorLog{}
+	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.Logger = logs })
+	room, err := alice.ChatTarget(ctx, "bob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.GetRoomByID(ctx, room.ID); err != nil { // selects it: typing and receipt topics
+		t.Fatal(err)
+	}
+	rid := fmt.Sprint(room.ID)
+	var mu sync.Mutex
+	var events []sdk.RawMessage
+	if err := bob.SubscribeEvent(ctx, rid, func(m sdk.RawMessage) { mu.Lock(); events = append(events, m); mu.Unlock() }); err != nil {
+		t.Fatal(err)
+	}
+	topics := []string{"r/" + rid + "/typing", "r/" + rid + "/" + rid + "/e", "r/" + rid + "/" + rid + "/alice/d",
+		"r/" + rid + "/" + rid + "/alice/r", "r/" + rid + "/" + rid + "/alice/t"}
+	for _, topic := range topics {
+		for _, p := range []string{"null", "", "[]", `"s"`, "\xff", `{"status":1}`, `{"sender":5,"data":{}}`, `{"data":null}`, "x:y"} {
+			if err := e.srv.PublishRaw(topic, []byte(p), false); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := e.srv.PublishRaw(topics[0], []byte(`{"status":"typing_on","sender_id":"bot","sender_name":"Bot"}`), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.PublishRaw(topics[1], []byte(`{"sender":"alice","data":{"ok":true}}`), false); err != nil {
+		t.Fatal(err)
+	}
+	bev.waitFor(t, "the valid room typing after the hostile payloads", func() bool { return len(bev.named("onRoomTyping")) > 0 })
+	bev.waitFor(t, "the valid custom event", func() bool { mu.Lock(); defer mu.Unlock(); return len(events) > 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	if len(logs.lines) > 0 || len(events) != 1 || len(bev.named("onRoomTyping")) != 1 {
+		t.Fatalf("errors logged: %q; custom events %d (want 1): %s; onRoomTyping %d (want 1)",
+			logs.lines, len(events), events, len(bev.named("onRoomTyping")))
+	}
+}
