@@ -154,7 +154,7 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 }
 
 // maxRoomTypingBytes bounds r/{room}/typing: its text is at most 50
-// characters (reference D.3), so a few KB is generous.
+// characters (reference D.2), so a few KB is generous.
 const maxRoomTypingBytes = 4 << 10
 
 // jsonObject reports whether b is a JSON object in valid UTF-8; the decoders
