@@ -148,7 +148,7 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", rt.c.cfg.MQTTURL, err)
 	}
-	clientID := rt.c.cfg.AppID + "_" + u.Email + "_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+	clientID := newClientID(rt.c.cfg.AppID, u.Email)
 	cli := paho.NewClient(paho.ClientConfig{
 		ClientID:          clientID,
 		Conn:              newFrameConn(conn),
@@ -159,6 +159,7 @@ func (rt *realtime) connect() (*paho.Client, error) {
 		ClientID: clientID, KeepAlive: 60, CleanStart: true,
 		Username: u.Email, UsernameFlag: true, Password: []byte(u.Token), PasswordFlag: true,
 		WillMessage: &paho.WillMessage{Topic: "u/" + u.Email + "/s", Payload: presencePayload(false), Retain: true},
+		Properties:  connectProperties(), // frameconn.go: the packet size limit
 	})
 	if err != nil {
 		conn.Close()

@@ -198,8 +198,49 @@ func (s *scanner) skip(depth int) error {
 	return errBadJSON
 }
 
+// errDuplicateField: a comment field the core reads appears twice. The page
+// JSON.parses the raw bytes and keeps the last occurrence, so the core would
+// otherwise gate (dedupe, order) by a different id than the page shows.
+var errDuplicateField = errors.New("qiscus: malformed comment: duplicate field")
+
+// fieldBit is the bit of a key setField reads in a seen mask, or 0.
+func fieldBit(key []byte) uint16 {
+	switch string(key) { // no allocation: the compiler switches on the bytes
+	case "id":
+		return 1 << 0
+	case "comment_before_id":
+		return 1 << 1
+	case "room_id":
+		return 1 << 2
+	case "unix_timestamp":
+		return 1 << 3
+	case "unique_temp_id":
+		return 1 << 4
+	case "email":
+		return 1 << 5
+	case "username":
+		return 1 << 6
+	case "message":
+		return 1 << 7
+	case "type":
+		return 1 << 8
+	case "timestamp":
+		return 1 << 9
+	case "status":
+		return 1 << 10
+	case "payload":
+		return 1 << 11
+	case "extras":
+		return 1 << 12
+	}
+	return 0
+}
+
 // scanComment fills the fields the core needs from a comment object and
-// validates the whole object.
+// validates the whole object. Keys are compared after unescaping, as
+// JSON.parse does; an object where a field the core reads appears twice is
+// rejected (see errDuplicateField). Duplicates elsewhere (unknown keys,
+// nested objects) are left alone: the core never reads them.
 func scanComment(b []byte) (*Comment, error) {
 	s := scanner{b: b}
 	s.ws()
@@ -208,16 +249,19 @@ func scanComment(b []byte) (*Comment, error) {
 	}
 	s.i++
 	c := &Comment{}
+	var seen uint16
 	s.ws()
 	if s.peek() == '}' {
 		return nil, errMalformedComment
 	}
 	for {
 		s.ws()
+		keyStart := s.i
 		key, kesc, err := s.str()
 		if err != nil {
 			return nil, err
 		}
+		quotedKey := b[keyStart:s.i]
 		s.ws()
 		if s.peek() != ':' {
 			return nil, errBadJSON
@@ -229,8 +273,19 @@ func scanComment(b []byte) (*Comment, error) {
 			return nil, err
 		}
 		val := b[start:s.i]
-		if !kesc {
-			if err := c.setField(string(key), val); err != nil {
+		if kesc { // rare: unescape, so that "\u0069d" is "id" as for JSON.parse
+			var name string
+			if err := jsonx.Unmarshal(quotedKey, &name); err != nil {
+				return nil, errBadJSON
+			}
+			key = []byte(name)
+		}
+		if bit := fieldBit(key); bit != 0 {
+			if seen&bit != 0 {
+				return nil, errDuplicateField
+			}
+			seen |= bit
+			if err := c.setField(key, val); err != nil {
 				return nil, err
 			}
 		}
@@ -252,8 +307,8 @@ func scanComment(b []byte) (*Comment, error) {
 	}
 }
 
-func (c *Comment) setField(key string, val []byte) error {
-	switch key {
+func (c *Comment) setField(key []byte, val []byte) error {
+	switch string(key) {
 	case "id":
 		return setInt(&c.ID, val)
 	case "comment_before_id":

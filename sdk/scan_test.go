@@ -50,3 +50,45 @@ func TestScanCommentRejectsInvalidJSON(t *testing.T) {
 		}
 	}
 }
+
+// The page JSON.parses the raw comment and keeps the last occurrence of a
+// key, after unescaping; the scanner must not read a different id, room or
+// unique id than the page sees. A field the core reads that appears twice
+// is refused outright: a gate that dedupes by id must not guess.
+func TestScanCommentDuplicateKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		ok   bool
+	}{
+		{"plain duplicate id", `{"id":1,"id":2,"room_id":3}`, false},
+		{"escaped duplicate id", `{"id":1,"\u0069d":2,"room_id":3}`, false},
+		{"escaped duplicate id, upper-case hex", `{"\u0069\u0064":1,"id":2,"room_id":3}`, false},
+		{"escaped duplicate room_id", `{"id":1,"room_id":3,"room\u005fid":4}`, false},
+		{"escaped duplicate unique_temp_id", `{"id":1,"room_id":3,"unique_temp_id":"a","unique_temp_i\u0064":"b"}`, false},
+		{"escaped duplicate email", `{"id":1,"room_id":3,"email":"a","em\u0061il":"b"}`, false},
+		{"duplicate payload", `{"id":1,"room_id":3,"payload":{},"payload":{"x":1}}`, false},
+		{"duplicate unknown key is harmless", `{"id":1,"room_id":3,"x":1,"x":2}`, true},
+		{"nested duplicate is not a comment field", `{"id":1,"room_id":3,"payload":{"id":1,"id":2}}`, true},
+		{"case differs: not a duplicate", `{"id":1,"ID":2,"room_id":3}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseComment([]byte(tt.in))
+			if tt.ok != (err == nil) {
+				t.Fatalf("parseComment(%s) = %+v, %v; want ok=%v", tt.in, c, err, tt.ok)
+			}
+		})
+	}
+}
+
+// An escaped key names the same field as the unescaped one.
+func TestScanCommentEscapedKeys(t *testing.T) {
+	c, err := parseComment([]byte(`{"\u0069d":7,"room\u005fid":3,"unique\u005ftemp_id":"u-1","\u0065mail":"bob"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != 7 || c.RoomID != 3 || c.UniqueTempID != "u-1" || c.Email != "bob" {
+		t.Fatalf("escaped keys ignored: %+v", c)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
@@ -35,7 +36,7 @@ func (c *Client) handlePresence(userID string, payload []byte) {
 	p := string(payload)
 	if !validPresence(p) {
 		if len(p) > 0 {
-			c.cfg.Logger.Warn("skipping malformed presence", "user", userID, "payload", p)
+			c.cfg.Logger.Debug("skipping malformed presence", "user", userID, "bytes", len(p))
 		}
 		return
 	}
@@ -55,15 +56,15 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 		}
 		msg := string(payload)
 		if msg != "1" && msg != "0" {
-			c.cfg.Logger.Warn("skipping malformed typing", "payload", msg)
+			c.cfg.Logger.Debug("skipping malformed typing", "room", rid, "user", uid, "bytes", len(payload))
 			return
 		}
 		c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": msg, "username": uid, "room_id": rid}}})
 	case "d", "r":
 		idStr, uniq, ok := strings.Cut(string(payload), ":")
 		id, err := strconv.ParseInt(idStr, 10, 64)
-		if !ok || err != nil || id <= 0 {
-			c.cfg.Logger.Warn("skipping malformed receipt", "payload", string(payload))
+		if !ok || err != nil || id <= 0 || !utf8.ValidString(uniq) {
+			c.cfg.Logger.Debug("skipping malformed receipt", "room", rid, "user", uid, "bytes", len(payload))
 			return
 		}
 		if uid == me {
@@ -152,10 +153,40 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 	}
 }
 
-func (c *Client) handleRoomTyping(rid string, payload []byte) {
+// maxRoomTypingBytes bounds r/{room}/typing: its text is at most 50
+// characters (reference D.2), so a few KB is generous.
+const maxRoomTypingBytes = 4 << 10
+
+// jsonObject reports whether b is a JSON object in valid UTF-8; the decoders
+// accept "null" for any target, which is not a payload of any signal.
+func jsonObject(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '{' && utf8.Valid(b)
+}
+
+// parseRoomTyping reads r/{room}/typing: {status, sender_id, sender_name?,
+// text?}, all strings.
+func parseRoomTyping(payload []byte) (map[string]any, bool) {
+	if len(payload) > maxRoomTypingBytes || !jsonObject(payload) {
+		return nil, false
+	}
 	var t map[string]any
-	if err := jsonx.Unmarshal(payload, &t); err != nil {
-		c.cfg.Logger.Warn("skipping malformed room typing", "err", err)
+	if err := jsonx.Unmarshal(payload, &t); err != nil || t == nil {
+		return nil, false
+	}
+	for _, k := range []string{"status", "sender_id", "sender_name", "text"} {
+		v, present := t[k]
+		if _, isStr := v.(string); (present || k == "status" || k == "sender_id") && !isStr {
+			return nil, false // required and missing, or not a string
+		}
+	}
+	return t, true
+}
+
+func (c *Client) handleRoomTyping(rid string, payload []byte) {
+	t, ok := parseRoomTyping(payload)
+	if !ok {
+		c.cfg.Logger.Debug("skipping malformed room typing", "room", rid, "bytes", len(payload))
 		return
 	}
 	t["room_id"] = rid
@@ -239,13 +270,26 @@ func (c *Client) applyNotification(n *notification) {
 	}
 }
 
-// handleCustomEvent passes {sender, data} to the room's subscriber.
-func (c *Client) handleCustomEvent(rid string, payload []byte) {
+// validCustomEvent accepts {sender?: string, data: object}: what
+// PublishEvent and the official client (which omits sender) send.
+func validCustomEvent(payload []byte) bool {
+	if !jsonObject(payload) {
+		return false
+	}
 	var ev struct {
-		Data RawMessage `json:"data"`
+		Sender *string    `json:"sender"`
+		Data   RawMessage `json:"data"`
 	}
 	if err := jsonx.Unmarshal(payload, &ev); err != nil {
-		c.cfg.Logger.Warn("skipping malformed custom event", "room", rid, "err", err)
+		return false
+	}
+	return jsonObject(ev.Data)
+}
+
+// handleCustomEvent passes {sender, data} to the room's subscriber.
+func (c *Client) handleCustomEvent(rid string, payload []byte) {
+	if !validCustomEvent(payload) {
+		c.cfg.Logger.Debug("skipping malformed custom event", "room", rid, "bytes", len(payload))
 		return
 	}
 	c.mu.Lock()

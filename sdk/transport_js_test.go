@@ -3,11 +3,15 @@
 package sdk
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eclipse/paho.golang/packets"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
@@ -116,3 +120,88 @@ func TestBrowserChat(t *testing.T) {
 }
 
 func jsonxRaw(s string) RawMessage { return RawMessage(s) }
+
+// TestBrowserWebSocketReadLimit: a message over maxPacketSize closes the
+// browser WebSocket connection (both builds: coder/websocket's and -tags
+// jsws) instead of being handed to the MQTT reader. The limit is lowered so
+// that the devserver's own fan-out of an ordinary comment is "too big"; the
+// raw MQTT session announces no Maximum Packet Size, so the broker sends it.
+func TestBrowserWebSocketReadLimit(t *testing.T) {
+	base := baseURL(t)
+	ctx := context.Background()
+	login := func(id string) *Client {
+		c, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	login("wasm-limit-peer")
+	me := login("wasm-limit")
+	room, err := me.ChatTarget(ctx, "wasm-limit-peer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := maxPacketSize
+	maxPacketSize = 512
+	t.Cleanup(func() { maxPacketSize = old })
+
+	conn, err := WebSocketDialer{}.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/mqtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	send := func(cp *packets.ControlPacket) {
+		var buf bytes.Buffer
+		if _, err := cp.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Write(buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := me.User()
+	cp := packets.NewControlPacket(packets.CONNECT)
+	cn := cp.Content.(*packets.Connect)
+	cn.ClientID, cn.CleanStart, cn.KeepAlive = "dev_wasm-limit_raw", true, 30
+	cn.UsernameFlag, cn.Username, cn.PasswordFlag, cn.Password = true, u.Email, true, []byte(u.Token)
+	send(cp)
+	cp = packets.NewControlPacket(packets.SUBSCRIBE)
+	sub := cp.Content.(*packets.Subscribe)
+	sub.PacketID, sub.Subscriptions = 1, []packets.SubOptions{{Topic: u.Token + "/c"}}
+	send(cp)
+	for _, want := range []byte{packets.CONNACK, packets.SUBACK} {
+		got, err := packets.ReadPacket(conn)
+		if err != nil || got.Type != want {
+			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
+		}
+	}
+	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := conn.Read(make([]byte, 64<<10))
+		done <- result{n, err}
+	}()
+	select {
+	case r := <-done:
+		if r.n > 0 || r.err == nil {
+			t.Fatalf("read %d bytes of a message over the %d-byte limit (err %v)", r.n, maxPacketSize, r.err)
+		}
+		if !errors.Is(r.err, ErrPacketTooLarge) && !strings.Contains(r.err.Error(), "message too big") {
+			t.Fatalf("read error %v, want a too-big error", r.err)
+		}
+	case <-time.After(15 * time.Second):
+		conn.Close()
+		t.Fatal("the oversize message neither arrived nor closed the connection in 15 s")
+	}
+}

@@ -5,6 +5,7 @@ package sdk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"syscall/js"
@@ -36,7 +37,14 @@ func (WebSocketDialer) Dial(ctx context.Context, url string) (net.Conn, error) {
 	})
 	c.onMessage = js.FuncOf(func(_ js.Value, a []js.Value) any {
 		u8 := js.Global().Get("Uint8Array").New(a[0].Get("data"))
-		b := make([]byte, u8.Get("byteLength").Int())
+		n := u8.Get("byteLength").Int()
+		if n > maxPacketSize {
+			// The browser holds the message already; it is not copied into
+			// Go memory, and the connection goes.
+			c.fail(fmt.Errorf("%w: a %d-byte message, limit %d", ErrPacketTooLarge, n, maxPacketSize))
+			return nil
+		}
+		b := make([]byte, n)
 		js.CopyBytesToGo(b, u8)
 		c.mu.Lock()
 		c.queue = append(c.queue, b)
@@ -76,6 +84,7 @@ type jsConn struct {
 	onOpen, onMessage, onClose js.Func
 
 	mu     sync.Mutex
+	err    error // why the connection failed, if it did
 	queue  [][]byte
 	head   []byte
 	signal chan struct{}
@@ -93,6 +102,20 @@ func (c *jsConn) shut() {
 			c.onClose.Release()
 		}()
 	})
+}
+
+// fail closes the connection for err, which Read then returns.
+func (c *jsConn) fail(err error) {
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.queue = nil
+	c.mu.Unlock()
+	// Browsers only let a page close with 1000 or 3000-4999; 4009 stands
+	// for 1009, "message too big".
+	c.ws.Call("close", 4009, "message too big")
+	c.shut()
 }
 
 func (c *jsConn) Read(p []byte) (int, error) {
@@ -115,8 +138,11 @@ func (c *jsConn) Read(p []byte) (int, error) {
 		case <-c.signal:
 		case <-c.closed:
 			c.mu.Lock()
-			empty := len(c.queue) == 0
+			empty, err := len(c.queue) == 0, c.err
 			c.mu.Unlock()
+			if err != nil {
+				return 0, err
+			}
 			if empty {
 				return 0, net.ErrClosed
 			}

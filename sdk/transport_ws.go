@@ -19,7 +19,11 @@ func (WebSocketDialer) Dial(ctx context.Context, url string) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.SetReadLimit(1 << 20)
 	// The NetConn's lifetime is the connection's, not the dial context's.
-	return websocket.NetConn(context.Background(), c, websocket.MessageBinary), nil
+	nc := websocket.NetConn(context.Background(), c, websocket.MessageBinary)
+	// After NetConn, which turns the limit off: a message over it fails the
+	// read with websocket.ErrMessageTooBig (close code 1009) before it is all
+	// read, so a hostile broker cannot make us buffer an unbounded message.
+	c.SetReadLimit(int64(maxPacketSize))
+	return nc, nil
 }

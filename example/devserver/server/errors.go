@@ -13,6 +13,7 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	ErrForbidden    = errors.New("forbidden")
 	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
 	// ErrTokenExpired carries the exact text the v2 client compares against
 	// (case-insensitively) before it refreshes the token.
 	ErrTokenExpired = errors.New("Unauthorized. Token is expired")
@@ -26,6 +27,9 @@ var (
 	ErrNotParticipant  = fmt.Errorf("%w: not a participant of this room", ErrForbidden)
 	ErrWrongPassword   = fmt.Errorf("%w: wrong password", ErrUnauthorized)
 	ErrInvalidToken    = fmt.Errorf("%w: invalid user id or token", ErrUnauthorized)
+	// ErrUniqueTempIDTaken: clients key a room's messages by unique_temp_id, so
+	// one sender's id must not name another sender's message too.
+	ErrUniqueTempIDTaken = fmt.Errorf("%w: unique_temp_id already used in this room by another user", ErrConflict)
 )
 
 // APIError is an error with the HTTP status and the message the client sees.
@@ -57,6 +61,8 @@ func kindStatus(err error) int {
 		return http.StatusForbidden
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, ErrConflict):
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }

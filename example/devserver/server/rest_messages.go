@@ -101,6 +101,10 @@ type deletedMessagesJSON struct {
 	MessageUniqueIDs []string `json:"message_unique_ids"`
 }
 
+// maxDeleteUniqueIDs bounds the distinct ids of one delete_messages: one SQL
+// variable each (SQLite allows 32,766), and ownComments matches them pairwise.
+const maxDeleteUniqueIDs = 1000
+
 // handleDeleteMessages is DELETE delete_messages with a JSON body {unique_ids,
 // is_delete_for_everyone, is_hard_delete} or the same as a query string
 // (unique_ids[]=…). Only the sender may delete. Deleted comments vanish from
@@ -112,6 +116,11 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 	uids := c.p.Strings("unique_ids")
 	if len(uids) == 0 {
 		return nil, badRequest("unique_ids is required")
+	}
+	seen := map[string]bool{}
+	uids = slices.DeleteFunc(uids, func(u string) bool { dup := seen[u]; seen[u] = true; return dup })
+	if len(uids) > maxDeleteUniqueIDs {
+		return nil, badRequest("unique_ids may hold at most %d ids", maxDeleteUniqueIDs)
 	}
 	if _, err := boolDefault(c.p, "is_delete_for_everyone", true); err != nil {
 		return nil, err
@@ -272,19 +281,33 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }
 
+// maxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
+// is an SQL variable and SQLite allows 32,766 per statement; a thousand rooms
+// is already more than a search page is meant for.
+const maxFilterRoomIDs = 1000
+
 // searchRooms turns room ids sent as numbers or strings into a filter; none
-// means every room of the caller.
+// means every room of the caller. Repeats count once; more than
+// maxFilterRoomIDs distinct ids is a bad request.
 func searchRooms(p params, k string) ([]int64, error) {
 	vs := p.Strings(k)
 	if len(vs) == 0 {
 		return nil, nil
 	}
-	out := make([]int64, 0, len(vs))
+	seen := make(map[int64]struct{}, min(len(vs), maxFilterRoomIDs+1))
+	out := make([]int64, 0, min(len(vs), maxFilterRoomIDs))
 	for _, v := range vs {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
 			return nil, badRequest("%s must hold room ids (integers), got %q", k, v)
 		}
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		if len(out) == maxFilterRoomIDs {
+			return nil, badRequest("%s may hold at most %d room ids", k, maxFilterRoomIDs)
+		}
+		seen[id] = struct{}{}
 		out = append(out, id)
 	}
 	return out, nil

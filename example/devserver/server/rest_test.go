@@ -371,12 +371,13 @@ func TestPostComment(t *testing.T) {
 			t.Error("retry stored a second comment")
 		}
 	})
-	t.Run("same unique id from another sender is another comment", func(t *testing.T) {
+	t.Run("same unique id from another sender is refused", func(t *testing.T) {
 		e := e.in(t)
+		n := e.commentCount()
 		r := e.post(bob, roomID, "mine", "javascript-abc")
-		mustStatus(t, r, 200)
-		if r.num("results.comment.id") == id {
-			t.Error("bob's comment was merged with alice's")
+		mustStatus(t, r, 409) // a unique_temp_id names one message of the room (uniqueid_test.go)
+		if e.commentCount() != n {
+			t.Error("bob's refused comment was stored")
 		}
 	})
 	t.Run("unique id generated", func(t *testing.T) {

@@ -100,6 +100,9 @@ CREATE TABLE IF NOT EXISTS comments (
 	UNIQUE (room_id, user_id, unique_temp_id)
 );
 CREATE INDEX IF NOT EXISTS comments_by_room ON comments(room_id, id);
+-- A unique_temp_id names one comment of a room, whoever sent it (insertCommentSQL).
+-- Not a UNIQUE index: databases from before this rule may hold duplicates.
+CREATE INDEX IF NOT EXISTS comments_by_temp_id ON comments(room_id, unique_temp_id);
 CREATE TABLE IF NOT EXISTS events (
 	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	room_id      INTEGER, -- set: visible to the room's participants

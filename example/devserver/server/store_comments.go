@@ -72,9 +72,12 @@ type newComment struct {
 	DisableLinkPreview          bool
 }
 
-// insertCommentSQL inserts a comment after the room's latest one, unless the
-// sender already used its unique_temp_id in the room. The WHERE clause also
-// resolves SQLite's INSERT…SELECT…ON CONFLICT parsing ambiguity.
+// insertCommentSQL inserts a comment after the room's latest one, unless a
+// comment of the room, by anyone, already has its unique_temp_id: clients key a
+// room's messages by it (receipts, deletes, the pending copy), so it must name
+// one message. The ON CONFLICT clause covers databases from before that rule
+// (their uniqueness was per sender); the WHERE clause also resolves SQLite's
+// INSERT…SELECT…ON CONFLICT parsing ambiguity.
 //
 // In the prepared statements of the post path, ids are compared with +? rather
 // than ?: same value, same plan, but SQLite's planner then does not note
@@ -84,27 +87,36 @@ type newComment struct {
 const insertCommentSQL = `INSERT INTO comments
 	(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
 	disable_link_preview)
-	SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = +?
+	SELECT ?1, ?2, (SELECT COALESCE(MAX(id), 0) FROM comments WHERE room_id = +?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9
+	WHERE NOT EXISTS (SELECT 1 FROM comments WHERE room_id = +?1 AND unique_temp_id = ?3)
 	ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`
 
-// commentByTempIDSQL reads back what insertCommentSQL stored (or found).
-const commentByTempIDSQL = commentSelect + "WHERE c.room_id = +? AND c.user_id = +? AND c.unique_temp_id = ?"
+// commentByTempIDSQL reads back what insertCommentSQL stored or found: the
+// sender's own comment first (older databases may also hold someone else's).
+const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_temp_id = ?
+	ORDER BY c.user_id <> +?, c.id LIMIT 1`
 
-// insertComment stores a comment unless the sender already posted one with the
-// same unique_temp_id in that room; either way it returns the stored comment, and
-// created tells which happened (a retry must not be fanned out twice). When the
-// comment is new, onCreated (if not nil) runs before insertComment returns, in
-// commit order: comments are passed to it in increasing id order. It runs
-// outside any transaction (see store_writer.go).
+// insertComment stores a comment unless the room already has one with the
+// same unique_temp_id. If that one is the sender's, this is a retry: it returns
+// the stored comment, and created tells which happened (a retry must not be
+// fanned out twice). If it is someone else's, it fails with
+// ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
+// before insertComment returns, in commit order: comments are passed to it in
+// increasing id order. It runs outside any transaction (see store_writer.go).
 func (st *store) insertComment(ctx context.Context, in newComment, onCreated func(*comment)) (comment, bool, error) {
-	return st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
+	c, created, err := st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
+	if err == nil && !created && c.Sender.PK != in.SenderPK {
+		// Not an error inside the writer: that would roll back a whole batch.
+		return comment{}, false, fmt.Errorf("%w (room %d)", ErrUniqueTempIDTaken, in.RoomID)
+	}
+	return c, created, err
 }
 
 // insertCommentTx is insertComment's work inside tx.
 func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment) (c comment, created bool, err error) {
 	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.RoomID)
+		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview)
 	if err != nil {
 		return c, false, fmt.Errorf("insert comment: %w", err)
 	}
@@ -114,12 +126,12 @@ func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment)
 	}
 	created = n == 1
 	c, err = scanComment(tx.StmtContext(ctx, st.stmts.commentByTempID).QueryRowContext(ctx,
-		in.RoomID, in.SenderPK, in.UniqueTempID))
+		in.RoomID, in.UniqueTempID, in.SenderPK))
 	if err != nil {
 		return c, created, fmt.Errorf("read back comment: %w", err)
 	}
 	if !created {
-		return c, false, nil // a retry keeps what the first post decided
+		return c, false, nil // a retry keeps what the first post decided; or someone else's (insertComment)
 	}
 	for _, pk := range in.HiddenFor {
 		if _, err := tx.StmtContext(ctx, st.stmts.hideComment).ExecContext(ctx, c.ID, pk); err != nil {
