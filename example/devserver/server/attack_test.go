@@ -426,14 +426,26 @@ func TestAttackTypingRetainedHuge(t *testing.T) {
 	events := fmt.Sprintf("r/%d/%d/e", ab, ab)
 	ma := e.mqtt("alice-1", alice)
 
-	ma.publish(typingOf("alice"), "1", true)                          // "typing forever"
-	ma.publish(typingOf("alice"), strings.Repeat("x", 100<<10), true) // 100 KiB retained
-	ma.publish(events, `{"sender":"alice","data":{}}`, true)          // events are not retained
-	ma.publish("u/alice/s", "1:"+strings.Repeat("9", 4096), true)     // presence with a huge "timestamp"
-	ma.barrier()
+	// Each retained publish alone, then a subscriber arriving later: it must
+	// get nothing (the retained ones would overwrite each other otherwise).
+	retained := []struct{ name, topic, payload string }{
+		{"typing forever", typingOf("alice"), "1"},
+		{"100 KiB typing", typingOf("alice"), strings.Repeat("x", 100<<10)},
+		{"event", events, `{"sender":"alice","data":{}}`},
+		{"presence with a 4 KiB timestamp", "u/alice/s", "1:" + strings.Repeat("9", 4096)},
+	}
+	for i, r := range retained {
+		t.Run("retained "+r.name, func(t *testing.T) {
+			e := e.in(t)
+			ma.in(t).publish(r.topic, r.payload, true)
+			ma.in(t).barrier()
+			late := e.mqtt(fmt.Sprint("bob-late-", i), bob)
+			late.mustSubscribe(r.topic)
+			late.none(200 * time.Millisecond)
+		})
+	}
 	late := e.mqtt("bob-late", bob)
 	late.mustSubscribe(fmt.Sprintf("r/%d/%d/+/t", ab, ab), events, "u/alice/s")
-	late.none(300 * time.Millisecond)
 
 	// Live: bad payloads are dropped; the good one after them arrives alone.
 	bad := []struct{ topic, payload string }{
