@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -580,4 +581,32 @@ func TestAttackRejectedQoS1Puback(t *testing.T) {
 		}
 	})
 	watch.none(200 * time.Millisecond)
+}
+
+// Finding 7, the race: a removal committed after the member's SUBSCRIBE passed
+// the ACL check but before mochi added the subscription must still end it.
+func TestAttackRemovedMemberSubscribeRace(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.login("alice", "Alice"), e.login("bob", "Bob"), e.login("carol", "Carol")
+	g := e.group(alice, "g", bob, carol)
+	typing := fmt.Sprintf("r/%d/%d/+/t", g, g)
+	var once sync.Once
+	e.s.broker.hooks.testAfterACL = func(filter string) {
+		if filter == typing {
+			once.Do(func() {
+				mustStatus(t, e.form("remove_room_participants", alice,
+					url.Values{"room_id": {fmt.Sprint(g)}, "emails[]": {carol.ID}}.Encode()), 200)
+			})
+		}
+	}
+	mc := e.mqtt("carol-1", carol)
+	if got := mc.subscribe(typing); got < 0x80 {
+		t.Errorf("SUBACK 0x%02x for a member removed during the SUBSCRIBE, want a refusal", got)
+	}
+	mb := e.mqtt("bob-1", bob)
+	mb.mustSubscribe(typing)
+	ma := e.mqtt("alice-1", alice)
+	ma.publish(fmt.Sprintf("r/%d/%d/alice/t", g, g), "1", false)
+	mb.next()
+	mc.none(300 * time.Millisecond)
 }

@@ -196,6 +196,7 @@ func (b *broker) dropRoomSubscriptions(r *room, userPKs []int64) {
 	if len(userPKs) == 0 {
 		return
 	}
+	b.hooks.removals.Add(1) // before looking: see hooks.OnSubscribed
 	prefix := fmt.Sprintf("r/%d/", r.ID)
 	channel := ""
 	if !r.IsPublicChannel {
@@ -214,10 +215,7 @@ func (b *broker) dropRoomSubscriptions(r *room, userPKs []int64) {
 			if !strings.HasPrefix(filter, prefix) && (channel == "" || filter != channel) {
 				continue
 			}
-			if b.mq.Topics.Unsubscribe(filter, cl.ID) {
-				atomic.AddInt64(&b.mq.Info.Subscriptions, -1)
-			}
-			cl.State.Subscriptions.Delete(filter)
+			b.hooks.unsubscribe(cl, filter)
 			b.s.log.Info("mqtt subscription ended: no longer a member", "client", cl.ID, "filter", filter)
 		}
 	}

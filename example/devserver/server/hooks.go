@@ -35,6 +35,13 @@ type hooks struct {
 	s        *Server
 	mq       *mqtt.Server
 	sessions sync.Map // *mqtt.Client → *session; kept while mochi keeps the client
+
+	// removals counts membership removals (dropRoomSubscriptions). A SUBSCRIBE
+	// that saw it change re-checks its room filters (OnSubscribed).
+	removals atomic.Uint64
+	// testAfterACL, when set (tests only), runs after a subscription was
+	// allowed and before mochi adds it.
+	testAfterACL func(filter string)
 }
 
 // session is what the broker knows about one client session.
@@ -44,6 +51,7 @@ type session struct {
 	userPK   int64
 	pending  map[string]int // filters of SUBSCRIBE packets being processed
 	heldWill bool           // an anonymous client's will, armed once it proves its user
+	subGen   uint64         // hooks.removals when the SUBSCRIBE being processed began
 }
 
 func newHooks(s *Server, mq *mqtt.Server) *hooks { return &hooks{s: s, mq: mq} }
@@ -235,14 +243,59 @@ func (h *hooks) OnClientExpired(cl *mqtt.Client) {
 func (h *hooks) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if sess := h.session(cl); sess != nil {
 		sess.setPending(pk.Filters, 1)
+		sess.mu.Lock()
+		sess.subGen = h.removals.Load()
+		sess.mu.Unlock()
 	}
 	return pk
 }
 
-func (h *hooks) OnSubscribed(cl *mqtt.Client, pk packets.Packet, _ []byte) {
-	if sess := h.session(cl); sess != nil {
-		sess.setPending(pk.Filters, -1)
+// OnSubscribed runs after mochi added the granted subscriptions and before
+// the SUBACK. If a member was removed from a room meanwhile, the room filters
+// are checked again: a removal committed after this client's ACL check but
+// before its subscription was added would otherwise miss it
+// (dropRoomSubscriptions covers removals after this point). A filter that
+// fails is taken back and refused in the SUBACK, which mochi sends from the
+// same reason codes.
+func (h *hooks) OnSubscribed(cl *mqtt.Client, pk packets.Packet, reasonCodes []byte) {
+	sess := h.session(cl)
+	if sess == nil {
+		return
 	}
+	sess.setPending(pk.Filters, -1)
+	sess.mu.Lock()
+	gen := sess.subGen
+	sess.mu.Unlock()
+	if h.removals.Load() == gen {
+		return
+	}
+	ctx, cancel := h.queryCtx()
+	defer cancel()
+	for i, f := range pk.Filters {
+		if i >= len(reasonCodes) || reasonCodes[i] >= 0x80 || !h.roomFilter(f.Filter) {
+			continue
+		}
+		if !h.canSubscribe(ctx, cl, sess, f.Filter) {
+			h.unsubscribe(cl, f.Filter)
+			reasonCodes[i] = packets.ErrNotAuthorized.Code
+			if cl.Properties.ProtocolVersion < 5 {
+				reasonCodes[i] = packets.ErrUnspecifiedError.Code // 3.1.1's 0x80
+			}
+		}
+	}
+}
+
+// roomFilter reports whether membership decides a subscription to filter.
+func (h *hooks) roomFilter(filter string) bool {
+	return strings.HasPrefix(filter, "r/") || strings.HasPrefix(filter, h.s.cfg.AppID+"/")
+}
+
+// unsubscribe removes a subscription of cl on the server's initiative.
+func (h *hooks) unsubscribe(cl *mqtt.Client, filter string) {
+	if h.mq.Topics.Unsubscribe(filter, cl.ID) {
+		atomic.AddInt64(&h.mq.Info.Subscriptions, -1)
+	}
+	cl.State.Subscriptions.Delete(filter)
 }
 
 func (h *hooks) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
@@ -262,6 +315,9 @@ func (h *hooks) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 		return h.canPublish(ctx, sess, topic)
 	}
 	allowed := h.canSubscribe(ctx, cl, sess, topic)
+	if allowed && h.testAfterACL != nil {
+		h.testAfterACL(topic)
+	}
 	if !allowed {
 		uid, _ := sess.identity()
 		h.s.log.Info("mqtt subscribe refused", "client", cl.ID, "user", uid, "filter", topic)
