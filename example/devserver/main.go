@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,7 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	db := fs.String("db", "./data/qiscus.db", `SQLite database file, or ":memory:"`)
 	appID := fs.String("app-id", "dev", "the only app id accepted")
-	secret := fs.String("secret", "dev-secret", `app secret: signs identity tokens ("" disables them)`)
+	secret := fs.String("secret", "", `app secret: signs identity tokens and guards the server API (default: generated on first start and kept in <db>.secret; an explicit "" disables both)`)
+	devIdentity := fs.Bool("dev-identity-endpoint", false, "serve POST /api/v2/dev/identity_token, which mints an identity token for any user without authentication (tests only)")
 	uploadDir := fs.String("upload-dir", "", `uploaded files (default: "uploads" next to -db, a temporary directory for :memory:)`)
 	maxUpload := fs.Int64("max-upload", 20<<20, "largest accepted upload, in bytes")
 	sdkDir := fs.String("sdk-dir", "js/dist", `directory served at /sdk/ ("" to disable)`)
@@ -66,8 +70,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	secretSet := false
+	fs.Visit(func(f *flag.Flag) { secretSet = secretSet || f.Name == "secret" })
+	if !secretSet {
+		s, file, err := loadOrCreateSecret(*db)
+		if err != nil {
+			return err
+		}
+		*secret = s
+		where := "generated for this run (:memory:)"
+		if file != "" {
+			where = "kept in " + file
+		}
+		log.Info("app secret (QISCUS_SDK_SECRET for the server API, HS256 key of identity tokens); -secret overrides it",
+			"secret", s, "where", where)
+	}
+	if *devIdentity {
+		log.Warn("POST /api/v2/dev/identity_token is on: anyone who can reach this server can log in as any user")
+	}
 	srv, err := server.New(ctx, server.Config{
-		AppID: *appID, Secret: *secret, DBPath: *db,
+		AppID: *appID, Secret: *secret, DBPath: *db, DevIdentityEndpoint: *devIdentity,
 		SDKDir: *sdkDir, WebDir: *webDir, TokenTTL: *ttl, Logger: log,
 		UploadDir: *uploadDir, MaxUploadBytes: *maxUpload,
 		WebhookURL: *webhookURL,
@@ -107,3 +129,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	return err
 }
+
+// loadOrCreateSecret returns the app secret kept beside the database file
+// (db + ".secret", mode 0600), creating it with 32 random bytes on first
+// start, so that no server runs with a secret anyone can guess. A :memory:
+// database gets a fresh secret that is not stored (file is "").
+func loadOrCreateSecret(db string) (secret, file string, err error) {
+	fresh := func() string {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	}
+	if db == ":memory:" {
+		return fresh(), "", nil
+	}
+	file = db + ".secret"
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		secret = fresh()
+		_, werr := f.WriteString(secret + "\n")
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return "", "", fmt.Errorf("write app secret: %w", werr)
+		}
+		return secret, file, nil
+	case !errors.Is(err, os.ErrExist):
+		return "", "", fmt.Errorf("create app secret: %w", err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", "", fmt.Errorf("read app secret: %w", err)
+	}
+	if secret = strings.TrimSpace(string(b)); secret == "" {
+		return "", "", fmt.Errorf("app secret file %s is empty: %w", file, errEmptySecret)
+	}
+	return secret, file, nil
+}
+
+var errEmptySecret = errors.New("empty app secret")

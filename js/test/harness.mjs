@@ -11,6 +11,7 @@
 // The only network targets are 127.0.0.1 addresses.
 
 import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,7 +39,9 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-sync',
 ]);
 export const APP_ID = 'dev';
-export const APP_SECRET = 'dev-secret';
+// A fresh app secret per test process: the dev server has no fixed default,
+// and tests that sign identity tokens or call the server API use this one.
+export const APP_SECRET = `test-secret-${randomBytes(16).toString('hex')}`;
 export const OFFICIAL_SDK_PATH = path.join(
   path.dirname(require.resolve('qiscus-sdk-core/package.json')),
   'dist',
@@ -218,6 +221,8 @@ export class DevServer {
       '-db', this.db,
       '-app-id', APP_ID,
       '-secret', APP_SECRET,
+      // The browser tests log in through the dev-only identity-token endpoint.
+      '-dev-identity-endpoint',
       '-sdk-dir', path.join(REPO_ROOT, 'js', 'dist'),
       '-web-dir', path.join(REPO_ROOT, 'example', 'web'),
       ...this.extraArgs,

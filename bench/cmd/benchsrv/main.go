@@ -60,7 +60,8 @@ func run(ctx context.Context) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := server.New(ctx, server.Config{AppID: "dev", Secret: "dev-secret", DBPath: *db, SDKDir: *sdkDir, Logger: log})
+	// No app secret: the bench uses neither identity tokens nor the server API.
+	srv, err := server.New(ctx, server.Config{AppID: "dev", Secret: "", DBPath: *db, SDKDir: *sdkDir, Logger: log})
 	if err != nil {
 		return err
 	}

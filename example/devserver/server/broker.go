@@ -1,9 +1,14 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,10 +35,28 @@ type broker struct {
 	closing  bool                              // close() has begun: no new connections
 }
 
+// Resource bounds of the broker.
+const (
+	// maxPacketSize caps every packet a client sends; mochi allocates a
+	// packet's claimed length before reading it. A SUBSCRIBE of a few
+	// thousand topics fits.
+	maxPacketSize = 256 << 10
+	// maxConnectSize caps the CONNECT, read before the client is known.
+	maxConnectSize = 8 << 10
+	// defaultConnectTimeout is Config.MQTTConnectTimeout's default.
+	defaultConnectTimeout = 10 * time.Second
+	// maxSessionExpiry caps how long a stored MQTT 5 session is kept (s).
+	maxSessionExpiry = 3600
+)
+
 func newBroker(s *Server) (*broker, error) {
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumPacketSize = maxPacketSize
+	caps.MaximumSessionExpiryInterval = maxSessionExpiry
 	mq := mqtt.New(&mqtt.Options{
 		InlineClient: true, // the server publishes comments and receipts itself
 		Logger:       s.log.With("component", "mqtt"),
+		Capabilities: caps,
 	})
 	h := newHooks(s, mq)
 	if err := mq.AddHook(h, nil); err != nil {
@@ -93,8 +116,108 @@ func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
 	}()
 	conn := websocket.NetConn(b.s.ctx, c, websocket.MessageBinary)
 	defer conn.Close()
-	if err := b.mq.EstablishConnection(wsListenerID, conn); err != nil {
+	// The CONNECT must arrive in time; mochi replaces the deadline with the
+	// keepalive's once the client is connected.
+	timeout := b.s.cfg.MQTTConnectTimeout
+	if timeout <= 0 {
+		timeout = defaultConnectTimeout
+	}
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	head, err := readConnectHeader(conn)
+	if err != nil {
+		b.s.log.Info("mqtt connection refused before CONNECT", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	if err := b.mq.EstablishConnection(wsListenerID, &replayConn{Conn: conn, head: head}); err != nil {
 		b.s.log.Debug("mqtt client gone", "remote", r.RemoteAddr, "err", err)
+	}
+}
+
+var (
+	errNotConnect      = errors.New("the first packet is not a CONNECT")
+	errConnectTooLarge = errors.New("CONNECT too large")
+	errBadLength       = errors.New("malformed remaining length")
+)
+
+// readConnectHeader reads the fixed header of the first packet and checks
+// that it is a CONNECT of at most maxConnectSize bytes, so that an unknown
+// client cannot make the broker allocate more than that.
+func readConnectHeader(r io.Reader) ([]byte, error) {
+	head := make([]byte, 0, 5)
+	var b [1]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return nil, fmt.Errorf("read CONNECT: %w", err)
+	}
+	if b[0]>>4 != packets.Connect {
+		return nil, errNotConnect
+	}
+	head = append(head, b[0])
+	n, mul := 0, 1
+	for i := 0; ; i++ {
+		if i == 4 {
+			return nil, errBadLength
+		}
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return nil, fmt.Errorf("read CONNECT: %w", err)
+		}
+		head = append(head, b[0])
+		n += int(b[0]&0x7f) * mul
+		if b[0]&0x80 == 0 {
+			break
+		}
+		mul *= 128
+	}
+	if n > maxConnectSize {
+		return nil, fmt.Errorf("%w: %d bytes", errConnectTooLarge, n)
+	}
+	return head, nil
+}
+
+// replayConn hands mochi the bytes readConnectHeader consumed, then the stream.
+type replayConn struct {
+	net.Conn
+	head []byte
+}
+
+func (c *replayConn) Read(p []byte) (int, error) {
+	if len(c.head) > 0 {
+		n := copy(p, c.head)
+		c.head = c.head[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+// dropRoomSubscriptions ends the subscriptions of the given users to a room's
+// topics (r/{room}/…, and its channel topic unless the room is a public
+// channel, which anyone may subscribe), in live and stored sessions alike: a
+// member removed from a room stops getting its typing, receipts and events.
+func (b *broker) dropRoomSubscriptions(r *room, userPKs []int64) {
+	if len(userPKs) == 0 {
+		return
+	}
+	b.hooks.removals.Add(1) // before looking: see hooks.OnSubscribed
+	prefix := fmt.Sprintf("r/%d/", r.ID)
+	channel := ""
+	if !r.IsPublicChannel {
+		channel = channelTopic(b.s.cfg.AppID, r.UniqueID)
+	}
+	for _, cl := range b.mq.Clients.GetAll() {
+		sess := b.hooks.session(cl)
+		if sess == nil {
+			continue
+		}
+		_, pk := sess.identity()
+		if !slices.Contains(userPKs, pk) {
+			continue
+		}
+		for filter := range cl.State.Subscriptions.GetAll() {
+			if !strings.HasPrefix(filter, prefix) && (channel == "" || filter != channel) {
+				continue
+			}
+			b.hooks.unsubscribe(cl, filter)
+			b.s.log.Info("mqtt subscription ended: no longer a member", "client", cl.ID, "filter", filter)
+		}
 	}
 }
 

@@ -52,6 +52,7 @@ type testUser struct {
 // resp is a decoded JSON response.
 type resp struct {
 	status int
+	path   string // the request's path
 	header http.Header
 	body   map[string]any
 	raw    string
@@ -130,7 +131,7 @@ func (e *testEnv) do(method, path string, hdr map[string]string, ctype, body str
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	r := resp{status: res.StatusCode, header: res.Header, raw: string(b)}
+	r := resp{status: res.StatusCode, path: path, header: res.Header, raw: string(b)}
 	if len(b) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		r.body = decode(e.t, b)
 	}

@@ -139,7 +139,7 @@ func (mc *mqttClient) none(d time.Duration) {
 	mc.t.Helper()
 	select {
 	case m := <-mc.msgs:
-		mc.t.Fatalf("unexpected message on %s: %q", m.Topic, m.Payload)
+		mc.t.Fatalf("unexpected message on %s: %.80q (%d bytes)", m.Topic, m.Payload, len(m.Payload))
 	case <-time.After(d):
 	}
 }

@@ -84,25 +84,30 @@ func (s *Server) endpoints() map[string]endpoint {
 	}
 }
 
-// devEndpoints are served under /api/v2/dev/: helpers for tests that no
-// Qiscus server has.
+// devEndpoints are served under /api/v2/dev/ when Config.DevIdentityEndpoint
+// is set: helpers for tests that no Qiscus server has. They mint credentials
+// for anyone, so they are off by default and never answer other origins.
 func (s *Server) devEndpoints() map[string]endpoint {
 	return map[string]endpoint{
 		"POST identity_token": {noApp: true, fn: s.handleDevIdentityToken},
 	}
 }
 
-func (s *Server) apiHandler(eps map[string]endpoint) http.Handler {
+// apiHandler serves an endpoint table. cors lets pages of any origin call it
+// (the SDK API: its credentials are headers a page must already hold).
+func (s *Server) apiHandler(eps map[string]endpoint, cors bool) http.Handler {
 	known := map[string]bool{}
 	for k := range eps {
 		_, name, _ := strings.Cut(k, " ")
 		known[name] = true
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCORS(w.Header(), r)
-		if r.Method == http.MethodOptions {
-			w.WriteHeader(http.StatusNoContent)
-			return
+		if cors {
+			setCORS(w.Header(), r)
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 		}
 		name := strings.Trim(r.URL.Path, "/")
 		ep, ok := eps[r.Method+" "+name]

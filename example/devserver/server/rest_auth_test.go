@@ -178,7 +178,7 @@ func TestSignIdentityTokenArgs(t *testing.T) {
 }
 
 func TestDevIdentityToken(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(c *Config) { c.DevIdentityEndpoint = true })
 	// No app id header needed: browser tests call it with a plain form post.
 	r := e.do(http.MethodPost, "/api/v2/dev/identity_token", nil, formType,
 		url.Values{"nonce": {e.nonce()}, "user_id": {"dev-user"}, "name": {"Dev User"}}.Encode())

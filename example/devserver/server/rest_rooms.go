@@ -509,6 +509,7 @@ func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.broker.dropRoomSubscriptions(&d.room, removed)
 	out := []string{}
 	for _, pk := range removed {
 		for _, u := range users {

@@ -120,12 +120,9 @@ func (s *Server) restAPIHandler() http.Handler {
 		_, name, _ := strings.Cut(k, " ")
 		known[name] = true
 	}
+	// No CORS: the server API is for app backends. A browser page of another
+	// origin gets no grant to call it (with a secret it should never hold).
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCORS(w.Header(), r)
-		if r.Method == http.MethodOptions {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
 		name := strings.Trim(r.URL.Path, "/")
 		// exports/{id}/download is a capability URL (like the cloud storage
 		// links Qiscus hands out): the random id is the credential.

@@ -318,6 +318,9 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !add {
+		s.broker.dropRoomSubscriptions(&d.room, pks)
+	}
 	if d, err = s.store.roomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}

@@ -43,10 +43,11 @@ func TestRESTAuth(t *testing.T) {
 		e := e.in(t)
 		checkError(t, e.do(http.MethodGet, "/api/v2/rest/post_comment", restHeaders(), "", ""), 405, "not allowed")
 	})
-	t.Run("preflight needs no secret", func(t *testing.T) {
+	t.Run("no CORS preflight grant: the API is for backends", func(t *testing.T) {
 		e := e.in(t)
-		r := e.do(http.MethodOptions, "/api/v2/rest/post_comment", map[string]string{"Access-Control-Request-Headers": "qiscus_sdk_secret"}, "", "")
-		if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Headers") != "qiscus_sdk_secret" {
+		r := e.do(http.MethodOptions, "/api/v2/rest/post_comment", map[string]string{
+			"Origin": "http://localhost:5173", "Access-Control-Request-Headers": "qiscus_sdk_secret"}, "", "")
+		if r.header.Get("Access-Control-Allow-Origin") != "" || r.header.Get("Access-Control-Allow-Headers") != "" {
 			t.Fatalf("status %d headers %v", r.status, r.header)
 		}
 	})

@@ -27,6 +27,13 @@ type Config struct {
 	UploadDir      string
 	MaxUploadBytes int64 // 0 = 20 MB
 
+	// DevIdentityEndpoint serves POST /api/v2/dev/identity_token, which
+	// mints an identity token for any user without authentication: tests only.
+	DevIdentityEndpoint bool
+	// MQTTConnectTimeout is how long a new /mqtt WebSocket may take to send
+	// its CONNECT (0 = 10s).
+	MQTTConnectTimeout time.Duration
+
 	// Webhooks (webhook.go): every new comment is POSTed to WebhookURL ("" = off)
 	// from a background queue, retried with exponential backoff.
 	WebhookURL         string
@@ -123,10 +130,12 @@ func (s *Server) Close() error {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	api := s.apiHandler(s.endpoints())
+	api := s.apiHandler(s.endpoints(), true)
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
-	mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints())))
+	if s.cfg.DevIdentityEndpoint {
+		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints(), false)))
+	}
 	restAPI := s.restAPIHandler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))

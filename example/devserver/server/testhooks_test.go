@@ -23,6 +23,9 @@ func TestDisconnectMQTT(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("CONNACK %d", code)
 	}
+	if got := rc.subscribe(1, alice.Token+"/c"); got != 0 { // proves alice: her will is honoured
+		t.Fatalf("SUBACK 0x%02x", got)
+	}
 
 	e.s.DisconnectMQTT()
 	select {

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 // Topic names of the v2 realtime protocol (reference §D.2).
@@ -30,6 +33,60 @@ func presenceUser(topic string) (string, bool) {
 	return "", false
 }
 
+// Size caps of what clients publish. Presence is "{0|1}:{epochMs}"; typing
+// is "1" or "0"; a custom event carries an app's small JSON object.
+const (
+	maxPresencePayload = 32
+	maxEventPayload    = 64 << 10
+)
+
+// Errors of validatePublish.
+var (
+	errPublishTopic   = errors.New("clients may not publish on this topic")
+	errPublishPayload = errors.New("invalid payload for this topic")
+	errPublishTooBig  = errors.New("payload too large for this topic")
+	errEventSender    = errors.New("custom event sender is not the publisher")
+)
+
+// validatePublish checks a client's publish by the user userID on a topic the
+// ACL allowed, and returns the payload to forward and whether the message
+// may be retained (presence only).
+func validatePublish(userID, topic string, payload []byte, now time.Time) ([]byte, bool, error) {
+	lv := strings.Split(topic, "/")
+	switch {
+	case len(lv) == 3 && lv[0] == "u" && lv[2] == "s":
+		if len(payload) > maxPresencePayload {
+			return nil, false, errPublishTooBig
+		}
+		p, ok := normalizePresence(payload, now)
+		if !ok {
+			return nil, false, errPublishPayload
+		}
+		return p, true, nil
+	case len(lv) == 5 && lv[0] == "r" && lv[4] == "t":
+		if s := string(payload); s != "1" && s != "0" {
+			return nil, false, errPublishPayload
+		}
+		return payload, false, nil
+	case len(lv) == 4 && lv[0] == "r" && lv[3] == "e":
+		if len(payload) > maxEventPayload {
+			return nil, false, errPublishTooBig
+		}
+		// A map matches keys exactly, as the receivers' JSON.parse does (a
+		// struct would also take "SENDER"); of repeated keys both keep the last.
+		var ev map[string]json.RawMessage
+		if err := json.Unmarshal(payload, &ev); err != nil || ev == nil {
+			return nil, false, errPublishPayload
+		}
+		var sender string
+		if err := json.Unmarshal(ev["sender"], &sender); err != nil || sender != userID || userID == "" {
+			return nil, false, errEventSender
+		}
+		return payload, false, nil
+	}
+	return nil, false, errPublishTopic
+}
+
 // normalizePresence rewrites a presence payload to "{0|1}:{epochMs}", the only
 // form v2 subscribers parse without crashing: "1" and "0" get the current time,
 // an empty payload (the official client's will) means offline, and anything
@@ -48,24 +105,6 @@ func normalizePresence(p []byte, now time.Time) ([]byte, bool) {
 		}
 		return nil, false
 	}
-}
-
-// parseClientID extracts the user id from a v2 client id {AppId}_{userId}_{ms}.
-// User ids may contain underscores, so only the prefix and the numeric suffix are
-// cut off. The anonymous client (…_undefined_…) names nobody.
-func parseClientID(appID, clientID string) (string, bool) {
-	rest, ok := strings.CutPrefix(clientID, appID+"_")
-	if !ok {
-		return "", false
-	}
-	i := strings.LastIndexByte(rest, '_')
-	if i <= 0 || i == len(rest)-1 || strings.Trim(rest[i+1:], "0123456789") != "" {
-		return "", false
-	}
-	if user := rest[:i]; user != "undefined" {
-		return user, true
-	}
-	return "", false
 }
 
 // literal reports whether a topic level names one thing (no wildcard, not empty).
