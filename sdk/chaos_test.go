@@ -296,7 +296,8 @@ func freeLoopbackAddr(t *testing.T) string {
 }
 
 // TestChaosServerKilled: the devserver process is SIGKILLed and restarted on
-// the same port and database five times while three members send.
+// the same port and database five times while three members send; one of
+// the outages outlasts the send retries.
 func TestChaosServerKilled(t *testing.T) {
 	deadline := time.Now().Add(chaosBudget)
 	bin, err := devserverBin()
@@ -317,7 +318,13 @@ func TestChaosServerKilled(t *testing.T) {
 			case <-time.After(1500 * time.Millisecond):
 			}
 			p.kill()
-			time.Sleep(200 * time.Millisecond) // down for a moment: sends fail and retry
+			// Down for a moment, so sends retry; once for longer than the
+			// send retries last, so some sends fail and must say so.
+			down := 200 * time.Millisecond
+			if i == 2 {
+				down = 3 * time.Second
+			}
+			time.Sleep(down)
 			p.start()
 			p.restarts++
 		}
