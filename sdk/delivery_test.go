@@ -184,3 +184,62 @@ func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 		t.Fatalf("carol's open room = %s", got)
 	}
 }
+
+// rotatingDoer forwards requests to the real server; before the first
+// post_comment it lets the client rotate its token and expires the new one
+// at the server, so the post (still carrying the old token) meets both.
+type rotatingDoer struct {
+	base   string
+	c      *sdk.Client
+	armed  bool
+	mu     sync.Mutex
+	failed error
+}
+
+func (d *rotatingDoer) Do(ctx context.Context, r *sdk.Request) (*sdk.Response, error) {
+	d.mu.Lock()
+	fire := d.armed && strings.Contains(r.URL, "/post_comment")
+	if fire {
+		d.armed = false
+	}
+	d.mu.Unlock()
+	if fire {
+		if _, err := d.c.RefreshAuthToken(ctx); err != nil {
+			d.failed = err
+		} else {
+			u := d.c.User()
+			h := map[string]string{"QISCUS-SDK-APP-ID": "dev", "QISCUS-SDK-USER-ID": u.Email, "QISCUS-SDK-TOKEN": u.Token}
+			if _, err := (sdk.NetHTTPDoer{}).Do(ctx, &sdk.Request{Method: "POST", URL: d.base + "/api/v2/sdk/expire_user_token", Header: h}); err != nil {
+				d.failed = err
+			}
+		}
+	}
+	return sdk.NetHTTPDoer{}.Do(ctx, r)
+}
+
+// TestSendAcrossTokenRotation: a post sent with a token that a refresh has
+// just rotated gets 401; its retry with the new token, expired meanwhile,
+// gets 403. The send must refresh once more and succeed, not fail (seen in
+// TestChaosLinksCut with 4 s tokens: about one send in 180 failed so).
+func TestSendAcrossTokenRotation(t *testing.T) {
+	e := newEnvTTL(t, time.Hour)
+	ctx := context.Background()
+	d := &rotatingDoer{base: e.http.URL}
+	alice, _ := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = d })
+	_, bev := e.login(t, "bob", nil)
+	d.c = alice
+	room, err := alice.ChatTarget(ctx, "bob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.mu.Lock()
+	d.armed = true
+	d.mu.Unlock()
+	if _, err := alice.SendComment(ctx, room.ID, "across a rotation", "rotated", "", nil, nil); err != nil {
+		t.Fatalf("send across a token rotation: %v", err)
+	}
+	if d.failed != nil {
+		t.Fatalf("test setup: %v", d.failed)
+	}
+	bev.waitFor(t, "the message", func() bool { return newMessagesWith(bev, "rotated") == 1 })
+}
