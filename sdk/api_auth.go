@@ -56,15 +56,12 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 // login installs u as the session user and starts realtime.
 func (c *Client) login(ctx context.Context, u *User, key string, results RawMessage) {
 	c.stopSession()
+	cursor := c.resetGate(u.LastCommentID)
 	c.mu.Lock()
 	c.user = u
-	if u.LastCommentID > c.cursor {
-		c.cursor = u.LastCommentID
-	}
 	if u.LastSyncEventID > c.lastEventID {
 		c.lastEventID = u.LastSyncEventID
 	}
-	cursor := c.cursor
 	c.mu.Unlock()
 	st := map[string]any{
 		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,

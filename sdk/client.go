@@ -16,7 +16,9 @@ type Client struct {
 	cfg    Config
 	debug  bool // a Logger was given: log every call and event (debugMode)
 	sem    chan struct{}
-	emitMu sync.Mutex
+	events eventQueue
+	// syncMu serialises syncs: each one delivers pages in id order.
+	syncMu sync.Mutex
 	// refreshMu serialises token refreshes; calls that got a 401 wait on it.
 	refreshMu sync.Mutex
 
@@ -25,13 +27,12 @@ type Client struct {
 	closed        bool
 	user          *User
 	selected      *Room
-	cursor        int64 // last_received_comment_id; only moves forward
 	lastEventID   int64 // sync_event cursor
 	customHeaders map[string]string
 	eventSubs     map[string]func(RawMessage) // room id → subscribeEvent handler
 	typing        map[int64]*typingState
 
-	gate     *seenSet
+	gate     *gate
 	hooks    hookSet
 	rt       *realtime
 	receipts *receipts
@@ -43,7 +44,7 @@ type Client struct {
 // NewClient returns a Client that must be initialised with Init.
 func NewClient() *Client {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Client{ctx: ctx, cancel: cancel, gate: newSeenSet(20000),
+	return &Client{ctx: ctx, cancel: cancel, gate: newGate(),
 		eventSubs: map[string]func(RawMessage){}, typing: map[int64]*typingState{}}
 }
 
@@ -209,7 +210,7 @@ func (c *Client) startSession(ctx context.Context) {
 	go func() { defer c.wg.Done(); c.refreshLoop(sctx) }()
 	if c.cfg.DisableRealtime {
 		c.mu.Lock()
-		c.rt = &realtime{c: c, cancel: cancel, disabled: true}
+		c.rt = &realtime{c: c, cancel: cancel, disabled: true, syncKick: make(chan struct{}, 1)}
 		c.mu.Unlock()
 		c.wg.Add(1)
 		go func() { defer c.wg.Done(); c.pollLoop(sctx) }()
@@ -279,6 +280,7 @@ func (c *Client) Close() error {
 	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
+	c.closeEvents() // the events queued so far still reach the app
 	return nil
 }
 
@@ -293,23 +295,24 @@ func (c *Client) User() *User {
 	return &u
 }
 
-// LastReceivedCommentID is the /sync cursor.
+// LastReceivedCommentID is the /sync cursor. It moves only when /sync
+// returns comments (see gate), never on a realtime comment, so it can lag
+// behind the messages already delivered.
 func (c *Client) LastReceivedCommentID() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.cursor
+	c.gate.mu.Lock()
+	defer c.gate.mu.Unlock()
+	return c.gate.cursor
 }
 
-// advanceCursor moves the sync cursor forward only (v2 let it go back,
-// reference G.1 #11).
-// The mirrored last_received_comment_id property is not sent per message:
-// the wasm bridge adds the current value once per event batch.
-func (c *Client) advanceCursor(id int64) {
-	c.mu.Lock()
-	if id > c.cursor {
-		c.cursor = id
-	}
-	c.mu.Unlock()
+// LastDeliveredCommentID is the highest comment id delivered to the app
+// (v2's last_received_comment_id property; it only moves forward). It is
+// informational: /sync resumes from LastReceivedCommentID.
+// The mirrored property is not sent per message: the wasm bridge adds the
+// current value once per event batch.
+func (c *Client) LastDeliveredCommentID() int64 {
+	c.gate.mu.Lock()
+	defer c.gate.mu.Unlock()
+	return c.gate.newest
 }
 
 // SetCustomHeader adds headers to every REST call.

@@ -19,8 +19,11 @@ type Config struct {
 	HTTP   HTTPDoer // nil: net/http natively, fetch in the browser
 	Dialer Dialer   // nil: WebSocketDialer
 
-	// OnEvent receives every event, in order, one at a time. It must not
-	// block for long: realtime delivery waits for it.
+	// OnEvent receives every event, in order, one at a time, on a goroutine
+	// of the Client's own (never with a Client lock held). It may call any
+	// Client method; the events that call causes follow once it returns.
+	// Events queue up without bound while it runs, none is dropped.
+	// FlushEvents waits for the events emitted so far.
 	OnEvent func(Event)
 	Logger  Logger // nil: discard; a *slog.Logger fits
 

@@ -9,7 +9,8 @@
 // A Client owns the session state: the logged-in user, the selected room
 // and its comments, the sync cursor and the realtime connection. Everything
 // the application must hear about is reported through Config.OnEvent, in
-// order, from one goroutine at a time. Every comment reaches the
-// application once, whether it came over MQTT, /sync, load_comments or a
-// send response.
+// order, from the client's event goroutine (OnEvent may call the Client).
+// Every comment reaches the application once and, per room, in id order,
+// whether it came over MQTT, /sync or a send response; the sync cursor
+// moves only on what /sync returned (see gate in dedupe.go).
 package sdk

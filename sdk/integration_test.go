@@ -42,8 +42,10 @@ func newEnvTTL(t *testing.T, ttl time.Duration) *env {
 
 func (e *env) mqttURL() string { return "ws" + strings.TrimPrefix(e.http.URL, "http") + "/mqtt" }
 
-// events records a client's events and lets tests wait for them.
+// events records a client's events and lets tests wait for them. Reading
+// first waits for the events the client emitted so far.
 type events struct {
+	c      *sdk.Client
 	mu     sync.Mutex
 	list   []sdk.Event
 	notify chan struct{}
@@ -60,6 +62,9 @@ func (ev *events) on(e sdk.Event) {
 }
 
 func (ev *events) named(name string) []sdk.Event {
+	if ev.c != nil {
+		_ = ev.c.FlushEvents(context.Background())
+	}
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	var out []sdk.Event
@@ -97,6 +102,7 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 	if err != nil {
 		t.Fatal(err)
 	}
+	ev.c = c
 	t.Cleanup(func() { c.Close() })
 	if _, err := c.SetUser(ctx, id, "secret-"+id, strings.ToUpper(id[:1])+id[1:], "", nil); err != nil {
 		t.Fatalf("setUser %s: %v", id, err)

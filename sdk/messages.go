@@ -149,7 +149,11 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		return pending, &SendError{UniqueTempID: uniqueID, Err: err}
 	}
 	sent.Status = StatusSent
-	c.deliver(sent, true)
+	if !c.deliver(sent, true) {
+		// Already delivered (the echo came first) or held for a gap: the
+		// pending copy becomes the sent one now all the same.
+		c.upsertSelected(sent)
+	}
 	c.emit(Event{Name: "commentSent", Args: []any{map[string]any{"comment": sent.V2JSON()}}, Comment: sent})
 	return sent, nil
 }
@@ -175,29 +179,12 @@ func retryable(err error) bool {
 	return false
 }
 
-// deliver passes an incoming or acknowledged comment through the gate: the
-// app hears of it once, the cursor moves forward, receipts are queued and
-// the selected room is updated.
-func (c *Client) deliver(cm *Comment, own bool) {
-	isNew := c.gate.first(cm)
-	c.upsertSelected(cm)
-	if !isNew {
-		return
-	}
-	c.advanceCursor(cm.ID)
-	c.emit(Event{Name: "newMessages", Args: []any{[]RawMessage{cm.Raw}}, Comment: cm})
-	c.mu.Lock()
-	fromOther := c.user != nil && cm.Email != c.user.Email
-	open := c.selected != nil && c.selected.ID == cm.RoomID
-	c.mu.Unlock()
-	if fromOther && !own {
-		c.markReceipt(cm.RoomID, cm.ID, open)
-	}
-}
-
 // upsertSelected merges cm into the selected room's comments when it
-// belongs there: by unique id (a pending copy becomes the server's), else
-// inserted in id order. Pending comments stay at the end.
+// belongs there: by id, or by unique id onto our own comment that has no
+// id yet (a pending copy becomes the server's), else inserted in id order.
+// Pending comments stay at the end. A unique_temp_id is the sender's
+// choice, so it never matches another sender's comment, nor one that has
+// an id already (issue 9: a member reusing ours must not replace ours).
 func (c *Client) upsertSelected(cm *Comment) {
 	c.mu.Lock()
 	r := c.selected
@@ -208,12 +195,17 @@ func (c *Client) upsertSelected(cm *Comment) {
 	idx, op := -1, "set"
 	for i := len(r.Comments) - 1; i >= 0 && i >= len(r.Comments)-200; i-- {
 		x := r.Comments[i]
-		if (cm.UniqueTempID != "" && x.UniqueTempID == cm.UniqueTempID) || (cm.ID > 0 && x.ID == cm.ID) {
+		if (cm.ID > 0 && x.ID == cm.ID) ||
+			(cm.UniqueTempID != "" && x.UniqueTempID == cm.UniqueTempID && x.Email == cm.Email && (x.ID == 0 || cm.ID == 0)) {
 			idx = i
 			break
 		}
 	}
 	if idx >= 0 {
+		if cm.ID == 0 && r.Comments[idx].ID > 0 {
+			c.mu.Unlock()
+			return // the server's copy is here already; a late pending state must not replace it
+		}
 		if r.Comments[idx].Status == cm.Status && r.Comments[idx].ID == cm.ID && r.Comments[idx] != cm {
 			c.mu.Unlock()
 			return // nothing changed (a duplicate)

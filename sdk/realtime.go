@@ -318,7 +318,9 @@ func (c *Client) route(topic string, payload []byte) {
 			log.Warn("skipping malformed channel comment", "topic", topic, "err", err)
 			return
 		}
-		c.deliver(cm, false)
+		// A public channel is not covered by /sync when we are not a
+		// participant, so a gap there cannot be filled: no holding.
+		c.deliverUnordered(cm)
 	case len(parts) == 2 && parts[1] == "update":
 		cm, err := parseComment(payload)
 		if err != nil {

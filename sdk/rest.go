@@ -64,25 +64,34 @@ const tokenExpiredMessage = "unauthorized. token is expired"
 // call performs one REST call under the in-flight bound and decodes the
 // envelope. body is a *params (form) or any JSON value; nil for none.
 // It returns results (the whole body when the envelope has none).
+//
+// A token rotation can catch a request twice: sent with the old token it
+// gets 401, and the new token may have expired by the time of the retry
+// (403). Each answer is handled in turn, at most twice in all, never a loop.
 func (c *Client) call(ctx context.Context, method, path string, query *params, body any) (RawMessage, error) {
-	used := c.token()
-	res, err := c.callOnce(ctx, method, path, query, body)
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrTokenExpired) && c.canRefresh():
-		if rerr := c.refreshTokenFrom(ctx, used); rerr == nil {
-			return c.callOnce(ctx, method, path, query, body)
+	for retries := 0; ; retries++ {
+		used := c.token()
+		res, err := c.callOnce(ctx, method, path, query, body)
+		if err == nil || retries == 2 {
+			return res, err
 		}
-	case StatusOf(err) == 401 && used != "":
-		// A refresh rotated the token while this request was in flight:
-		// wait for it to finish, then retry once with the new token.
-		c.refreshMu.Lock()
-		c.refreshMu.Unlock() // only waits for an in-flight refresh
-		if t := c.token(); t != "" && t != used {
-			return c.callOnce(ctx, method, path, query, body)
+		switch {
+		case errors.Is(err, ErrTokenExpired) && c.canRefresh():
+			if rerr := c.refreshTokenFrom(ctx, used); rerr != nil {
+				return res, err
+			}
+		case StatusOf(err) == 401 && used != "":
+			// A refresh rotated the token while this request was in flight:
+			// wait for it to finish, then retry with the new token.
+			c.refreshMu.Lock()
+			c.refreshMu.Unlock() // only waits for an in-flight refresh
+			if t := c.token(); t == "" || t == used {
+				return res, err
+			}
+		default:
+			return res, err
 		}
 	}
-	return res, err
 }
 
 func (c *Client) token() string {

@@ -124,9 +124,7 @@ func (c *Client) setActiveRoom(room *Room) {
 	if !room.IsPublicChannel {
 		c.emit(Event{Name: "roomChanged", Args: []any{v2}}) // v2 waited 3 s
 	}
-	for _, cm := range room.Comments {
-		c.gate.first(cm) // history is not "new"
-	}
+	c.markHistory(room.Comments) // history is not "new"
 	if n := len(room.Comments); n > 0 {
 		last := room.Comments[n-1]
 		c.markReceipt(room.ID, last.ID, true)

@@ -143,6 +143,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ev.c = c
 	defer c.Close()
 	nres, err := c.GetNonce(ctx)
 	if err != nil {

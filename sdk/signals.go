@@ -296,7 +296,10 @@ func (c *Client) handleCustomEvent(rid string, payload []byte) {
 	fn := c.eventSubs[rid]
 	c.mu.Unlock()
 	if fn != nil {
-		fn(RawMessage(append([]byte(nil), payload...)))
+		// On the event goroutine: in order with the other events, and the
+		// handler may call the Client.
+		raw := RawMessage(append([]byte(nil), payload...))
+		c.emitFunc(func() { fn(raw) })
 	}
 }
 

@@ -8,8 +8,10 @@ import (
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
 
-// pollLoop runs /sync when kicked (after every (re)connect) and on a
-// timer: SyncInterval while realtime is down, SyncOnConnect while up.
+// pollLoop runs /sync when kicked (after every (re)connect, and when a
+// live comment shows a gap) and on a timer: SyncInterval while realtime is
+// down, SyncOnConnect while up. While comments are held for a gap, a
+// failed sync is retried soon rather than at the next tick.
 func (c *Client) pollLoop(ctx context.Context) {
 	c.mu.Lock()
 	rt := c.rt
@@ -18,10 +20,16 @@ func (c *Client) pollLoop(ctx context.Context) {
 	if rt != nil {
 		kick = rt.syncKick
 	}
+	failures := 0
 	for {
 		every := c.cfg.SyncInterval
 		if rt != nil && !rt.disabled && rt.connected() {
 			every = c.cfg.SyncOnConnect
+		}
+		if failures > 0 && c.heldCount() > 0 {
+			if d := backoff(failures-1, 250*time.Millisecond, 5*time.Second); every <= 0 || d < every {
+				every = d
+			}
 		}
 		var tick <-chan time.Time
 		var t *time.Timer
@@ -42,7 +50,10 @@ func (c *Client) pollLoop(ctx context.Context) {
 			t.Stop()
 		}
 		if err := c.Sync(ctx); err != nil && ctx.Err() == nil {
+			failures++
 			c.cfg.Logger.Warn("sync failed", "err", err)
+		} else {
+			failures = 0
 		}
 		if err := c.SyncEvents(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Debug("sync_event failed", "err", err)
@@ -50,13 +61,26 @@ func (c *Client) pollLoop(ctx context.Context) {
 	}
 }
 
+// kickSync asks the session's poll loop for a sync now.
+func (c *Client) kickSync() {
+	c.mu.Lock()
+	rt := c.rt
+	c.mu.Unlock()
+	if rt != nil {
+		rt.kickSync()
+	}
+}
+
 // Sync fetches every comment after the cursor, page by page, and delivers
-// the ones the app has not seen. The cursor never moves backwards.
+// the ones the app has not seen, in id order. Only Sync moves the cursor,
+// and only forward: to the last id of a page it delivered.
 func (c *Client) Sync(ctx context.Context) error {
 	if err := c.requireLogin("synchronize"); err != nil {
 		return err
 	}
-	from := c.LastReceivedCommentID()
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	epoch, from := c.beginSync()
 	const limit, maxPages = 100, 100
 	for page := 0; page < maxPages; page++ {
 		res, err := c.call(ctx, "GET", "sync", (&params{}).set("last_received_comment_id", from).set("limit", limit), nil)
@@ -74,23 +98,33 @@ func (c *Client) Sync(ctx context.Context) error {
 		}
 		var cs []*Comment
 		for _, raw := range r.Comments {
-			if cm, err := c.incoming(ctx, raw); err == nil && cm.ID > from {
+			cm, err := c.incoming(ctx, raw)
+			if err != nil {
+				c.cfg.Logger.Warn("sync: skipping malformed comment", "err", err)
+				continue
+			}
+			if cm.ID > from {
 				cs = append(cs, cm)
 			}
 		}
 		sortByID(cs)
-		for _, cm := range cs {
-			c.deliver(cm, false)
-		}
-		next := r.Meta.LastReceivedCommentID
-		if n := len(cs); n > 0 && cs[n-1].ID > next {
+		next := from
+		if n := len(cs); n > 0 {
 			next = cs[n-1].ID
 		}
+		// The server's meta covers comments we could not parse; an
+		// empty page moves nothing.
+		if len(r.Comments) > 0 && r.Meta.LastReceivedCommentID > next {
+			next = r.Meta.LastReceivedCommentID
+		}
+		c.syncPage(cs, next)
 		if len(r.Comments) < limit || next <= from {
+			c.endSync(epoch)
 			return nil
 		}
 		from = next
 	}
+	c.kickSync() // more than maxPages pages behind: carry on in the next round
 	return nil
 }
 

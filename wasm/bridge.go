@@ -118,7 +118,11 @@ func (b *bridge) call(args []js.Value) any {
 				res, err = inst.dispatch(method, argsJSON, extra)
 			}()
 			if inst != nil {
-				inst.flush() // state and callbacks land before the Promise settles
+				// State and callbacks land before the Promise settles: wait
+				// for the SDK's event goroutine to hand over everything the
+				// call emitted, then send the batch.
+				_ = inst.client.FlushEvents(inst.ctx)
+				inst.flush()
 			}
 			if err != nil {
 				reject.Invoke(jsError(err))
@@ -267,7 +271,7 @@ func (inst *instance) flush() {
 		inst.mu.Unlock()
 		return
 	}
-	if cur := inst.client.LastReceivedCommentID(); cur != inst.cursorSent {
+	if cur := inst.client.LastDeliveredCommentID(); cur != inst.cursorSent {
 		inst.cursorSent = cur
 		inst.batch = append(inst.batch, `,{"n":"_state","a":[{"last_received_comment_id":`...)
 		inst.batch = strconv.AppendInt(inst.batch, cur, 10)
@@ -285,7 +289,8 @@ func (inst *instance) flush() {
 // functions and resolves to a JSON string. The goroutine waits; the event
 // loop does not.
 func (inst *instance) hook(ctx context.Context, name string, in []byte) ([]byte, error) {
-	inst.flush() // the app sees earlier events first
+	_ = inst.client.FlushEvents(ctx) // the app sees earlier events first
+	inst.flush()
 	p := inst.onHook.Invoke(name, string(in))
 	ch := make(chan js.Value, 1)
 	errc := make(chan error, 1)

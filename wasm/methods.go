@@ -235,6 +235,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			_ = i.client.FlushEvents(i.ctx) // after the _state the update emitted, as before
 			i.push("updateProfile", []any{a.raw[0]})
 			return u, nil
 		},
