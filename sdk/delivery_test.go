@@ -144,8 +144,10 @@ func TestForgedHugeIDDoesNotStopSync(t *testing.T) {
 	}
 }
 
-// TestUniqueIDCollisionAcrossMembers (issue 9): bob posts with alice's
-// unique_temp_id. carol used to treat his comment as a duplicate of
+// TestUniqueIDCollisionAcrossMembers (issue 9): bob reuses alice's
+// unique_temp_id. The devserver now refuses that post (409), so the
+// colliding comment is forged onto the broker the way a server that
+// allowed it would deliver it. carol used to treat it as a duplicate of
 // alice's (no newMessages) and replaced alice's in her open room.
 func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 	e := newEnv(t)
@@ -166,12 +168,20 @@ func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 	if _, err := carol.GetRoomByID(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.SendComment(ctx, r.ID, "from alice", "shared-uid", "", nil, nil); err != nil {
+	first, err := alice.SendComment(ctx, r.ID, "from alice", "shared-uid", "", nil, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	cev.waitFor(t, "alice's comment", func() bool { return newMessagesWith(cev, "shared-uid") == 1 })
-	if _, err := bob.SendComment(ctx, r.ID, "from bob", "shared-uid", "", nil, nil); err != nil {
-		t.Fatal(err)
+	if _, err := bob.SendComment(ctx, r.ID, "from bob", "shared-uid", "", nil, nil); err == nil {
+		t.Fatal("the server accepted bob's post with alice's unique_temp_id")
+	}
+	forged, _ := jsonx.Marshal(map[string]any{"id": first.ID + 1000, "comment_before_id": first.ID, "room_id": r.ID,
+		"unique_temp_id": "shared-uid", "email": "bob", "username": "Bob", "message": "from bob", "type": "text"})
+	for _, c := range []*sdk.Client{alice, carol} {
+		if err := e.srv.PublishRaw(c.User().Token+"/c", forged, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, ev := range []*events{cev, aev} {
 		ev.waitFor(t, "bob's comment with the same unique id", func() bool { return newMessagesWith(ev, "shared-uid") == 2 })
