@@ -87,9 +87,13 @@ func (s *Server) endpoints() map[string]endpoint {
 // devEndpoints are served under /api/v2/dev/: helpers for tests that no
 // Qiscus server has.
 func (s *Server) devEndpoints() map[string]endpoint {
-	return map[string]endpoint{
+	eps := map[string]endpoint{
 		"POST identity_token": {noApp: true, fn: s.handleDevIdentityToken},
 	}
+	if s.cfg.TestHooks {
+		eps["POST disconnect_mqtt"] = endpoint{noApp: true, fn: s.handleDevDisconnectMQTT}
+	}
+	return eps
 }
 
 func (s *Server) apiHandler(eps map[string]endpoint) http.Handler {

@@ -32,6 +32,11 @@ type Config struct {
 	WebhookURL         string
 	WebhookMaxAttempts int           // 0 = 5
 	WebhookBackoff     time.Duration // delay before the first retry, doubling; 0 = 1s
+
+	// TestHooks serves POST /api/v2/dev/disconnect_mqtt (testhooks.go), which
+	// cuts every MQTT link, for tests that drive the server from outside the
+	// process. Never on by default: anyone could disconnect everyone.
+	TestHooks bool
 }
 
 // defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.

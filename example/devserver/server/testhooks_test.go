@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -122,6 +123,41 @@ func TestPostCommentHelper(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := e.s.PostComment(ctx, tt.user, tt.room, tt.text, ""); !errors.Is(err, tt.kind) {
 				t.Errorf("err %v, want %v", err, tt.kind)
+			}
+		})
+	}
+}
+
+func TestDevDisconnectMQTTEndpoint(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		hooks  bool
+		status int
+	}{
+		{"off by default", false, http.StatusNotFound},
+		{"on with TestHooks", true, http.StatusOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.TestHooks = tt.hooks })
+			alice := e.login("alice", "Alice")
+			ma := e.mqtt("a", alice)
+			ma.mustSubscribe(alice.Token + "/c")
+			r := e.do(http.MethodPost, "/api/v2/dev/disconnect_mqtt", nil, "", "")
+			mustStatus(t, r, tt.status)
+			select {
+			case <-ma.c.Done():
+				if !tt.hooks {
+					t.Fatal("disconnected although test hooks are off")
+				}
+			case <-time.After(500 * time.Millisecond):
+				if tt.hooks {
+					t.Fatal("still connected after POST disconnect_mqtt")
+				}
+			}
+			if tt.hooks {
+				if n := fmt.Sprint(at(r.body, "results.disconnected")); n != "1" {
+					t.Errorf("results.disconnected = %v, want 1 (%s)", n, r.raw)
+				}
 			}
 		})
 	}
