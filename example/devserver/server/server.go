@@ -61,6 +61,11 @@ type Server struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// beforeCommentInsert, when a test sets it, runs in postComment between
+	// reading the room and storing the comment: a seam to change the world
+	// (rotate a token) at exactly that point.
+	beforeCommentInsert func()
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
