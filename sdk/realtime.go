@@ -261,6 +261,9 @@ func (rt *realtime) retoken(old, new string) {
 		olds, news = append(olds, old+s), append(news, new+s)
 	}
 	rt.subscribe(news...)
+	// The server publishes to the new topics from the moment it rotated the
+	// token, before we could subscribe them: fetch what went there meanwhile.
+	rt.kickSync()
 	rt.unsubscribe(olds...)
 }
 

@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ttl := fs.Duration("token-ttl", 0, "user token lifetime (0 = tokens never expire)")
 	verbose := fs.Bool("v", false, "debug logging")
 	webhookURL := fs.String("webhook-url", "", `POST every new comment here (post_comment_mobile / post_comment_rest; "" = off)`)
+	testHooks := fs.Bool("test-hooks", false, "serve test-only endpoints (POST /api/v2/dev/disconnect_mqtt); never in production")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AppID: *appID, Secret: *secret, DBPath: *db, DevIdentityEndpoint: *devIdentity,
 		SDKDir: *sdkDir, WebDir: *webDir, TokenTTL: *ttl, Logger: log,
 		UploadDir: *uploadDir, MaxUploadBytes: *maxUpload,
-		WebhookURL: *webhookURL,
+		WebhookURL: *webhookURL, TestHooks: *testHooks,
 	})
 	if err != nil {
 		return err

@@ -141,6 +141,12 @@ test('ours ↔ ours: crash + restart twice; every message exactly once, in order
       const a = await arrivals(bob);
       const firstSeen = [];
       for (const x of a) if (!firstSeen.includes(x.uid) && sent.some((s) => s.uid === x.uid)) firstSeen.push(x.uid);
+      if (JSON.stringify(firstSeen) !== JSON.stringify(sent.map((s) => s.uid))) {
+        // Evidence for the failure: what arrived when, and when bob reconnected.
+        const rc = (await bob.page.events('onReconnect')).map((e) => e.t);
+        log(`    bob arrivals (uid id callback-index t): ${a.map((x) => `${x.uid.replace(/-\d+-\d+-/, '-')} ${x.id} #${x.index} ${x.t}`).join(' | ')}`);
+        log(`    bob onReconnect at ${rc.join(', ')}; burst posted until ${burst.doneAt}`);
+      }
       assert.deepEqual(firstSeen, sent.map((s) => s.uid));
     });
     await soft.check(`cycle ${cycle}: bob's selected.comments holds each once, ascending`, async () => {

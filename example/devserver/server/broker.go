@@ -242,6 +242,13 @@ func (b *broker) dropAll(wait time.Duration) {
 	}
 }
 
+// connCount is how many /mqtt WebSockets are open.
+func (b *broker) connCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.conns)
+}
+
 // publish sends a QoS 0, non-retained message as the server.
 func (b *broker) publish(topic string, payload []byte) {
 	if err := b.mq.Publish(topic, payload, false, 0); err != nil {

@@ -88,9 +88,13 @@ func (s *Server) endpoints() map[string]endpoint {
 // is set: helpers for tests that no Qiscus server has. They mint credentials
 // for anyone, so they are off by default and never answer other origins.
 func (s *Server) devEndpoints() map[string]endpoint {
-	return map[string]endpoint{
+	eps := map[string]endpoint{
 		"POST identity_token": {noApp: true, fn: s.handleDevIdentityToken},
 	}
+	if s.cfg.TestHooks {
+		eps["POST disconnect_mqtt"] = endpoint{noApp: true, fn: s.handleDevDisconnectMQTT}
+	}
+	return eps
 }
 
 // apiHandler serves an endpoint table. cors lets pages of any origin call it

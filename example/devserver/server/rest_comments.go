@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
@@ -100,8 +101,15 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhoo
 			return commentJSON{}, err
 		}
 	}
-	// The fan-out runs in commit order, before insertComment returns.
-	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, d, in.HiddenFor) })
+	if s.beforeCommentInsert != nil {
+		s.beforeCommentInsert()
+	}
+	// The fan-out runs in commit order, before insertComment returns. It reads
+	// the room again there: d was read before the commit, and a participant's
+	// token (part of the topic) may have been rotated since. Their client
+	// fetches with /sync once it has the new token, which only finds comments
+	// committed by then; a comment committed later must go to the new topic.
+	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) })
 	if err != nil {
 		return commentJSON{}, err
 	}
@@ -137,6 +145,19 @@ func commentPayload(p params, typ string) ([]byte, error) {
 		return nil, badRequest("a custom comment's payload needs a type")
 	}
 	return payload, nil
+}
+
+// fanOutRoom is the room as it is now (after the new comment's commit), for
+// its participants' current tokens; d if it cannot be read.
+func (s *Server) fanOutRoom(d *roomDetail) *roomDetail {
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	now, err := s.store.postRoom(ctx, d.ID)
+	if err != nil {
+		s.log.Warn("fan-out: re-read room; using the one read before the commit", "room", d.ID, "err", err)
+		return d
+	}
+	return now
 }
 
 // fanOut publishes a new comment: to the channel topic for public channels,

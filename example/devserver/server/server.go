@@ -39,6 +39,11 @@ type Config struct {
 	WebhookURL         string
 	WebhookMaxAttempts int           // 0 = 5
 	WebhookBackoff     time.Duration // delay before the first retry, doubling; 0 = 1s
+
+	// TestHooks serves POST /api/v2/dev/disconnect_mqtt (testhooks.go), which
+	// cuts every MQTT link, for tests that drive the server from outside the
+	// process. Never on by default: anyone could disconnect everyone.
+	TestHooks bool
 }
 
 // defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
@@ -63,6 +68,11 @@ type Server struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// beforeCommentInsert, when a test sets it, runs in postComment between
+	// reading the room and storing the comment: a seam to change the world
+	// (rotate a token) at exactly that point.
+	beforeCommentInsert func()
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.

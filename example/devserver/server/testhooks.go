@@ -18,6 +18,15 @@ func (s *Server) DisconnectMQTT() {
 	s.broker.dropAll(5 * time.Second)
 }
 
+// handleDevDisconnectMQTT is POST /api/v2/dev/disconnect_mqtt, served only
+// with Config.TestHooks (devserver -test-hooks): DisconnectMQTT from outside
+// the process, so browser tests can cut the WebSocket links while REST stays up.
+func (s *Server) handleDevDisconnectMQTT(*call) (any, error) {
+	n := s.broker.connCount()
+	s.DisconnectMQTT()
+	return map[string]any{"disconnected": n}, nil
+}
+
 // SetMQTTEnabled switches /mqtt on or off. While off, WebSocket upgrades get
 // 503, so clients stay disconnected; REST keeps working. Switching off does
 // not close existing connections: call DisconnectMQTT for that.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +130,77 @@ func TestPostCommentHelper(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDevDisconnectMQTTEndpoint(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		hooks  bool
+		status int
+	}{
+		{"off by default", false, http.StatusNotFound},
+		{"on with TestHooks", true, http.StatusOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.TestHooks = tt.hooks })
+			alice := e.login("alice", "Alice")
+			ma := e.mqtt("a", alice)
+			ma.mustSubscribe(alice.Token + "/c")
+			r := e.do(http.MethodPost, "/api/v2/dev/disconnect_mqtt", nil, "", "")
+			mustStatus(t, r, tt.status)
+			select {
+			case <-ma.c.Done():
+				if !tt.hooks {
+					t.Fatal("disconnected although test hooks are off")
+				}
+			case <-time.After(500 * time.Millisecond):
+				if tt.hooks {
+					t.Fatal("still connected after POST disconnect_mqtt")
+				}
+			}
+			if tt.hooks {
+				if n := fmt.Sprint(at(r.body, "results.disconnected")); n != "1" {
+					t.Errorf("results.disconnected = %v, want 1 (%s)", n, r.raw)
+				}
+			}
+		})
+	}
+}
+
+// TestPostFollowsTokenRotatedBeforeCommit: a participant's token is part of
+// the topic a new comment goes to ({token}/c). When the token is rotated
+// after post_comment read the room but before the comment is committed, the
+// comment must go to the new token's topic: the participant's client has
+// moved there and its /sync after the move ran before this commit, so a
+// publish to the old topic would be lost for good. Before the fix the
+// comment went to the old topic.
+func TestPostFollowsTokenRotatedBeforeCommit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.TokenTTL = time.Hour })
+	r := e.form("login_or_register", nil, "email=alice&password=pw-alice&username=Alice")
+	mustStatus(t, r, 200)
+	alice := &testUser{ID: "alice", Password: "pw-alice", Name: "Alice", Token: r.str("results.user.token"), PK: r.num("results.user.id")}
+	refresh := r.str("results.user.refresh_token")
+	bob := e.login("bob", "Bob")
+	roomID := e.chat(alice, bob)
+
+	oldC := e.mqtt("old", alice)
+	oldC.mustSubscribe(alice.Token + "/c")
+	var newC *mqttClient
+	var fresh string
+	e.s.beforeCommentInsert = func() {
+		e.s.beforeCommentInsert = nil // once: the refresh below posts nothing, but be sure
+		rr := e.form("refresh_user_token", nil, url.Values{"user_id": {"alice"}, "refresh_token": {refresh}}.Encode())
+		mustStatus(t, rr, 200)
+		fresh = rr.str("results.token")
+		newC = e.mqtt("new", &testUser{ID: "alice", Token: fresh})
+		newC.mustSubscribe(fresh + "/c")
+	}
+	c := e.post(bob, roomID, "while alice's token rotates", "rot-1")
+	mustStatus(t, c, 200)
+	if fresh == "" || fresh == alice.Token {
+		t.Fatalf("token not rotated (%q)", fresh)
+	}
+	m := newC.nextJSON(fresh + "/c")
+	checkFields(t, m, []fieldWant{{"unique_temp_id", "rot-1"}})
+	oldC.none(200 * time.Millisecond)
 }
