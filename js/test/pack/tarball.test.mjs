@@ -1,0 +1,91 @@
+// The npm package as `make pack` wrote it (js/pack/*.tgz): exactly the files
+// a user needs, clean reports from @arethetypeswrong/cli and publint, and
+// entries that do nothing at import (server-side rendering imports them).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+import { REPO_ROOT } from '../harness.mjs';
+
+const run = promisify(execFile);
+const TOOLS = path.join(REPO_ROOT, 'js', 'test');
+const BIN = path.join(TOOLS, 'node_modules', '.bin');
+
+export async function tarballPath() {
+  const dir = path.join(REPO_ROOT, 'js', 'pack');
+  const tgz = (await readdir(dir)).filter((f) => f.endsWith('.tgz'));
+  assert.equal(tgz.length, 1, `expected one tarball in ${dir} (run make pack), found ${tgz}`);
+  return path.join(dir, tgz[0]);
+}
+
+async function tool(name, args) {
+  try {
+    const { stdout, stderr } = await run(path.join(BIN, name), args, { cwd: TOOLS, maxBuffer: 16 << 20, timeout: 120000 });
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    return { code: err.code, out: `${err.stdout || ''}${err.stderr || ''}${err.message}` };
+  }
+}
+
+test('tarball holds the entries, types, wasm, README and LICENSE and nothing else', async () => {
+  const tgz = await tarballPath();
+  const { stdout } = await run('tar', ['-tzf', tgz]);
+  assert.deepEqual(stdout.trim().split('\n').sort(), [
+    'package/LICENSE',
+    'package/README.md',
+    'package/dist/index.d.mts',
+    'package/dist/index.d.ts',
+    'package/dist/qiscus-sdk-core.js',
+    'package/dist/qiscus-sdk-core.mjs',
+    'package/dist/qiscus-sdk-core.wasm',
+    'package/package.json',
+  ]);
+});
+
+test('@arethetypeswrong/cli finds no problem', { timeout: 180000 }, async () => {
+  // The .wasm subpath (for `?url` imports) is an asset, not a module: attw
+  // can only report that it has no JavaScript or types.
+  const r = await tool('attw', [await tarballPath(), '--exclude-entrypoints', './qiscus-sdk-core.wasm']);
+  process.stderr.write(r.out + '\n');
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /No problems found/);
+});
+
+test('publint finds nothing to report', { timeout: 180000 }, async () => {
+  const r = await tool('publint', ['run', await tarballPath(), '--strict', '--level', 'suggestion']);
+  process.stderr.write(r.out + '\n');
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /All good!/);
+  assert.doesNotMatch(r.out, /Suggestions:|Warnings:|Errors:/);
+});
+
+test('importing either entry in Node has no side effects (SSR-safe)', { timeout: 60000 }, async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'qiscus-pack-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await run('tar', ['-xzf', await tarballPath(), '-C', dir]);
+  const pkgDir = path.join(dir, 'package');
+  const esm = await readFile(path.join(pkgDir, 'dist', 'qiscus-sdk-core.mjs'), 'utf8');
+  // The literal bundlers look for; wasm_exec.js is inside, not a second asset.
+  assert.ok(esm.includes("new URL('./qiscus-sdk-core.wasm', import.meta.url)"));
+  assert.ok(esm.includes('globalThis.Go = class'));
+
+  const before = new Set(Object.getOwnPropertyNames(globalThis));
+  const mod = await import(pathToFileURL(path.join(pkgDir, 'dist', 'qiscus-sdk-core.mjs')).href);
+  const cjs = createRequire(path.join(pkgDir, 'package.json'))(path.join(pkgDir, 'dist', 'qiscus-sdk-core.js'));
+  const added = Object.getOwnPropertyNames(globalThis).filter((k) => !before.has(k));
+  assert.deepEqual(added, [], 'globals added at import');
+  assert.equal(typeof mod.default, 'function');
+  assert.equal(mod.default, mod.QiscusSDKCore);
+  assert.equal(typeof cjs, 'function');
+  assert.equal(cjs.name, 'QiscusSDKCore');
+  // Constructing is also inert; only init() loads the runtime.
+  const q = new mod.default();
+  assert.equal(q.isInit, false);
+  assert.equal(globalThis.Go, undefined);
+});
