@@ -4,6 +4,7 @@
 //   dist/qiscus-sdk-core.js    UMD entry (<script>, require(); global QiscusSDKCore)
 //   dist/index.d.mts           types for the ESM entry (js/src/index.d.mts)
 //   dist/index.d.ts            types for the UMD/CommonJS entry (derived: export =)
+//   dist/{react,vue,chat-store}.{mjs,d.mts}  ESM-only ./react and ./vue (copied)
 //
 // Go's wasm_exec.js is bundled into both entries, so the only asset is
 // dist/qiscus-sdk-core.wasm (built by `make wasm`). The ESM entry locates it
@@ -13,7 +14,7 @@
 // evaluated on the first init().
 //
 // wasm_exec.js comes from $QISCUS_WASM_EXEC, else $(go env GOROOT)/lib/wasm.
-import { readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, rmSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -81,7 +82,13 @@ return QiscusSDKCore;
 const esm = `${banner('ESM')}
 function __defaultWasmURL() {
   // Keep this literal: bundlers find the asset by it.
-  return new URL('./qiscus-sdk-core.wasm', import.meta.url);
+  const url = new URL('./qiscus-sdk-core.wasm', import.meta.url);
+  // Vite's dev server runs dependencies from its pre-bundle cache
+  // (node_modules/.vite/deps/), which holds no assets (vitejs/vite#8427);
+  // it still serves this package's own copy from node_modules.
+  const m = /^(.*\\/node_modules\\/)\\.vite\\/deps[^/]*\\/[^/]*$/.exec(url.pathname);
+  if (m) url.pathname = m[1] + '${pkg.name}/dist/qiscus-sdk-core.wasm';
+  return url;
 }
 ${goClass}
 ${core}
@@ -145,7 +152,12 @@ writeFileSync(join(dist, 'qiscus-sdk-core.js'), umd);
 writeFileSync(join(dist, 'qiscus-sdk-core.mjs'), esm);
 writeFileSync(join(dist, 'index.d.mts'), types);
 writeFileSync(join(dist, 'index.d.ts'), cjsTypes(types));
+// The ESM-only framework bindings (./react, ./vue) and the store they share
+// import ./qiscus-sdk-core.mjs, so they sit next to it unchanged.
+for (const f of ['chat-store', 'react', 'vue']) {
+  for (const ext of ['.mjs', '.d.mts']) copyFileSync(join(here, 'src', f + ext), join(dist, f + ext));
+}
 // Earlier layouts shipped these; a stale copy must not be served or packed.
 for (const f of ['wasm_exec.js', 'package.json']) rmSync(join(dist, f), { force: true });
 if (!existsSync(join(dist, 'qiscus-sdk-core.wasm'))) console.warn('build.mjs: dist/qiscus-sdk-core.wasm is missing (run make wasm)');
-console.log('build.mjs: wrote dist/qiscus-sdk-core.{js,mjs} and dist/index.d.{ts,mts}');
+console.log('build.mjs: wrote dist/qiscus-sdk-core.{js,mjs}, dist/index.d.{ts,mts}, dist/{react,vue,chat-store}.{mjs,d.mts}');

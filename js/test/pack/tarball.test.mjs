@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,17 +12,11 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 import { REPO_ROOT } from '../harness.mjs';
+import { tarballPath } from './lib.mjs';
 
 const run = promisify(execFile);
 const TOOLS = path.join(REPO_ROOT, 'js', 'test');
 const BIN = path.join(TOOLS, 'node_modules', '.bin');
-
-export async function tarballPath() {
-  const dir = path.join(REPO_ROOT, 'js', 'pack');
-  const tgz = (await readdir(dir)).filter((f) => f.endsWith('.tgz'));
-  assert.equal(tgz.length, 1, `expected one tarball in ${dir} (run make pack), found ${tgz}`);
-  return path.join(dir, tgz[0]);
-}
 
 async function tool(name, args) {
   try {
@@ -39,11 +33,17 @@ test('tarball holds the entries, types, wasm, README and LICENSE and nothing els
   assert.deepEqual(stdout.trim().split('\n').sort(), [
     'package/LICENSE',
     'package/README.md',
+    'package/dist/chat-store.d.mts',
+    'package/dist/chat-store.mjs',
     'package/dist/index.d.mts',
     'package/dist/index.d.ts',
     'package/dist/qiscus-sdk-core.js',
     'package/dist/qiscus-sdk-core.mjs',
     'package/dist/qiscus-sdk-core.wasm',
+    'package/dist/react.d.mts',
+    'package/dist/react.mjs',
+    'package/dist/vue.d.mts',
+    'package/dist/vue.mjs',
     'package/package.json',
   ]);
 });
@@ -51,10 +51,18 @@ test('tarball holds the entries, types, wasm, README and LICENSE and nothing els
 test('@arethetypeswrong/cli finds no problem', { timeout: 180000 }, async () => {
   // The .wasm subpath (for `?url` imports) is an asset, not a module: attw
   // can only report that it has no JavaScript or types.
-  const r = await tool('attw', [await tarballPath(), '--exclude-entrypoints', './qiscus-sdk-core.wasm']);
+  // ./react and ./vue are ESM only: checked below with the esm-only profile.
+  const r = await tool('attw', [await tarballPath(), '--exclude-entrypoints', './qiscus-sdk-core.wasm', './react', './vue']);
   process.stderr.write(r.out + '\n');
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /No problems found/);
+});
+
+test('@arethetypeswrong/cli: the ESM-only ./react and ./vue resolve with types for ESM and bundlers', { timeout: 180000 }, async () => {
+  const r = await tool('attw', [await tarballPath(), '--entrypoints', './react', './vue', '--profile', 'esm-only']);
+  process.stderr.write(r.out + '\n');
+  assert.equal(r.code, 0, r.out);
+  assert.doesNotMatch(r.out.replace(/\(ignored[^)]*\)[^\n]*/g, ''), /💀|❌|⚠️/u);
 });
 
 test('publint finds nothing to report', { timeout: 180000 }, async () => {
