@@ -11,9 +11,6 @@ export interface TypingUser {
   username: string;
 }
 
-/** The open room without its comments (those are `messages`). */
-export type OpenRoom = Omit<Room, 'comments'>;
-
 export interface ChatState {
   readonly status: ChatStatus;
   /** The last start/login/restore/room-list error (actions also reject with theirs). */
@@ -21,7 +18,8 @@ export interface ChatState {
   readonly user: UserData | null;
   /** loadRoomList's rooms, refreshed on new messages and new rooms; the open room counts as read. */
   readonly rooms: readonly Room[];
-  readonly room: OpenRoom | null;
+  /** A copy of qiscus.selected (its comments are `messages`). */
+  readonly room: Room | null;
   /** qiscus.selected.comments: ascending, pending and failed ones last, statuses kept current by the SDK. */
   readonly messages: readonly Comment[];
   /** Who is typing in the open room. */

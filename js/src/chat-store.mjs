@@ -51,9 +51,8 @@ export function createChatStore(options = {}) {
       if (state.room) set({ room: null, messages: EMPTY, typing: EMPTY });
       return;
     }
-    const room = Object.assign({}, s);
-    delete room.comments;
-    set({ room, messages: Object.freeze((s.comments || []).slice()), rooms: withOpenRoomRead(state.rooms, s.id) });
+    const messages = Object.freeze((s.comments || []).slice());
+    set({ room: Object.assign({}, s, { comments: messages }), messages, rooms: withOpenRoomRead(state.rooms, s.id) });
   }
 
   function scheduleSnapshot() {

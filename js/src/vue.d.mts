@@ -4,7 +4,7 @@ import type { QiscusSDKCore } from './index.mjs';
 import type { ChatState, ChatActions, ChatStoreOptions } from './chat-store.mjs';
 
 export type {
-  ChatState, ChatActions, ChatStoreOptions, ChatStatus, TypingUser, OpenRoom, SessionStorageLike, ChatStore,
+  ChatState, ChatActions, ChatStoreOptions, ChatStatus, TypingUser, SessionStorageLike, ChatStore,
 } from './chat-store.mjs';
 export { createChatStore } from './chat-store.mjs';
 
