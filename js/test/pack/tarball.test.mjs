@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,27 +73,40 @@ test('publint finds nothing to report', { timeout: 180000 }, async () => {
   assert.doesNotMatch(r.out, /Suggestions:|Warnings:|Errors:/);
 });
 
-test('importing either entry in Node has no side effects (SSR-safe)', { timeout: 60000 }, async (t) => {
+test('importing either entry by name in Node has no side effects (SSR-safe)', { timeout: 60000 }, async (t) => {
+  // Installed the way npm lays it out, and imported by the package name, so
+  // the exports map is what resolves (including ./package.json).
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qiscus-pack-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await run('tar', ['-xzf', await tarballPath(), '-C', dir]);
-  const pkgDir = path.join(dir, 'package');
+  const pkgDir = path.join(dir, 'node_modules', 'qiscus-sdk-core-wasm');
+  await mkdir(pkgDir, { recursive: true });
+  await run('tar', ['-xzf', await tarballPath(), '-C', pkgDir, '--strip-components=1']);
   const esm = await readFile(path.join(pkgDir, 'dist', 'qiscus-sdk-core.mjs'), 'utf8');
   // The literal bundlers look for; wasm_exec.js is inside, not a second asset.
   assert.ok(esm.includes("new URL('./qiscus-sdk-core.wasm', import.meta.url)"));
   assert.ok(esm.includes('globalThis.Go = class'));
+  await writeFile(path.join(dir, 'app.mjs'), [
+    "import QiscusSDKCore, { QiscusSDKCore as Named } from 'qiscus-sdk-core-wasm';",
+    "import pkg from 'qiscus-sdk-core-wasm/package.json' with { type: 'json' };",
+    'export { QiscusSDKCore, Named, pkg };',
+  ].join('\n'));
 
   const before = new Set(Object.getOwnPropertyNames(globalThis));
-  const mod = await import(pathToFileURL(path.join(pkgDir, 'dist', 'qiscus-sdk-core.mjs')).href);
-  const cjs = createRequire(path.join(pkgDir, 'package.json'))(path.join(pkgDir, 'dist', 'qiscus-sdk-core.js'));
+  const mod = await import(pathToFileURL(path.join(dir, 'app.mjs')).href);
+  const req = createRequire(path.join(dir, 'app.cjs'));
+  const cjs = req('qiscus-sdk-core-wasm');
+  const cjsPkg = req('qiscus-sdk-core-wasm/package.json');
   const added = Object.getOwnPropertyNames(globalThis).filter((k) => !before.has(k));
   assert.deepEqual(added, [], 'globals added at import');
-  assert.equal(typeof mod.default, 'function');
-  assert.equal(mod.default, mod.QiscusSDKCore);
+  assert.equal(typeof mod.QiscusSDKCore, 'function');
+  assert.equal(mod.QiscusSDKCore, mod.Named);
+  assert.equal(mod.pkg.name, 'qiscus-sdk-core-wasm');
+  assert.equal(cjsPkg.version, mod.pkg.version);
   assert.equal(typeof cjs, 'function');
   assert.equal(cjs.name, 'QiscusSDKCore');
+  assert.notEqual(cjs, mod.QiscusSDKCore, 'require() loads the UMD file, import the ESM one');
   // Constructing is also inert; only init() loads the runtime.
-  const q = new mod.default();
+  const q = new mod.QiscusSDKCore();
   assert.equal(q.isInit, false);
   assert.equal(globalThis.Go, undefined);
 });
