@@ -157,11 +157,15 @@ async function enter(user) {
 async function logout() {
   sessionStorage.removeItem(SESSION_KEY);
   history.replaceState(null, '', location.pathname + location.search);
+  $('logout').disabled = true;
+  // The SDK cleans up even if the server call fails; show what it says.
+  if (qiscus) await qiscus.logout().catch(showError);
+  $('logout').disabled = false;
+  me = null;
   closeRoom();
   $('rooms').replaceChildren();
   $('me').textContent = '';
   showLogin();
-  if (qiscus) await qiscus.logout().catch(showError);
 }
 
 function showLogin() {

@@ -240,9 +240,11 @@ export function createChatStore(options = {}) {
     async logout() {
       if (storage) storage.removeItem(storageKey);
       typers.clear();
-      const q = client;
-      set({ status: 'logged-out', user: null, rooms: EMPTY, room: null, messages: EMPTY, typing: EMPTY, hasMore: false });
-      if (q) await q.logout();
+      try {
+        if (client) await client.logout(); // the SDK cleans up even if the server call fails
+      } finally {
+        set({ status: 'logged-out', error: null, user: null, rooms: EMPTY, room: null, messages: EMPTY, typing: EMPTY, hasMore: false });
+      }
     },
     refreshRooms,
     openRoom(roomId) {

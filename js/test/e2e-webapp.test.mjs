@@ -20,15 +20,14 @@ import { step, TIMEOUT } from './scenario.mjs';
 
 const SHOTS = process.env.QISCUS_SCREENSHOTS || '';
 let server;
-let browser;
+const browsers = [];
 
 before(async () => {
   server = await startDevServer({ label: 'devserver-webapp' });
-  browser = await launchBrowser({ label: 'webapp' });
 });
 
 after(async () => {
-  if (browser) await browser.closeAll();
+  for (const b of browsers.splice(0)) await b.closeAll();
   if (server) await server.stop();
 });
 
@@ -38,7 +37,11 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, name + '.png') });
 }
 
+// openTab opens the page in a Chromium of its own (as the other browser
+// tests do): a background tab's timers and animation frames are throttled.
 async function openTab(label) {
+  const browser = await launchBrowser({ label });
+  browsers.push(browser);
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1000, height: 640 });
   forwardPageLogs(page, label);
