@@ -115,6 +115,7 @@ test('example page: two users chat, room list, receipts, typing, groups, upload,
   await step('bob types: alice sees "Bob is typing…"; bob replies', async () => {
     await bob.locator('#message-input').pressSequentially('hi al', { delay: 20 });
     await waitText(alice, '#typing', 'Bob is typing');
+    await shot(alice, 'web-alice-typing');
     await bob.locator('#message-input').pressSequentially('ice!', { delay: 20 });
     await bob.click('#send');
     await waitText(alice, '#messages li:not(.mine)', 'hi alice!');

@@ -187,6 +187,7 @@ test('React app (alice) and Vue app (bob) chat through the packed package', { ti
   await step('bob types (Vue): alice sees "Bob is typing…" (React); bob\'s reply arrives', async () => {
     await bob.locator('#message-input').pressSequentially('hi from V', { delay: 20 });
     await waitText(alice, '#typing', 'Bob is typing');
+    await shot(alice, 'react-alice-typing');
     await bob.locator('#message-input').pressSequentially('ue', { delay: 20 });
     await bob.click('#send');
     await waitText(alice, '#messages li:not(.mine)', 'hi from Vue');
