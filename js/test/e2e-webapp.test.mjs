@@ -3,7 +3,8 @@
 // a real dev server (REST, MQTT over WebSocket, SQLite).
 //
 // Proves: login form; an unknown user gives a clear error (no endless wait);
-// 1:1 chat both ways; message text is shown as text, never as HTML; presence;
+// 1:1 chat both ways; message text is shown as text, never as HTML; presence
+// (online, then "last seen" when the other logs out);
 // room list with last message and unread count; read ticks; typing; group
 // creation (and a clear error for an unknown member); file upload with
 // progress; reload keeps the session (and the open room); logout ends it.
@@ -172,6 +173,15 @@ test('example page: two users chat, room list, receipts, typing, groups, upload,
     await waitText(alice, '#messages li', 'notes.txt');
     await roomItem(alice, 'Bob').waitFor({ timeout: TIMEOUT });
     assert.equal(await alice.locator('#login').isVisible(), false, 'no login form after reload');
+  });
+
+  await step('presence: when bob logs out, alice sees "last seen"', async () => {
+    await roomItem(alice, 'Bob').click();
+    await waitText(alice, '#room-title', 'Bob');
+    await waitText(alice, '#presence', 'online');
+    await bob.click('#logout');
+    await bob.locator('#login').waitFor({ state: 'visible', timeout: TIMEOUT });
+    await waitText(alice, '#presence', 'last seen');
   });
 
   await step('logout shows the login form, and a reload does not log back in', async () => {

@@ -143,6 +143,38 @@ async function send(page, text) {
   await page.locator('#messages li.mine', { hasText: text }).waitFor({ timeout: TIMEOUT });
 }
 
+// In Node, from each app's node_modules: importing the subpath adds no
+// globals (the framework, which adds its own, is imported first), and a server render of a component that calls useQiscus gives the
+// idle state without creating a client (effects and onMounted never run there).
+const SSR = {
+  react: `
+    const { createElement } = await import('react');
+    const { renderToString } = await import('react-dom/server');
+    const before = new Set(Object.getOwnPropertyNames(globalThis));
+    const { useQiscus } = await import('qiscus-sdk-core-wasm/react');
+    const added = Object.getOwnPropertyNames(globalThis).filter((k) => !before.has(k));
+    function C() { const chat = useQiscus({ config: { AppId: 'dev' } }); return createElement('p', null, chat.status + ' ' + (chat.client === null)); }
+    console.log(JSON.stringify({ added, type: typeof useQiscus, html: renderToString(createElement(C)) }));`,
+  vue: `
+    const { createSSRApp, h } = await import('vue');
+    const { renderToString } = await import('vue/server-renderer');
+    const before = new Set(Object.getOwnPropertyNames(globalThis));
+    const { useQiscus } = await import('qiscus-sdk-core-wasm/vue');
+    const added = Object.getOwnPropertyNames(globalThis).filter((k) => !before.has(k));
+    const app = createSSRApp({ setup() { const chat = useQiscus({ config: { AppId: 'dev' } }); return () => h('p', chat.status.value + ' ' + (chat.client() === null)); } });
+    console.log(JSON.stringify({ added, type: typeof useQiscus, html: await renderToString(app) }));`,
+};
+
+test('the ./react and ./vue entries do nothing at import or in a server render', { timeout: 60000 }, async () => {
+  for (const app of ['react', 'vue']) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SSR[app]], { cwd: APPS[app], timeout: 30000 });
+    const r = JSON.parse(stdout.trim().split('\n').pop());
+    assert.deepEqual(r.added, [], `${app}: globals added at import`);
+    assert.equal(r.type, 'function', `${app}: useQiscus`);
+    assert.match(r.html, /<p[^>]*>idle true<\/p>/, `${app}: server render`);
+  }
+});
+
 test('React app (alice) and Vue app (bob) chat through the packed package', { timeout: 300000 }, async () => {
   const alice = await openApp('react', 'react/alice');
   const bob = await openApp('vue', 'vue/bob');
