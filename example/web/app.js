@@ -75,6 +75,14 @@ function loadSession() {
   }
 }
 
+// keepCursor stores the newest comment id seen, so that a reload syncs from
+// there instead of from the login's last_comment_id.
+function keepCursor(comments) {
+  const u = loadSession();
+  const newest = Math.max(0, ...comments.map((c) => Number(c.id) || 0));
+  if (u && newest > (Number(u.last_comment_id) || 0)) saveSession(Object.assign(u, { last_comment_id: newest }));
+}
+
 async function client() {
   if (qiscus) return qiscus;
   if (typeof QiscusSDKCore === 'undefined') {
@@ -88,6 +96,7 @@ async function client() {
     options: {
       newMessagesCallback(comments) {
         for (const c of comments) if (typers.delete(c.email)) renderTyping();
+        keepCursor(comments);
         scheduleRooms();
       },
       chatRoomCreatedCallback: scheduleRooms,

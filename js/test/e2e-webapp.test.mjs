@@ -1,5 +1,5 @@
 // The example chat page (example/web, served by the dev server at /) driven
-// like a person would: two tabs, alice and bob, in headless Chromium against
+// like a person would: alice and bob, each in a headless Chromium, against
 // a real dev server (REST, MQTT over WebSocket, SQLite).
 //
 // Proves: login form; an unknown user gives a clear error (no endless wait);
@@ -7,7 +7,8 @@
 // (online, then "last seen" when the other logs out);
 // room list with last message and unread count; read ticks; typing; group
 // creation (and a clear error for an unknown member); file upload with
-// progress; reload keeps the session (and the open room); logout ends it.
+// progress; reload keeps the session (and the open room); a stored token the
+// server refuses sends back to the login form; logout ends it.
 //
 // Set QISCUS_SCREENSHOTS=/some/dir to also save screenshots of the page.
 
@@ -16,7 +17,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { startDevServer, launchBrowser, forwardPageLogs, log } from './harness.mjs';
+import { startDevServer, launchBrowser, forwardPageLogs, waitUntil, log } from './harness.mjs';
 import { step, TIMEOUT } from './scenario.mjs';
 
 const SHOTS = process.env.QISCUS_SCREENSHOTS || '';
@@ -166,13 +167,36 @@ test('example page: two users chat, room list, receipts, typing, groups, upload,
     await shot(bob, 'web-bob-group-file');
   });
 
-  await step('reload keeps alice logged in, with the open room', async () => {
+  await step('reload keeps alice logged in, with the open room, syncing from the last comment seen', async () => {
+    const seen = await alice.evaluate(() => Math.max(...[...document.querySelectorAll('#messages li')].map((li) => Number(li.dataset.id) || 0)));
+    const syncs = [];
+    const onRequest = (r) => {
+      if (r.url().includes('/api/v2/sdk/sync?')) syncs.push(Number(new URL(r.url()).searchParams.get('last_received_comment_id')));
+    };
+    alice.on('request', onRequest);
     await alice.reload({ waitUntil: 'load' });
     await alice.locator('#me', { hasText: '(alice)' }).waitFor({ timeout: TIMEOUT });
     await waitText(alice, '#room-title', 'Team');
     await waitText(alice, '#messages li', 'notes.txt');
     await roomItem(alice, 'Bob').waitFor({ timeout: TIMEOUT });
     assert.equal(await alice.locator('#login').isVisible(), false, 'no login form after reload');
+    await waitUntil(() => syncs.length > 0, { timeout: TIMEOUT, message: 'a sync request after the reload' });
+    alice.off('request', onRequest);
+    assert.ok(seen > 0);
+    assert.equal(syncs[0], seen, 'the first sync starts after the newest comment alice had seen');
+  });
+
+  await step('a stored token the server refuses: back to the login form, with a reason', async () => {
+    await alice.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('qiscus-dev-chat/'));
+      const u = JSON.parse(sessionStorage.getItem(key));
+      sessionStorage.setItem(key, JSON.stringify({ ...u, token: 'not-a-token', refresh_token: 'not-a-refresh-token' }));
+    });
+    await alice.reload({ waitUntil: 'load' });
+    await alice.locator('#login').waitFor({ state: 'visible', timeout: TIMEOUT });
+    await waitText(alice, '#error', 'Your session has ended');
+    assert.equal(await alice.evaluate(() => sessionStorage.length), 0, 'the refused session is forgotten');
+    await login(alice, 'alice', 'Alice');
   });
 
   await step('presence: when bob logs out, alice sees "last seen"', async () => {
