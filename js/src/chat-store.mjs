@@ -91,6 +91,7 @@ export function createChatStore(options = {}) {
       let changed = false;
       for (const c of comments || []) changed = typers.delete(c.email) || changed;
       if (changed) setTyping();
+      keepCursor(comments || []);
       scheduleRooms();
       call('newMessagesCallback', [comments]);
     },
@@ -133,6 +134,14 @@ export function createChatStore(options = {}) {
 
   function saveSession(user) {
     if (storage && user) storage.setItem(storageKey, JSON.stringify(user));
+  }
+
+  // keepCursor stores the newest comment id seen, so that a restored session
+  // syncs from there instead of from the login's last_comment_id.
+  function keepCursor(comments) {
+    const u = loadSession();
+    const newest = Math.max(0, ...comments.map((c) => Number(c.id) || 0));
+    if (u && newest > (Number(u.last_comment_id) || 0)) saveSession(Object.assign(u, { last_comment_id: newest }));
   }
 
   function scheduleRooms() {

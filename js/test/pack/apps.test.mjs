@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { REPO_ROOT, startDevServer, launchBrowser, forwardPageLogs, apiLogin, apiCall, log } from '../harness.mjs';
+import { REPO_ROOT, startDevServer, launchBrowser, forwardPageLogs, apiLogin, apiCall, waitUntil, log } from '../harness.mjs';
 import { step, TIMEOUT } from '../scenario.mjs';
 import { tarballPath } from './lib.mjs';
 
@@ -273,12 +273,22 @@ test('React app (alice) and Vue app (bob) chat through the packed package', { ti
     await shot(bob, 'vue-bob-group');
   });
 
-  await step('a reload keeps both logged in', async () => {
+  await step('a reload keeps both logged in, syncing from the newest comment seen', async () => {
     for (const [page, id] of [[alice, 'alice'], [bob, 'bob']]) {
+      const seen = await page.evaluate(() => Math.max(...[...document.querySelectorAll('#messages li')].map((li) => Number(li.dataset.id) || 0)));
+      const syncs = [];
+      const onRequest = (r) => {
+        if (r.url().includes('/api/v2/sdk/sync?')) syncs.push(Number(new URL(r.url()).searchParams.get('last_received_comment_id')));
+      };
+      page.on('request', onRequest);
       await page.reload({ waitUntil: 'load' });
       await page.locator('#me', { hasText: `(${id})` }).waitFor({ timeout: TIMEOUT });
       await roomItem(page, 'Frameworks').waitFor({ timeout: TIMEOUT });
       assert.equal(await page.locator('#login').count(), 0, `${id}: no login form after reload`);
+      await waitUntil(() => syncs.length > 0, { timeout: TIMEOUT, message: `${id}: a sync request after the reload` });
+      page.off('request', onRequest);
+      assert.ok(seen > 0);
+      assert.equal(syncs[0], seen, `${id}: the first sync starts after the newest comment seen`);
     }
     await roomItem(alice, 'Bob').click();
     await waitText(alice, '#messages li', 'hi from Vue');
