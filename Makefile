@@ -15,6 +15,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
+# A recipe that fails (e.g. brotli cut short) leaves no half-written target.
+.DELETE_ON_ERROR:
 
 GO    ?= go
 NODE  ?= node
@@ -73,7 +75,7 @@ js: wasm
 # takes ~20 s, so only when the wasm changed). Not part of the npm package.
 compress: $(WASM).br $(WASM).gz
 $(WASM).br: $(WASM)
-	@if command -v brotli >/dev/null 2>&1; then brotli -q 11 -f -o $@ $<; else echo "compress: brotli missing (make deps), $@ not made"; fi
+	@if command -v brotli >/dev/null 2>&1; then brotli -q 11 -c $< > $@; else echo "compress: brotli missing (make deps), $@ not made"; fi
 $(WASM).gz: $(WASM)
 	gzip -9 -n -c $< > $@
 

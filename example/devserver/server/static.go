@@ -164,7 +164,9 @@ func (s *staticFiles) entry(name string, fi fs.FileInfo) *staticEntry {
 }
 
 // precompressed reads a sibling file the build wrote, if it is not older
-// than its source (a stale one would serve an old version).
+// than its source (a stale one would serve an old version). Seconds are
+// compared: brotli and gzip -k give their output the source's mtime
+// truncated to the second.
 func (s *staticFiles) precompressed(name string, srcMod time.Time) ([]byte, bool) {
 	f, err := http.Dir(s.dir).Open(name)
 	if err != nil {
@@ -172,7 +174,7 @@ func (s *staticFiles) precompressed(name string, srcMod time.Time) ([]byte, bool
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || fi.IsDir() || fi.ModTime().Before(srcMod) || fi.Size() > maxCompressSize {
+	if err != nil || fi.IsDir() || fi.ModTime().Before(srcMod.Truncate(time.Second)) || fi.Size() > maxCompressSize {
 		return nil, false
 	}
 	b, err := io.ReadAll(f)
