@@ -1,10 +1,12 @@
 # qiscus-sdk-core (Go/WebAssembly) — build, run and test.
 #
-#   make deps    install Debian chromium + brotli (if missing), npm ci, go mod download
-#   make build   js/dist (wasm, wasm_exec.js, UMD/ESM shim) and bin/devserver
+#   make deps    install Debian chromium + brotli (if missing), npm ci (js/test), go mod download
+#   make build   js/dist (wasm + its .br/.gz, UMD/ESM entries, types) and bin/devserver
+#   make pack    the npm package qiscus-sdk-core-wasm as js/pack/*.tgz
 #   make run     build, then run the dev server (ADDR=127.0.0.1:8080 DB=./data/qiscus.db)
 #   make test    deps build lint, native Go tests (-race), Go wasm tests in Chromium,
-#                browser end-to-end tests, and the TypeScript usage check when present
+#                browser end-to-end tests, the TypeScript usage check, and the package
+#                checks (attw, publint, Vite/webpack builds, README snippets, Go bot)
 #   make test-loaded  `make test` with two CPU-bound processes running alongside
 #                (started and always killed by the target; each bounded by
 #                LOAD_MAX_SECONDS, default 1800): a test that fails only here is a
@@ -12,11 +14,13 @@
 #   make lint    go vet (native and js/wasm) and gofmt
 #   make build-small  the size-optimised wasm variant (-tags jsws) into js/dist
 #   make size    raw / gzip -9 / brotli -q 11 size of js/dist/qiscus-sdk-core.wasm
-#   make clean   remove build outputs (js/dist, bin, bench/out)
+#   make clean   remove build outputs (js/dist, js/pack, bin, bench/out)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
+# A recipe that fails (e.g. brotli cut short) leaves no half-written target.
+.DELETE_ON_ERROR:
 
 GO    ?= go
 NODE  ?= node
@@ -26,6 +30,8 @@ DB    ?= ./data/qiscus.db
 
 DIST          := js/dist
 WASM          := $(DIST)/qiscus-sdk-core.wasm
+PACK_DIR      := js/pack
+TOOLS         := js/test
 DEVSERVER_BIN := $(CURDIR)/bin/devserver
 CHROMIUM      := /usr/bin/chromium
 GOWASM_EXEC   := $(NODE) $(CURDIR)/js/test/gowasm-exec.mjs
@@ -34,7 +40,7 @@ LOAD_MAX_SECONDS ?= 1800
 # apt-get needs root; use sudo when we are not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps build build-small wasm js devserver run test test-loaded gotest wasmtest e2e typecheck lint size clean distclean
+.PHONY: all deps build build-small wasm js compress devserver run test test-loaded gotest wasmtest e2e typecheck pack packtest lint size clean distclean
 
 all: build
 
@@ -49,23 +55,34 @@ deps:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi; \
 	$(CHROMIUM) --version 2>/dev/null || true
-	@if [ ! -d js/node_modules ] || [ ! -f js/node_modules/.package-lock.json ] || \
-	    [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then \
-		echo "deps: npm ci"; \
-		cd js && $(NPM) ci --no-audit --no-fund; \
+	@if [ ! -d $(TOOLS)/node_modules ] || [ ! -f $(TOOLS)/node_modules/.package-lock.json ] || \
+	    [ $(TOOLS)/package-lock.json -nt $(TOOLS)/node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci in $(TOOLS)"; \
+		cd $(TOOLS) && $(NPM) ci --no-audit --no-fund; \
 	fi
 	$(GO) mod download
 
 ## build: the SDK bundle in js/dist and the dev server binary
-build: wasm js devserver
+build: wasm js compress devserver
 
+# The wasm is replaced only when its bytes change, so an unchanged build keeps
+# its mtime and `compress` does not run brotli again.
 wasm:
 	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
-	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM).new ./wasm
+	@if cmp -s $(WASM).new $(WASM); then rm $(WASM).new; else mv $(WASM).new $(WASM); fi
 
+# The UMD/ESM entries (Go's wasm_exec.js bundled in) and their types.
 js: wasm
 	$(NODE) js/build.mjs
+
+# Precompressed copies the devserver serves by Accept-Encoding (brotli -q 11
+# takes ~20 s, so only when the wasm changed). Not part of the npm package.
+compress: $(WASM).br $(WASM).gz
+$(WASM).br: $(WASM)
+	@if command -v brotli >/dev/null 2>&1; then brotli -q 11 -c $< > $@; else echo "compress: brotli missing (make deps), $@ not made"; fi
+$(WASM).gz: $(WASM)
+	gzip -9 -n -c $< > $@
 
 devserver:
 	@mkdir -p bin
@@ -77,7 +94,7 @@ run: build
 
 ## test: everything CI runs
 test: deps build lint
-	$(MAKE) --no-print-directory gotest wasmtest e2e typecheck
+	$(MAKE) --no-print-directory gotest wasmtest e2e typecheck packtest
 
 ## test-loaded: `make test` next to two busy-looping processes. The hogs are
 ## killed on every exit path (trap), and each stops by itself after
@@ -107,21 +124,32 @@ wasmtest:
 ## build-small: the size-optimised wasm (-tags jsws) as js/dist/qiscus-sdk-core.wasm
 build-small:
 	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -tags jsws -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
-	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+	GOOS=js GOARCH=wasm $(GO) build -tags jsws -trimpath -ldflags='-s -w' -o $(WASM).new ./wasm
+	@if cmp -s $(WASM).new $(WASM); then rm $(WASM).new; else mv $(WASM).new $(WASM); fi
 	$(NODE) js/build.mjs
+	$(MAKE) --no-print-directory compress
 
 # Browser end-to-end tests (ours <-> ours, official <-> ours, bad input).
 e2e:
-	cd js && QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) $(NPM) test
+	cd $(TOOLS) && QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) $(NPM) test
 
+# The declarations in js/dist (ESM and CommonJS) against the v2 usage.
 typecheck:
-	@if [ -f js/test/types/usage.ts ]; then \
-		echo "typecheck: tsc --noEmit -p js/test/types"; \
-		cd js && npx --no-install tsc --noEmit -p test/types; \
-	else \
-		echo "typecheck: js/test/types/usage.ts not present, skipped"; \
-	fi
+	cd $(TOOLS) && npx --no-install tsc --noEmit -p types && npx --no-install tsc --noEmit -p types/cjs
+
+## pack: the npm package (wasm, ESM + UMD entries, types, README, LICENSE)
+pack: wasm js
+	@mkdir -p $(PACK_DIR)
+	rm -f $(PACK_DIR)/*.tgz
+	cd js && $(NPM) pack --pack-destination pack
+	@ls -l $(PACK_DIR)/*.tgz
+
+# The packed tarball: attw + publint, installed into Vite and webpack 5
+# projects that are built and run in Chromium against the devserver, and the
+# README's snippets in Chromium. (The Go bot's test is part of gotest.)
+packtest: pack
+	cd $(TOOLS) && QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
+		node --test --test-concurrency=1 pack/*.test.mjs
 
 ## lint: vet both builds and require gofmt-clean sources
 lint:
@@ -143,10 +171,10 @@ size:
 	printf '%s\n  raw        %10d bytes\n  gzip -9    %10d bytes\n  brotli -11 %10d bytes\n' "$(WASM)" $$raw $$gz $$br
 
 clean:
-	rm -rf $(DIST) bin bench/out
+	rm -rf $(DIST) $(PACK_DIR) bin bench/out
 
 distclean: clean
-	rm -rf js/node_modules
+	rm -rf $(TOOLS)/node_modules js/test/bundlers/node_modules js/node_modules
 
 ## bench: our client vs the official qiscus-sdk-core@2.16.9 (not part of test;
 ## BENCH_QUICK=1 for a small validation run). Writes bench/REPORT.md,

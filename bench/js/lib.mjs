@@ -156,7 +156,7 @@ export async function startBenchServer({ mosquittoURL = '' } = {}) {
     '-addr', '127.0.0.1:0',
     '-db', path.join(dir, 'qiscus.db'),
     '-sdk-dir', path.join(REPO, 'js', 'dist'),
-    '-official-dir', path.join(REPO, 'js', 'node_modules', 'qiscus-sdk-core', 'dist'),
+    '-official-dir', path.join(REPO, 'js', 'test', 'node_modules', 'qiscus-sdk-core', 'dist'),
     '-page-dir', path.join(REPO, 'bench', 'js', 'page'),
   ];
   if (mosquittoURL) args.push('-mosquitto', mosquittoURL);

@@ -2,7 +2,9 @@
 // runtime once per page, forwards every method as call(method, argsJSON) and
 // fans batched events out to the v2 callbacks and mirrored properties. No
 // chat logic lives here. build.mjs wraps this file as UMD and as ESM; both
-// define __assetBase (where wasm_exec.js and the .wasm live).
+// define __defaultWasmURL() (where the .wasm lives unless told otherwise) and
+// __goClass() (Go's wasm_exec.js, bundled in, evaluated on first init()).
+// Nothing runs at import: safe to import during server-side rendering.
 
 const INTERCEPTOR = Object.freeze({
   MESSAGE_BEFORE_SENT: 'message::before-sent',
@@ -17,7 +19,6 @@ const UPDATE_COMMENT_STATUS_MODE = Object.freeze({
 
 const VERSION = 'WEB_2.16.9-go.0';
 const WASM_FILE = 'qiscus-sdk-core.wasm';
-const EXEC_FILE = 'wasm_exec.js';
 
 // Methods that are plain calls into Go: same names and argument order as v2.
 const FORWARDED = [
@@ -47,17 +48,6 @@ const SYNC = [
 
 let runtime = null; // Promise<bridge>, shared by every instance on the page
 
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = src;
-    s.async = true;
-    s.onload = () => resolve();
-    s.onerror = () => reject(new Error('qiscus-sdk-core: could not load ' + src));
-    (document.head || document.documentElement).appendChild(s);
-  });
-}
-
 async function instantiate(url, imports) {
   if (typeof WebAssembly.instantiateStreaming === 'function') {
     try {
@@ -67,22 +57,24 @@ async function instantiate(url, imports) {
     }
   }
   const resp = await fetch(url);
-  if (!resp.ok) throw new Error('qiscus-sdk-core: could not load ' + url + ' (' + resp.status + ')');
-  return (await WebAssembly.instantiate(await resp.arrayBuffer(), imports)).instance;
+  if (!resp.ok) throw new Error('qiscus-sdk-core: could not load ' + url + ' (' + resp.status + '); set init({wasmURL})');
+  const bytes = await resp.arrayBuffer();
+  const magic = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  if (magic.length < 4 || magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d) {
+    // Typically an HTML fallback page served for a missing file.
+    throw new Error('qiscus-sdk-core: ' + url + ' is not a WebAssembly module (Content-Type ' +
+      resp.headers.get('Content-Type') + '); set init({wasmURL})');
+  }
+  return (await WebAssembly.instantiate(bytes, imports)).instance;
 }
 
-function loadRuntime(base) {
+function loadRuntime(url) {
   if (runtime) return runtime;
   runtime = (async () => {
-    if (typeof globalThis.Go !== 'function') {
-      if (typeof document === 'undefined') {
-        throw new Error('qiscus-sdk-core: load ' + EXEC_FILE + ' (globalThis.Go) before init() outside a browser page');
-      }
-      await loadScript(base + EXEC_FILE);
-    }
-    const go = new globalThis.Go();
+    const Go = __goClass();
+    const go = new Go();
     const ready = new Promise((resolve) => { globalThis.__qiscusSDKCoreReady = resolve; });
-    const instance = await instantiate(base + WASM_FILE, go.importObject);
+    const instance = await instantiate(url, go.importObject);
     const exited = go.run(instance);
     const bridge = await Promise.race([ready, exited.then(() => {
       throw new Error('qiscus-sdk-core: the wasm runtime exited during start-up');
@@ -92,6 +84,16 @@ function loadRuntime(base) {
   })();
   runtime.catch(() => { runtime = null; }); // a later init() may retry
   return runtime;
+}
+
+// The wasm URL, most specific first: init({wasmURL}), QiscusSDKCore.wasmURL,
+// init({assetBase}), QiscusSDKCore.assetBase, then the build's default.
+function wasmURL(config) {
+  const url = config.wasmURL || QiscusSDKCore.wasmURL;
+  if (url) return String(url);
+  const base = config.assetBase || QiscusSDKCore._assetBase;
+  if (base) return (base.endsWith('/') ? base : base + '/') + WASM_FILE;
+  return String(__defaultWasmURL());
 }
 
 function argsJSON(args) {
@@ -153,10 +155,10 @@ class QiscusSDKCore {
   static get UpdateCommentStatusMode() { return UPDATE_COMMENT_STATUS_MODE; }
   get Interceptor() { return INTERCEPTOR; }
 
-  // Where wasm_exec.js and qiscus-sdk-core.wasm are served from. Defaults
-  // to the directory of this script; set it (or init({assetBase})) when the
-  // files live elsewhere.
-  static get assetBase() { return QiscusSDKCore._assetBase || __assetBase; }
+  // Where qiscus-sdk-core.wasm is served from, for a CDN or a custom path.
+  // Default: next to this script (bundlers rewrite the ESM entry's literal
+  // new URL('./qiscus-sdk-core.wasm', import.meta.url) to their hashed asset).
+  static get assetBase() { return QiscusSDKCore._assetBase || ''; }
   static set assetBase(v) { QiscusSDKCore._assetBase = v && !v.endsWith('/') ? v + '/' : v; }
 
   async init(config) {
@@ -165,14 +167,13 @@ class QiscusSDKCore {
     }
     this.options = Object.assign({ avatar: true }, config.options || {});
     this.debugMode = !!config.debugMode;
-    let base = config.assetBase || QiscusSDKCore.assetBase;
-    if (base && !base.endsWith('/')) base += '/';
-    this._bridge = await loadRuntime(base || '');
+    this._bridge = await loadRuntime(wasmURL(config));
     if (this._handle === null) {
       this._handle = this._bridge.create((batch) => this._onEvents(batch), (name, json) => this._onHook(name, json));
     }
     const cfg = Object.assign({}, config);
     delete cfg.options;
+    delete cfg.wasmURL; // a URL object is not JSON; the core has no use for it
     await this._call('init', [cfg]);
     await this._syncHooks();
     this.AppId = config.AppId;

@@ -51,7 +51,7 @@ func run(ctx context.Context) error {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback)")
 	db := flag.String("db", ":memory:", "SQLite database file or :memory:")
 	sdkDir := flag.String("sdk-dir", "js/dist", "our SDK build, served at /sdk/")
-	officialDir := flag.String("official-dir", "js/node_modules/qiscus-sdk-core/dist", "official SDK dist, served at /__bench/official/")
+	officialDir := flag.String("official-dir", "js/test/node_modules/qiscus-sdk-core/dist", "official SDK dist, served at /__bench/official/")
 	pageDir := flag.String("page-dir", "bench/js/page", "page-side runner, served at /__bench/page/")
 	mosq := flag.String("mosquitto", "", "ws:// URL of a mosquitto WebSocket listener for broker=mosquitto publishes")
 	flag.Parse()

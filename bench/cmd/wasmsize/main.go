@@ -79,8 +79,8 @@ type report struct {
 func main() {
 	out := flag.String("out", "bench/out/size.json", "where to write the JSON")
 	work := flag.String("work", "bench/out/wasm", "directory for the variant builds")
-	dist := flag.String("dist", "js/dist", "our built SDK (qiscus-sdk-core.js, wasm_exec.js, qiscus-sdk-core.wasm)")
-	official := flag.String("official", "js/node_modules/qiscus-sdk-core/dist/qiscus-sdk-core.min.js", "the official UMD bundle")
+	dist := flag.String("dist", "js/dist", "our built SDK (qiscus-sdk-core.js, which bundles wasm_exec.js, and qiscus-sdk-core.wasm)")
+	official := flag.String("official", "js/test/node_modules/qiscus-sdk-core/dist/qiscus-sdk-core.min.js", "the official UMD bundle")
 	flag.Parse()
 	if err := run(*out, *work, *dist, *official); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
@@ -114,7 +114,6 @@ func run(out, work, dist, official string) error {
 	rep := report{At: time.Now().UTC().Format(time.RFC3339), GoVersion: strings.TrimSpace(string(goVer))}
 
 	shim := filepath.Join(dist, "qiscus-sdk-core.js")
-	execJS := filepath.Join(dist, "wasm_exec.js")
 	builds := map[string]string{}
 	for _, v := range variants {
 		p := filepath.Join(work, v.name+".wasm")
@@ -146,7 +145,7 @@ func run(out, work, dist, official string) error {
 			continue
 		}
 		b := bundle{Name: "ours-" + v.name, Desc: v.desc}
-		for _, f := range []string{shim, execJS, builds[v.name]} {
+		for _, f := range []string{shim, builds[v.name]} {
 			fs, err := measure(ctx, f)
 			if err != nil {
 				return err

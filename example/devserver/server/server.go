@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"sync"
 	"time"
@@ -154,24 +153,4 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))
 	return mux
-}
-
-// staticHandler serves dir with explicit types for the SDK files (the WebAssembly
-// streaming compiler insists on application/wasm).
-func staticHandler(dir string) http.Handler {
-	if dir == "" {
-		return http.NotFoundHandler()
-	}
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch path.Ext(r.URL.Path) {
-		case ".wasm":
-			w.Header().Set("Content-Type", "application/wasm")
-		case ".js", ".mjs":
-			w.Header().Set("Content-Type", "text/javascript")
-		}
-		// Apps on other dev origins (Vite, CRA) load the SDK and fetch its wasm.
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		files.ServeHTTP(w, r)
-	})
 }

@@ -1,6 +1,6 @@
 // Compile-only: every method of the v2 surface, with the argument order and
 // the resolved types index.d.ts promises. Nothing here runs.
-import QiscusSDKCore, { type Comment, type GroupRoomSummary, type Participant, type Room, type UserData } from '../../index';
+import QiscusSDKCore, { type Comment, type GroupRoomSummary, type Participant, type Room, type UserData } from '../../dist/index.mjs';
 
 export async function surface(q: QiscusSDKCore, file: Blob): Promise<void> {
   // auth

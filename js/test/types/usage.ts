@@ -1,4 +1,4 @@
-// Compile-only check of js/index.d.ts against the v2 usage our tests and the
+// Compile-only check of js/dist/index.d.mts (from js/src/index.d.mts) against the v2 usage our tests and the
 // docs rely on (`make test` runs `tsc --noEmit -p js/test/types`). Nothing here
 // runs. Lines marked @ts-expect-error must stay errors.
 import QiscusSDKCore, {
@@ -9,7 +9,7 @@ import QiscusSDKCore, {
   type RawComment,
   type Room,
   type TypingEvent,
-} from '../../index';
+} from '../../dist/index.mjs';
 
 async function usage(): Promise<void> {
   const q = new QiscusSDKCore();

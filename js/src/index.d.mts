@@ -1,4 +1,5 @@
-// Type declarations for the Go/wasm qiscus-sdk-core. Hand-written to match
+// Type declarations for the Go/wasm qiscus-sdk-core (ESM; js/build.mjs derives
+// the CommonJS/UMD dist/index.d.ts from this file). Hand-written to match
 // what the runtime actually does; where v2 was inconsistent the v2 shape is
 // kept and the difference is noted.
 
@@ -160,7 +161,13 @@ export interface InitConfig {
   syncInterval?: number;
   syncOnConnect?: number;
   debugMode?: boolean;
-  /** Where qiscus-sdk-core.wasm and wasm_exec.js are served from (default: next to this script). */
+  /**
+   * The URL of qiscus-sdk-core.wasm, for a CDN or a custom path. Default: the
+   * ESM entry's `new URL('./qiscus-sdk-core.wasm', import.meta.url)` (which
+   * bundlers rewrite to their hashed asset), or next to the UMD script.
+   */
+  wasmURL?: string | URL;
+  /** The directory qiscus-sdk-core.wasm is served from (wasmURL wins). */
   assetBase?: string;
   options?: Callbacks;
   [key: string]: unknown;
@@ -190,7 +197,10 @@ export declare class QiscusSDKCore {
     readonly throttled: 'UpdateCommentStatusMode.throttled';
     readonly enabled: 'UpdateCommentStatusMode.enabled';
   };
+  /** Directory of qiscus-sdk-core.wasm for every instance ('' = the default). */
   static assetBase: string;
+  /** URL of qiscus-sdk-core.wasm for every instance (wins over assetBase). */
+  static wasmURL: string | URL | undefined;
   readonly Interceptor: typeof QiscusSDKCore.Interceptor;
 
   events: Emitter;

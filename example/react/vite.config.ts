@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  // Keep the SDK out of dependency pre-bundling so its
+  // new URL('./qiscus-sdk-core.wasm', import.meta.url) finds the wasm in dev.
+  optimizeDeps: { exclude: ['qiscus-sdk-core-wasm'] },
+  server: { host: '127.0.0.1' },
+});
