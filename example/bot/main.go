@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
@@ -38,10 +37,6 @@ type Options struct {
 	Logger  *slog.Logger // nil = discard
 }
 
-// maxQueued bounds the replies waiting to be sent; past it a message is
-// logged as not answered rather than growing memory without limit.
-const maxQueued = 10000
-
 // Run logs in and answers messages until ctx ends. ready, if not nil, is
 // called once the bot is logged in and connected.
 func Run(ctx context.Context, o Options, ready func()) error {
@@ -56,10 +51,10 @@ func Run(ctx context.Context, o Options, ready func()) error {
 		}
 		o.MQTTURL = u
 	}
-	q := newQueue()
-	// OnEvent only queues: the replies are sent from the goroutine below.
-	// Calling a Client method from inside OnEvent can deadlock in this SDK
-	// version (realtime delivery waits for OnEvent), so the bot never does.
+	// OnEvent runs on the client's event goroutine, in order and outside
+	// any client lock, so it may reply with SendComment directly; the
+	// replies of one bot go out one at a time.
+	var client *sdk.Client
 	client, err := sdk.New(ctx, sdk.Config{
 		AppID: o.AppID, BaseURL: o.BaseURL, MQTTURL: o.MQTTURL, Logger: log,
 		OnEvent: func(ev sdk.Event) {
@@ -67,9 +62,14 @@ func Run(ctx context.Context, o Options, ready func()) error {
 			if ev.Name != "newMessages" || c == nil || c.Email == o.UserID || c.Type != "text" {
 				return
 			}
-			if !q.push(c) {
-				log.Warn("reply queue full, not answering", "room_id", c.RoomID, "comment_id", c.ID)
+			if _, err := client.SendComment(ctx, c.RoomID, o.Prefix+c.Message, "", "text", nil, nil); err != nil {
+				if ctx.Err() == nil {
+					// The SDK already retried; the message stays unanswered.
+					log.Error("reply failed", "room_id", c.RoomID, "comment_id", c.ID, "err", err)
+				}
+				return
 			}
+			log.Info("replied", "room_id", c.RoomID, "comment_id", c.ID)
 		},
 	})
 	if err != nil {
@@ -83,66 +83,8 @@ func Run(ctx context.Context, o Options, ready func()) error {
 	if ready != nil {
 		ready()
 	}
-	for {
-		c, ok := q.pop(ctx)
-		if !ok {
-			return nil
-		}
-		reply := o.Prefix + c.Message
-		if _, err := client.SendComment(ctx, c.RoomID, reply, "", "text", nil, nil); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			// The SDK already retried; the message stays unanswered.
-			log.Error("reply failed", "room_id", c.RoomID, "comment_id", c.ID, "err", err)
-			continue
-		}
-		log.Info("replied", "room_id", c.RoomID, "comment_id", c.ID)
-	}
-}
-
-// queue is an unbounded-until-maxQueued FIFO whose push never blocks, so
-// OnEvent returns at once.
-type queue struct {
-	mu     sync.Mutex
-	items  []*sdk.Comment
-	signal chan struct{} // one pending wake-up
-}
-
-func newQueue() *queue { return &queue{signal: make(chan struct{}, 1)} }
-
-func (q *queue) push(c *sdk.Comment) bool {
-	q.mu.Lock()
-	if len(q.items) >= maxQueued {
-		q.mu.Unlock()
-		return false
-	}
-	q.items = append(q.items, c)
-	q.mu.Unlock()
-	select {
-	case q.signal <- struct{}{}:
-	default:
-	}
-	return true
-}
-
-func (q *queue) pop(ctx context.Context) (*sdk.Comment, bool) {
-	for {
-		q.mu.Lock()
-		if len(q.items) > 0 {
-			c := q.items[0]
-			q.items[0] = nil
-			q.items = q.items[1:]
-			q.mu.Unlock()
-			return c, true
-		}
-		q.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, false
-		case <-q.signal:
-		}
-	}
+	<-ctx.Done()
+	return nil
 }
 
 var errBadURL = errors.New("bot: -base-url must be an http:// or https:// URL")

@@ -201,25 +201,3 @@ func TestMQTTURL(t *testing.T) {
 		}
 	}
 }
-
-// A full queue refuses instead of blocking OnEvent; pop ends with ctx.
-func TestQueue(t *testing.T) {
-	q := newQueue()
-	for i := range maxQueued {
-		if !q.push(&sdk.Comment{ID: int64(i)}) {
-			t.Fatalf("push %d refused below the limit", i)
-		}
-	}
-	if q.push(&sdk.Comment{}) {
-		t.Fatal("push past the limit accepted")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if c, ok := q.pop(ctx); !ok || c.ID != 0 {
-		t.Fatalf("pop = %v, %v; want the first comment", c, ok)
-	}
-	cancel()
-	empty := newQueue()
-	if _, ok := empty.pop(ctx); ok {
-		t.Fatal("pop on an empty queue with a cancelled ctx returned an item")
-	}
-}
