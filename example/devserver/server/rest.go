@@ -84,12 +84,14 @@ func (s *Server) endpoints() map[string]endpoint {
 	}
 }
 
-// devEndpoints are served under /api/v2/dev/ when Config.DevIdentityEndpoint
-// is set: helpers for tests that no Qiscus server has. They mint credentials
-// for anyone, so they are off by default and never answer other origins.
+// devEndpoints are served under /api/v2/dev/: helpers for tests that no
+// Qiscus server has, each behind its own flag (Config.DevIdentityEndpoint
+// mints credentials for anyone; Config.TestHooks cuts every MQTT link). Both
+// are off by default and never answer other origins.
 func (s *Server) devEndpoints() map[string]endpoint {
-	eps := map[string]endpoint{
-		"POST identity_token": {noApp: true, fn: s.handleDevIdentityToken},
+	eps := map[string]endpoint{}
+	if s.cfg.DevIdentityEndpoint {
+		eps["POST identity_token"] = endpoint{noApp: true, fn: s.handleDevIdentityToken}
 	}
 	if s.cfg.TestHooks {
 		eps["POST disconnect_mqtt"] = endpoint{noApp: true, fn: s.handleDevDisconnectMQTT}

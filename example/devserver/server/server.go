@@ -142,8 +142,8 @@ func (s *Server) routes() http.Handler {
 	api := s.apiHandler(s.endpoints(), true)
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
-	if s.cfg.DevIdentityEndpoint {
-		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(s.devEndpoints(), false)))
+	if eps := s.devEndpoints(); len(eps) > 0 {
+		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(eps, false)))
 	}
 	restAPI := s.restAPIHandler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))

@@ -136,18 +136,22 @@ func TestDevDisconnectMQTTEndpoint(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		hooks  bool
+		dev    bool // the dev identity endpoint, which shares /api/v2/dev/
 		status int
 	}{
-		{"off by default", false, http.StatusNotFound},
-		{"on with TestHooks", true, http.StatusOK},
+		{"off by default", false, false, http.StatusNotFound},
+		{"not with the identity endpoint alone", false, true, http.StatusNotFound},
+		{"on with TestHooks", true, false, http.StatusOK},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, func(c *Config) { c.TestHooks = tt.hooks })
+			e := newEnv(t, func(c *Config) { c.TestHooks, c.DevIdentityEndpoint = tt.hooks, tt.dev })
 			alice := e.login("alice", "Alice")
 			ma := e.mqtt("a", alice)
 			ma.mustSubscribe(alice.Token + "/c")
 			r := e.do(http.MethodPost, "/api/v2/dev/disconnect_mqtt", nil, "", "")
-			mustStatus(t, r, tt.status)
+			if r.status != tt.status {
+				t.Fatalf("HTTP %d, want %d: %s", r.status, tt.status, r.raw)
+			}
 			select {
 			case <-ma.c.Done():
 				if !tt.hooks {
