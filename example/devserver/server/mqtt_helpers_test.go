@@ -43,30 +43,13 @@ type mqttClient struct {
 // connectMQTT connects with username/password when u is set.
 func (e *testEnv) connectMQTT(clientID string, u *testUser) (*mqttClient, *paho.Connack, error) {
 	e.t.Helper()
-	mc := &mqttClient{t: e.t, msgs: make(chan *paho.Publish, 256)}
-	mc.c = paho.NewClient(paho.ClientConfig{
-		Conn: &packetConn{Conn: e.dialWS()},
-		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
-			func(pr paho.PublishReceived) (bool, error) {
-				mc.msgs <- pr.Packet
-				return true, nil
-			},
-		},
-	})
 	// KeepAlive 0 keeps paho's pinger off; packetConn would keep its PINGREQ
 	// whole anyway, but the tests need no pings.
 	cp := &paho.Connect{ClientID: clientID, KeepAlive: 0, CleanStart: true}
 	if u != nil {
-		cp.Username, cp.UsernameFlag = u.ID, true
-		cp.Password, cp.PasswordFlag = []byte(u.Token), true
+		cp = withCreds(cp, u)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	defer cancel()
-	ca, err := mc.c.Connect(ctx, cp)
-	if err == nil {
-		e.t.Cleanup(func() { _ = mc.c.Disconnect(&paho.Disconnect{}) })
-	}
-	return mc, ca, err
+	return e.connectWith(cp)
 }
 
 func (e *testEnv) mqtt(clientID string, u *testUser) *mqttClient {
