@@ -4,6 +4,8 @@ package sdk_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -382,4 +384,65 @@ func TestBrokerLoadBalancer(t *testing.T) {
 	}
 	m := sendTo(t, bob, room.ID, "through the balanced broker")
 	aev.waitFor(t, "a realtime message", func() bool { return delivered(aev, m.UniqueTempID) })
+}
+
+// TestAppDefinedTypeOnTheClient: the client has no list of message types.
+// sendComment posts an app-defined type with its payload untouched (the
+// server decides whether it takes it: the devserver of this branch refuses
+// unknown types with 400, the server-side change accepts them), a comment
+// of such a type arriving in realtime reaches the app with its type and
+// payload, and the one check the client makes, a payload that is JSON,
+// still refuses before any request.
+func TestAppDefinedTypeOnTheClient(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	rec := &recDoer{inner: sdk.NetHTTPDoer{}}
+	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = rec })
+	bob, _ := e.login(t, "bob", nil)
+	room, err := bob.ChatTarget(ctx, "alice", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := sendTo(t, bob, room.ID, "before the poll")
+	aev.waitFor(t, "alice has the room's last message", func() bool { return delivered(aev, last.UniqueTempID) })
+
+	payload := sdk.RawMessage(`{"question":"lunch?","options":["noodles","rice"]}`)
+	cm, err := alice.SendComment(ctx, room.ID, "a poll", "poll-1", "x-poll", payload, nil)
+	posts := rec.matching("/post_comment")
+	if len(posts) == 0 {
+		t.Fatalf("sendComment of an app-defined type made no request (err %v)", err)
+	}
+	body := string(posts[len(posts)-1].Body)
+	if !strings.Contains(body, `"type":"x-poll"`) || !strings.Contains(body, `"options":["noodles","rice"]`) {
+		t.Fatalf("post_comment body changed the type or payload: %s", body)
+	}
+	if err == nil && cm.Type != "x-poll" {
+		t.Fatalf("sent comment type %q", cm.Type)
+	}
+	if err != nil && !errors.Is(err, sdk.ErrInvalidArgument) && sdk.StatusOf(err) == 0 {
+		t.Fatalf("not a server answer: %v", err)
+	}
+
+	// Realtime: the server publishes an app-defined comment to alice.
+	u := alice.User()
+	raw := fmt.Sprintf(`{"id":%d,"comment_before_id":%d,"room_id":%d,"topic_id":%d,"unique_temp_id":"poll-live","email":"bob","username":"Bob","message":"vote","type":"x-poll","payload":%s,"timestamp":"2026-01-01T00:00:00Z","unix_timestamp":1767225600}`,
+		last.ID+1000, last.ID, room.ID, room.ID, payload)
+	if err := e.srv.PublishRaw(u.Token+"/c", []byte(raw), false); err != nil {
+		t.Fatal(err)
+	}
+	aev.waitFor(t, "the app-defined comment in realtime", func() bool { return delivered(aev, "poll-live") })
+	for _, ev := range aev.named("newMessages") {
+		if ev.Comment != nil && ev.Comment.UniqueTempID == "poll-live" &&
+			(ev.Comment.Type != "x-poll" || !strings.Contains(string(ev.Comment.Raw), `"options":["noodles","rice"]`)) {
+			t.Fatalf("delivered as %s", ev.Comment.Raw)
+		}
+	}
+
+	n := len(rec.matching("/post_comment"))
+	if _, err := alice.SendComment(ctx, room.ID, "broken", "", "x-poll", sdk.RawMessage(`{"question":`), nil); !errors.Is(err, sdk.ErrInvalidArgument) {
+		t.Fatalf("a payload that is not JSON: err %v, want ErrInvalidArgument", err)
+	}
+	if len(rec.matching("/post_comment")) != n {
+		t.Fatal("a payload that is not JSON was posted")
+	}
 }
