@@ -234,3 +234,33 @@ test('the members v2 had and we lacked', async () => {
   await page.waitForEvent('newMessages', (x) => x[0].some((m) => m.unique_temp_id === c.unique_temp_id), { timeout: TIMEOUT });
   assert.equal(await received(page, c.unique_temp_id), 1);
 });
+
+/** A loopback address nothing listens on (bound, then released). */
+async function deadAddress() {
+  const net = await import('node:net');
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return `127.0.0.1:${port}`;
+}
+
+test('brokerLbURL/enableRealtimeLB: with the broker down the balancer names the one that works', async () => {
+  const page = await user('v2m-lb', {
+    mqttURL: `ws://${await deadAddress()}/mqtt`,
+    brokerLbURL: server.url + '/realtime-lb', enableRealtimeLB: true, syncInterval: 3600000, syncOnConnect: -1,
+  });
+  await waitUntil(() => page.evaluate((u) => window.q.mqttURL === u, server.mqttURL),
+    { timeout: TIMEOUT, message: 'mqttURL from the load balancer' });
+  assert.equal(await page.evaluate(() => window.q.enableLb), true);
+  const room = await page.evaluate(async () => (await window.q.chatTarget('v2m-bob')).id);
+  const c = await bobPosts(room, 'through the balanced broker');
+  await page.waitForEvent('newMessages', (a) => a[0].some((x) => x.unique_temp_id === c.unique_temp_id), { timeout: TIMEOUT });
+});
+
+test('withConfig: the app config sets enableSync, enableSyncEvent and syncOnConnect', async () => {
+  const page = await user('v2m-config', { withConfig: true });
+  const p = await page.evaluate(() => ({ s: window.q.enableSync, e: window.q.enableSyncEvent, c: window.q.syncOnConnect, x: window.q.extras }));
+  // the devserver's config: enable_sync true, enable_sync_event false, sync_on_connect 10000, extras ""
+  assert.deepEqual(p, { s: true, e: false, c: 10000, x: null });
+});
