@@ -178,22 +178,21 @@ func (c *Client) setSyncStopped(off bool) {
 // CloseRealtimeConnection closes the MQTT connection and keeps it closed;
 // /sync polls at SyncInterval meanwhile, as in v2.
 func (c *Client) CloseRealtimeConnection() error {
-	rt, err := c.currentRealtime("closeRealtimeConnection")
-	if err != nil {
-		return err
-	}
-	rt.pause(true)
-	return nil
+	return c.pauseRealtime("closeRealtimeConnection", true)
 }
 
 // OpenRealtimeConnection reconnects after CloseRealtimeConnection; the
 // gap is filled by /sync as after any reconnect.
 func (c *Client) OpenRealtimeConnection() error {
-	rt, err := c.currentRealtime("openRealtimeConnection")
+	return c.pauseRealtime("openRealtimeConnection", false)
+}
+
+func (c *Client) pauseRealtime(method string, on bool) error {
+	rt, err := c.currentRealtime(method)
 	if err != nil {
 		return err
 	}
-	rt.pause(false)
+	rt.pause(on)
 	return nil
 }
 
