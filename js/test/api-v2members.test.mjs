@@ -103,11 +103,12 @@ test('debugMode set after init switches the core logger on and off', async () =>
   const lines = () => page.logs.filter((l) => l.includes('Qiscus ->')).length;
   await page.evaluate(() => window.q.getUserProfile());
   assert.equal(lines(), 0, 'nothing logged with debugMode off');
-  await page.evaluate(async () => {
-    window.q.debugMode = true;
-    await window.q.getUserProfile();
-  });
-  await waitUntil(() => lines() > 0, { timeout: TIMEOUT, message: 'a Qiscus -> log line after debugMode = true' });
+  await page.evaluate(() => { window.q.debugMode = true; });
+  // The setter's call and the next one run concurrently in Go: call until one logs.
+  await waitUntil(async () => {
+    await page.evaluate(() => window.q.getUserProfile());
+    return lines() > 0;
+  }, { timeout: TIMEOUT, interval: 200, message: 'a Qiscus -> log line after debugMode = true' });
   await page.evaluate(async () => {
     window.q.debugMode = false;
     await window.q.getUserProfile(); // the setter's call runs first: calls are started in order
