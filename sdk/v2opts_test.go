@@ -289,7 +289,7 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	cfgDoer := &configDoer{inner: sdk.NetHTTPDoer{},
-		body: `{"status":200,"results":{"extras":"{\"app\":\"x\"}","enable_sync":false,"enable_sync_event":true,"broker_lb_url":"http://127.0.0.1:1/realtime-lb"}}`}
+		body: `{"status":200,"results":{"extras":"{\"app\":\"x\"}","enable_sync":false,"enable_sync_event":true,"broker_lb_url":"http://127.0.0.1:1/broker_lb"}}`}
 	c, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), HTTP: cfgDoer, WithConfig: true})
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +297,7 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 	defer c.Close()
 	p := c.V2Properties()
 	if string(p["extras"].(sdk.RawMessage)) != `{"app":"x"}` || p["enableSync"] != false || p["enableSyncEvent"] != true ||
-		p["enableLb"] != true || p["brokerLbUrl"] != "http://127.0.0.1:1/realtime-lb" {
+		p["enableLb"] != true || p["brokerLbUrl"] != "http://127.0.0.1:1/broker_lb" {
 		t.Fatalf("properties after the app config: %v", p)
 	}
 	if _, err := c.SetUser(ctx, "dora", "secret-dora", "Dora", "", nil); err != nil {
@@ -364,7 +364,7 @@ func (l *countLog) Warn(string, ...any)  { l.add() }
 func (l *countLog) Error(string, ...any) { l.add() }
 
 // TestBrokerLoadBalancer: the configured broker is down; as v2 does after a
-// close, the client asks the load balancer (the devserver's /realtime-lb)
+// close, the client asks the load balancer (the devserver's /broker_lb)
 // and connects to the broker it names. Before, realtime never came up.
 func TestBrokerLoadBalancer(t *testing.T) {
 	ctx := context.Background()
@@ -372,7 +372,7 @@ func TestBrokerLoadBalancer(t *testing.T) {
 	on := true
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) {
 		c.MQTTURL = "ws://" + freeLoopbackAddr(t) + "/mqtt" // nothing listens there
-		c.BrokerLBURL = e.http.URL + "/realtime-lb"
+		c.BrokerLBURL = e.http.URL + "/broker_lb"
 		c.RealtimeLB = &on
 		c.SyncOnConnect, c.SyncInterval = -1, time.Hour // messages only in realtime
 	})

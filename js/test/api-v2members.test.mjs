@@ -62,7 +62,7 @@ test('v2 properties exist and init options reach the core (uploadURL, sync, rece
   });
   assert.deepEqual(p, {
     uploadURL: 'http://127.0.0.1:1/upload', syncInterval: 7000, syncOnConnect: 30000, syncOnlyWhenDisconnected: true,
-    enableRealtime: true, enableSync: true, enableSyncEvent: true, enableLb: false, brokerLbUrl: 'https://realtime-lb.qiscus.com',
+    enableRealtime: true, enableSync: true, enableSyncEvent: true, enableLb: false, brokerLbUrl: 'https://broker_lb.qiscus.com',
     extras: null, isTypingStatus: null, chatmateStatus: null, lastReceiveMessages: [],
     updateCommentStatusMode: 'UpdateCommentStatusMode.throttled', updateCommentStatusThrottleDelay: 120, uploadedFiles: [],
   });
@@ -249,7 +249,7 @@ async function deadAddress() {
 test('brokerLbURL/enableRealtimeLB: with the broker down the balancer names the one that works', async () => {
   const page = await user('v2m-lb', {
     mqttURL: `ws://${await deadAddress()}/mqtt`,
-    brokerLbURL: server.url + '/realtime-lb', enableRealtimeLB: true, syncInterval: 3600000, syncOnConnect: -1,
+    brokerLbURL: server.url + '/broker_lb', enableRealtimeLB: true, syncInterval: 3600000, syncOnConnect: -1,
   });
   await waitUntil(() => page.evaluate((u) => window.q.mqttURL === u, server.mqttURL),
     { timeout: TIMEOUT, message: 'mqttURL from the load balancer' });

@@ -7,7 +7,7 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// handleBrokerLB is GET /realtime-lb: the broker load balancer of Qiscus
+// handleBrokerLB is GET /broker_lb: the broker load balancer of Qiscus
 // (reference §D.5), answering with this server's own broker as
 // {status, node, data: {url, wss_port, ssl_port}}. Clients fetch it without
 // headers, so it needs none; point init's brokerLbURL here to use it.

@@ -9,11 +9,11 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// TestBrokerLB: GET /realtime-lb names this server's own host and port in
+// TestBrokerLB: GET /broker_lb names this server's own host and port in
 // the load balancer's shape; other methods are refused.
 func TestBrokerLB(t *testing.T) {
 	e := newEnv(t)
-	resp, err := http.Get(e.ts.URL + "/realtime-lb")
+	resp, err := http.Get(e.ts.URL + "/broker_lb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestBrokerLB(t *testing.T) {
 	if resp.StatusCode != 200 || body.Status != 200 || body.Data.URL != host || body.Data.WSSPort != port {
 		t.Fatalf("got %d %+v, want url %s wss_port %s", resp.StatusCode, body, host, port)
 	}
-	post, err := http.Post(e.ts.URL+"/realtime-lb", "text/plain", nil)
+	post, err := http.Post(e.ts.URL+"/broker_lb", "text/plain", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
