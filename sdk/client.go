@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
@@ -14,7 +15,8 @@ import (
 // Client is one chat session. Its methods are safe for concurrent use.
 type Client struct {
 	cfg    Config
-	debug  bool // a Logger was given: log every call and event (debugMode)
+	debug  atomic.Bool // a Logger is set: log every call and event (debugMode)
+	v2     v2state     // v2opts.go
 	sem    chan struct{}
 	events eventQueue
 	// syncMu serialises syncs: each one delivers pages in id order.
@@ -65,13 +67,14 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	cfg.Logger = newSwapLogger(cfg.Logger) // SetLogger may replace it later
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return ErrClosed
 	}
 	c.cfg = cfg
-	c.debug = debug
+	c.setDebug(debug)
 	c.sem = make(chan struct{}, cfg.MaxInFlight)
 	c.customHeaders = map[string]string{}
 	for k, v := range cfg.CustomHeaders {
@@ -83,6 +86,7 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 			c.cfg.Logger.Warn("app config not loaded, using defaults", "err", err)
 		}
 	}
+	c.initV2()
 	c.mu.Lock()
 	c.inited = true
 	c.mu.Unlock()
@@ -102,6 +106,11 @@ func (c *Client) loadAppConfig(ctx context.Context) error {
 		EnableRealtime *bool  `json:"enable_realtime"`
 		SyncInterval   int64  `json:"sync_interval"`
 		SyncOnConnect  int64  `json:"sync_on_connect"`
+		// server-only fields (v2: no user value to merge with)
+		Extras          RawMessage `json:"extras"`
+		EnableSync      *bool      `json:"enable_sync"`
+		EnableSyncEvent *bool      `json:"enable_sync_event"`
+		BrokerLBURL     string     `json:"broker_lb_url"`
 	}
 	if err := jsonx.Unmarshal(res, &ac); err != nil {
 		return fmt.Errorf("qiscus: config: %w", err)
@@ -125,6 +134,7 @@ func (c *Client) loadAppConfig(ctx context.Context) error {
 	if ac.SyncOnConnect > 0 {
 		c.cfg.SyncOnConnect = time.Duration(ac.SyncOnConnect) * time.Millisecond
 	}
+	applyServerOnly(&c.cfg, ac.Extras, ac.EnableSync, ac.EnableSyncEvent, ac.BrokerLBURL)
 	return nil
 }
 
@@ -265,6 +275,7 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.mu.Lock()
 	c.user = nil
 	c.selected = nil
+	c.v2.known, c.v2.order = nil, nil
 	c.eventSubs = map[string]func(RawMessage){}
 	c.mu.Unlock()
 	c.emit(Event{Name: "_selected", Args: []any{nil}})

@@ -89,7 +89,7 @@ func (c *Client) emit(ev Event) {
 	if c.cfg.OnEvent == nil {
 		return
 	}
-	if c.debug && ev.Name[0] != '_' {
+	if c.debugOn() && ev.Name[0] != '_' {
 		c.cfg.Logger.Debug("event", "name", ev.Name)
 	}
 	c.enqueue(queued{ev: ev})

@@ -68,6 +68,9 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 	if len(payload) > 0 && !jsonx.Valid(payload) {
 		return nil, argError("sendComment", "payload", "is not valid JSON")
 	}
+	if len(extras) == 0 || string(extras) == "null" {
+		extras = c.cfg.Extras // v2: the app config's extras when none are given
+	}
 	if len(extras) > 0 && !jsonx.Valid(extras) {
 		return nil, argError("sendComment", "extras", "is not valid JSON")
 	}
@@ -251,6 +254,9 @@ type LoadOptions struct {
 	LastCommentID int64
 	After         bool
 	Limit         int
+	// Timestamp is v2's timestamp option, passed through as given (the
+	// server pages from that time when it supports it).
+	Timestamp string
 }
 
 // LoadComments returns a page of a room's history, oldest first (v2's
@@ -269,6 +275,9 @@ func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) 
 	q := (&params{}).set("topic_id", roomID)
 	if o.LastCommentID > 0 {
 		q.set("last_comment_id", o.LastCommentID)
+	}
+	if o.Timestamp != "" {
+		q.set("timestamp", o.Timestamp)
 	}
 	q.set("after", o.After)
 	if o.Limit > 0 {

@@ -41,6 +41,7 @@ func (c *Client) handlePresence(userID string, payload []byte) {
 		return
 	}
 	c.emit(Event{Name: "presence", Args: []any{p, userID}})
+	c.chatmateStatus(userID, p)
 }
 
 // handleRoomSignal handles r/{rid}/{rid}/{uid}/{t|d|r}.
@@ -60,6 +61,7 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 			return
 		}
 		c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": msg, "username": uid, "room_id": rid}}})
+		c.typingStatus(roomID, uid, msg == "1")
 	case "d", "r":
 		idStr, uniq, ok := strings.Cut(string(payload), ":")
 		id, err := strconv.ParseInt(idStr, 10, 64)
@@ -79,11 +81,12 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 // got that far (v2 let one reader mark a group message read, G.1 #8).
 func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string, read bool) {
 	c.mu.Lock()
-	r := c.selected
-	if r == nil || r.ID != roomID || c.user == nil {
+	r := c.knownRoomLocked(roomID) // any room opened this session, not only the selected one
+	if r == nil || c.user == nil {
 		c.mu.Unlock()
 		return
 	}
+	isSelected := r == c.selected
 	me := c.user.Email
 	found := false
 	for i := range r.Participants {
@@ -139,7 +142,7 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 		}
 	}
 	c.mu.Unlock()
-	for i := len(changed) - 1; i >= 0; i-- {
+	for i := len(changed) - 1; i >= 0 && isSelected; i-- {
 		ch := changed[i]
 		c.emit(Event{Name: "_selectedComment", Args: []any{"set", ch.idx, ch.cm.V2JSON()}})
 	}

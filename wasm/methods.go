@@ -174,6 +174,14 @@ type initConfig struct {
 	SyncOnConnect int64             `json:"syncOnConnect"`
 	DebugMode     bool              `json:"debugMode"`
 	CustomHeaders map[string]string `json:"customHeaders"`
+	// issue 11: the v2 options that were ignored
+	UploadURL                string `json:"uploadURL"`
+	BrokerLBURL              string `json:"brokerLbURL"`
+	EnableRealtimeLB         *bool  `json:"enableRealtimeLB"`
+	EnableRealtime           *bool  `json:"enableRealtime"`
+	SyncOnlyWhenDisconnected bool   `json:"syncOnlyWhenDisconnected"`
+	UpdateCommentStatusMode  string `json:"updateCommentStatusMode"`
+	UpdateStatusThrottle     int64  `json:"updateCommentStatusThrottleDelay"`
 }
 
 type handler func(inst *instance, a args) ([]byte, error)
@@ -194,6 +202,7 @@ func (inst *instance) dispatch(method, argsJSON string, extra []js.Value) ([]byt
 var syncMethods = map[string]bool{
 	"getThumbnailURL": true, "getBlurryThumbnailURL": true, "generateMessage": true,
 	"generateFileAttachmentMessage": true, "generateCustomMessage": true, "generateReplyMessage": true,
+	"prepareCommentToBeSubmitted": true,
 }
 
 // methods maps each v2 method to its Go call. Argument order and defaults
@@ -556,6 +565,9 @@ func init() {
 		},
 		"setHooks": mSetHooks,
 	}
+	for name, h := range v2Members { // methods_v2.go
+		methods[name] = h
+	}
 }
 
 func mInit(inst *instance, a args) ([]byte, error) {
@@ -579,6 +591,10 @@ func mInit(inst *instance, a args) ([]byte, error) {
 	if ic.DebugMode {
 		cfg.Logger = consoleLogger{}
 	}
+	cfg.UploadURL, cfg.BrokerLBURL, cfg.RealtimeLB = ic.UploadURL, ic.BrokerLBURL, ic.EnableRealtimeLB
+	cfg.DisableRealtime = ic.EnableRealtime != nil && !*ic.EnableRealtime
+	cfg.SyncOnlyWhenDisconnected = ic.SyncOnlyWhenDisconnected
+	cfg.UpdateCommentStatusMode, cfg.UpdateStatusThrottle = ic.UpdateCommentStatusMode, msDuration(ic.UpdateStatusThrottle)
 	return nil, inst.client.Init(inst.ctx, cfg)
 }
 
@@ -702,6 +718,7 @@ func mLoad(inst *instance, a args) ([]byte, error) {
 		LastCommentID sdk.RawMessage `json:"last_comment_id"`
 		After         any            `json:"after"`
 		Limit         int            `json:"limit"`
+		Timestamp     any            `json:"timestamp"`
 	}
 	if a.method == "loadMore" {
 		sel := inst.client.Selected()
@@ -719,6 +736,12 @@ func mLoad(inst *instance, a args) ([]byte, error) {
 		return nil, err
 	}
 	lo := sdk.LoadOptions{Limit: o.Limit}
+	switch ts := o.Timestamp.(type) { // passed through as v2 sends it
+	case string:
+		lo.Timestamp = ts
+	case float64:
+		lo.Timestamp = strconv.FormatFloat(ts, 'f', -1, 64)
+	}
 	if a.method == "loadMore" {
 		id, err := a.id(0, "lastCommentId", true)
 		if err != nil {
