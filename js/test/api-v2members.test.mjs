@@ -62,7 +62,7 @@ test('v2 properties exist and init options reach the core (uploadURL, sync, rece
   });
   assert.deepEqual(p, {
     uploadURL: 'http://127.0.0.1:1/upload', syncInterval: 7000, syncOnConnect: 30000, syncOnlyWhenDisconnected: true,
-    enableRealtime: true, enableSync: true, enableSyncEvent: true, enableLb: false, brokerLbUrl: 'https://broker_lb.qiscus.com',
+    enableRealtime: true, enableSync: true, enableSyncEvent: true, enableLb: false, brokerLbUrl: 'https://realtime-lb.qiscus.com',
     extras: null, isTypingStatus: null, chatmateStatus: null, lastReceiveMessages: [],
     updateCommentStatusMode: 'UpdateCommentStatusMode.throttled', updateCommentStatusThrottleDelay: 120, uploadedFiles: [],
   });
