@@ -151,7 +151,7 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, "G", "", "", []int64{u.PK}, now)
+	room, err := st.createGroupRoom(ctx, newRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, "G", "", "", []int64{u.PK}, now)
+	room, err := st.createGroupRoom(ctx, newRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}

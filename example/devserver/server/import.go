@@ -310,8 +310,8 @@ func (im *importer) user(u *exportUser) error {
 			return err
 		}
 	}
-	var tok user
-	issueToken(&tok, im.now, im.s.cfg.TokenTTL)
+	var nu user
+	issueToken(&nu, im.now, im.s.cfg.TokenTTL)
 	if t := strings.TrimSpace(u.AuthenticationToken); t != "" {
 		if !validToken(t) {
 			return rowError("AuthenticationToken must be at most 255 characters without spaces, / + or #")
@@ -323,7 +323,7 @@ func (im *importer) user(u *exportUser) error {
 		if ok, err := im.exists("SELECT 1 FROM users WHERE token = ?", t); err != nil || ok {
 			return firstErr(err, rowError("AuthenticationToken is already used by another user"))
 		}
-		tok.Token = t
+		nu.Token = t
 	}
 	hash := ""
 	switch {
@@ -352,11 +352,8 @@ func (im *importer) user(u *exportUser) error {
 		}
 		extras = u.Extras
 	}
-	_, err = im.tx.ExecContext(im.ctx, `INSERT INTO users
-		(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		email, hash, name, u.AvatarURL, string(extras), tok.Token, tok.RefreshToken, tok.TokenExpiresAt, at.UnixNano())
-	return err
+	nu.ID, nu.Username, nu.AvatarURL, nu.Extras = email, name, u.AvatarURL, extras
+	return insertUser(im.ctx, im.tx, &nu, hash, at)
 }
 
 func firstErr(errs ...error) error {
@@ -444,21 +441,9 @@ func (im *importer) room(r *exportRoom) error {
 	if err != nil {
 		return err
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO rooms
-		(unique_id, name, avatar_url, options, chat_type, is_public_channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		uid, name, r.AvatarURL, r.Options, chatType, chatType == "channel", at.UnixNano())
-	if err != nil {
-		return err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO restapi_room_creators (room_id, user_id) VALUES (?, ?)",
-		id, creator); err != nil {
-		return err
-	}
-	return restAddParticipantsTx(im.ctx, im.tx, id, pks)
+	_, err = insertRoom(im.ctx, im.tx, newRoom{UniqueID: uid, Name: name, AvatarURL: r.AvatarURL, Options: r.Options,
+		ChatType: chatType, CreatorPK: creator, MemberPKs: pks, CreatedAt: at})
+	return err
 }
 
 func (im *importer) comment(c *exportComment) error {

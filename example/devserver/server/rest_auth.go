@@ -48,8 +48,8 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 		return nil, err
 	}
 	u, err := s.store.loginOrRegister(c.ctx, loginInput{
-		ID: id, Password: pw, Username: c.p.String("username"),
-		AvatarURL: c.p.String("avatar_url"), Extras: extras,
+		ID: id, Password: pw,
+		profile: profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
 	}, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err

@@ -170,13 +170,8 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	pks := []int64{c.user.PK}
-	for _, m := range members {
-		if m.PK != c.user.PK {
-			pks = append(pks, m.PK)
-		}
-	}
-	id, err := s.store.createGroupRoom(c.ctx, name, c.p.String("avatar_url"), string(options), pks, c.now)
+	id, err := s.store.createGroupRoom(c.ctx, newRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
 	}
@@ -423,7 +418,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
 		return nil, err
 	}
-	if err := s.store.updateRoom(c.ctx, id, up); err != nil {
+	if _, err := s.store.updateRoom(c.ctx, id, up); err != nil {
 		return nil, err
 	}
 	d, err := s.store.roomDetail(c.ctx, id)

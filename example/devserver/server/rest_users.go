@@ -159,7 +159,7 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.setDeviceToken(c.ctx, c.user.PK, token, platform, isDev, on, c.now)
+	changed, err := s.store.setDeviceToken(c.ctx, c.user.PK, deviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 	if page > 0 {
 		limit, offset = restRoomsPage, (page-1)*restRoomsPage
 	}
-	ids, total, err := s.store.restUserRooms(c.ctx, u.PK, roomType, limit, offset)
+	ids, total, err := s.store.userRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +125,8 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	in := restNewGroup{Name: name, AvatarURL: avatar, Options: string(options), CreatorPK: creator.PK}
-	for _, m := range members {
-		in.MemberPKs = append(in.MemberPKs, m.PK)
-	}
-	id, err := s.store.restCreateGroupRoom(c.ctx, in, c.now)
+	id, err := s.store.createGroupRoom(c.ctx, newRoom{Name: name, AvatarURL: avatar, Options: string(options),
+		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +140,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 // handleRESTUpdateRoom is POST update_room (user_email, room_id, room_name?,
 // room_avatar_url?, options?). The user must be a participant of the group.
 func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
-	var up restRoomUpdate
+	var up roomUpdate
 	if c.p.Has("room_name") {
 		name := strings.TrimSpace(c.p.String("room_name"))
 		if name == "" {
@@ -187,7 +184,7 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if d.participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
-	changed, err := s.store.restUpdateRoom(c.ctx, d.ID, up)
+	changed, err := s.store.updateRoom(c.ctx, d.ID, up)
 	if err != nil {
 		return nil, err
 	}
@@ -306,14 +303,11 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	pks := make([]int64, len(us))
-	for i := range us {
-		pks[i] = us[i].PK
-	}
+	pks := pksOf(us)
 	if add {
-		err = s.store.restAddParticipants(c.ctx, d.ID, pks)
+		_, err = s.store.addParticipants(c.ctx, d.ID, pks)
 	} else {
-		err = s.store.restRemoveParticipants(c.ctx, d.ID, pks)
+		_, err = s.store.removeParticipants(c.ctx, d.ID, pks, c.now)
 	}
 	if err != nil {
 		return nil, err

@@ -21,9 +21,10 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if err := validUserID(id); err != nil {
 		return nil, err
 	}
-	in := restUserInput{
-		ID: id, Password: c.p.String("password"), Username: strings.TrimSpace(c.p.String("username")),
-		AvatarURL:   strings.TrimSpace(c.p.String("avatar_url")),
+	in := userInput{
+		loginInput: loginInput{ID: id, Password: c.p.String("password"), profile: profile{
+			Username: strings.TrimSpace(c.p.String("username")), AvatarURL: strings.TrimSpace(c.p.String("avatar_url")),
+		}},
 		DeviceToken: strings.TrimSpace(c.p.String("device_token")), DevicePlatform: c.p.String("device_platform"),
 	}
 	if len(in.Username) > 255 {
@@ -43,7 +44,7 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if in.Extras, err = c.p.JSONObject("extras"); err != nil {
 		return nil, err
 	}
-	u, _, err := s.store.restLoginOrRegister(c.ctx, in, c.now, s.cfg.TokenTTL)
+	u, _, err := s.store.upsertUser(c.ctx, in, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +82,7 @@ func (s *Server) restUserResult(ctx context.Context, u *user) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.restPushConfigured(ctx, u.PK)
+	android, ios, err := s.store.pushConfigured(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}

@@ -55,44 +55,17 @@ func (st *store) identityLogin(ctx context.Context, cl identityClaims, now time.
 		if err := consumeNonce(ctx, tx, cl.Nce, now); err != nil {
 			return err
 		}
+		p := profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
 		var err error
 		u, err = userBy(ctx, tx, "email", cl.Prn)
 		if errors.Is(err, ErrUserNotFound) {
-			u = user{ID: cl.Prn, Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
-			if u.Username == "" {
-				u.Username = cl.Prn
-			}
-			if u.Extras == nil {
-				u.Extras = []byte("{}")
-			}
-			issueToken(&u, now, ttl)
-			res, err := tx.ExecContext(ctx, `INSERT INTO users
-				(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				u.ID, hashPassword(rand.Text()), u.Username, u.AvatarURL, string(u.Extras),
-				u.Token, u.RefreshToken, u.TokenExpiresAt, now.UnixNano())
-			if err != nil {
-				return fmt.Errorf("insert user %q: %w", u.ID, err)
-			}
-			u.PK, err = res.LastInsertId()
+			u, err = createUser(ctx, tx, cl.Prn, p, hashPassword(rand.Text()), now, ttl)
 			return err
 		}
 		if err != nil {
 			return err
 		}
-		if cl.Name != "" {
-			u.Username = cl.Name
-		}
-		if cl.AvatarURL != "" {
-			u.AvatarURL = cl.AvatarURL
-		}
-		if cl.Extras != nil {
-			u.Extras = cl.Extras
-		}
-		if u.expired(now) {
-			issueToken(&u, now, ttl)
-		}
-		return saveUser(ctx, tx, &u)
+		return refreshProfile(ctx, tx, &u, p, now, ttl)
 	})
 	return u, err
 }

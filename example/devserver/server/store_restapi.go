@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,13 +16,6 @@ const restAPISchema = `
 CREATE TABLE IF NOT EXISTS restapi_room_creators (
 	room_id INTEGER PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
 	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS restapi_device_tokens (
-	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	platform   TEXT    NOT NULL CHECK (platform IN ('ios', 'android')),
-	token      TEXT    NOT NULL,
-	created_at INTEGER NOT NULL,
-	PRIMARY KEY (user_id, platform, token)
 );
 CREATE TABLE IF NOT EXISTS restapi_exports (
 	id                INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,7 +65,39 @@ func migrateRESTAPI(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, restAPISchema); err != nil {
 		return err
 	}
-	return addColumnIfMissing(ctx, db, "comments", "disable_link_preview", "INTEGER NOT NULL DEFAULT 0")
+	if err := addColumnIfMissing(ctx, db, "comments", "disable_link_preview", "INTEGER NOT NULL DEFAULT 0"); err != nil {
+		return err
+	}
+	return mergeDeviceTokens(ctx, db)
+}
+
+// mergeDeviceTokens moves the tokens of restapi_device_tokens, the server
+// API's own table in databases from before there was one table for both APIs,
+// into device_tokens and drops it. A token both tables held keeps the SDK
+// API's row (it knows is_development).
+func mergeDeviceTokens(ctx context.Context, db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx,
+		"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'restapi_device_tokens'").Scan(&n); err != nil {
+		return fmt.Errorf("inspect device tokens: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("merge device tokens: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO device_tokens (user_id, token, platform, is_development, created_at)
+		SELECT user_id, token, platform, 0, created_at FROM restapi_device_tokens WHERE true
+		ON CONFLICT (user_id, token) DO NOTHING`); err != nil {
+		return fmt.Errorf("merge device tokens: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE restapi_device_tokens"); err != nil {
+		return fmt.Errorf("merge device tokens: %w", err)
+	}
+	return tx.Commit()
 }
 
 func addColumnIfMissing(ctx context.Context, db *sql.DB, table, column, decl string) error {
@@ -110,12 +136,16 @@ const systemUsername = "System"
 // ensureSystemUser returns the system user, creating it on first use.
 func (st *store) ensureSystemUser(ctx context.Context, id string, now time.Time) (user, error) {
 	var u user
-	issueToken(&u, now, 0)
-	_, err := st.db.ExecContext(ctx, `INSERT INTO users (email, password, username, token, refresh_token, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
-		id, hashPassword(rand.Text()), systemUsername, u.Token, u.RefreshToken, now.UnixNano())
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = userBy(ctx, tx, "email", id); !errors.Is(err, ErrUserNotFound) {
+			return err
+		}
+		u, err = createUser(ctx, tx, id, profile{Username: systemUsername}, hashPassword(rand.Text()), now, 0)
+		return err
+	})
 	if err != nil {
-		return user{}, fmt.Errorf("create system user: %w", err)
+		return user{}, fmt.Errorf("system user: %w", err)
 	}
-	return st.userByID(ctx, id)
+	return u, nil
 }

@@ -153,13 +153,8 @@ func (st *store) getOrCreateSingleRoom(ctx context.Context, a, b *user, options 
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM rooms WHERE unique_id = ?", uniqueID).Scan(&id); err != nil {
 			return fmt.Errorf("single room %s: %w", uniqueID, err)
 		}
-		for _, u := range []*user{a, b} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO participants (room_id, user_id) VALUES (?, ?)
-				ON CONFLICT DO NOTHING`, id, u.PK); err != nil {
-				return fmt.Errorf("add %q to room %d: %w", u.ID, id, err)
-			}
-		}
-		return nil
+		_, err = addParticipantsTx(ctx, tx, id, []int64{a.PK, b.PK})
+		return err
 	})
 	return id, err
 }
@@ -249,19 +244,51 @@ func (d *roomDetail) statusOf(commentID, senderPK int64) string {
 // base32, so the id is a valid MQTT topic level.
 func newUniqueID(prefix string) string { return prefix + strings.ToLower(rand.Text()) }
 
-// createGroupRoom creates a group with the given members (the creator first).
-func (st *store) createGroupRoom(ctx context.Context, name, avatarURL, options string, memberPKs []int64, now time.Time) (int64, error) {
+// newRoom is a room to create.
+type newRoom struct {
+	UniqueID                 string // "" = group_<random>
+	Name, AvatarURL, Options string
+	ChatType                 string // group, channel or single
+	CreatorPK                int64  // recorded as the room's creator, and a participant; 0 = none
+	MemberPKs                []int64
+	CreatedAt                time.Time
+}
+
+// insertRoom is the one INSERT of a group or channel (the SDK and server APIs,
+// imports): the room, its creator, and its participants (the creator first).
+func insertRoom(ctx context.Context, tx *sql.Tx, r newRoom) (int64, error) {
+	if r.UniqueID == "" {
+		r.UniqueID = newUniqueID("group_")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO rooms
+		(unique_id, name, avatar_url, options, chat_type, is_public_channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.UniqueID, r.Name, r.AvatarURL, r.Options, r.ChatType, r.ChatType == "channel", r.CreatedAt.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("create %s room %q: %w", r.ChatType, r.UniqueID, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	members := r.MemberPKs
+	if r.CreatorPK != 0 {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO restapi_room_creators (room_id, user_id) VALUES (?, ?)",
+			id, r.CreatorPK); err != nil {
+			return 0, fmt.Errorf("record creator of room %d: %w", id, err)
+		}
+		members = append([]int64{r.CreatorPK}, members...)
+	}
+	_, err = addParticipantsTx(ctx, tx, id, members)
+	return id, err
+}
+
+// createGroupRoom creates a group room.
+func (st *store) createGroupRoom(ctx context.Context, r newRoom) (int64, error) {
+	r.ChatType = "group"
 	var id int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (unique_id, name, avatar_url, options, chat_type, created_at)
-			VALUES (?, ?, ?, ?, 'group', ?)`, newUniqueID("group_"), name, avatarURL, options, now.UnixNano())
-		if err != nil {
-			return fmt.Errorf("create group: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = addParticipantsTx(ctx, tx, id, memberPKs)
+		var err error
+		id, err = insertRoom(ctx, tx, r)
 		return err
 	})
 	return id, err
@@ -278,15 +305,10 @@ func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarU
 			if name == "" {
 				name = uniqueID
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO rooms (unique_id, name, avatar_url, chat_type, is_public_channel, created_at)
-				VALUES (?, ?, ?, 'channel', 1, ?)`, uniqueID, name, avatarURL, now.UnixNano())
-			if err != nil {
-				return fmt.Errorf("create channel %q: %w", uniqueID, err)
-			}
 			changed = true
-			if id, err = res.LastInsertId(); err != nil {
-				return err
-			}
+			id, err = insertRoom(ctx, tx, newRoom{UniqueID: uniqueID, Name: name, AvatarURL: avatarURL,
+				ChatType: "channel", MemberPKs: []int64{userPK}, CreatedAt: now})
+			return err
 		case err != nil:
 			return fmt.Errorf("channel %q: %w", uniqueID, err)
 		case r.ChatType != "channel":
@@ -312,19 +334,40 @@ func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarU
 	return id, changed, err
 }
 
-// roomUpdate holds the optional update_room fields; nil leaves one alone.
+// roomUpdate holds the fields to change; nil leaves a field alone.
 type roomUpdate struct {
 	Name, AvatarURL, Options *string
 }
 
-func (st *store) updateRoom(ctx context.Context, id int64, up roomUpdate) error {
-	_, err := st.db.ExecContext(ctx, `UPDATE rooms SET name = COALESCE(?, name),
-		avatar_url = COALESCE(?, avatar_url), options = COALESCE(?, options) WHERE id = ?`,
-		up.Name, up.AvatarURL, up.Options, id)
-	if err != nil {
-		return fmt.Errorf("update room %d: %w", id, err)
-	}
-	return nil
+// updateRoom applies up and reports whether anything changed.
+func (st *store) updateRoom(ctx context.Context, roomID int64, up roomUpdate) (bool, error) {
+	var changed bool
+	err := st.tx(ctx, func(tx *sql.Tx) error {
+		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", roomID))
+		if err != nil {
+			return notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", roomID))
+		}
+		old := r
+		if up.Name != nil {
+			r.Name = *up.Name
+		}
+		if up.AvatarURL != nil {
+			r.AvatarURL = *up.AvatarURL
+		}
+		if up.Options != nil {
+			r.Options = *up.Options
+		}
+		if changed = r != old; !changed {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE rooms SET name = ?, avatar_url = ?, options = ? WHERE id = ?",
+			r.Name, r.AvatarURL, r.Options, roomID)
+		if err != nil {
+			return fmt.Errorf("update room %d: %w", roomID, err)
+		}
+		return nil
+	})
+	return changed, err
 }
 
 // addParticipants adds users to a room and returns those who were not in it.

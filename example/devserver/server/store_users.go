@@ -97,8 +97,52 @@ func (st *store) authenticate(ctx context.Context, id, token string, now time.Ti
 }
 
 type loginInput struct {
-	ID, Password, Username, AvatarURL string
-	Extras                            []byte // nil leaves the stored value alone
+	ID, Password string
+	profile
+}
+
+// profile holds the profile fields a login may set; empty ones (nil Extras)
+// leave the stored value alone.
+type profile struct {
+	Username, AvatarURL string
+	Extras              []byte
+}
+
+// apply sets the fields of p that were given.
+func (u *user) apply(p profile) {
+	if p.Username != "" {
+		u.Username = p.Username
+	}
+	if p.AvatarURL != "" {
+		u.AvatarURL = p.AvatarURL
+	}
+	if p.Extras != nil {
+		u.Extras = p.Extras
+	}
+}
+
+// createUser stores a new user with a fresh token pair: the profile given,
+// named after its id and with {} extras when not.
+func createUser(ctx context.Context, q querier, id string, p profile, passwordHash string, now time.Time, ttl time.Duration) (user, error) {
+	u := user{ID: id, Username: id, Extras: []byte("{}")}
+	u.apply(p)
+	issueToken(&u, now, ttl)
+	return u, insertUser(ctx, q, &u, passwordHash, now)
+}
+
+// insertUser is the one INSERT INTO users: every way a user comes to exist
+// (both logins, identity tokens, the system user, imports) ends here. It sets u.PK.
+func insertUser(ctx context.Context, q querier, u *user, passwordHash string, createdAt time.Time) error {
+	res, err := q.ExecContext(ctx, `INSERT INTO users
+		(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, passwordHash, u.Username, u.AvatarURL, string(u.Extras),
+		u.Token, u.RefreshToken, u.TokenExpiresAt, createdAt.UnixNano())
+	if err != nil {
+		return fmt.Errorf("insert user %q: %w", u.ID, err)
+	}
+	u.PK, err = res.LastInsertId()
+	return err
 }
 
 // loginOrRegister creates the user or checks the password of the existing one,
@@ -110,23 +154,7 @@ func (st *store) loginOrRegister(ctx context.Context, in loginInput, now time.Ti
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
 		if errors.Is(err, ErrUserNotFound) {
-			u = user{ID: in.ID, Username: in.Username, AvatarURL: in.AvatarURL, Extras: in.Extras}
-			if u.Username == "" {
-				u.Username = in.ID
-			}
-			if u.Extras == nil {
-				u.Extras = []byte("{}")
-			}
-			issueToken(&u, now, ttl)
-			res, err := tx.ExecContext(ctx, `INSERT INTO users
-				(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				u.ID, hashPassword(in.Password), u.Username, u.AvatarURL, string(u.Extras),
-				u.Token, u.RefreshToken, u.TokenExpiresAt, now.UnixNano())
-			if err != nil {
-				return fmt.Errorf("insert user %q: %w", in.ID, err)
-			}
-			u.PK, err = res.LastInsertId()
+			u, err = createUser(ctx, tx, in.ID, in.profile, hashPassword(in.Password), now, ttl)
 			return err
 		}
 		if err != nil {
@@ -135,27 +163,18 @@ func (st *store) loginOrRegister(ctx context.Context, in loginInput, now time.Ti
 		if !checkPassword(u.passwordHash, in.Password) {
 			return fmt.Errorf("%w (user %q)", ErrWrongPassword, in.ID)
 		}
-		if in.Username != "" {
-			u.Username = in.Username
-		}
-		if in.AvatarURL != "" {
-			u.AvatarURL = in.AvatarURL
-		}
-		if in.Extras != nil {
-			u.Extras = in.Extras
-		}
-		if u.expired(now) {
-			issueToken(&u, now, ttl)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET username = ?, avatar_url = ?, extras = ?,
-			token = ?, refresh_token = ?, token_expires_at = ? WHERE id = ?`,
-			u.Username, u.AvatarURL, string(u.Extras), u.Token, u.RefreshToken, u.TokenExpiresAt, u.PK)
-		if err != nil {
-			return fmt.Errorf("update user %q: %w", in.ID, err)
-		}
-		return nil
+		return refreshProfile(ctx, tx, &u, in.profile, now, ttl)
 	})
 	return u, err
+}
+
+// refreshProfile applies p to an existing user, renews an expired token, and saves.
+func refreshProfile(ctx context.Context, q querier, u *user, p profile, now time.Time, ttl time.Duration) error {
+	u.apply(p)
+	if u.expired(now) {
+		issueToken(u, now, ttl)
+	}
+	return saveUser(ctx, q, u)
 }
 
 // issueToken gives u a fresh token pair. rand.Text is base32 (A-Z, 2-7), so
@@ -293,25 +312,37 @@ func (st *store) listUsers(ctx context.Context, query string, offset, limit int)
 	return us, total, err
 }
 
-// setDeviceToken registers or removes a push token; changed tells whether
-// anything was written.
-func (st *store) setDeviceToken(ctx context.Context, userPK int64, token, platform string, isDev, on bool, now time.Time) (bool, error) {
+// deviceToken is a push token of a user. The server API registers ios and
+// android tokens; the SDK API any platform name ("rn" before v2.16).
+type deviceToken struct {
+	Token, Platform string
+	IsDevelopment   bool
+}
+
+// setDeviceToken registers (on) or removes a push token; changed tells whether
+// anything was written. Both APIs use it, so pn_*_configured does not depend
+// on which registered the token.
+func setDeviceToken(ctx context.Context, q querier, userPK int64, t deviceToken, on bool, now time.Time) (bool, error) {
 	var res sql.Result
 	var err error
 	if on {
-		res, err = st.db.ExecContext(ctx, `INSERT INTO device_tokens (user_id, token, platform, is_development, created_at)
+		res, err = q.ExecContext(ctx, `INSERT INTO device_tokens (user_id, token, platform, is_development, created_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, token) DO UPDATE SET platform = excluded.platform,
 			is_development = excluded.is_development
 			WHERE platform != excluded.platform OR is_development != excluded.is_development`,
-			userPK, token, platform, isDev, now.UnixNano())
+			userPK, t.Token, t.Platform, t.IsDevelopment, now.UnixNano())
 	} else {
-		res, err = st.db.ExecContext(ctx, "DELETE FROM device_tokens WHERE user_id = ? AND token = ?", userPK, token)
+		res, err = q.ExecContext(ctx, "DELETE FROM device_tokens WHERE user_id = ? AND token = ?", userPK, t.Token)
 	}
 	if err != nil {
 		return false, fmt.Errorf("device token: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+func (st *store) setDeviceToken(ctx context.Context, userPK int64, t deviceToken, on bool, now time.Time) (bool, error) {
+	return setDeviceToken(ctx, st.db, userPK, t, on, now)
 }
 
 // pushConfigured reports whether the user has Android and iOS push tokens.
