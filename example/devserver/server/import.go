@@ -180,7 +180,9 @@ var errRowsInvalid = errors.New("import has invalid rows")
 
 func (s *Server) runImport(ctx context.Context, uid, resource string, rows []json.RawMessage) {
 	im := &importer{s: s, ctx: ctx, now: time.Now(), seen: map[string]bool{}, comments: map[string]importedComment{}}
-	err := s.store.tx(ctx, func(tx *sql.Tx) error {
+	// Through the comment writer, like every comment insert: ids stay in
+	// commit order, and posts wait for the import instead of racing it.
+	err := s.store.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		im.tx = tx
 		for i, raw := range rows {
 			key, err := im.row(resource, raw)
@@ -498,19 +500,14 @@ func (im *importer) comment(c *exportComment) error {
 	if err != nil {
 		return err
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO comments
-		(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
-		is_deleted, disable_link_preview)
-		SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?`,
-		roomID, sender, uid, msg, typ, nullJSON(payload), nullJSON(extras), at.UnixNano(),
-		c.IsDeleted, c.DisableLinkPreview, roomID)
+	cm, _, err := im.s.store.insertCommentTx(im.ctx, im.tx, newComment{
+		RoomID: roomID, SenderPK: sender, UniqueTempID: uid, Message: msg, Type: typ, Payload: payload,
+		Extras: extras, CreatedAt: at, DisableLinkPreview: c.DisableLinkPreview, IsDeleted: c.IsDeleted,
+	})
 	if err != nil {
 		return err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
+	id := cm.ID
 	im.comments[uid] = importedComment{id: id, roomID: roomID}
 	return nil
 }

@@ -1,13 +1,8 @@
 package server
 
 import (
-	"context"
-	"crypto/rand"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
@@ -51,14 +46,14 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cj, err := s.postComment(c.ctx, &c.user, newComment{
+	cm, d, err := s.postComment(c.ctx, &c.user, newComment{
 		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
 		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
-	}, webhookMobile)
+	}, postOptions{webhook: webhookMobile})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comment": cj}, nil
+	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }
 
 // checkMessage applies the message rules shared by post_comment and update_message.
@@ -70,59 +65,6 @@ func checkMessage(msg, typ string) error {
 		return badRequest("comment is required")
 	}
 	return nil
-}
-
-// postComment stores and fans out a comment by u. In a single room, a
-// recipient who blocked u gets no fan-out and never sees the comment; the
-// sender is not told.
-func (s *Server) postComment(ctx context.Context, u *user, in newComment, webhookType string) (commentJSON, error) {
-	if err := checkMessage(in.Message, in.Type); err != nil {
-		return commentJSON{}, err
-	}
-	d, err := s.store.postRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
-	if err != nil {
-		return commentJSON{}, err
-	}
-	if d.participant(u.PK) == nil {
-		return commentJSON{}, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
-	}
-	if in.UniqueTempID == "" {
-		in.UniqueTempID = "devserver-" + strings.ToLower(rand.Text())
-	}
-	in.SenderPK = u.PK
-	if d.ChatType == "single" {
-		others := []int64{}
-		for _, p := range d.participants {
-			if p.PK != u.PK {
-				others = append(others, p.PK)
-			}
-		}
-		if in.HiddenFor, err = s.store.blockersAmong(ctx, u.PK, others); err != nil {
-			return commentJSON{}, err
-		}
-	}
-	if s.beforeCommentInsert != nil {
-		s.beforeCommentInsert()
-	}
-	// The fan-out runs in commit order, before insertComment returns. It reads
-	// the room again there: d was read before the commit, and a participant's
-	// token (part of the topic) may have been rotated since. Their client
-	// fetches with /sync once it has the new token, which only finds comments
-	// committed by then; a comment committed later must go to the new topic.
-	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) })
-	if err != nil {
-		return commentJSON{}, err
-	}
-	if !created {
-		// A retry answers with the stored comment, whose status depends on
-		// the cursors postRoom leaves out.
-		if d, err = s.store.roomDetail(ctx, in.RoomID); err != nil {
-			return commentJSON{}, err
-		}
-		return commentJSONFor(&cm, d, u.PK), nil
-	}
-	s.queueWebhook(webhookType, &cm, d)
-	return commentJSONFor(&cm, d, u.PK), nil
 }
 
 // commentPayload reads payload as JSON. The v2 client sends a payload string it
@@ -145,62 +87,6 @@ func commentPayload(p params, typ string) ([]byte, error) {
 		return nil, badRequest("a custom comment's payload needs a type")
 	}
 	return payload, nil
-}
-
-// fanOutRoom is the room as it is now (after the new comment's commit), for
-// its participants' current tokens; d if it cannot be read.
-func (s *Server) fanOutRoom(d *roomDetail) *roomDetail {
-	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-	defer cancel()
-	now, err := s.store.postRoom(ctx, d.ID)
-	if err != nil {
-		s.log.Warn("fan-out: re-read room; using the one read before the commit", "room", d.ID, "err", err)
-		return d
-	}
-	return now
-}
-
-// fanOut publishes a new comment: to the channel topic for public channels,
-// otherwise to each participant's {token}/c (except those in skip), rendered
-// for that participant. A rendering depends on the viewer only through the
-// room's name and avatar as they see it (nameFor, avatarFor), so it is
-// encoded once per distinct name and avatar: once for a group, and the same
-// bytes go to every participant who sees the same.
-func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
-	if d.IsPublicChannel {
-		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
-		return
-	}
-	type view struct{ name, avatar string }
-	var views []view
-	var payloads [][]byte
-	for i := range d.participants {
-		p := &d.participants[i]
-		if slices.Contains(skip, p.PK) {
-			continue
-		}
-		v := view{d.nameFor(p.PK), d.avatarFor(p.PK)}
-		k := slices.Index(views, v)
-		if k < 0 {
-			payload, err := json.Marshal(commentJSONFor(c, d, p.PK))
-			if err != nil {
-				s.log.Error("mqtt publish: encode", "comment", c.ID, "err", err)
-				return
-			}
-			k, views, payloads = len(views), append(views, v), append(payloads, payload)
-		}
-		s.broker.publish(tokenTopic(p.Token, "c"), payloads[k])
-	}
-}
-
-// toParticipants publishes render(p) to {token}/kind of each participant not in skip.
-func (s *Server) toParticipants(d *roomDetail, kind string, skip []int64, render func(*participant) any) {
-	for i := range d.participants {
-		p := &d.participants[i]
-		if !slices.Contains(skip, p.PK) {
-			s.broker.publishJSON(tokenTopic(p.Token, kind), render(p))
-		}
-	}
 }
 
 // handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,

@@ -13,23 +13,6 @@ const (
 	searchLimit           = 100 // search_messages returns the last 100 matches
 )
 
-// createComment stores a comment and, when it is new, publishes it exactly as
-// an SDK post is published ({token}/c of every participant, or the channel
-// topic) and queues the webhook. A retry with the same unique id returns the
-// stored comment and publishes nothing.
-func (s *Server) createComment(ctx context.Context, in newComment, d *roomDetail, webhookType string) (comment, error) {
-	// Server-side posts are not subject to user blocks. The fan-out runs in
-	// commit order, before insertComment returns.
-	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, d, nil) })
-	if err != nil {
-		return comment{}, err
-	}
-	if created {
-		s.queueWebhook(webhookType, &cm, d)
-	}
-	return cm, nil
-}
-
 // handleRESTPostComment is POST post_comment: sender_email (or user_id, the
 // v2.1 name), room_id (id or unique id), message, type?, payload?, extras?,
 // unique_temp_id?, disable_link_preview?. The sender must be in the room.
@@ -90,10 +73,10 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if strings.TrimSpace(msg) == "" && typ != "file_attachment" {
 		return nil, badRequest("message is required")
 	}
-	cm, err := s.createComment(c.ctx, newComment{
-		RoomID: d.ID, SenderPK: sender.PK, UniqueTempID: uniqueID, Message: msg, Type: typ,
+	cm, d, err := s.postComment(c.ctx, &sender, newComment{
+		RoomID: d.ID, UniqueTempID: uniqueID, Message: msg, Type: typ,
 		Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
-	}, d, webhookREST)
+	}, postOptions{webhook: webhookREST, asServer: true})
 	if err != nil {
 		return nil, err
 	}
@@ -220,10 +203,9 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 	}
 	var last comment
 	for _, m := range msgs {
-		if last, err = s.createComment(c.ctx, newComment{
-			RoomID: d.ID, SenderPK: sys.PK, UniqueTempID: newUniqueTempID(), Message: m.text, Type: "system_event",
-			Payload: m.payload, Extras: extras, CreatedAt: c.now,
-		}, d, webhookREST); err != nil {
+		if last, d, err = s.postComment(c.ctx, &sys, newComment{
+			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
+		}, postOptions{webhook: webhookREST, asServer: true}); err != nil {
 			return nil, err
 		}
 	}

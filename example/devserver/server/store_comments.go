@@ -70,6 +70,7 @@ type newComment struct {
 	CreatedAt                   time.Time
 	HiddenFor                   []int64 // recipients who blocked the sender
 	DisableLinkPreview          bool
+	IsDeleted                   bool // imports may bring deleted comments
 }
 
 // insertCommentSQL inserts a comment after the room's latest one, unless a
@@ -86,8 +87,8 @@ type newComment struct {
 // room 1 or by user 1 follows another one, or the other way round.
 const insertCommentSQL = `INSERT INTO comments
 	(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
-	disable_link_preview)
-	SELECT ?1, ?2, (SELECT COALESCE(MAX(id), 0) FROM comments WHERE room_id = +?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9
+	disable_link_preview, is_deleted)
+	SELECT ?1, ?2, (SELECT COALESCE(MAX(id), 0) FROM comments WHERE room_id = +?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
 	WHERE NOT EXISTS (SELECT 1 FROM comments WHERE room_id = +?1 AND unique_temp_id = ?3)
 	ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`
 
@@ -116,7 +117,7 @@ func (st *store) insertComment(ctx context.Context, in newComment, onCreated fun
 func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment) (c comment, created bool, err error) {
 	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview)
+		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted)
 	if err != nil {
 		return c, false, fmt.Errorf("insert comment: %w", err)
 	}

@@ -40,6 +40,10 @@ type commentWrite struct {
 	ctx       context.Context
 	in        newComment
 	onCreated func(*comment) // run in commit order when the comment is new; may be nil
+	// fn, when set, is not a comment but a whole transaction of its own (an
+	// import) that the writer runs between batches, so that it too stores
+	// comments in id order with every post.
+	fn func(context.Context, *sql.Tx) error
 
 	c       comment
 	created bool
@@ -139,13 +143,22 @@ func (w *commentWriter) fillCache() {
 // writeBatch stores the batch, setting each request's outcome.
 func (w *commentWriter) writeBatch(batch []*commentWrite) {
 	live := make([]*commentWrite, 0, len(batch))
+	var jobs []*commentWrite
 	for _, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			r.err = fmt.Errorf("begin: %w", err) // what BeginTx says for a finished context
-			continue
+		switch {
+		case r.ctx.Err() != nil:
+			r.err = fmt.Errorf("begin: %w", r.ctx.Err()) // what BeginTx says for a finished context
+		case r.fn != nil:
+			jobs = append(jobs, r)
+		default:
+			live = append(live, r)
 		}
-		live = append(live, r)
 	}
+	defer func() {
+		for _, r := range jobs {
+			r.err = w.st.tx(r.ctx, func(tx *sql.Tx) error { return r.fn(r.ctx, tx) })
+		}
+	}()
 	if len(live) > 1 {
 		w.batched.Add(int64(len(live)))
 		ctx, cancel := context.WithTimeout(w.ctx, commentBatchLimit)
@@ -178,6 +191,13 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 			r.c, r.created = comment{}, false
 		}
 	}
+}
+
+// writeTx runs fn in a transaction of its own on the writer goroutine,
+// between batches of posts.
+func (st *store) writeTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	_, _, err := st.writer.insert(&commentWrite{ctx: ctx, fn: fn})
+	return err
 }
 
 // publish runs the onCreated callbacks in commit order and releases the callers.

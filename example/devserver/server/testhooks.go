@@ -42,13 +42,13 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cj, err := s.postComment(ctx, &u, newComment{
+	cm, d, err := s.postComment(ctx, &u, newComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
-	}, webhookMobile)
+	}, postOptions{webhook: webhookMobile})
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	b, err := json.Marshal(cj)
+	b, err := json.Marshal(commentJSONFor(&cm, d, u.PK))
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
