@@ -11,13 +11,6 @@ import (
 // maxCommentLength is the server limit from the Qiscus docs, in characters.
 const maxCommentLength = 4000
 
-// commentTypes are the message types the v2 SDKs know.
-var commentTypes = map[string]bool{
-	"text": true, "file_attachment": true, "account_linking": true, "buttons": true,
-	"button_postback_response": true, "reply": true, "system_event": true, "card": true,
-	"custom": true, "location": true, "contact_person": true, "carousel": true,
-}
-
 // handlePostComment is POST post_comment (JSON: comment, topic_id, unique_temp_id,
 // type, payload, extras). A new comment is published to every participant's
 // {token}/c, the sender included, before the response is written; a retry with
@@ -30,9 +23,6 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	typ := c.p.String("type")
 	if typ == "" {
 		typ = "text"
-	}
-	if !commentTypes[typ] {
-		return nil, badRequest("unknown comment type %q", typ)
 	}
 	msg := c.p.String("comment")
 	if err := checkMessage(msg, typ); err != nil {

@@ -351,8 +351,10 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 func (s *Server) handleSearch(c *call) (any, error) {
 	f := commentFilter{ViewerPK: c.user.PK, Query: c.p.String("query"), SenderID: c.p.String("sender")}
 	var err error
-	if f.Type = c.p.String("type"); f.Type != "" && !commentTypes[f.Type] {
-		return nil, badRequest("unknown comment type %q", f.Type)
+	if f.Type = c.p.String("type"); f.Type != "" {
+		if err := checkTypeName(f.Type); err != nil {
+			return nil, err
+		}
 	}
 	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
 		return nil, err

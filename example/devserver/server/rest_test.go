@@ -436,7 +436,7 @@ func TestPostComment(t *testing.T) {
 		{"bad topic", alice, map[string]any{"comment": "x", "topic_id": "abc"}, 400, "topic_id must be an integer"},
 		{"unknown room", alice, map[string]any{"comment": "x", "topic_id": 999}, 404, "room not found"},
 		{"not a participant", carol, map[string]any{"comment": "x", "topic_id": roomID}, 403, "not a participant"},
-		{"unknown type", alice, map[string]any{"comment": "x", "topic_id": roomID, "type": "sticker"}, 400, `unknown comment type "sticker"`},
+		{"invalid type name", alice, map[string]any{"comment": "x", "topic_id": roomID, "type": "sticker pack"}, 400, `type "sticker pack" may only hold ASCII letters`},
 		{"empty text", alice, map[string]any{"comment": "  ", "topic_id": roomID}, 400, "comment is required"},
 		{"custom without payload", alice, map[string]any{"comment": "x", "topic_id": roomID, "type": "custom"}, 400, "JSON object payload"},
 		{"custom without type", alice, map[string]any{"comment": "x", "topic_id": roomID, "type": "custom", "payload": map[string]any{"content": 1}}, 400, "needs a type"},

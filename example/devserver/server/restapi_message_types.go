@@ -32,6 +32,8 @@ import (
 //	reply                     replied_comment_id (a message of the same room); the server fills in
 //	                          text and the replied_comment_* fields from that message
 //	system_event              only through post_system_event_message
+//	any other name            app-defined (checkTypeName): payload any JSON value or none, kept
+//	                          exactly as sent; the message may be empty
 //
 // Where the message text is empty and the payload carries a text (buttons,
 // card, account_linking, reply) or a caption (file_attachment), that text
@@ -71,11 +73,10 @@ func normalizeMessage(typ, msg string, payload []byte, replied repliedFunc) (str
 		err = n.reply(payload, replied)
 	case "system_event":
 		err = badRequest("system_event messages can only be posted with post_system_event_message")
-	case "":
-		err = badRequest("type is required")
 	default:
-		err = badRequest("unknown message type %q (want one of account_linking, button_postback_response, "+
-			"buttons, card, carousel, contact_person, custom, file_attachment, location, reply, text)", typ)
+		if err = checkTypeName(typ); err == nil {
+			n.out = bytes.TrimSpace(payload) // app-defined: returned exactly as sent
+		}
 	}
 	if err != nil {
 		return "", nil, err
@@ -84,6 +85,36 @@ func normalizeMessage(typ, msg string, payload []byte, replied repliedFunc) (str
 		return "", nil, err
 	}
 	return n.msg, n.out, nil
+}
+
+// builtinTypes are the message types of the Qiscus docs; any other valid
+// name is app-defined.
+var builtinTypes = map[string]bool{
+	"text": true, "account_linking": true, "buttons": true, "button_postback_response": true, "card": true,
+	"carousel": true, "contact_person": true, "custom": true, "file_attachment": true, "location": true,
+	"reply": true, "system_event": true,
+}
+
+// maxTypeNameLength bounds an app-defined message type name.
+const maxTypeNameLength = 64
+
+// checkTypeName accepts an app-defined message type name: 1 to 64 ASCII
+// letters, digits and _ - . : (so "sticker", "com.example.poll", "1001").
+// The names reach clients as they are, so nothing else gets through: no
+// spaces, control characters, markup or topic wildcards.
+func checkTypeName(typ string) error {
+	switch {
+	case typ == "":
+		return badRequest("type must not be empty")
+	case len(typ) > maxTypeNameLength:
+		return badRequest("type is too long (max %d characters)", maxTypeNameLength)
+	}
+	for _, r := range typ {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-.:", r)) {
+			return badRequest("type %q may only hold ASCII letters, digits and _ - . :", typ)
+		}
+	}
+	return nil
 }
 
 func checkLength(msg string) error {

@@ -70,7 +70,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(msg) == "" && typ != "file_attachment" {
+	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && builtinTypes[typ] {
 		return nil, badRequest("message is required")
 	}
 	cm, d, err := s.postComment(c.ctx, &sender, newComment{

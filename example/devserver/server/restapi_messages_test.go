@@ -228,7 +228,7 @@ func TestRESTPostCommentInvalid(t *testing.T) {
 		{"oversize multibyte message", base("message", strings.Repeat("é", 4001)), 400, "message is too long"},
 		{"oversize derived message", base("type", "contact_person", "message", "", "payload",
 			map[string]any{"name": strings.Repeat("n", 3000), "value": strings.Repeat("v", 1000)}), 400, "message is too long"},
-		{"unknown type", base("type", "sticker"), 400, `unknown message type "sticker"`},
+		{"invalid type name", base("type", "sticker#1"), 400, `type "sticker#1" may only hold ASCII letters`},
 		{"system_event type", base("type", "system_event", "payload", raw(`{"type":"custom"}`)), 400, "post_system_event_message"},
 		{"payload not JSON", base("type", "custom", "payload", "{nope"), 400, "payload must be valid JSON"},
 		{"extras not an object", base("extras", raw(`[1]`)), 400, "extras must be a JSON object"},
