@@ -16,6 +16,10 @@ type postOptions struct {
 	// may send (a public channel's non-member, the System user), and user
 	// blocks do not apply.
 	asServer bool
+	// noRealtime posts into history only: nothing is published; clients
+	// find the comment through load_comments and sync (QuickBlox's
+	// send_to_chat=0). The webhook still fires.
+	noRealtime bool
 }
 
 // postComment is the one way a comment is posted, whoever posts it (the SDK
@@ -60,7 +64,11 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, opt po
 	// token (part of the topic) may have been rotated since. Their client
 	// fetches with /sync once it has the new token, which only finds comments
 	// committed by then; a comment committed later must go to the new topic.
-	cm, created, err := s.store.insertComment(ctx, in, func(c *comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) })
+	fanOut := func(c *comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) }
+	if opt.noRealtime {
+		fanOut = nil
+	}
+	cm, created, err := s.store.insertComment(ctx, in, fanOut)
 	if err != nil {
 		return comment{}, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 
 	json "github.com/goccy/go-json"
 )
@@ -28,13 +29,26 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg := c.p.String("message")
-	if err := checkLength(msg); err != nil {
-		return nil, err
+	var flags [2]bool
+	for i, k := range []string{"split_long_message", "skip_realtime"} {
+		if flags[i], err = c.p.Bool(k); err != nil {
+			return nil, err
+		}
 	}
+	split, skipRealtime := flags[0], flags[1]
 	typ := strings.TrimSpace(c.p.String("type"))
 	if typ == "" {
 		typ = "text"
+	}
+	msg := c.p.String("message")
+	parts := []string{msg}
+	if split && typ == "text" {
+		if parts = splitMessage(msg, maxCommentLength); len(parts) > maxMessageParts {
+			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, maxCommentLength)
+		}
+	}
+	if err := checkLength(parts[0]); err != nil {
+		return nil, err
 	}
 	payload, err := c.p.JSON("payload")
 	if err != nil {
@@ -49,8 +63,8 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 		return nil, err
 	}
 	uniqueID := strings.TrimSpace(c.p.String("unique_temp_id"))
-	if len(uniqueID) > maxUniqueTempIDLength {
-		return nil, badRequest("unique_temp_id is too long (max %d bytes)", maxUniqueTempIDLength)
+	if len(uniqueID)+len(partSuffix(len(parts))) > maxUniqueTempIDLength {
+		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", maxUniqueTempIDLength)
 	}
 	if uniqueID == "" {
 		uniqueID = newUniqueTempID()
@@ -66,21 +80,73 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if d.participant(sender.PK) == nil && !d.IsPublicChannel {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, sender.ID, d.ID)
 	}
-	msg, payload, err = normalizeMessage(typ, msg, payload, s.repliedIn(c.ctx, d.ID))
-	if err != nil {
+	if len(parts) > 1 {
+		if payload != nil {
+			return nil, badRequest("a split text message takes no payload")
+		}
+		for i, part := range parts {
+			if strings.TrimSpace(part) == "" {
+				return nil, badRequest("part %d of the split message would be blank", i+1)
+			}
+		}
+	}
+	if msg, payload, err = normalizeMessage(typ, parts[0], payload, s.repliedIn(c.ctx, d.ID)); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && builtinTypes[typ] {
 		return nil, badRequest("message is required")
 	}
-	cm, d, err := s.postComment(c.ctx, &sender, newComment{
-		RoomID: d.ID, UniqueTempID: uniqueID, Message: msg, Type: typ,
-		Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
-	}, postOptions{webhook: webhookREST, asServer: true})
-	if err != nil {
-		return nil, err
+	parts[0] = msg
+	// The parts are posted in order, each as its own message: a retry with
+	// the same unique_temp_id finds those already stored and posts the rest.
+	out := make([]commentJSON, 0, len(parts))
+	for i, part := range parts {
+		cm, pd, err := s.postComment(c.ctx, &sender, newComment{
+			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
+			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
+		}, postOptions{webhook: webhookREST, asServer: true, noRealtime: skipRealtime})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, commentJSONFor(&cm, pd, sender.PK))
 	}
-	return map[string]any{"comment": commentJSONFor(&cm, d, sender.PK)}, nil
+	res := map[string]any{"comment": out[0]}
+	if split {
+		res["comments"] = out
+	}
+	return res, nil
+}
+
+// maxMessageParts bounds split_long_message: 25 parts of 4000 characters.
+const maxMessageParts = 25
+
+// partSuffix is the unique_temp_id suffix of part n (1-based) of a split
+// message: none for the first, so an unsplit message keeps its id.
+func partSuffix(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("-part%d", n)
+}
+
+// splitMessage cuts text into parts of at most limit characters whose
+// concatenation is text. A part ends after the last whitespace of its
+// final eighth when there is one, so words stay whole.
+func splitMessage(text string, limit int) []string {
+	rs := []rune(text)
+	var parts []string
+	for len(rs) > limit {
+		cut := limit
+		for i := limit; i > limit-limit/8; i-- {
+			if unicode.IsSpace(rs[i-1]) {
+				cut = i
+				break
+			}
+		}
+		parts = append(parts, string(rs[:cut]))
+		rs = rs[cut:]
+	}
+	return append(parts, string(rs))
 }
 
 // handleRESTLoadComments is GET load_comments (room_id: id or unique id, page?,
