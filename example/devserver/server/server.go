@@ -149,6 +149,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
+	mux.HandleFunc("GET "+brokerLBPath, s.handleBrokerLB)
 	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))
