@@ -97,7 +97,7 @@ func TestDeviceTokensMigratedFromOldSchema(t *testing.T) {
 		t.Errorf("device_tokens holds %d rows, want 4 (TA, TI, TB, TBI)", n)
 	}
 	var n int
-	if err := e.s.store.db.QueryRowContext(context.Background(),
+	if err := e.s.store.DB.QueryRowContext(context.Background(),
 		"SELECT COUNT(*) FROM sqlite_master WHERE name = 'restapi_device_tokens'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("restapi_device_tokens still exists (%d, %v)", n, err)
 	}

@@ -192,7 +192,7 @@ func (c *replayConn) Read(p []byte) (int, error) {
 // topics (r/{room}/…, and its channel topic unless the room is a public
 // channel, which anyone may subscribe), in live and stored sessions alike: a
 // member removed from a room stops getting its typing, receipts and events.
-func (b *broker) dropRoomSubscriptions(r *room, userPKs []int64) {
+func (b *broker) dropRoomSubscriptions(r *Room, userPKs []int64) {
 	if len(userPKs) == 0 {
 		return
 	}

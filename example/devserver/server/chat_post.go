@@ -30,16 +30,16 @@ type postOptions struct {
 // In a single room, a recipient who blocked the sender gets no fan-out and
 // never sees the comment; the sender is not told. It returns the room as
 // the rendering of the comment needs it.
-func (s *Server) postComment(ctx context.Context, u *user, in newComment, opt postOptions) (comment, *roomDetail, error) {
+func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt postOptions) (Comment, *RoomDetail, error) {
 	if err := checkMessage(in.Message, in.Type); err != nil {
-		return comment{}, nil, err
+		return Comment{}, nil, err
 	}
 	d, err := s.store.postRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
 	if err != nil {
-		return comment{}, nil, err
+		return Comment{}, nil, err
 	}
 	if !opt.asServer && d.participant(u.PK) == nil {
-		return comment{}, nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
+		return Comment{}, nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
 	}
 	if in.UniqueTempID == "" {
 		in.UniqueTempID = newUniqueTempID()
@@ -47,13 +47,13 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, opt po
 	in.SenderPK = u.PK
 	if d.ChatType == "single" && !opt.asServer {
 		others := []int64{}
-		for _, p := range d.participants {
+		for _, p := range d.Participants {
 			if p.PK != u.PK {
 				others = append(others, p.PK)
 			}
 		}
 		if in.HiddenFor, err = s.store.blockersAmong(ctx, u.PK, others); err != nil {
-			return comment{}, nil, err
+			return Comment{}, nil, err
 		}
 	}
 	if s.beforeCommentInsert != nil {
@@ -64,19 +64,19 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, opt po
 	// token (part of the topic) may have been rotated since. Their client
 	// fetches with /sync once it has the new token, which only finds comments
 	// committed by then; a comment committed later must go to the new topic.
-	fanOut := func(c *comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) }
+	fanOut := func(c *Comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) }
 	if opt.noRealtime {
 		fanOut = nil
 	}
 	cm, created, err := s.store.insertComment(ctx, in, fanOut)
 	if err != nil {
-		return comment{}, nil, err
+		return Comment{}, nil, err
 	}
 	if !created {
 		// A retry answers with the stored comment, whose status depends on
 		// the cursors postRoom leaves out.
 		if d, err = s.store.roomDetail(ctx, in.RoomID); err != nil {
-			return comment{}, nil, err
+			return Comment{}, nil, err
 		}
 		return cm, d, nil
 	}
@@ -86,7 +86,7 @@ func (s *Server) postComment(ctx context.Context, u *user, in newComment, opt po
 
 // fanOutRoom is the room as it is now (after the new comment's commit), for
 // its participants' current tokens; d if it cannot be read.
-func (s *Server) fanOutRoom(d *roomDetail) *roomDetail {
+func (s *Server) fanOutRoom(d *RoomDetail) *RoomDetail {
 	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
 	now, err := s.store.postRoom(ctx, d.ID)
@@ -103,7 +103,7 @@ func (s *Server) fanOutRoom(d *roomDetail) *roomDetail {
 // room's name and avatar as they see it (nameFor, avatarFor), so it is
 // encoded once per distinct name and avatar: once for a group, and the same
 // bytes go to every participant who sees the same.
-func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
+func (s *Server) fanOut(c *Comment, d *RoomDetail, skip []int64) {
 	if d.IsPublicChannel {
 		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
 		return
@@ -111,8 +111,8 @@ func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
 	type view struct{ name, avatar string }
 	var views []view
 	var payloads [][]byte
-	for i := range d.participants {
-		p := &d.participants[i]
+	for i := range d.Participants {
+		p := &d.Participants[i]
 		if slices.Contains(skip, p.PK) {
 			continue
 		}
@@ -131,9 +131,9 @@ func (s *Server) fanOut(c *comment, d *roomDetail, skip []int64) {
 }
 
 // toParticipants publishes render(p) to {token}/kind of each participant not in skip.
-func (s *Server) toParticipants(d *roomDetail, kind string, skip []int64, render func(*participant) any) {
-	for i := range d.participants {
-		p := &d.participants[i]
+func (s *Server) toParticipants(d *RoomDetail, kind string, skip []int64, render func(*Participant) any) {
+	for i := range d.Participants {
+		p := &d.Participants[i]
 		if !slices.Contains(skip, p.PK) {
 			s.broker.publishJSON(tokenTopic(p.Token, kind), render(p))
 		}

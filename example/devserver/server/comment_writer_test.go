@@ -119,10 +119,10 @@ func TestConcurrentRetriesStoreOnce(t *testing.T) {
 
 // holdWriteLock takes SQLite's write lock on a connection of its own until
 // release is called, so that comment writes queue up and go in one batch.
-func holdWriteLock(t *testing.T, st *store) (release func()) {
+func holdWriteLock(t *testing.T, st *Store) (release func()) {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := st.db.Conn(ctx)
+	conn, err := st.DB.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,11 +147,11 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Now()
-	u, err := st.loginOrRegister(ctx, loginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.loginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, newRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.createGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 		release := holdWriteLock(t, st)
 		batched := st.writer.batched.Load()
 		type result struct {
-			c       comment
+			c       Comment
 			created bool
 			err     error
 		}
@@ -169,13 +169,13 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i := range results {
-			in := newComment{RoomID: room, SenderPK: u.PK, UniqueTempID: fmt.Sprint(round, "-", i),
+			in := NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: fmt.Sprint(round, "-", i),
 				Message: "m", Type: "text", CreatedAt: now}
 			if i < bad {
 				in.RoomID = 999999 // no such room: a foreign key error
 			}
 			wg.Go(func() {
-				c, created, err := st.insertComment(ctx, in, func(c *comment) {
+				c, created, err := st.insertComment(ctx, in, func(c *Comment) {
 					mu.Lock()
 					published = append(published, c.ID)
 					mu.Unlock()
@@ -202,7 +202,7 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 		}
 	}
 	var n int
-	if err := st.db.QueryRow("SELECT COUNT(*) FROM comments").Scan(&n); err != nil || n != 2*12-3 {
+	if err := st.DB.QueryRow("SELECT COUNT(*) FROM comments").Scan(&n); err != nil || n != 2*12-3 {
 		t.Errorf("%d comments (%v), want %d", n, err, 2*12-3)
 	}
 }
@@ -346,11 +346,11 @@ func TestCloseDuringPosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	u, err := st.loginOrRegister(ctx, loginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.loginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, newRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.createGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			for k := 0; k < 10000; k++ {
-				_, _, err := st.insertComment(ctx, newComment{RoomID: room, SenderPK: u.PK,
+				_, _, err := st.insertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK,
 					UniqueTempID: fmt.Sprint(i, "-", k), Message: "m", Type: "text", CreatedAt: now}, nil)
 				if err != nil {
 					return
@@ -377,7 +377,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	case <-time.After(waitFor):
 		t.Fatal("posts still running after Close")
 	}
-	if _, _, err := st.insertComment(ctx, newComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
+	if _, _, err := st.insertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
 		Message: "m", Type: "text", CreatedAt: now}, nil); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("insert after Close: %v", err)
 	}
@@ -408,7 +408,7 @@ func TestFanOutPayloadPerViewer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range d.participants {
+		for _, p := range d.Participants {
 			want, err := gojson.Marshal(commentJSONFor(&c, d, p.PK))
 			if err != nil {
 				t.Fatal(err)

@@ -47,7 +47,7 @@ type backupJSON struct {
 	UniqueID         string `json:"unique_id"`
 }
 
-func backupJSONOf(r *http.Request, e *exportRecord) backupJSON {
+func backupJSONOf(r *http.Request, e *ExportRecord) backupJSON {
 	b := backupJSON{
 		CreatedAt: rfc3339(e.CreatedAt), ErrorMessage: e.ErrorMessage, OriginalFilename: e.Filename,
 		Percentage: e.Percentage, ResourceName: e.Resource, Size: e.Size, Status: e.Status,
@@ -85,7 +85,7 @@ func (s *Server) handleCreateExport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := exportRecord{
+	e := ExportRecord{
 		UniqueID: newUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
 		Status: "started", CreatedAt: c.now.UnixNano(),
 	}
@@ -187,7 +187,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 	ex := exporter{st: s.store, from: from, to: to}
 	table := map[string]string{"users": "users", "rooms": "rooms", "comments": "comments"}[resource]
 	var total, maxID int64
-	if err := s.store.db.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+
+	if err := s.store.DB.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+
 		" WHERE created_at >= ? AND created_at < ?", from, to).Scan(&total, &maxID); err != nil {
 		fail(err)
 		return
@@ -293,7 +293,7 @@ type exportComment struct {
 func exportTime(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
 
 type exporter struct {
-	st       *store
+	st       *Store
 	from, to int64
 	rooms    map[int64]string // room id → unique id
 }
@@ -311,7 +311,7 @@ func (ex *exporter) batch(ctx context.Context, resource string, after, maxID int
 }
 
 func (ex *exporter) users(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, email, password, username, avatar_url, extras, token, created_at
+	rows, err := ex.st.DB.QueryContext(ctx, `SELECT id, email, password, username, avatar_url, extras, token, created_at
 		FROM users WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
 		after, maxID, ex.from, ex.to, exportBatchSize)
 	if err != nil {
@@ -335,7 +335,7 @@ func (ex *exporter) users(ctx context.Context, after, maxID int64) ([]any, int64
 }
 
 func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, unique_id, name, avatar_url, options, chat_type,
+	rows, err := ex.st.DB.QueryContext(ctx, `SELECT id, unique_id, name, avatar_url, options, chat_type,
 		is_public_channel, created_at FROM rooms WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ?
 		ORDER BY id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
 	if err != nil {
@@ -370,15 +370,15 @@ func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, in
 		if err != nil {
 			return nil, 0, err
 		}
-		x.r.ParticipantEmails = make([]string, len(d.participants))
-		for i := range d.participants {
-			x.r.ParticipantEmails[i] = d.participants[i].ID
+		x.r.ParticipantEmails = make([]string, len(d.Participants))
+		for i := range d.Participants {
+			x.r.ParticipantEmails[i] = d.Participants[i].ID
 		}
 		if x.r.CreatorEmail, err = ex.st.roomCreator(ctx, x.id); err != nil {
 			return nil, 0, err
 		}
-		if x.r.CreatorEmail == "" && len(d.participants) > 0 {
-			x.r.CreatorEmail = d.participants[0].ID
+		if x.r.CreatorEmail == "" && len(d.Participants) > 0 {
+			x.r.CreatorEmail = d.Participants[0].ID
 		}
 		if x.r.Type == "single" {
 			x.r.Name = restRoomName(d)
@@ -389,7 +389,7 @@ func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, in
 }
 
 func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	cs, err := queryComments(ctx, ex.st.db, `WHERE c.id > ? AND c.id <= ? AND c.created_at >= ? AND c.created_at < ?
+	cs, err := queryComments(ctx, ex.st.DB, `WHERE c.id > ? AND c.id <= ? AND c.created_at >= ? AND c.created_at < ?
 		ORDER BY c.id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
 	if err != nil {
 		return nil, 0, err
@@ -431,7 +431,7 @@ func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, in
 }
 
 // parentUniqueID is the unique id of the message a reply refers to, or "".
-func (ex *exporter) parentUniqueID(ctx context.Context, c *comment) (string, error) {
+func (ex *exporter) parentUniqueID(ctx context.Context, c *Comment) (string, error) {
 	var p struct {
 		ID json.Number `json:"replied_comment_id"`
 	}
@@ -443,7 +443,7 @@ func (ex *exporter) parentUniqueID(ctx context.Context, c *comment) (string, err
 		return "", nil
 	}
 	var uid string
-	err = ex.st.db.QueryRowContext(ctx, "SELECT unique_temp_id FROM comments WHERE id = ? AND room_id = ?",
+	err = ex.st.DB.QueryRowContext(ctx, "SELECT unique_temp_id FROM comments WHERE id = ? AND room_id = ?",
 		id, c.RoomID).Scan(&uid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

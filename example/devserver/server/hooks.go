@@ -74,7 +74,7 @@ func (s *session) identity() (string, int64) {
 
 // bind identifies an anonymous session as u. ok is false if the session is
 // someone else; fresh is true when this call bound it.
-func (s *session) bind(u *user) (ok, fresh bool) {
+func (s *session) bind(u *User) (ok, fresh bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.userPK == 0 {

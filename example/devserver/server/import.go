@@ -56,7 +56,7 @@ type importJSON struct {
 	UniqueID         string          `json:"unique_id"`
 }
 
-func importJSONOf(r *importRecord) importJSON {
+func importJSONOf(r *ImportRecord) importJSON {
 	return importJSON{
 		CreatedAt: rfc3339(r.CreatedAt), Errors: object(r.Errors), OriginalFilename: r.Filename,
 		ResourceName: r.Resource, Size: r.Size, Status: r.Status, TotalRows: r.TotalRows, UniqueID: r.UniqueID,
@@ -121,7 +121,7 @@ func (s *Server) handleCreateImport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := importRecord{
+	rec := ImportRecord{
 		UniqueID: newUUID(), Resource: resource, Filename: filename, Status: "started",
 		Errors: []byte(`{"Message":"","Data":null}`), Size: int64(len(file)), CreatedAt: c.now.UnixNano(),
 	}
@@ -312,7 +312,7 @@ func (im *importer) user(u *exportUser) error {
 			return err
 		}
 	}
-	var nu user
+	var nu User
 	issueToken(&nu, im.now, im.s.cfg.TokenTTL)
 	if t := strings.TrimSpace(u.AuthenticationToken); t != "" {
 		if !validToken(t) {
@@ -443,7 +443,7 @@ func (im *importer) room(r *exportRoom) error {
 	if err != nil {
 		return err
 	}
-	_, err = insertRoom(im.ctx, im.tx, newRoom{UniqueID: uid, Name: name, AvatarURL: r.AvatarURL, Options: r.Options,
+	_, err = insertRoom(im.ctx, im.tx, NewRoom{UniqueID: uid, Name: name, AvatarURL: r.AvatarURL, Options: r.Options,
 		ChatType: chatType, CreatorPK: creator, MemberPKs: pks, CreatedAt: at})
 	return err
 }
@@ -500,7 +500,7 @@ func (im *importer) comment(c *exportComment) error {
 	if err != nil {
 		return err
 	}
-	cm, _, err := im.s.store.insertCommentTx(im.ctx, im.tx, newComment{
+	cm, _, err := im.s.store.insertCommentTx(im.ctx, im.tx, NewComment{
 		RoomID: roomID, SenderPK: sender, UniqueTempID: uid, Message: msg, Type: typ, Payload: payload,
 		Extras: extras, CreatedAt: at, DisableLinkPreview: c.DisableLinkPreview, IsDeleted: c.IsDeleted,
 	})
@@ -555,7 +555,7 @@ func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64
 			return "", nil, err
 		}
 	}
-	msg, out, err := normalizeMessage(typ, c.Message, payload, func(id int64) (*comment, error) {
+	msg, out, err := normalizeMessage(typ, c.Message, payload, func(id int64) (*Comment, error) {
 		cm, err := scanComment(im.tx.QueryRowContext(im.ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
 		if err != nil {
 			return nil, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))

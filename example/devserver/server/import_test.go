@@ -309,7 +309,7 @@ type storedComment struct {
 // replies, the unique id of the message replied_comment_id points at.
 func commentsByUID(t *testing.T, e *testEnv) (map[string]storedComment, map[string]int64) {
 	t.Helper()
-	rows, err := e.s.store.db.Query(`SELECT c.id, c.unique_temp_id, r.unique_id, u.email, c.type, c.message,
+	rows, err := e.s.store.DB.Query(`SELECT c.id, c.unique_temp_id, r.unique_id, u.email, c.type, c.message,
 		COALESCE(c.payload, ''), COALESCE(c.extras, ''), c.created_at, c.disable_link_preview
 		FROM comments c JOIN rooms r ON r.id = c.room_id JOIN users u ON u.id = c.user_id ORDER BY c.id`)
 	if err != nil {
@@ -372,7 +372,7 @@ type storedRoom struct {
 
 func roomsByUID(t *testing.T, e *testEnv) map[string]storedRoom {
 	t.Helper()
-	rows, err := e.s.store.db.Query(`SELECT r.id, r.unique_id, r.name, r.chat_type, r.avatar_url, r.options,
+	rows, err := e.s.store.DB.Query(`SELECT r.id, r.unique_id, r.name, r.chat_type, r.avatar_url, r.options,
 		COALESCE((SELECT u.email FROM restapi_room_creators c JOIN users u ON u.id = c.user_id WHERE c.room_id = r.id), '')
 		FROM rooms r`)
 	if err != nil {
@@ -398,7 +398,7 @@ func roomsByUID(t *testing.T, e *testEnv) map[string]storedRoom {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range d.participants {
+		for _, p := range d.Participants {
 			x.r.members = append(x.r.members, p.ID)
 		}
 		sort.Strings(x.r.members)

@@ -142,16 +142,16 @@ func rfc3339(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339)
 }
 
-func userJSONOf(u *user) userJSON {
+func userJSONOf(u *User) userJSON {
 	return userJSON{
 		ID: u.PK, IDStr: idStr(u.PK), Email: u.ID, Username: u.Username,
 		AvatarURL: u.AvatarURL, Avatar: avatarOf(u.AvatarURL), Extras: object(u.Extras),
 	}
 }
 
-func participantJSONOf(p *participant) participantJSON {
+func participantJSONOf(p *Participant) participantJSON {
 	return participantJSON{
-		userJSON:          userJSONOf(&p.user),
+		userJSON:          userJSONOf(&p.User),
 		LastCommentReadID: p.LastReadID, LastCommentReadIDStr: idStr(p.LastReadID),
 		LastCommentReceivedID: p.LastReceivedID, LastCommentReceivedIDStr: idStr(p.LastReceivedID),
 	}
@@ -167,7 +167,7 @@ func chatTypeJSON(chatType string) string {
 
 // commentJSONFor renders c as viewerPK sees it (single rooms are named after
 // the other person).
-func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
+func commentJSONFor(c *Comment, d *RoomDetail, viewerPK int64) commentJSON {
 	return commentJSON{
 		ID: c.ID, IDStr: idStr(c.ID),
 		CommentBeforeID: c.BeforeID, CommentBeforeIDStr: idStr(c.BeforeID),
@@ -186,7 +186,7 @@ func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
 	}
 }
 
-func commentsJSONFor(cs []comment, d *roomDetail, viewerPK int64) []commentJSON {
+func commentsJSONFor(cs []Comment, d *RoomDetail, viewerPK int64) []commentJSON {
 	out := make([]commentJSON, len(cs))
 	for i := range cs {
 		out[i] = commentJSONFor(&cs[i], d, viewerPK)
@@ -195,17 +195,17 @@ func commentsJSONFor(cs []comment, d *roomDetail, viewerPK int64) []commentJSON 
 }
 
 // roomJSONFor renders a room for viewerPK; last may be nil.
-func roomJSONFor(d *roomDetail, viewerPK int64, last *comment, unread int64) roomJSON {
+func roomJSONFor(d *RoomDetail, viewerPK int64, last *Comment, unread int64) roomJSON {
 	r := roomJSON{
 		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.nameFor(viewerPK), RawRoomName: d.Name,
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, IsPublicChannel: d.IsPublicChannel,
 		AvatarURL: d.avatarFor(viewerPK), Options: d.Options, UniqueID: d.UniqueID,
 		LastCommentIDStr: "0", LastTopicID: d.ID, LastTopicIDStr: idStr(d.ID),
-		Participants:          make([]participantJSON, len(d.participants)),
-		RoomTotalParticipants: len(d.participants), UnreadCount: unread,
+		Participants:          make([]participantJSON, len(d.Participants)),
+		RoomTotalParticipants: len(d.Participants), UnreadCount: unread,
 	}
-	for i := range d.participants {
-		r.Participants[i] = participantJSONOf(&d.participants[i])
+	for i := range d.Participants {
+		r.Participants[i] = participantJSONOf(&d.Participants[i])
 	}
 	if last != nil {
 		r.LastCommentID, r.LastCommentIDStr, r.LastCommentMessage = last.ID, idStr(last.ID), last.Message
@@ -220,7 +220,7 @@ type actorJSON struct {
 	Name  string `json:"name"`
 }
 
-func actorOf(u *user) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
+func actorOf(u *User) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
 
 // eventJSON is a {token}/n notification and a sync_event entry.
 type eventJSON struct {

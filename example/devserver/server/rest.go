@@ -24,7 +24,7 @@ type call struct {
 	ctx  context.Context
 	r    *http.Request
 	p    params
-	user user // the caller, for endpoints with auth
+	user User // the caller, for endpoints with auth
 	now  time.Time
 }
 
@@ -172,13 +172,13 @@ func (s *Server) checkApp(r *http.Request) error {
 	}
 }
 
-func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (user, error) {
+func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (User, error) {
 	id, token := header(r, "QISCUS-SDK-USER-ID"), header(r, "QISCUS-SDK-TOKEN")
 	switch {
 	case token == "":
-		return user{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
+		return User{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
 	case id == "":
-		return user{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
+		return User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
 	}
 	return s.store.authenticate(ctx, id, token, now)
 }

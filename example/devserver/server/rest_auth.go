@@ -47,9 +47,9 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.loginOrRegister(c.ctx, loginInput{
+	u, err := s.store.loginOrRegister(c.ctx, LoginInput{
 		ID: id, Password: pw,
-		profile: profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
+		Profile: Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
 	}, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func validUserID(id string) error {
 	return nil
 }
 
-func (s *Server) loginUserJSON(ctx context.Context, u *user) (loginUserJSON, error) {
+func (s *Server) loginUserJSON(ctx context.Context, u *User) (loginUserJSON, error) {
 	lastComment, err := s.store.lastCommentID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
@@ -192,7 +192,7 @@ func (s *Server) handleMyProfile(c *call) (any, error) {
 // JSON string; each optional, null or "" leaves it alone). The v2 client
 // replaces userData with the result, so it is the full user with the token.
 func (s *Server) handleUpdateProfile(c *call) (any, error) {
-	var up profileUpdate
+	var up ProfileUpdate
 	if v := c.p.String("name"); v != "" {
 		if len(v) > 255 {
 			return nil, badRequest("name is too long (max 255 bytes)")

@@ -107,7 +107,7 @@ func TestVerifyIdentityToken(t *testing.T) {
 		return s
 	}
 	expiredNonce := e.nonce()
-	if _, err := e.s.store.db.Exec("UPDATE nonces SET expires_at = ? WHERE nonce = ?", time.Now().Add(-time.Second).UnixNano(), expiredNonce); err != nil {
+	if _, err := e.s.store.DB.Exec("UPDATE nonces SET expires_at = ? WHERE nonce = ?", time.Now().Add(-time.Second).UnixNano(), expiredNonce); err != nil {
 		t.Fatal(err)
 	}
 	valid := sign("dev-secret", hs, claims(nil))
@@ -210,7 +210,7 @@ func TestRefreshUserToken(t *testing.T) {
 	refresh := r.str("results.user.refresh_token")
 
 	// Expire the token (as time would), then refresh with it still in the headers.
-	if _, err := e.s.store.db.Exec("UPDATE users SET token_expires_at = ? WHERE email = 'alice'", time.Now().Add(-time.Second).UnixNano()); err != nil {
+	if _, err := e.s.store.DB.Exec("UPDATE users SET token_expires_at = ? WHERE email = 'alice'", time.Now().Add(-time.Second).UnixNano()); err != nil {
 		t.Fatal(err)
 	}
 	exp := e.get("sync", alice)
@@ -359,7 +359,7 @@ func TestLoginLastSyncEventID(t *testing.T) {
 	id := e.mustPost(alice, roomID, "hi").num("results.comment.id")
 	mustStatus(t, e.form("update_comment_status", bob, fmt.Sprint("room_id=", roomID, "&last_comment_read_id=", id)), 200)
 	var last int64
-	if err := e.s.store.db.QueryRow("SELECT MAX(id) FROM events").Scan(&last); err != nil || last == 0 {
+	if err := e.s.store.DB.QueryRow("SELECT MAX(id) FROM events").Scan(&last); err != nil || last == 0 {
 		t.Fatalf("no event recorded (%v)", err)
 	}
 	for _, tc := range []struct {

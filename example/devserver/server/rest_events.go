@@ -48,7 +48,7 @@ func (s *Server) handleSyncEvent(c *call) (any, error) {
 }
 
 // eventPayload encodes {actor, data}.
-func (s *Server) eventPayload(actor *user, data any) ([]byte, error) {
+func (s *Server) eventPayload(actor *User, data any) ([]byte, error) {
 	b, err := json.Marshal(struct {
 		Actor actorJSON `json:"actor"`
 		Data  any       `json:"data"`

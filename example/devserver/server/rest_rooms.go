@@ -64,7 +64,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 	if err != nil {
 		return nil, err
 	}
-	var last *comment
+	var last *Comment
 	if len(cs) > 0 {
 		last = &cs[0]
 	}
@@ -79,7 +79,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 }
 
 // unread counts what viewerPK has not read in the room.
-func (s *Server) unread(ctx context.Context, d *roomDetail, viewerPK int64) (int64, error) {
+func (s *Server) unread(ctx context.Context, d *RoomDetail, viewerPK int64) (int64, error) {
 	var readID int64
 	if p := d.participant(viewerPK); p != nil {
 		readID = p.LastReadID
@@ -88,7 +88,7 @@ func (s *Server) unread(ctx context.Context, d *roomDetail, viewerPK int64) (int
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
-func (s *Server) roomJSONView(ctx context.Context, d *roomDetail, viewerPK int64) (roomJSON, *comment, error) {
+func (s *Server) roomJSONView(ctx context.Context, d *RoomDetail, viewerPK int64) (roomJSON, *Comment, error) {
 	last, err := s.store.lastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return roomJSON{}, nil, err
@@ -102,7 +102,7 @@ func (s *Server) roomJSONView(ctx context.Context, d *roomDetail, viewerPK int64
 
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
-func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*roomDetail, error) {
+func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
 	d, err := s.store.roomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*roomD
 }
 
 // memberRoom loads a room the user belongs to.
-func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*roomDetail, error) {
+func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
 	d, err := s.store.roomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
@@ -126,9 +126,9 @@ func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*roomDet
 }
 
 // resolveUsers looks up user ids (deduplicated, in order); an unknown one is a 404.
-func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]user, error) {
+func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]User, error) {
 	seen := map[string]bool{}
-	var out []user
+	var out []User
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -170,7 +170,7 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.createGroupRoom(c.ctx, newRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+	id, err := s.store.createGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
 		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 // roomInfo renders a room of a list (user_rooms, rooms_info) for viewerPK.
 // placeholder gives an empty room a last_comment with id 0 instead of null:
 // the v2 loadRoomList reads last_comment.id of every room.
-func (s *Server) roomInfo(ctx context.Context, d *roomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
+func (s *Server) roomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
 	r, last, err := s.roomJSONView(ctx, d, viewerPK)
 	if err != nil {
 		return roomInfoJSON{}, err
@@ -225,7 +225,7 @@ func (s *Server) roomInfo(ctx context.Context, d *roomDetail, viewerPK int64, sh
 		cj := commentJSONFor(last, d, viewerPK)
 		out.LastComment = &cj
 	case placeholder:
-		cj := commentJSONFor(&comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
+		cj := commentJSONFor(&Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
 		cj.Status = "sent"
 		out.LastComment = &cj
 	}
@@ -341,7 +341,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 		return nil, err
 	}
 	type entry struct {
-		d        *roomDetail
+		d        *RoomDetail
 		removed  bool
 		activity int64
 	}
@@ -397,7 +397,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var up roomUpdate
+	var up RoomUpdate
 	if v := c.p.String("room_name"); v != "" {
 		if err := validRoomName("room_name", v); err != nil {
 			return nil, err
@@ -434,7 +434,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 
 // groupForChange loads a group room whose participants the caller may change,
 // and the users named by emails[].
-func (s *Server) groupForChange(c *call) (*roomDetail, []user, error) {
+func (s *Server) groupForChange(c *call) (*RoomDetail, []User, error) {
 	roomID, err := c.p.requireInt64("room_id")
 	if err != nil {
 		return nil, nil, err
@@ -461,7 +461,7 @@ func (s *Server) groupForChange(c *call) (*roomDetail, []user, error) {
 	return d, users, nil
 }
 
-func pksOf(us []user) []int64 {
+func pksOf(us []User) []int64 {
 	out := make([]int64, len(us))
 	for i := range us {
 		out[i] = us[i].PK
@@ -504,7 +504,7 @@ func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.broker.dropRoomSubscriptions(&d.room, removed)
+	s.broker.dropRoomSubscriptions(&d.Room, removed)
 	out := []string{}
 	for _, pk := range removed {
 		for _, u := range users {
@@ -549,11 +549,11 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := len(d.participants)
+	total := len(d.Participants)
 	from := min(offset, total)
 	out := []participantJSON{}
 	for i := from; i < min(from+limit, total); i++ {
-		out = append(out, participantJSONOf(&d.participants[i]))
+		out = append(out, participantJSONOf(&d.Participants[i]))
 	}
 	return map[string]any{
 		"meta":         map[string]int{"current_offset": offset, "per_page": limit, "total": total},

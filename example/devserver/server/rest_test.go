@@ -571,7 +571,7 @@ func TestUpdateCommentStatus(t *testing.T) {
 	t.Run("events recorded", func(t *testing.T) {
 		e := e.in(t)
 		var n int
-		if err := e.s.store.db.QueryRow("SELECT COUNT(*) FROM events WHERE room_id = ?", roomID).Scan(&n); err != nil {
+		if err := e.s.store.DB.QueryRow("SELECT COUNT(*) FROM events WHERE room_id = ?", roomID).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 3 { // delivered c2, read c1, read c3

@@ -7,17 +7,17 @@ import (
 )
 
 // blockTarget reads user_email: a known user other than the caller.
-func (s *Server) blockTarget(c *call) (user, error) {
+func (s *Server) blockTarget(c *call) (User, error) {
 	id, err := c.p.requireString("user_email")
 	if err != nil {
-		return user{}, err
+		return User{}, err
 	}
 	if id == c.user.ID {
-		return user{}, badRequest("you cannot block or unblock yourself")
+		return User{}, badRequest("you cannot block or unblock yourself")
 	}
 	u, err := s.store.userByID(c.ctx, id)
 	if err != nil {
-		return user{}, fmt.Errorf("user_email: %w", err)
+		return User{}, fmt.Errorf("user_email: %w", err)
 	}
 	return u, nil
 }
@@ -56,7 +56,7 @@ func offsetPage(p params, def, max int) (page, limit int, err error) {
 	return page, limit, nil
 }
 
-func usersJSON(us []user) []userJSON {
+func usersJSON(us []User) []userJSON {
 	out := make([]userJSON, len(us))
 	for i := range us {
 		out[i] = userJSONOf(&us[i])
@@ -159,7 +159,7 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.setDeviceToken(c.ctx, c.user.PK, deviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, err := s.store.setDeviceToken(c.ctx, c.user.PK, DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -241,21 +241,21 @@ func (p params) restPage(k string) (int, error) {
 }
 
 // restUser looks up a user by the id (email) given in parameter k.
-func (s *Server) restUser(ctx context.Context, p params, k string) (user, error) {
+func (s *Server) restUser(ctx context.Context, p params, k string) (User, error) {
 	id, err := p.requireString(k)
 	if err != nil {
-		return user{}, err
+		return User{}, err
 	}
 	u, err := s.store.userByID(ctx, id)
 	if err != nil {
-		return user{}, fmt.Errorf("%s: %w", k, err)
+		return User{}, fmt.Errorf("%s: %w", k, err)
 	}
 	return u, nil
 }
 
 // restUsers looks up every user id, reporting all the unknown ones at once.
-func (s *Server) restUsers(ctx context.Context, ids []string) ([]user, error) {
-	out := make([]user, 0, len(ids))
+func (s *Server) restUsers(ctx context.Context, ids []string) ([]User, error) {
+	out := make([]User, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
 		u, err := s.store.userByID(ctx, id)
@@ -275,7 +275,7 @@ func (s *Server) restUsers(ctx context.Context, ids []string) ([]user, error) {
 }
 
 // restRoom resolves a room reference: a numeric room id, or a room unique id.
-func (s *Server) restRoom(ctx context.Context, ref string) (*roomDetail, error) {
+func (s *Server) restRoom(ctx context.Context, ref string) (*RoomDetail, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, badRequest("room_id is required")
@@ -293,7 +293,7 @@ func (s *Server) restRoom(ctx context.Context, ref string) (*roomDetail, error) 
 	return s.store.roomDetail(ctx, r.ID)
 }
 
-func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*roomDetail, error) {
+func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*RoomDetail, error) {
 	ref, err := p.requireString(k)
 	if err != nil {
 		return nil, err
@@ -304,18 +304,18 @@ func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*roomDe
 // restRoomName is a room's name when nobody in particular looks at it: single
 // rooms, which store no name, are named after their two members' ids, as the
 // Qiscus server API examples show.
-func restRoomName(d *roomDetail) string {
+func restRoomName(d *RoomDetail) string {
 	if d.Name != "" || d.ChatType != "single" {
 		return d.Name
 	}
-	ids := make([]string, len(d.participants))
-	for i := range d.participants {
-		ids[i] = d.participants[i].ID
+	ids := make([]string, len(d.Participants))
+	for i := range d.Participants {
+		ids[i] = d.Participants[i].ID
 	}
 	return strings.Join(ids, " ")
 }
 
-func requireGroup(d *roomDetail) error {
+func requireGroup(d *RoomDetail) error {
 	if d.ChatType == "single" {
 		return badRequest("room %d is a single room; this needs a group room", d.ID)
 	}

@@ -83,7 +83,7 @@ func (e *testEnv) restPost(sender *testUser, roomID int64, typ, msg string, payl
 // tables named, so a test can check that a refused request changed nothing.
 func (e *testEnv) dump(only ...string) string {
 	e.t.Helper()
-	db := e.s.store.db
+	db := e.s.store.DB
 	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
 	if err != nil {
 		e.t.Fatal(err)
@@ -150,7 +150,7 @@ func (e *testEnv) count(table, where string, args ...any) int {
 		q += " WHERE " + where
 	}
 	var n int
-	if err := e.s.store.db.QueryRow(q, args...).Scan(&n); err != nil {
+	if err := e.s.store.DB.QueryRow(q, args...).Scan(&n); err != nil {
 		e.t.Fatal(err)
 	}
 	return n

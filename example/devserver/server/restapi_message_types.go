@@ -40,7 +40,7 @@ import (
 // becomes the message.
 
 // repliedFunc finds the message a reply refers to, in the reply's room.
-type repliedFunc func(id int64) (*comment, error)
+type repliedFunc func(id int64) (*Comment, error)
 
 // normalizeMessage validates a message of type typ and returns its final text
 // and payload (nil for none). Every failure is a 400 naming the problem.
@@ -139,7 +139,7 @@ func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg
 
 // repliedIn looks replied messages up in one room.
 func (s *Server) repliedIn(ctx context.Context, roomID int64) repliedFunc {
-	return func(id int64) (*comment, error) {
+	return func(id int64) (*Comment, error) {
 		c, err := s.store.commentInRoom(ctx, roomID, id)
 		if err != nil {
 			return nil, err

@@ -101,7 +101,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	// the same unique_temp_id finds those already stored and posts the rest.
 	out := make([]commentJSON, 0, len(parts))
 	for i, part := range parts {
-		cm, pd, err := s.postComment(c.ctx, &sender, newComment{
+		cm, pd, err := s.postComment(c.ctx, &sender, NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
 			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
 		}, postOptions{webhook: webhookREST, asServer: true, noRealtime: skipRealtime})
@@ -164,7 +164,7 @@ func (s *Server) handleRESTLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := queryComments(c.ctx, s.store.db, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?",
+	cs, err := queryComments(c.ctx, s.store.DB, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?",
 		d.ID, limit, (max(page, 1)-1)*limit)
 	if err != nil {
 		return nil, err
@@ -195,13 +195,13 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 		}
 		where, args = " AND c.room_id = ?", append(args, d.ID)
 	}
-	cs, err := queryComments(c.ctx, s.store.db, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
+	cs, err := queryComments(c.ctx, s.store.DB, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
 		WHERE c.is_deleted = 0 AND c.message LIKE ? ESCAPE '\'`+where+` ORDER BY c.id DESC LIMIT ?`,
 		append(args, searchLimit)...)
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[int64]*roomDetail{}
+	rooms := map[int64]*RoomDetail{}
 	out := make([]commentJSON, 0, len(cs))
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]
@@ -267,9 +267,9 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var last comment
+	var last Comment
 	for _, m := range msgs {
-		if last, d, err = s.postComment(c.ctx, &sys, newComment{
+		if last, d, err = s.postComment(c.ctx, &sys, NewComment{
 			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
 		}, postOptions{webhook: webhookREST, asServer: true}); err != nil {
 			return nil, err
@@ -302,8 +302,8 @@ func customSystemEvent(p params) ([]systemEvent, error) {
 }
 
 // systemEvents builds the messages of a documented subtype.
-func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *roomDetail) ([]systemEvent, error) {
-	var objects []user
+func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *RoomDetail) ([]systemEvent, error) {
+	var objects []User
 	var newName string
 	switch typ {
 	case "add_member", "remove_member":

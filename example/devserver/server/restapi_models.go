@@ -36,10 +36,10 @@ type restParticipantJSON struct {
 	LastCommentReceivedID int64  `json:"last_comment_received_id"`
 }
 
-func restParticipantsJSON(d *roomDetail) []restParticipantJSON {
-	out := make([]restParticipantJSON, len(d.participants))
-	for i := range d.participants {
-		p := &d.participants[i]
+func restParticipantsJSON(d *RoomDetail) []restParticipantJSON {
+	out := make([]restParticipantJSON, len(d.Participants))
+	for i := range d.Participants {
+		p := &d.Participants[i]
 		out[i] = restParticipantJSON{
 			ID: p.PK, Email: p.ID, Username: p.Username, AvatarURL: p.AvatarURL,
 			LastCommentReadID: p.LastReadID, LastCommentReceivedID: p.LastReceivedID,
@@ -91,10 +91,10 @@ type restRoomSummaryJSON struct {
 	RoomUniqueID string   `json:"room_unique_id"`
 }
 
-func roomSummaryJSON(d *roomDetail, creator string) restRoomSummaryJSON {
-	ids := make([]string, len(d.participants))
-	for i := range d.participants {
-		ids[i] = d.participants[i].ID
+func roomSummaryJSON(d *RoomDetail, creator string) restRoomSummaryJSON {
+	ids := make([]string, len(d.Participants))
+	for i := range d.Participants {
+		ids[i] = d.Participants[i].ID
 	}
 	return restRoomSummaryJSON{
 		Creator: creator, Participants: ids, RoomID: d.ID, RoomName: restRoomName(d),
@@ -104,13 +104,13 @@ func roomSummaryJSON(d *roomDetail, creator string) restRoomSummaryJSON {
 
 // restCommentJSON renders a comment for the server API: the SDK shape, with the
 // room named as nobody in particular sees it (restRoomName).
-func restCommentJSON(c *comment, d *roomDetail) commentJSON {
+func restCommentJSON(c *Comment, d *RoomDetail) commentJSON {
 	out := commentJSONFor(c, d, 0)
 	out.RoomName, out.RoomAvatar = restRoomName(d), d.AvatarURL
 	return out
 }
 
-func restCommentsJSON(cs []comment, d *roomDetail) []commentJSON {
+func restCommentsJSON(cs []Comment, d *RoomDetail) []commentJSON {
 	out := make([]commentJSON, len(cs))
 	for i := range cs {
 		out[i] = restCommentJSON(&cs[i], d)

@@ -66,7 +66,7 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 }
 
 // restRoomInfo is one rooms_info item as viewerPK sees it.
-func (s *Server) restRoomInfo(ctx context.Context, d *roomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
+func (s *Server) restRoomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
 	last, err := s.store.lastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return restRoomInfoJSON{}, err
@@ -125,7 +125,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.createGroupRoom(c.ctx, newRoom{Name: name, AvatarURL: avatar, Options: string(options),
+	id, err := s.store.createGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
 		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 // handleRESTUpdateRoom is POST update_room (user_email, room_id, room_name?,
 // room_avatar_url?, options?). The user must be a participant of the group.
 func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
-	var up roomUpdate
+	var up RoomUpdate
 	if c.p.Has("room_name") {
 		name := strings.TrimSpace(c.p.String("room_name"))
 		if name == "" {
@@ -313,7 +313,7 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 		return nil, err
 	}
 	if !add {
-		s.broker.dropRoomSubscriptions(&d.room, pks)
+		s.broker.dropRoomSubscriptions(&d.Room, pks)
 	}
 	if d, err = s.store.roomDetail(c.ctx, d.ID); err != nil {
 		return nil, err

@@ -21,8 +21,8 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if err := validUserID(id); err != nil {
 		return nil, err
 	}
-	in := userInput{
-		loginInput: loginInput{ID: id, Password: c.p.String("password"), profile: profile{
+	in := UserInput{
+		LoginInput: LoginInput{ID: id, Password: c.p.String("password"), Profile: Profile{
 			Username: strings.TrimSpace(c.p.String("username")), AvatarURL: strings.TrimSpace(c.p.String("avatar_url")),
 		}},
 		DeviceToken: strings.TrimSpace(c.p.String("device_token")), DevicePlatform: c.p.String("device_platform"),
@@ -77,7 +77,7 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 	return s.restUserResult(c.ctx, &u)
 }
 
-func (s *Server) restUserResult(ctx context.Context, u *user) (any, error) {
+func (s *Server) restUserResult(ctx context.Context, u *User) (any, error) {
 	last, err := s.store.lastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ const defaultMaxUpload = 20 << 20
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *store
+	store   *Store
 	broker  *broker
 	handler http.Handler
 	rest    *restAPI // server API: background exports and imports, webhooks

@@ -10,11 +10,11 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// store is the SQLite persistence layer. Methods return errors wrapping the
+// Store is the SQLite persistence layer. Methods return errors wrapping the
 // sentinels in errors.go; they never publish to the broker, so no transaction is
 // ever held while MQTT work happens.
-type store struct {
-	db     *sql.DB
+type Store struct {
+	DB     *sql.DB
 	stmts  storeStmts
 	writer *commentWriter // store_writer.go: every comment insert goes through it
 	cache  *storeCache    // store_cache.go
@@ -33,7 +33,7 @@ type storeStmts struct {
 	blockedBy       *sql.Stmt // blockersAmong for one recipient, as in every single room
 }
 
-func (st *store) prepare(ctx context.Context) error {
+func (st *Store) prepare(ctx context.Context) error {
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -45,7 +45,7 @@ func (st *store) prepare(ctx context.Context) error {
 		{&st.stmts.roomDetail, roomDetailSQL},
 		{&st.stmts.blockedBy, blockersAmongSQL(1)},
 	} {
-		stmt, err := st.db.PrepareContext(ctx, p.query)
+		stmt, err := st.DB.PrepareContext(ctx, p.query)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", p.query, err)
 		}
@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS device_tokens (
 
 // openStore opens (creating if needed) the database at path, or an in-memory one
 // for ":memory:", and applies the schema.
-func openStore(ctx context.Context, path string) (*store, error) {
+func openStore(ctx context.Context, path string) (*Store, error) {
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	memory := path == ":memory:"
 	var dsn string
@@ -195,7 +195,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("server API schema in %s: %w", path, err)
 	}
-	st := &store{db: db, cache: cache}
+	st := &Store{DB: db, cache: cache}
 	if err := st.prepare(ctx); err != nil {
 		st.closeStmts()
 		db.Close()
@@ -206,13 +206,13 @@ func openStore(ctx context.Context, path string) (*store, error) {
 }
 
 // Close stops the comment writer (after the batch it holds) and closes the database.
-func (st *store) Close() error {
+func (st *Store) Close() error {
 	st.writer.close()
 	st.closeStmts()
-	return st.db.Close()
+	return st.DB.Close()
 }
 
-func (st *store) closeStmts() {
+func (st *Store) closeStmts() {
 	for _, stmt := range []*sql.Stmt{st.stmts.insertComment, st.stmts.commentByTempID, st.stmts.hideComment,
 		st.stmts.userByToken, st.stmts.roomDetail, st.stmts.blockedBy} {
 		if stmt != nil {
@@ -222,8 +222,8 @@ func (st *store) closeStmts() {
 }
 
 // tx runs fn in a transaction, committing when it returns nil.
-func (st *store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := st.db.BeginTx(ctx, nil)
+func (st *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := st.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // createNonce issues a single-use nonce for an identity token, and forgets
 // nonces that expired long ago.
-func (st *store) createNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
+func (st *Store) createNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
 	nonce, exp := rand.Text(), now.Add(nonceTTL)
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM nonces WHERE expires_at < ?", now.Add(-time.Hour).UnixNano()); err != nil {
@@ -49,13 +49,13 @@ func consumeNonce(ctx context.Context, tx *sql.Tx, nonce string, now time.Time) 
 // identityLogin consumes the token's nonce and creates or updates its user
 // (name, avatar_url and extras when given). Users created here get a random
 // password: they log in through identity tokens only.
-func (st *store) identityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (user, error) {
-	var u user
+func (st *Store) identityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (User, error) {
+	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if err := consumeNonce(ctx, tx, cl.Nce, now); err != nil {
 			return err
 		}
-		p := profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
+		p := Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
 		var err error
 		u, err = userBy(ctx, tx, "email", cl.Prn)
 		if errors.Is(err, ErrUserNotFound) {
@@ -71,7 +71,7 @@ func (st *store) identityLogin(ctx context.Context, cl identityClaims, now time.
 }
 
 // saveUser writes the profile and token columns of u.
-func saveUser(ctx context.Context, q querier, u *user) error {
+func saveUser(ctx context.Context, q querier, u *User) error {
 	_, err := q.ExecContext(ctx, `UPDATE users SET username = ?, avatar_url = ?, extras = ?,
 		token = ?, refresh_token = ?, token_expires_at = ? WHERE id = ?`,
 		u.Username, u.AvatarURL, string(u.Extras), u.Token, u.RefreshToken, u.TokenExpiresAt, u.PK)
@@ -84,8 +84,8 @@ func saveUser(ctx context.Context, q querier, u *user) error {
 // refreshToken trades a refresh token for a new token pair (rotation: the old
 // token and the old refresh token stop working). An expired token may be
 // refreshed; that is what refresh tokens are for.
-func (st *store) refreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (user, error) {
-	var u user
+func (st *Store) refreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (User, error) {
+	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = userBy(ctx, tx, "email", userID); err != nil {
@@ -101,18 +101,18 @@ func (st *store) refreshToken(ctx context.Context, userID, refresh string, now t
 }
 
 // expireToken ends the token now; the refresh token keeps working.
-func (st *store) expireToken(ctx context.Context, u *user, now time.Time) error {
+func (st *Store) expireToken(ctx context.Context, u *User, now time.Time) error {
 	u.TokenExpiresAt = now.UnixNano()
-	return saveUser(ctx, st.db, u)
+	return saveUser(ctx, st.DB, u)
 }
 
-// profileUpdate holds the optional my_profile fields; nil leaves one alone.
-type profileUpdate struct {
+// ProfileUpdate holds the optional my_profile fields; nil leaves one alone.
+type ProfileUpdate struct {
 	Name, AvatarURL *string
 	Extras          []byte
 }
 
-func (st *store) updateProfile(ctx context.Context, u *user, up profileUpdate) error {
+func (st *Store) updateProfile(ctx context.Context, u *User, up ProfileUpdate) error {
 	if up.Name != nil {
 		u.Username = *up.Name
 	}
@@ -122,5 +122,5 @@ func (st *store) updateProfile(ctx context.Context, u *user, up profileUpdate) e
 	if up.Extras != nil {
 		u.Extras = up.Extras
 	}
-	return saveUser(ctx, st.db, u)
+	return saveUser(ctx, st.DB, u)
 }

@@ -36,8 +36,8 @@ import (
 // file while the server runs is not supported.
 type storeCache struct {
 	mu     sync.Mutex
-	rooms  map[int64]*roomDetail // cursor-free, never modified once stored
-	tokens map[string]user
+	rooms  map[int64]*RoomDetail // cursor-free, never modified once stored
+	tokens map[string]User
 
 	wantRooms  map[int64]bool  // fills asked for
 	wantTokens map[string]bool //
@@ -49,20 +49,20 @@ const maxCacheEntries = 4096
 
 func newStoreCache() *storeCache {
 	return &storeCache{
-		rooms: map[int64]*roomDetail{}, tokens: map[string]user{},
+		rooms: map[int64]*RoomDetail{}, tokens: map[string]User{},
 		wantRooms: map[int64]bool{}, wantTokens: map[string]bool{},
 		wake: make(chan struct{}, 1),
 	}
 }
 
-func (c *storeCache) user(token string) (user, bool) {
+func (c *storeCache) user(token string) (User, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u, ok := c.tokens[token]
 	return u, ok
 }
 
-func (c *storeCache) room(id int64) *roomDetail {
+func (c *storeCache) room(id int64) *RoomDetail {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.rooms[id]
@@ -110,7 +110,7 @@ func (c *storeCache) wanted() (rooms []int64, tokens []string) {
 
 // fill reads the wanted entries in a write transaction and stores them before
 // it ends (see storeCache). It runs on the comment writer's goroutine.
-func (st *store) fill(ctx context.Context) {
+func (st *Store) fill(ctx context.Context) {
 	rooms, tokens := st.cache.wanted()
 	if len(rooms) == 0 && len(tokens) == 0 {
 		return
@@ -119,13 +119,13 @@ func (st *store) fill(ctx context.Context) {
 	// For a file, BeginTx is BEGIN IMMEDIATE (_txlock): the write lock is held
 	// from the start. The one connection of ":memory:" is exclusive anyway.
 	_ = st.tx(ctx, func(tx *sql.Tx) error {
-		details := make(map[int64]*roomDetail, len(rooms))
+		details := make(map[int64]*RoomDetail, len(rooms))
 		for _, id := range rooms {
 			if d, err := roomDetailFrom(ctx, tx.StmtContext(ctx, st.stmts.roomDetail), id); err == nil {
 				details[id] = withoutCursors(d)
 			}
 		}
-		users := make(map[string]user, len(tokens))
+		users := make(map[string]User, len(tokens))
 		for _, t := range tokens {
 			if u, err := userFrom(tx.StmtContext(ctx, st.stmts.userByToken).QueryRowContext(ctx, t), t); err == nil {
 				users[t] = u
@@ -151,11 +151,11 @@ func (st *store) fill(ctx context.Context) {
 }
 
 // withoutCursors is d with every participant's cursors at 0.
-func withoutCursors(d *roomDetail) *roomDetail {
-	out := &roomDetail{room: d.room, participants: make([]participant, len(d.participants))}
-	copy(out.participants, d.participants)
-	for i := range out.participants {
-		out.participants[i].LastReadID, out.participants[i].LastReceivedID = 0, 0
+func withoutCursors(d *RoomDetail) *RoomDetail {
+	out := &RoomDetail{Room: d.Room, Participants: make([]Participant, len(d.Participants))}
+	copy(out.Participants, d.Participants)
+	for i := range out.Participants {
+		out.Participants[i].LastReadID, out.Participants[i].LastReceivedID = 0, 0
 	}
 	return out
 }
@@ -245,7 +245,7 @@ func openHookedDB(dsn string, hook sqlite.PreUpdateHookFn) (*sql.DB, error) {
 // postRoom is the room of a new comment: roomDetail, from the cache when it
 // can, without cursors. A new comment needs none: they point at older
 // comments, so its status is "sent" whatever they are.
-func (st *store) postRoom(ctx context.Context, id int64) (*roomDetail, error) {
+func (st *Store) postRoom(ctx context.Context, id int64) (*RoomDetail, error) {
 	if d := st.cache.room(id); d != nil {
 		return d, nil
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// comment is a row of the comments table joined with its sender.
-type comment struct {
+// Comment is a row of the comments table joined with its sender.
+type Comment struct {
 	ID           int64
 	RoomID       int64
 	BeforeID     int64
@@ -20,7 +20,7 @@ type comment struct {
 	Extras       []byte // JSON or nil
 	CreatedAt    int64  // unix ns
 	IsDeleted    bool
-	Sender       user // PK, ID, Username, AvatarURL and Extras are set
+	Sender       User // PK, ID, Username, AvatarURL and Extras are set
 
 	DisableLinkPreview bool
 }
@@ -30,8 +30,8 @@ const commentSelect = `SELECT c.id, c.room_id, c.comment_before_id, c.unique_tem
 	c.disable_link_preview
 	FROM comments c JOIN users u ON u.id = c.user_id `
 
-func scanComment(row scanner) (comment, error) {
-	var c comment
+func scanComment(row scanner) (Comment, error) {
+	var c Comment
 	var payload, extras sql.NullString
 	var senderExtras string
 	err := row.Scan(&c.ID, &c.RoomID, &c.BeforeID, &c.UniqueTempID, &c.Message, &c.Type,
@@ -42,13 +42,13 @@ func scanComment(row scanner) (comment, error) {
 	return c, err
 }
 
-func queryComments(ctx context.Context, q querier, query string, args ...any) ([]comment, error) {
+func queryComments(ctx context.Context, q querier, query string, args ...any) ([]Comment, error) {
 	rows, err := q.QueryContext(ctx, commentSelect+query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query comments: %w", err)
 	}
 	defer rows.Close()
-	var out []comment
+	var out []Comment
 	for rows.Next() {
 		c, err := scanComment(rows)
 		if err != nil {
@@ -62,8 +62,8 @@ func queryComments(ctx context.Context, q querier, query string, args ...any) ([
 	return out, nil
 }
 
-// newComment is what post_comment stores.
-type newComment struct {
+// NewComment is what post_comment stores.
+type NewComment struct {
 	RoomID, SenderPK            int64
 	UniqueTempID, Message, Type string
 	Payload, Extras             []byte
@@ -104,17 +104,17 @@ const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_te
 // ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
 // before insertComment returns, in commit order: comments are passed to it in
 // increasing id order. It runs outside any transaction (see store_writer.go).
-func (st *store) insertComment(ctx context.Context, in newComment, onCreated func(*comment)) (comment, bool, error) {
+func (st *Store) insertComment(ctx context.Context, in NewComment, onCreated func(*Comment)) (Comment, bool, error) {
 	c, created, err := st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
 	if err == nil && !created && c.Sender.PK != in.SenderPK {
 		// Not an error inside the writer: that would roll back a whole batch.
-		return comment{}, false, fmt.Errorf("%w (room %d)", ErrUniqueTempIDTaken, in.RoomID)
+		return Comment{}, false, fmt.Errorf("%w (room %d)", ErrUniqueTempIDTaken, in.RoomID)
 	}
 	return c, created, err
 }
 
 // insertCommentTx is insertComment's work inside tx.
-func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment) (c comment, created bool, err error) {
+func (st *Store) insertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
 	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
 		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted)
@@ -142,10 +142,10 @@ func (st *store) insertCommentTx(ctx context.Context, tx *sql.Tx, in newComment)
 	return c, true, nil
 }
 
-func (st *store) commentInRoom(ctx context.Context, roomID, id int64) (comment, error) {
-	c, err := scanComment(st.db.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
+func (st *Store) commentInRoom(ctx context.Context, roomID, id int64) (Comment, error) {
+	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
 	if err != nil {
-		return comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
+		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
 	}
 	return c, nil
 }
@@ -160,24 +160,24 @@ const visibleTo = ` c.is_deleted = 0
 // roomComments pages through a room newest first, as viewerPK sees it. With a
 // cursor, after selects the comments right after it, otherwise the ones right
 // before it; without one it gives the latest.
-func (st *store) roomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]comment, error) {
+func (st *Store) roomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]Comment, error) {
 	switch {
 	case cursor <= 0:
-		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
+		return queryComments(ctx, st.DB, "WHERE c.room_id = ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
 			roomID, viewerPK, viewerPK, limit)
 	case after:
-		cs, err := queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id > ? AND"+visibleTo+"ORDER BY c.id ASC LIMIT ?",
+		cs, err := queryComments(ctx, st.DB, "WHERE c.room_id = ? AND c.id > ? AND"+visibleTo+"ORDER BY c.id ASC LIMIT ?",
 			roomID, cursor, viewerPK, viewerPK, limit)
 		slices.Reverse(cs)
 		return cs, err
 	default:
-		return queryComments(ctx, st.db, "WHERE c.room_id = ? AND c.id < ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
+		return queryComments(ctx, st.DB, "WHERE c.room_id = ? AND c.id < ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
 			roomID, cursor, viewerPK, viewerPK, limit)
 	}
 }
 
 // lastComment is the newest comment of the room that viewerPK can see, or nil.
-func (st *store) lastComment(ctx context.Context, roomID, viewerPK int64) (*comment, error) {
+func (st *Store) lastComment(ctx context.Context, roomID, viewerPK int64) (*Comment, error) {
 	cs, err := st.roomComments(ctx, roomID, viewerPK, 0, false, 1)
 	if err != nil || len(cs) == 0 {
 		return nil, err
@@ -187,28 +187,28 @@ func (st *store) lastComment(ctx context.Context, roomID, viewerPK int64) (*comm
 
 // commentsSince returns comments newer than afterID from every room of the
 // user, oldest first.
-func (st *store) commentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]comment, error) {
-	return queryComments(ctx, st.db, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
+func (st *Store) commentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]Comment, error) {
+	return queryComments(ctx, st.DB, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
 		WHERE c.id > ? AND`+visibleTo+`ORDER BY c.id ASC LIMIT ?`, userPK, afterID, userPK, userPK, limit)
 }
 
-// cursorUpdate asks to move a participant's cursors; zero leaves one alone. The
+// CursorUpdate asks to move a participant's cursors; zero leaves one alone. The
 // event payloads are recorded only for the cursors that actually move.
-type cursorUpdate struct {
+type CursorUpdate struct {
 	Read, Received           int64
 	ReadEvent, ReceivedEvent []byte
 }
 
-// cursorResult is the participant's cursors after an update.
-type cursorResult struct {
+// CursorResult is the participant's cursors after an update.
+type CursorResult struct {
 	Read, Received           int64
 	ReadMoved, ReceivedMoved bool // the requested cursor moved forward
 	Changed                  bool // anything was written
 }
 
 // updateCursors moves the cursors forward only; reading implies receiving.
-func (st *store) updateCursors(ctx context.Context, roomID, userPK int64, up cursorUpdate, now time.Time) (cursorResult, error) {
-	var res cursorResult
+func (st *Store) updateCursors(ctx context.Context, roomID, userPK int64, up CursorUpdate, now time.Time) (CursorResult, error) {
+	var res CursorResult
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var oldRead, oldReceived int64
 		err := tx.QueryRowContext(ctx, `SELECT last_comment_read_id, last_comment_received_id

@@ -5,15 +5,15 @@ import (
 	"fmt"
 )
 
-// event is a row of the events table.
-type event struct {
+// Event is a row of the events table.
+type Event struct {
 	ID          int64
 	ActionTopic string
 	Payload     []byte
 	CreatedAt   int64
 }
 
-func (e *event) json() eventJSON {
+func (e *Event) json() eventJSON {
 	return eventJSON{ID: e.ID, Timestamp: e.CreatedAt, ActionTopic: e.ActionTopic, Payload: e.Payload}
 }
 
@@ -23,17 +23,17 @@ const eventsVisible = `(user_id = ? OR room_id IN (SELECT room_id FROM participa
 
 // eventsSince returns the user's events after afterID and not before since
 // (unix ns), oldest first.
-func (st *store) eventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]event, error) {
-	rows, err := st.db.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events
+func (st *Store) eventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]Event, error) {
+	rows, err := st.DB.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events
 		WHERE id > ? AND created_at >= ? AND `+eventsVisible+` ORDER BY id LIMIT ?`,
 		afterID, since, userPK, userPK, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events of user %d: %w", userPK, err)
 	}
 	defer rows.Close()
-	var out []event
+	var out []Event
 	for rows.Next() {
-		var e event
+		var e Event
 		var payload string
 		if err := rows.Scan(&e.ID, &e.ActionTopic, &payload, &e.CreatedAt); err != nil {
 			return nil, fmt.Errorf("events of user %d: %w", userPK, err)
@@ -44,9 +44,9 @@ func (st *store) eventsSince(ctx context.Context, userPK, afterID, since int64, 
 	return out, rows.Err()
 }
 
-func (st *store) hasEvent(ctx context.Context, userPK, id int64) (bool, error) {
+func (st *Store) hasEvent(ctx context.Context, userPK, id int64) (bool, error) {
 	var n int
-	err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND "+eventsVisible,
+	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND "+eventsVisible,
 		id, userPK, userPK).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("event %d: %w", id, err)

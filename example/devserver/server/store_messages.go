@@ -24,24 +24,24 @@ func anySlice[T any](vs []T) []any {
 // commentsByUniqueIDs returns every comment (deleted ones too) carrying one of
 // these unique ids, oldest first. A unique id is unique per sender and room
 // only, so several comments may match.
-func (st *store) commentsByUniqueIDs(ctx context.Context, uids []string) ([]comment, error) {
+func (st *Store) commentsByUniqueIDs(ctx context.Context, uids []string) ([]Comment, error) {
 	if len(uids) == 0 {
 		return nil, nil
 	}
-	return queryComments(ctx, st.db, "WHERE c.unique_temp_id IN ("+placeholders(len(uids))+") ORDER BY c.id", anySlice(uids)...)
+	return queryComments(ctx, st.DB, "WHERE c.unique_temp_id IN ("+placeholders(len(uids))+") ORDER BY c.id", anySlice(uids)...)
 }
 
-func (st *store) commentByID(ctx context.Context, id int64) (comment, error) {
-	c, err := scanComment(st.db.QueryRowContext(ctx, commentSelect+"WHERE c.id = ?", id))
+func (st *Store) commentByID(ctx context.Context, id int64) (Comment, error) {
+	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.id = ?", id))
 	if err != nil {
-		return comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d", id))
+		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d", id))
 	}
 	return c, nil
 }
 
-// roomNotice is a sync event recorded for a room, to be published as a
+// RoomNotice is a sync event recorded for a room, to be published as a
 // notification to its participants.
-type roomNotice struct {
+type RoomNotice struct {
 	RoomID  int64
 	EventID int64
 	Payload []byte
@@ -49,8 +49,8 @@ type roomNotice struct {
 
 // deleteComments marks comments deleted and records one delete_message event
 // per room (payloads by room id).
-func (st *store) deleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) ([]roomNotice, error) {
-	var out []roomNotice
+func (st *Store) deleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) ([]RoomNotice, error) {
+	var out []RoomNotice
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE comments SET is_deleted = 1 WHERE id IN ("+placeholders(len(ids))+")",
 			anySlice(ids)...); err != nil {
@@ -61,7 +61,7 @@ func (st *store) deleteComments(ctx context.Context, ids []int64, payloads map[i
 			if err != nil {
 				return err
 			}
-			out = append(out, roomNotice{RoomID: roomID, EventID: id, Payload: p})
+			out = append(out, RoomNotice{RoomID: roomID, EventID: id, Payload: p})
 		}
 		return nil
 	})
@@ -70,7 +70,7 @@ func (st *store) deleteComments(ctx context.Context, ids []int64, payloads map[i
 
 // clearRooms hides every current comment of the rooms from userPK only, and
 // records one clear_room event for that user.
-func (st *store) clearRooms(ctx context.Context, userPK int64, roomIDs []int64, payload []byte, now time.Time) (int64, error) {
+func (st *Store) clearRooms(ctx context.Context, userPK int64, roomIDs []int64, payload []byte, now time.Time) (int64, error) {
 	var eventID int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range roomIDs {
@@ -88,8 +88,8 @@ func (st *store) clearRooms(ctx context.Context, userPK int64, roomIDs []int64, 
 }
 
 // updateComment replaces a comment's text, payload and extras.
-func (st *store) updateComment(ctx context.Context, c *comment) error {
-	_, err := st.db.ExecContext(ctx, "UPDATE comments SET message = ?, payload = ?, extras = ? WHERE id = ?",
+func (st *Store) updateComment(ctx context.Context, c *Comment) error {
+	_, err := st.DB.ExecContext(ctx, "UPDATE comments SET message = ?, payload = ?, extras = ? WHERE id = ?",
 		c.Message, nullJSON(c.Payload), nullJSON(c.Extras), c.ID)
 	if err != nil {
 		return fmt.Errorf("update comment %d: %w", c.ID, err)
@@ -97,8 +97,8 @@ func (st *store) updateComment(ctx context.Context, c *comment) error {
 	return nil
 }
 
-// commentFilter selects comments a viewer can see in the rooms they are in.
-type commentFilter struct {
+// CommentFilter selects comments a viewer can see in the rooms they are in.
+type CommentFilter struct {
 	ViewerPK  int64
 	Query     string   // substring of the message, ASCII case-insensitive
 	RoomIDs   []int64  // nil: every room of the viewer
@@ -109,7 +109,7 @@ type commentFilter struct {
 	FilesOnly bool     // file_attachment comments and "[file] … [/file]" texts
 }
 
-func (f *commentFilter) where() (string, []any) {
+func (f *CommentFilter) where() (string, []any) {
 	q := `JOIN participants fp ON fp.room_id = c.room_id AND fp.user_id = ?
 		JOIN rooms fr ON fr.id = c.room_id WHERE` + visibleTo
 	args := []any{f.ViewerPK, f.ViewerPK, f.ViewerPK}
@@ -147,20 +147,20 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // searchComments returns one page of matching comments, newest first, and
 // how many match in all. limit < 0 returns them all.
-func (st *store) searchComments(ctx context.Context, f commentFilter, offset, limit int) ([]comment, int, error) {
+func (st *Store) searchComments(ctx context.Context, f CommentFilter, offset, limit int) ([]Comment, int, error) {
 	where, args := f.where()
 	var total int
-	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.user_id "+where,
+	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.user_id "+where,
 		args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count comments: %w", err)
 	}
-	cs, err := queryComments(ctx, st.db, where+"ORDER BY c.id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	cs, err := queryComments(ctx, st.DB, where+"ORDER BY c.id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	return cs, total, err
 }
 
 // hiddenFor lists the users a comment is hidden from (they blocked its sender).
-func (st *store) hiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
-	rows, err := st.db.QueryContext(ctx, "SELECT user_id FROM hidden_comments WHERE comment_id = ?", commentID)
+func (st *Store) hiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
+	rows, err := st.DB.QueryContext(ctx, "SELECT user_id FROM hidden_comments WHERE comment_id = ?", commentID)
 	if err != nil {
 		return nil, fmt.Errorf("hidden comment %d: %w", commentID, err)
 	}

@@ -134,18 +134,18 @@ func (s *Server) systemUserID() string { return "system@" + s.cfg.AppID }
 const systemUsername = "System"
 
 // ensureSystemUser returns the system user, creating it on first use.
-func (st *store) ensureSystemUser(ctx context.Context, id string, now time.Time) (user, error) {
-	var u user
+func (st *Store) ensureSystemUser(ctx context.Context, id string, now time.Time) (User, error) {
+	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = userBy(ctx, tx, "email", id); !errors.Is(err, ErrUserNotFound) {
 			return err
 		}
-		u, err = createUser(ctx, tx, id, profile{Username: systemUsername}, hashPassword(rand.Text()), now, 0)
+		u, err = createUser(ctx, tx, id, Profile{Username: systemUsername}, hashPassword(rand.Text()), now, 0)
 		return err
 	})
 	if err != nil {
-		return user{}, fmt.Errorf("system user: %w", err)
+		return User{}, fmt.Errorf("system user: %w", err)
 	}
 	return u, nil
 }

@@ -8,7 +8,7 @@ import (
 
 // Backup history of exports and imports (restapi_exports, restapi_imports).
 
-type exportRecord struct {
+type ExportRecord struct {
 	UniqueID, Resource, StartDate, EndDate, Status, ErrorMessage, Filename string
 	Percentage                                                             int
 	TotalRows, Size, CreatedAt                                             int64
@@ -17,8 +17,8 @@ type exportRecord struct {
 const exportColumns = `unique_id, resource_name, start_date, end_date, status, error_message, original_filename,
 	percentage, total_rows, size, created_at`
 
-func scanExport(row scanner) (exportRecord, error) {
-	var e exportRecord
+func scanExport(row scanner) (ExportRecord, error) {
+	var e ExportRecord
 	err := row.Scan(&e.UniqueID, &e.Resource, &e.StartDate, &e.EndDate, &e.Status, &e.ErrorMessage, &e.Filename,
 		&e.Percentage, &e.TotalRows, &e.Size, &e.CreatedAt)
 	return e, err
@@ -26,8 +26,8 @@ func scanExport(row scanner) (exportRecord, error) {
 
 var errExportNotFound = fmt.Errorf("export %w", ErrNotFound)
 
-func (st *store) createExport(ctx context.Context, e exportRecord) error {
-	_, err := st.db.ExecContext(ctx, `INSERT INTO restapi_exports
+func (st *Store) createExport(ctx context.Context, e ExportRecord) error {
+	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_exports
 		(unique_id, resource_name, start_date, end_date, status, original_filename, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.UniqueID, e.Resource, e.StartDate, e.EndDate, e.Status, e.Filename, e.CreatedAt)
 	if err != nil {
@@ -36,22 +36,22 @@ func (st *store) createExport(ctx context.Context, e exportRecord) error {
 	return nil
 }
 
-func (st *store) exportByID(ctx context.Context, uid string) (exportRecord, error) {
-	e, err := scanExport(st.db.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
+func (st *Store) exportByID(ctx context.Context, uid string) (ExportRecord, error) {
+	e, err := scanExport(st.DB.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
 	if err != nil {
-		return exportRecord{}, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
+		return ExportRecord{}, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
 	}
 	return e, nil
 }
 
-func (st *store) listExports(ctx context.Context, limit, offset int) ([]exportRecord, error) {
-	rows, err := st.db.QueryContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports ORDER BY id DESC LIMIT ? OFFSET ?",
+func (st *Store) listExports(ctx context.Context, limit, offset int) ([]ExportRecord, error) {
+	rows, err := st.DB.QueryContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list exports: %w", err)
 	}
 	defer rows.Close()
-	out := []exportRecord{}
+	out := []ExportRecord{}
 	for rows.Next() {
 		e, err := scanExport(rows)
 		if err != nil {
@@ -63,8 +63,8 @@ func (st *store) listExports(ctx context.Context, limit, offset int) ([]exportRe
 }
 
 // deleteExport removes an export with its file and returns what it was.
-func (st *store) deleteExport(ctx context.Context, uid string) (exportRecord, error) {
-	var e exportRecord
+func (st *Store) deleteExport(ctx context.Context, uid string) (ExportRecord, error) {
+	var e ExportRecord
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		e, err = scanExport(tx.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
@@ -79,26 +79,26 @@ func (st *store) deleteExport(ctx context.Context, uid string) (exportRecord, er
 	return e, err
 }
 
-func (st *store) exportProgress(ctx context.Context, uid string, percentage int, totalRows int64) error {
-	_, err := st.db.ExecContext(ctx, "UPDATE restapi_exports SET percentage = ?, total_rows = ? WHERE unique_id = ?",
+func (st *Store) exportProgress(ctx context.Context, uid string, percentage int, totalRows int64) error {
+	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_exports SET percentage = ?, total_rows = ? WHERE unique_id = ?",
 		percentage, totalRows, uid)
 	return err
 }
 
-func (st *store) finishExport(ctx context.Context, uid string, content []byte, totalRows int64) error {
-	_, err := st.db.ExecContext(ctx, `UPDATE restapi_exports SET status = 'finished', percentage = 100,
+func (st *Store) finishExport(ctx context.Context, uid string, content []byte, totalRows int64) error {
+	_, err := st.DB.ExecContext(ctx, `UPDATE restapi_exports SET status = 'finished', percentage = 100,
 		total_rows = ?, size = ?, content = ? WHERE unique_id = ?`, totalRows, len(content), content, uid)
 	return err
 }
 
-func (st *store) failExport(ctx context.Context, uid, msg string) error {
-	_, err := st.db.ExecContext(ctx, "UPDATE restapi_exports SET status = 'failed', error_message = ? WHERE unique_id = ?",
+func (st *Store) failExport(ctx context.Context, uid, msg string) error {
+	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_exports SET status = 'failed', error_message = ? WHERE unique_id = ?",
 		msg, uid)
 	return err
 }
 
 // exportFile returns a finished export's file.
-func (st *store) exportFile(ctx context.Context, uid string) (exportRecord, []byte, error) {
+func (st *Store) exportFile(ctx context.Context, uid string) (ExportRecord, []byte, error) {
 	var content []byte
 	e, err := st.exportByID(ctx, uid)
 	if err != nil {
@@ -107,13 +107,13 @@ func (st *store) exportFile(ctx context.Context, uid string) (exportRecord, []by
 	if e.Status != "finished" {
 		return e, nil, fmt.Errorf("%w: export %q is %s (%d%%)", ErrNotFound, uid, e.Status, e.Percentage)
 	}
-	if err := st.db.QueryRowContext(ctx, "SELECT content FROM restapi_exports WHERE unique_id = ?", uid).Scan(&content); err != nil {
+	if err := st.DB.QueryRowContext(ctx, "SELECT content FROM restapi_exports WHERE unique_id = ?", uid).Scan(&content); err != nil {
 		return e, nil, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
 	}
 	return e, content, nil
 }
 
-type importRecord struct {
+type ImportRecord struct {
 	UniqueID, Resource, Filename, Status string
 	Errors                               []byte // JSON
 	Size, TotalRows, CreatedAt           int64
@@ -121,8 +121,8 @@ type importRecord struct {
 
 const importColumns = "unique_id, resource_name, original_filename, status, errors, size, total_rows, created_at"
 
-func scanImport(row scanner) (importRecord, error) {
-	var r importRecord
+func scanImport(row scanner) (ImportRecord, error) {
+	var r ImportRecord
 	var errs string
 	err := row.Scan(&r.UniqueID, &r.Resource, &r.Filename, &r.Status, &errs, &r.Size, &r.TotalRows, &r.CreatedAt)
 	r.Errors = []byte(errs)
@@ -131,8 +131,8 @@ func scanImport(row scanner) (importRecord, error) {
 
 var errImportNotFound = fmt.Errorf("import %w", ErrNotFound)
 
-func (st *store) createImport(ctx context.Context, r importRecord) error {
-	_, err := st.db.ExecContext(ctx, `INSERT INTO restapi_imports
+func (st *Store) createImport(ctx context.Context, r ImportRecord) error {
+	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_imports
 		(unique_id, resource_name, original_filename, size, status, errors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		r.UniqueID, r.Resource, r.Filename, r.Size, r.Status, string(r.Errors), r.CreatedAt)
 	if err != nil {
@@ -141,22 +141,22 @@ func (st *store) createImport(ctx context.Context, r importRecord) error {
 	return nil
 }
 
-func (st *store) importByID(ctx context.Context, uid string) (importRecord, error) {
-	r, err := scanImport(st.db.QueryRowContext(ctx, "SELECT "+importColumns+" FROM restapi_imports WHERE unique_id = ?", uid))
+func (st *Store) importByID(ctx context.Context, uid string) (ImportRecord, error) {
+	r, err := scanImport(st.DB.QueryRowContext(ctx, "SELECT "+importColumns+" FROM restapi_imports WHERE unique_id = ?", uid))
 	if err != nil {
-		return importRecord{}, notFound(err, errImportNotFound, fmt.Sprintf("%q", uid))
+		return ImportRecord{}, notFound(err, errImportNotFound, fmt.Sprintf("%q", uid))
 	}
 	return r, nil
 }
 
-func (st *store) listImports(ctx context.Context, limit, offset int) ([]importRecord, error) {
-	rows, err := st.db.QueryContext(ctx, "SELECT "+importColumns+" FROM restapi_imports ORDER BY id DESC LIMIT ? OFFSET ?",
+func (st *Store) listImports(ctx context.Context, limit, offset int) ([]ImportRecord, error) {
+	rows, err := st.DB.QueryContext(ctx, "SELECT "+importColumns+" FROM restapi_imports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list imports: %w", err)
 	}
 	defer rows.Close()
-	out := []importRecord{}
+	out := []ImportRecord{}
 	for rows.Next() {
 		r, err := scanImport(rows)
 		if err != nil {
@@ -167,8 +167,8 @@ func (st *store) listImports(ctx context.Context, limit, offset int) ([]importRe
 	return out, rows.Err()
 }
 
-func (st *store) finishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {
-	_, err := st.db.ExecContext(ctx, "UPDATE restapi_imports SET status = ?, total_rows = ?, errors = ? WHERE unique_id = ?",
+func (st *Store) finishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {
+	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_imports SET status = ?, total_rows = ?, errors = ? WHERE unique_id = ?",
 		status, totalRows, string(errs), uid)
 	return err
 }

@@ -9,9 +9,9 @@ import (
 
 // roomCreator is the id (email) of the user who created the room through the
 // server API or an import, or "" when unknown.
-func (st *store) roomCreator(ctx context.Context, roomID int64) (string, error) {
+func (st *Store) roomCreator(ctx context.Context, roomID int64) (string, error) {
 	var id string
-	err := st.db.QueryRowContext(ctx, `SELECT u.email FROM restapi_room_creators c JOIN users u ON u.id = c.user_id
+	err := st.DB.QueryRowContext(ctx, `SELECT u.email FROM restapi_room_creators c JOIN users u ON u.id = c.user_id
 		WHERE c.room_id = ?`, roomID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -24,7 +24,7 @@ func (st *store) roomCreator(ctx context.Context, roomID int64) (string, error) 
 
 // userRoomsByActivity pages the rooms of a user, most recently active first.
 // roomType is "", "single" or "group" (channels count as groups).
-func (st *store) userRoomsByActivity(ctx context.Context, userPK int64, roomType string, limit, offset int) (ids []int64, total int, err error) {
+func (st *Store) userRoomsByActivity(ctx context.Context, userPK int64, roomType string, limit, offset int) (ids []int64, total int, err error) {
 	filter := ""
 	switch roomType {
 	case "single":
@@ -33,10 +33,10 @@ func (st *store) userRoomsByActivity(ctx context.Context, userPK int64, roomType
 		filter = " AND r.chat_type IN ('group', 'channel')"
 	}
 	from := ` FROM rooms r JOIN participants p ON p.room_id = r.id AND p.user_id = ? WHERE 1 = 1` + filter
-	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*)"+from, userPK).Scan(&total); err != nil {
+	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from, userPK).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count rooms of user %d: %w", userPK, err)
 	}
-	rows, err := st.db.QueryContext(ctx, "SELECT r.id"+from+`
+	rows, err := st.DB.QueryContext(ctx, "SELECT r.id"+from+`
 		ORDER BY COALESCE((SELECT MAX(c.id) FROM comments c WHERE c.room_id = r.id), 0) DESC, r.id DESC
 		LIMIT ? OFFSET ?`, userPK, limit, offset)
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// userInput is login_or_register of the server API.
-type userInput struct {
-	loginInput
+// UserInput is login_or_register of the server API.
+type UserInput struct {
+	LoginInput
 	DeviceToken, DevicePlatform string // both or neither
 }
 
@@ -23,7 +23,7 @@ var errPasswordRequired = fmt.Errorf("%w: password is required to update an exis
 // given a password, sets it and updates the profile of the existing one, and
 // registers the device token if any. Unlike loginOrRegister it never checks
 // the old password: the caller holds the app secret.
-func (st *store) upsertUser(ctx context.Context, in userInput, now time.Time, ttl time.Duration) (u user, created bool, err error) {
+func (st *Store) upsertUser(ctx context.Context, in UserInput, now time.Time, ttl time.Duration) (u User, created bool, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
@@ -34,7 +34,7 @@ func (st *store) upsertUser(ctx context.Context, in userInput, now time.Time, tt
 			if pw == "" {
 				pw = rand.Text()
 			}
-			if u, err = createUser(ctx, tx, in.ID, in.profile, hashPassword(pw), now, ttl); err != nil {
+			if u, err = createUser(ctx, tx, in.ID, in.Profile, hashPassword(pw), now, ttl); err != nil {
 				return err
 			}
 		case err != nil:
@@ -46,12 +46,12 @@ func (st *store) upsertUser(ctx context.Context, in userInput, now time.Time, tt
 				hashPassword(in.Password), u.PK); err != nil {
 				return fmt.Errorf("set password of %q: %w", in.ID, err)
 			}
-			if err := refreshProfile(ctx, tx, &u, in.profile, now, ttl); err != nil {
+			if err := refreshProfile(ctx, tx, &u, in.Profile, now, ttl); err != nil {
 				return err
 			}
 		}
 		if in.DeviceToken != "" {
-			_, err := setDeviceToken(ctx, tx, u.PK, deviceToken{Token: in.DeviceToken, Platform: in.DevicePlatform}, true, now)
+			_, err := setDeviceToken(ctx, tx, u.PK, DeviceToken{Token: in.DeviceToken, Platform: in.DevicePlatform}, true, now)
 			return err
 		}
 		return nil
@@ -60,7 +60,7 @@ func (st *store) upsertUser(ctx context.Context, in userInput, now time.Time, tt
 }
 
 // resetToken gives the user a new token pair; the old token stops working.
-func (st *store) resetToken(ctx context.Context, id string, now time.Time, ttl time.Duration) (u user, oldToken string, err error) {
+func (st *Store) resetToken(ctx context.Context, id string, now time.Time, ttl time.Duration) (u User, oldToken string, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = userBy(ctx, tx, "email", id); err != nil {

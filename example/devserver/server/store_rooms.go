@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// room is a row of the rooms table.
-type room struct {
+// Room is a row of the rooms table.
+type Room struct {
 	ID              int64
 	UniqueID        string
 	Name            string
@@ -25,40 +25,40 @@ type room struct {
 	CreatedAt       int64 // unix ns
 }
 
-// participant is a room member with their cursors.
-type participant struct {
-	user
+// Participant is a room member with their cursors.
+type Participant struct {
+	User
 	LastReadID     int64
 	LastReceivedID int64
 }
 
-// roomDetail is a room with its participants: enough to render the room and its
+// RoomDetail is a room with its participants: enough to render the room and its
 // comments for any viewer.
-type roomDetail struct {
-	room
-	participants []participant
+type RoomDetail struct {
+	Room
+	Participants []Participant
 }
 
 const roomColumns = "id, unique_id, name, avatar_url, options, chat_type, is_public_channel, created_at"
 
-func scanRoom(row scanner) (room, error) {
-	var r room
+func scanRoom(row scanner) (Room, error) {
+	var r Room
 	err := row.Scan(&r.ID, &r.UniqueID, &r.Name, &r.AvatarURL, &r.Options, &r.ChatType, &r.IsPublicChannel, &r.CreatedAt)
 	return r, err
 }
 
-func (st *store) roomByID(ctx context.Context, id int64) (room, error) {
-	r, err := scanRoom(st.db.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", id))
+func (st *Store) roomByID(ctx context.Context, id int64) (Room, error) {
+	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", id))
 	if err != nil {
-		return room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", id))
+		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", id))
 	}
 	return r, nil
 }
 
-func (st *store) roomByUniqueID(ctx context.Context, uniqueID string) (room, error) {
-	r, err := scanRoom(st.db.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
+func (st *Store) roomByUniqueID(ctx context.Context, uniqueID string) (Room, error) {
+	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
 	if err != nil {
-		return room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("unique id %q", uniqueID))
+		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("unique id %q", uniqueID))
 	}
 	return r, nil
 }
@@ -76,26 +76,26 @@ const roomDetailSQL = `SELECT r.id, r.unique_id, r.name, r.avatar_url, r.options
 	FROM rooms r LEFT JOIN participants p ON p.room_id = r.id LEFT JOIN users u ON u.id = p.user_id
 	WHERE r.id = +? ORDER BY p.user_id` // +?: see insertCommentSQL
 
-func (st *store) roomDetail(ctx context.Context, id int64) (*roomDetail, error) {
+func (st *Store) roomDetail(ctx context.Context, id int64) (*RoomDetail, error) {
 	return roomDetailFrom(ctx, st.stmts.roomDetail, id)
 }
 
 // roomDetailFrom runs roomDetailSQL prepared as stmt.
-func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*roomDetail, error) {
+func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*RoomDetail, error) {
 	rows, err := stmt.QueryContext(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("room %d: %w", id, err)
 	}
 	defer rows.Close()
-	d := &roomDetail{}
+	d := &RoomDetail{}
 	var (
 		found  bool
 		skip   sql.RawBytes // room columns of the rows after the first
 		extras string
 	)
 	for rows.Next() {
-		var p participant
-		r := &d.room
+		var p Participant
+		r := &d.Room
 		roomDest := []any{&r.ID, &r.UniqueID, &r.Name, &r.AvatarURL, &r.Options, &r.ChatType}
 		if found {
 			roomDest = []any{&skip, &skip, &skip, &skip, &skip, &skip}
@@ -108,7 +108,7 @@ func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*roomDetail,
 		found = true
 		if p.PK != 0 {
 			p.Extras = []byte(extras)
-			d.participants = append(d.participants, p)
+			d.Participants = append(d.Participants, p)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -120,9 +120,9 @@ func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*roomDetail,
 	return d, nil
 }
 
-func (st *store) isParticipant(ctx context.Context, roomID, userPK int64) (bool, error) {
+func (st *Store) isParticipant(ctx context.Context, roomID, userPK int64) (bool, error) {
 	var n int
-	err := st.db.QueryRowContext(ctx,
+	err := st.DB.QueryRowContext(ctx,
 		"SELECT COUNT(*) FROM participants WHERE room_id = ? AND user_id = ?", roomID, userPK).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("participant check room %d: %w", roomID, err)
@@ -141,7 +141,7 @@ func singleRoomUniqueID(a, b string) string {
 
 // getOrCreateSingleRoom returns the single room of a and b, creating it (with
 // options) the first time. The unique id makes concurrent creations converge.
-func (st *store) getOrCreateSingleRoom(ctx context.Context, a, b *user, options string, now time.Time) (int64, error) {
+func (st *Store) getOrCreateSingleRoom(ctx context.Context, a, b *User, options string, now time.Time) (int64, error) {
 	uniqueID := singleRoomUniqueID(a.ID, b.ID)
 	var id int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -161,9 +161,9 @@ func (st *store) getOrCreateSingleRoom(ctx context.Context, a, b *user, options 
 
 // unreadCount counts the comments by others after the reader's read cursor
 // that the reader can see.
-func (st *store) unreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
+func (st *Store) unreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
 	var n int64
-	err := st.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c
+	err := st.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c
 		WHERE c.room_id = ? AND c.id > ? AND c.user_id != ? AND`+visibleTo,
 		roomID, readID, userPK, userPK, userPK).Scan(&n)
 	if err != nil {
@@ -172,28 +172,28 @@ func (st *store) unreadCount(ctx context.Context, roomID, userPK, readID int64) 
 	return n, nil
 }
 
-func (d *roomDetail) participant(userPK int64) *participant {
-	for i := range d.participants {
-		if d.participants[i].PK == userPK {
-			return &d.participants[i]
+func (d *RoomDetail) participant(userPK int64) *Participant {
+	for i := range d.Participants {
+		if d.Participants[i].PK == userPK {
+			return &d.Participants[i]
 		}
 	}
 	return nil
 }
 
 // canRead reports whether the user may read the room's comments.
-func (d *roomDetail) canRead(userPK int64) bool {
+func (d *RoomDetail) canRead(userPK int64) bool {
 	return d.IsPublicChannel || d.participant(userPK) != nil
 }
 
 // opponent is the other member of a single room, as seen by viewerPK.
-func (d *roomDetail) opponent(viewerPK int64) *participant {
+func (d *RoomDetail) opponent(viewerPK int64) *Participant {
 	if d.ChatType != "single" {
 		return nil
 	}
-	for i := range d.participants {
-		if d.participants[i].PK != viewerPK {
-			return &d.participants[i]
+	for i := range d.Participants {
+		if d.Participants[i].PK != viewerPK {
+			return &d.Participants[i]
 		}
 	}
 	return nil
@@ -201,14 +201,14 @@ func (d *roomDetail) opponent(viewerPK int64) *participant {
 
 // nameFor is the room name from the viewer's side: a single room is named after
 // the other person.
-func (d *roomDetail) nameFor(viewerPK int64) string {
+func (d *RoomDetail) nameFor(viewerPK int64) string {
 	if o := d.opponent(viewerPK); o != nil && d.Name == "" {
 		return o.Username
 	}
 	return d.Name
 }
 
-func (d *roomDetail) avatarFor(viewerPK int64) string {
+func (d *RoomDetail) avatarFor(viewerPK int64) string {
 	if o := d.opponent(viewerPK); o != nil && d.AvatarURL == "" {
 		return o.AvatarURL
 	}
@@ -218,10 +218,10 @@ func (d *roomDetail) avatarFor(viewerPK int64) string {
 // statusOf is a comment's aggregate status from its sender's side: read when
 // every other participant has read it, delivered when every other participant has
 // received it. A room with nobody else in it leaves the comment "sent".
-func (d *roomDetail) statusOf(commentID, senderPK int64) string {
+func (d *RoomDetail) statusOf(commentID, senderPK int64) string {
 	others := 0
 	minRead, minReceived := int64(math.MaxInt64), int64(math.MaxInt64)
-	for _, p := range d.participants {
+	for _, p := range d.Participants {
 		if p.PK == senderPK {
 			continue
 		}
@@ -244,8 +244,8 @@ func (d *roomDetail) statusOf(commentID, senderPK int64) string {
 // base32, so the id is a valid MQTT topic level.
 func newUniqueID(prefix string) string { return prefix + strings.ToLower(rand.Text()) }
 
-// newRoom is a room to create.
-type newRoom struct {
+// NewRoom is a room to create.
+type NewRoom struct {
 	UniqueID                 string // "" = group_<random>
 	Name, AvatarURL, Options string
 	ChatType                 string // group, channel or single
@@ -256,7 +256,7 @@ type newRoom struct {
 
 // insertRoom is the one INSERT of a group or channel (the SDK and server APIs,
 // imports): the room, its creator, and its participants (the creator first).
-func insertRoom(ctx context.Context, tx *sql.Tx, r newRoom) (int64, error) {
+func insertRoom(ctx context.Context, tx *sql.Tx, r NewRoom) (int64, error) {
 	if r.UniqueID == "" {
 		r.UniqueID = newUniqueID("group_")
 	}
@@ -283,7 +283,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r newRoom) (int64, error) {
 }
 
 // createGroupRoom creates a group room.
-func (st *store) createGroupRoom(ctx context.Context, r newRoom) (int64, error) {
+func (st *Store) createGroupRoom(ctx context.Context, r NewRoom) (int64, error) {
 	r.ChatType = "group"
 	var id int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -297,7 +297,7 @@ func (st *store) createGroupRoom(ctx context.Context, r newRoom) (int64, error) 
 // getOrCreateChannel returns the public channel with this unique id, creating
 // it, and makes userPK a participant. A given name or avatar replaces the
 // stored one; changed reports a creation or such a change.
-func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
+func (st *Store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
 		switch {
@@ -306,7 +306,7 @@ func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarU
 				name = uniqueID
 			}
 			changed = true
-			id, err = insertRoom(ctx, tx, newRoom{UniqueID: uniqueID, Name: name, AvatarURL: avatarURL,
+			id, err = insertRoom(ctx, tx, NewRoom{UniqueID: uniqueID, Name: name, AvatarURL: avatarURL,
 				ChatType: "channel", MemberPKs: []int64{userPK}, CreatedAt: now})
 			return err
 		case err != nil:
@@ -334,13 +334,13 @@ func (st *store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarU
 	return id, changed, err
 }
 
-// roomUpdate holds the fields to change; nil leaves a field alone.
-type roomUpdate struct {
+// RoomUpdate holds the fields to change; nil leaves a field alone.
+type RoomUpdate struct {
 	Name, AvatarURL, Options *string
 }
 
 // updateRoom applies up and reports whether anything changed.
-func (st *store) updateRoom(ctx context.Context, roomID int64, up roomUpdate) (bool, error) {
+func (st *Store) updateRoom(ctx context.Context, roomID int64, up RoomUpdate) (bool, error) {
 	var changed bool
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", roomID))
@@ -371,7 +371,7 @@ func (st *store) updateRoom(ctx context.Context, roomID int64, up roomUpdate) (b
 }
 
 // addParticipants adds users to a room and returns those who were not in it.
-func (st *store) addParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
+func (st *Store) addParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
 	var added []int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -401,7 +401,7 @@ func addParticipantsTx(ctx context.Context, tx *sql.Tx, roomID int64, pks []int6
 
 // removeParticipants removes users from a room, remembering them for
 // show_removed, and returns those who were in it.
-func (st *store) removeParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
+func (st *Store) removeParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
 	var removed []int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		for _, pk := range pks {
@@ -424,30 +424,30 @@ func (st *store) removeParticipants(ctx context.Context, roomID int64, pks []int
 	return removed, err
 }
 
-// roomRef is one room in a user's list; Removed marks a room they were
+// RoomRef is one room in a user's list; Removed marks a room they were
 // removed from.
-type roomRef struct {
+type RoomRef struct {
 	ID      int64
 	Removed bool
 }
 
 // userRooms lists the rooms the user is in, and with removed also those they
 // were removed from.
-func (st *store) userRooms(ctx context.Context, userPK int64, removed bool) ([]roomRef, error) {
+func (st *Store) userRooms(ctx context.Context, userPK int64, removed bool) ([]RoomRef, error) {
 	q := "SELECT room_id, 0 FROM participants WHERE user_id = ?"
 	args := []any{userPK}
 	if removed {
 		q += " UNION ALL SELECT room_id, 1 FROM removed_participants WHERE user_id = ?"
 		args = append(args, userPK)
 	}
-	rows, err := st.db.QueryContext(ctx, q+" ORDER BY 1", args...)
+	rows, err := st.DB.QueryContext(ctx, q+" ORDER BY 1", args...)
 	if err != nil {
 		return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
 	}
 	defer rows.Close()
-	var out []roomRef
+	var out []RoomRef
 	for rows.Next() {
-		var r roomRef
+		var r RoomRef
 		if err := rows.Scan(&r.ID, &r.Removed); err != nil {
 			return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
 		}
@@ -457,9 +457,9 @@ func (st *store) userRooms(ctx context.Context, userPK int64, removed bool) ([]r
 }
 
 // wasRemoved reports whether the user was removed from the room (and not added back).
-func (st *store) wasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
+func (st *Store) wasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
 	var n int
-	err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM removed_participants WHERE room_id = ? AND user_id = ?",
+	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM removed_participants WHERE room_id = ? AND user_id = ?",
 		roomID, userPK).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("removed check room %d: %w", roomID, err)

@@ -60,7 +60,7 @@ func TestStoreModes(t *testing.T) {
 		}
 		defer st.Close()
 		var mode string
-		if err := st.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		if err := st.DB.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 			t.Fatalf("journal_mode %q %v", mode, err)
 		}
 	})

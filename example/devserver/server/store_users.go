@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// user is a row of the users table.
-type user struct {
+// User is a row of the users table.
+type User struct {
 	PK             int64  // internal numeric id ("id" in JSON)
 	ID             string // the Qiscus user id ("email" in JSON)
 	Username       string
@@ -27,7 +27,7 @@ type user struct {
 	passwordHash   string
 }
 
-func (u *user) expired(now time.Time) bool {
+func (u *User) expired(now time.Time) bool {
 	return u.TokenExpiresAt > 0 && now.UnixNano() >= u.TokenExpiresAt
 }
 
@@ -35,8 +35,8 @@ const userColumns = "id, email, password, username, avatar_url, extras, token, r
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanUser(row scanner) (user, error) {
-	var u user
+func scanUser(row scanner) (User, error) {
+	var u User
 	var extras string
 	err := row.Scan(&u.PK, &u.ID, &u.passwordHash, &u.Username, &u.AvatarURL, &extras,
 		&u.Token, &u.RefreshToken, &u.TokenExpiresAt)
@@ -49,67 +49,67 @@ func userByColumnSQL(column string) string {
 }
 
 // userBy looks a user up by a unique column ("email" or "token").
-func userBy(ctx context.Context, q querier, column, value string) (user, error) {
+func userBy(ctx context.Context, q querier, column, value string) (User, error) {
 	return userFrom(q.QueryRowContext(ctx, userByColumnSQL(column), value), value)
 }
 
-func userFrom(row *sql.Row, value string) (user, error) {
+func userFrom(row *sql.Row, value string) (User, error) {
 	u, err := scanUser(row)
 	if err != nil {
-		return user{}, notFound(err, ErrUserNotFound, strconv.Quote(value))
+		return User{}, notFound(err, ErrUserNotFound, strconv.Quote(value))
 	}
 	return u, nil
 }
 
-func (st *store) userByID(ctx context.Context, id string) (user, error) {
-	return userBy(ctx, st.db, "email", id)
+func (st *Store) userByID(ctx context.Context, id string) (User, error) {
+	return userBy(ctx, st.DB, "email", id)
 }
 
-func (st *store) userByToken(ctx context.Context, token string) (user, error) {
+func (st *Store) userByToken(ctx context.Context, token string) (User, error) {
 	if token == "" {
-		return user{}, ErrInvalidToken
+		return User{}, ErrInvalidToken
 	}
 	u, err := userFrom(st.stmts.userByToken.QueryRowContext(ctx, token), token)
 	if errors.Is(err, ErrUserNotFound) {
-		return user{}, ErrInvalidToken
+		return User{}, ErrInvalidToken
 	}
 	return u, err
 }
 
 // authenticate checks a user id and token pair. Known tokens come from the
 // cache (store_cache.go).
-func (st *store) authenticate(ctx context.Context, id, token string, now time.Time) (user, error) {
+func (st *Store) authenticate(ctx context.Context, id, token string, now time.Time) (User, error) {
 	u, ok := st.cache.user(token)
 	if !ok {
 		var err error
 		if u, err = st.userByToken(ctx, token); err != nil {
-			return user{}, err
+			return User{}, err
 		}
 		st.cache.wantToken(token)
 	}
 	if u.ID != id {
-		return user{}, ErrInvalidToken
+		return User{}, ErrInvalidToken
 	}
 	if u.expired(now) {
-		return user{}, ErrTokenExpired
+		return User{}, ErrTokenExpired
 	}
 	return u, nil
 }
 
-type loginInput struct {
+type LoginInput struct {
 	ID, Password string
-	profile
+	Profile
 }
 
-// profile holds the profile fields a login may set; empty ones (nil Extras)
+// Profile holds the Profile fields a login may set; empty ones (nil Extras)
 // leave the stored value alone.
-type profile struct {
+type Profile struct {
 	Username, AvatarURL string
 	Extras              []byte
 }
 
 // apply sets the fields of p that were given.
-func (u *user) apply(p profile) {
+func (u *User) apply(p Profile) {
 	if p.Username != "" {
 		u.Username = p.Username
 	}
@@ -123,8 +123,8 @@ func (u *user) apply(p profile) {
 
 // createUser stores a new user with a fresh token pair: the profile given,
 // named after its id and with {} extras when not.
-func createUser(ctx context.Context, q querier, id string, p profile, passwordHash string, now time.Time, ttl time.Duration) (user, error) {
-	u := user{ID: id, Username: id, Extras: []byte("{}")}
+func createUser(ctx context.Context, q querier, id string, p Profile, passwordHash string, now time.Time, ttl time.Duration) (User, error) {
+	u := User{ID: id, Username: id, Extras: []byte("{}")}
 	u.apply(p)
 	issueToken(&u, now, ttl)
 	return u, insertUser(ctx, q, &u, passwordHash, now)
@@ -132,7 +132,7 @@ func createUser(ctx context.Context, q querier, id string, p profile, passwordHa
 
 // insertUser is the one INSERT INTO users: every way a user comes to exist
 // (both logins, identity tokens, the system user, imports) ends here. It sets u.PK.
-func insertUser(ctx context.Context, q querier, u *user, passwordHash string, createdAt time.Time) error {
+func insertUser(ctx context.Context, q querier, u *User, passwordHash string, createdAt time.Time) error {
 	res, err := q.ExecContext(ctx, `INSERT INTO users
 		(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -148,13 +148,13 @@ func insertUser(ctx context.Context, q querier, u *user, passwordHash string, cr
 // loginOrRegister creates the user or checks the password of the existing one,
 // applying the profile fields that were given. The token stays the same across
 // logins (other devices keep their {token}/c subscriptions) until it expires.
-func (st *store) loginOrRegister(ctx context.Context, in loginInput, now time.Time, ttl time.Duration) (user, error) {
-	var u user
+func (st *Store) loginOrRegister(ctx context.Context, in LoginInput, now time.Time, ttl time.Duration) (User, error) {
+	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
 		if errors.Is(err, ErrUserNotFound) {
-			u, err = createUser(ctx, tx, in.ID, in.profile, hashPassword(in.Password), now, ttl)
+			u, err = createUser(ctx, tx, in.ID, in.Profile, hashPassword(in.Password), now, ttl)
 			return err
 		}
 		if err != nil {
@@ -163,13 +163,13 @@ func (st *store) loginOrRegister(ctx context.Context, in loginInput, now time.Ti
 		if !checkPassword(u.passwordHash, in.Password) {
 			return fmt.Errorf("%w (user %q)", ErrWrongPassword, in.ID)
 		}
-		return refreshProfile(ctx, tx, &u, in.profile, now, ttl)
+		return refreshProfile(ctx, tx, &u, in.Profile, now, ttl)
 	})
 	return u, err
 }
 
 // refreshProfile applies p to an existing user, renews an expired token, and saves.
-func refreshProfile(ctx context.Context, q querier, u *user, p profile, now time.Time, ttl time.Duration) error {
+func refreshProfile(ctx context.Context, q querier, u *User, p Profile, now time.Time, ttl time.Duration) error {
 	u.apply(p)
 	if u.expired(now) {
 		issueToken(u, now, ttl)
@@ -179,7 +179,7 @@ func refreshProfile(ctx context.Context, q querier, u *user, p profile, now time
 
 // issueToken gives u a fresh token pair. rand.Text is base32 (A-Z, 2-7), so
 // tokens never contain the MQTT topic characters / + #.
-func issueToken(u *user, now time.Time, ttl time.Duration) {
+func issueToken(u *User, now time.Time, ttl time.Duration) {
 	u.Token = rand.Text()
 	u.RefreshToken = rand.Text()
 	u.TokenExpiresAt = 0
@@ -204,9 +204,9 @@ func checkPassword(stored, pw string) bool {
 }
 
 // lastCommentID is the newest comment id across the user's rooms.
-func (st *store) lastCommentID(ctx context.Context, userPK int64) (int64, error) {
+func (st *Store) lastCommentID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
-	err := st.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(c.id), 0) FROM comments c
+	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(c.id), 0) FROM comments c
 		JOIN participants p ON p.room_id = c.room_id WHERE p.user_id = ?`, userPK).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("last comment id of user %d: %w", userPK, err)
@@ -215,9 +215,9 @@ func (st *store) lastCommentID(ctx context.Context, userPK int64) (int64, error)
 }
 
 // lastEventID is the newest sync event visible to the user.
-func (st *store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
+func (st *Store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
-	err := st.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events WHERE user_id = ?
+	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events WHERE user_id = ?
 		OR room_id IN (SELECT room_id FROM participants WHERE user_id = ?)`, userPK, userPK).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("last event id of user %d: %w", userPK, err)
@@ -226,13 +226,13 @@ func (st *store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
 }
 
 // setBlocked blocks or unblocks a user for userPK; repeating either is a no-op.
-func (st *store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
+func (st *Store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
 	var err error
 	if blocked {
-		_, err = st.db.ExecContext(ctx, `INSERT INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?)
+		_, err = st.DB.ExecContext(ctx, `INSERT INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`, userPK, otherPK, now.UnixNano())
 	} else {
-		_, err = st.db.ExecContext(ctx, "DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?", userPK, otherPK)
+		_, err = st.DB.ExecContext(ctx, "DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?", userPK, otherPK)
 	}
 	if err != nil {
 		return fmt.Errorf("block user %d: %w", otherPK, err)
@@ -241,12 +241,12 @@ func (st *store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked 
 }
 
 // blockedUsers pages the users userPK blocked, oldest block first.
-func (st *store) blockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]user, int, error) {
+func (st *Store) blockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]User, int, error) {
 	var total int
-	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ?", userPK).Scan(&total); err != nil {
+	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ?", userPK).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count blocked users: %w", err)
 	}
-	us, err := queryUsers(ctx, st.db, `JOIN blocks b ON b.blocked_id = users.id WHERE b.user_id = ?
+	us, err := queryUsers(ctx, st.DB, `JOIN blocks b ON b.blocked_id = users.id WHERE b.user_id = ?
 		ORDER BY b.created_at, users.id LIMIT ? OFFSET ?`, userPK, limit, offset)
 	return us, total, err
 }
@@ -256,7 +256,7 @@ func blockersAmongSQL(n int) string {
 }
 
 // blockersAmong returns which of pks blocked senderPK.
-func (st *store) blockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
+func (st *Store) blockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
 	var rows *sql.Rows
 	var err error
 	switch len(pks) {
@@ -265,7 +265,7 @@ func (st *store) blockersAmong(ctx context.Context, senderPK int64, pks []int64)
 	case 1:
 		rows, err = st.stmts.blockedBy.QueryContext(ctx, senderPK, pks[0])
 	default:
-		rows, err = st.db.QueryContext(ctx, blockersAmongSQL(len(pks)), append([]any{senderPK}, anySlice(pks)...)...)
+		rows, err = st.DB.QueryContext(ctx, blockersAmongSQL(len(pks)), append([]any{senderPK}, anySlice(pks)...)...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("blockers of %d: %w", senderPK, err)
@@ -282,14 +282,14 @@ func (st *store) blockersAmong(ctx context.Context, senderPK int64, pks []int64)
 	return out, rows.Err()
 }
 
-func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]user, error) {
+func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]User, error) {
 	cols := strings.ReplaceAll("users."+userColumns, ", ", ", users.")
 	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM users "+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query users: %w", err)
 	}
 	defer rows.Close()
-	var out []user
+	var out []User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -301,20 +301,20 @@ func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]use
 }
 
 // listUsers pages the users whose id or name contains query, by id.
-func (st *store) listUsers(ctx context.Context, query string, offset, limit int) ([]user, int, error) {
+func (st *Store) listUsers(ctx context.Context, query string, offset, limit int) ([]User, int, error) {
 	where := `WHERE users.email LIKE ? ESCAPE '\' OR users.username LIKE ? ESCAPE '\'`
 	pat := "%" + likeEscaper.Replace(query) + "%"
 	var total int
-	if err := st.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM users "+where, pat, pat).Scan(&total); err != nil {
+	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM users "+where, pat, pat).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
-	us, err := queryUsers(ctx, st.db, where+" ORDER BY users.id LIMIT ? OFFSET ?", pat, pat, limit, offset)
+	us, err := queryUsers(ctx, st.DB, where+" ORDER BY users.id LIMIT ? OFFSET ?", pat, pat, limit, offset)
 	return us, total, err
 }
 
-// deviceToken is a push token of a user. The server API registers ios and
+// DeviceToken is a push token of a user. The server API registers ios and
 // android tokens; the SDK API any platform name ("rn" before v2.16).
-type deviceToken struct {
+type DeviceToken struct {
 	Token, Platform string
 	IsDevelopment   bool
 }
@@ -322,7 +322,7 @@ type deviceToken struct {
 // setDeviceToken registers (on) or removes a push token; changed tells whether
 // anything was written. Both APIs use it, so pn_*_configured does not depend
 // on which registered the token.
-func setDeviceToken(ctx context.Context, q querier, userPK int64, t deviceToken, on bool, now time.Time) (bool, error) {
+func setDeviceToken(ctx context.Context, q querier, userPK int64, t DeviceToken, on bool, now time.Time) (bool, error) {
 	var res sql.Result
 	var err error
 	if on {
@@ -341,13 +341,13 @@ func setDeviceToken(ctx context.Context, q querier, userPK int64, t deviceToken,
 	return n > 0, err
 }
 
-func (st *store) setDeviceToken(ctx context.Context, userPK int64, t deviceToken, on bool, now time.Time) (bool, error) {
-	return setDeviceToken(ctx, st.db, userPK, t, on, now)
+func (st *Store) setDeviceToken(ctx context.Context, userPK int64, t DeviceToken, on bool, now time.Time) (bool, error) {
+	return setDeviceToken(ctx, st.DB, userPK, t, on, now)
 }
 
 // pushConfigured reports whether the user has Android and iOS push tokens.
-func (st *store) pushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
-	err = st.db.QueryRowContext(ctx, `SELECT
+func (st *Store) pushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
+	err = st.DB.QueryRowContext(ctx, `SELECT
 		COALESCE(MAX(platform = 'android'), 0), COALESCE(MAX(platform = 'ios'), 0)
 		FROM device_tokens WHERE user_id = ?`, userPK).Scan(&android, &ios)
 	if err != nil {

@@ -38,14 +38,14 @@ var errStoreClosed = errors.New("store is closed")
 // commentWrite is one insertComment call waiting for the writer.
 type commentWrite struct {
 	ctx       context.Context
-	in        newComment
-	onCreated func(*comment) // run in commit order when the comment is new; may be nil
+	in        NewComment
+	onCreated func(*Comment) // run in commit order when the comment is new; may be nil
 	// fn, when set, is not a comment but a whole transaction of its own (an
 	// import) that the writer runs between batches, so that it too stores
 	// comments in id order with every post.
 	fn func(context.Context, *sql.Tx) error
 
-	c       comment
+	c       Comment
 	created bool
 	err     error
 	panic   any // what onCreated panicked with, re-raised in the caller
@@ -53,7 +53,7 @@ type commentWrite struct {
 }
 
 type commentWriter struct {
-	st        *store
+	st        *Store
 	reqs      chan *commentWrite   // unbuffered: a send is a hand-over to the writer
 	committed chan []*commentWrite // to the publishing stage, in commit order
 	stop      chan struct{}
@@ -65,7 +65,7 @@ type commentWriter struct {
 	batched atomic.Int64 // posts tried in transactions of several (tests look)
 }
 
-func newCommentWriter(st *store) *commentWriter {
+func newCommentWriter(st *Store) *commentWriter {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &commentWriter{
 		st: st, reqs: make(chan *commentWrite), committed: make(chan []*commentWrite, 4),
@@ -88,14 +88,14 @@ func (w *commentWriter) close() {
 }
 
 // insert hands r to the writer and waits for its outcome, fan-out included.
-func (w *commentWriter) insert(r *commentWrite) (comment, bool, error) {
+func (w *commentWriter) insert(r *commentWrite) (Comment, bool, error) {
 	r.done = make(chan struct{})
 	select {
 	case w.reqs <- r:
 	case <-w.stop:
-		return comment{}, false, fmt.Errorf("insert comment: %w", errStoreClosed)
+		return Comment{}, false, fmt.Errorf("insert comment: %w", errStoreClosed)
 	case <-r.ctx.Done():
-		return comment{}, false, fmt.Errorf("begin: %w", r.ctx.Err())
+		return Comment{}, false, fmt.Errorf("begin: %w", r.ctx.Err())
 	}
 	<-r.done // the writer finishes whatever it was handed, even while closing
 	if r.panic != nil {
@@ -176,7 +176,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 			return
 		}
 		for _, r := range live { // rolled back: nothing of the batch is stored
-			r.c, r.created = comment{}, false
+			r.c, r.created = Comment{}, false
 		}
 	}
 	// One post (or a batch that failed): a transaction each, under the
@@ -188,14 +188,14 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 			return err
 		})
 		if r.err != nil {
-			r.c, r.created = comment{}, false
+			r.c, r.created = Comment{}, false
 		}
 	}
 }
 
 // writeTx runs fn in a transaction of its own on the writer goroutine,
 // between batches of posts.
-func (st *store) writeTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+func (st *Store) writeTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	_, _, err := st.writer.insert(&commentWrite{ctx: ctx, fn: fn})
 	return err
 }

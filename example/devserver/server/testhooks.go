@@ -42,7 +42,7 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cm, d, err := s.postComment(ctx, &u, newComment{
+	cm, d, err := s.postComment(ctx, &u, NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
 	}, postOptions{webhook: webhookMobile})
 	if err != nil {

@@ -142,7 +142,7 @@ func (w *webhooks) attempt(j webhookJob, n int) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.s.ctx), 5*time.Second)
 	defer cancel()
-	if _, err := w.s.store.db.ExecContext(ctx, `INSERT INTO webhook_deliveries
+	if _, err := w.s.store.DB.ExecContext(ctx, `INSERT INTO webhook_deliveries
 		(delivery_id, event_type, comment_id, url, attempt, status_code, error, success, duration_ms, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.id, j.eventType, j.commentID, w.url, n, code, errText, ok, took.Milliseconds(), start.UnixNano()); err != nil {
@@ -172,7 +172,7 @@ func (w *webhooks) post(j webhookJob, n int) (int, error) {
 }
 
 // queueWebhook queues the webhook of a new comment; it never blocks.
-func (s *Server) queueWebhook(eventType string, c *comment, d *roomDetail) {
+func (s *Server) queueWebhook(eventType string, c *Comment, d *RoomDetail) {
 	if s.rest == nil || s.rest.webhooks == nil {
 		return
 	}
@@ -237,13 +237,13 @@ type webhookMessageJSON struct {
 	Timestamp    string          `json:"timestamp"`
 }
 
-func webhookBody(eventType string, c *comment, d *roomDetail) webhookJSON {
+func webhookBody(eventType string, c *Comment, d *RoomDetail) webhookJSON {
 	room := webhookRoomJSON{
 		ID: d.ID, TopicID: d.ID, Type: chatTypeJSON(d.ChatType), Name: restRoomName(d), UniqueID: d.UniqueID,
-		Participants: make([]webhookParticipantJSON, len(d.participants)),
+		Participants: make([]webhookParticipantJSON, len(d.Participants)),
 	}
-	for i := range d.participants {
-		p := &d.participants[i]
+	for i := range d.Participants {
+		p := &d.Participants[i]
 		room.Participants[i] = webhookParticipantJSON{ID: p.PK, Email: p.ID, Username: p.Username, AvatarURL: p.AvatarURL}
 	}
 	return webhookJSON{Type: eventType, Payload: webhookPayloadJSON{
