@@ -34,7 +34,7 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 	if err := checkMessage(in.Message, in.Type); err != nil {
 		return Comment{}, nil, err
 	}
-	d, err := s.store.postRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
+	d, err := s.store.PostRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
 	if err != nil {
 		return Comment{}, nil, err
 	}
@@ -52,7 +52,7 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 				others = append(others, p.PK)
 			}
 		}
-		if in.HiddenFor, err = s.store.blockersAmong(ctx, u.PK, others); err != nil {
+		if in.HiddenFor, err = s.store.BlockersAmong(ctx, u.PK, others); err != nil {
 			return Comment{}, nil, err
 		}
 	}
@@ -68,14 +68,14 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 	if opt.noRealtime {
 		fanOut = nil
 	}
-	cm, created, err := s.store.insertComment(ctx, in, fanOut)
+	cm, created, err := s.store.InsertComment(ctx, in, fanOut)
 	if err != nil {
 		return Comment{}, nil, err
 	}
 	if !created {
 		// A retry answers with the stored comment, whose status depends on
 		// the cursors postRoom leaves out.
-		if d, err = s.store.roomDetail(ctx, in.RoomID); err != nil {
+		if d, err = s.store.RoomDetail(ctx, in.RoomID); err != nil {
 			return Comment{}, nil, err
 		}
 		return cm, d, nil
@@ -89,7 +89,7 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 func (s *Server) fanOutRoom(d *RoomDetail) *RoomDetail {
 	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
-	now, err := s.store.postRoom(ctx, d.ID)
+	now, err := s.store.PostRoom(ctx, d.ID)
 	if err != nil {
 		s.log.Warn("fan-out: re-read room; using the one read before the commit", "room", d.ID, "err", err)
 		return d
@@ -116,7 +116,7 @@ func (s *Server) fanOut(c *Comment, d *RoomDetail, skip []int64) {
 		if slices.Contains(skip, p.PK) {
 			continue
 		}
-		v := view{d.nameFor(p.PK), d.avatarFor(p.PK)}
+		v := view{d.NameFor(p.PK), d.AvatarFor(p.PK)}
 		k := slices.Index(views, v)
 		if k < 0 {
 			payload, err := json.Marshal(commentJSONFor(c, d, p.PK))

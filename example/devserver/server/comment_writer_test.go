@@ -147,11 +147,11 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 	}
 	defer st.Close()
 	now := time.Now()
-	u, err := st.loginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 				in.RoomID = 999999 // no such room: a foreign key error
 			}
 			wg.Go(func() {
-				c, created, err := st.insertComment(ctx, in, func(c *Comment) {
+				c, created, err := st.InsertComment(ctx, in, func(c *Comment) {
 					mu.Lock()
 					published = append(published, c.ID)
 					mu.Unlock()
@@ -346,11 +346,11 @@ func TestCloseDuringPosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	u, err := st.loginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.createGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			for k := 0; k < 10000; k++ {
-				_, _, err := st.insertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK,
+				_, _, err := st.InsertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK,
 					UniqueTempID: fmt.Sprint(i, "-", k), Message: "m", Type: "text", CreatedAt: now}, nil)
 				if err != nil {
 					return
@@ -377,7 +377,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	case <-time.After(waitFor):
 		t.Fatal("posts still running after Close")
 	}
-	if _, _, err := st.insertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
+	if _, _, err := st.InsertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
 		Message: "m", Type: "text", CreatedAt: now}, nil); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("insert after Close: %v", err)
 	}
@@ -400,11 +400,11 @@ func TestFanOutPayloadPerViewer(t *testing.T) {
 	ctx := context.Background()
 	for _, room := range []int64{single, group} {
 		id := e.mustPost(alice, room, "hello").num("results.comment.id")
-		c, err := e.s.store.commentInRoom(ctx, room, id)
+		c, err := e.s.store.CommentInRoom(ctx, room, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.s.store.roomDetail(ctx, room)
+		d, err := e.s.store.RoomDetail(ctx, room)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func (s *Server) handleCreateExport(c *call) (any, error) {
 		Status: "started", CreatedAt: c.now.UnixNano(),
 	}
 	e.Filename = rfc3339(e.CreatedAt) + "_exported_" + resource + ".json"
-	if err := s.store.createExport(c.ctx, e); err != nil {
+	if err := s.store.CreateExport(c.ctx, e); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
@@ -126,7 +126,7 @@ func (s *Server) handleListExports(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.listExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
+	es, err := s.store.ListExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *Server) handleListExports(c *call) (any, error) {
 
 // handleGetExport is GET exports/{unique_id}.
 func (s *Server) handleGetExport(c *call) (any, error) {
-	e, err := s.store.exportByID(c.ctx, c.p.String(":id"))
+	e, err := s.store.ExportByID(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) handleGetExport(c *call) (any, error) {
 
 // handleDeleteExport is DELETE exports/{unique_id}; the download goes too.
 func (s *Server) handleDeleteExport(c *call) (any, error) {
-	e, err := s.store.deleteExport(c.ctx, c.p.String(":id"))
+	e, err := s.store.DeleteExport(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *Server) handleDeleteExport(c *call) (any, error) {
 
 // serveExportDownload serves a finished export's JSON file.
 func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid string) {
-	e, content, err := s.store.exportFile(r.Context(), uid)
+	e, content, err := s.store.ExportFile(r.Context(), uid)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -180,7 +180,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 		if errors.Is(err, context.Canceled) {
 			msg = "export interrupted: the server shut down"
 		}
-		if err := s.store.failExport(uctx, uid, msg); err != nil {
+		if err := s.store.FailExport(uctx, uid, msg); err != nil {
 			s.log.Error("record export failure", "export", uid, "err", err)
 		}
 	}
@@ -192,7 +192,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 		fail(err)
 		return
 	}
-	if err := s.store.exportProgress(ctx, uid, 0, total); err != nil {
+	if err := s.store.ExportProgress(ctx, uid, 0, total); err != nil {
 		fail(err)
 		return
 	}
@@ -223,7 +223,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 		}
 		after = last
 		pct := int(done * 100 / max(total, 1))
-		if err := s.store.exportProgress(ctx, uid, min(pct, 99), total); err != nil {
+		if err := s.store.ExportProgress(ctx, uid, min(pct, 99), total); err != nil {
 			fail(err)
 			return
 		}
@@ -241,7 +241,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 	buf.WriteString("\n]\n")
 	uctx, cancel := bg()
 	defer cancel()
-	if err := s.store.finishExport(uctx, uid, buf.Bytes(), done); err != nil {
+	if err := s.store.FinishExport(uctx, uid, buf.Bytes(), done); err != nil {
 		fail(err)
 		return
 	}
@@ -366,7 +366,7 @@ func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, in
 	out := make([]any, 0, len(rs))
 	var last int64
 	for _, x := range rs {
-		d, err := ex.st.roomDetail(ctx, x.id)
+		d, err := ex.st.RoomDetail(ctx, x.id)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -374,7 +374,7 @@ func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, in
 		for i := range d.Participants {
 			x.r.ParticipantEmails[i] = d.Participants[i].ID
 		}
-		if x.r.CreatorEmail, err = ex.st.roomCreator(ctx, x.id); err != nil {
+		if x.r.CreatorEmail, err = ex.st.RoomCreator(ctx, x.id); err != nil {
 			return nil, 0, err
 		}
 		if x.r.CreatorEmail == "" && len(d.Participants) > 0 {
@@ -403,7 +403,7 @@ func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, in
 		c := &cs[i]
 		roomUID, ok := ex.rooms[c.RoomID]
 		if !ok {
-			r, err := ex.st.roomByID(ctx, c.RoomID)
+			r, err := ex.st.RoomByID(ctx, c.RoomID)
 			if err != nil {
 				return nil, 0, err
 			}

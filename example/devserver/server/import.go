@@ -125,7 +125,7 @@ func (s *Server) handleCreateImport(c *call) (any, error) {
 		UniqueID: newUUID(), Resource: resource, Filename: filename, Status: "started",
 		Errors: []byte(`{"Message":"","Data":null}`), Size: int64(len(file)), CreatedAt: c.now.UnixNano(),
 	}
-	if err := s.store.createImport(c.ctx, rec); err != nil {
+	if err := s.store.CreateImport(c.ctx, rec); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("import "+rec.UniqueID, func(ctx context.Context) { s.runImport(ctx, rec.UniqueID, resource, rows) })
@@ -155,7 +155,7 @@ func (s *Server) handleListImports(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.store.listImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
+	rs, err := s.store.ListImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *Server) handleListImports(c *call) (any, error) {
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
 func (s *Server) handleGetImport(c *call) (any, error) {
-	r, err := s.store.importByID(c.ctx, c.p.String(":id"))
+	r, err := s.store.ImportByID(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Server) runImport(ctx context.Context, uid, resource string, rows []jso
 	im := &importer{s: s, ctx: ctx, now: time.Now(), seen: map[string]bool{}, comments: map[string]importedComment{}}
 	// Through the comment writer, like every comment insert: ids stay in
 	// commit order, and posts wait for the import instead of racing it.
-	err := s.store.writeTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.store.WriteTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		im.tx = tx
 		for i, raw := range rows {
 			key, err := im.row(resource, raw)
@@ -214,7 +214,7 @@ func (s *Server) runImport(ctx context.Context, uid, resource string, rows []jso
 	}
 	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := s.store.finishImport(uctx, uid, status, total, report); err != nil {
+	if err := s.store.FinishImport(uctx, uid, status, total, report); err != nil {
 		s.log.Error("record import result", "import", uid, "err", err)
 	}
 	s.log.Info("import done", "import", uid, "type", resource, "status", status, "rows", len(rows),
@@ -500,7 +500,7 @@ func (im *importer) comment(c *exportComment) error {
 	if err != nil {
 		return err
 	}
-	cm, _, err := im.s.store.insertCommentTx(im.ctx, im.tx, NewComment{
+	cm, _, err := im.s.store.InsertCommentTx(im.ctx, im.tx, NewComment{
 		RoomID: roomID, SenderPK: sender, UniqueTempID: uid, Message: msg, Type: typ, Payload: payload,
 		Extras: extras, CreatedAt: at, DisableLinkPreview: c.DisableLinkPreview, IsDeleted: c.IsDeleted,
 	})

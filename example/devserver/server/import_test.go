@@ -394,7 +394,7 @@ func roomsByUID(t *testing.T, e *testEnv) map[string]storedRoom {
 	rows.Close()
 	out := map[string]storedRoom{}
 	for _, x := range rs {
-		d, err := e.s.store.roomDetail(t.Context(), x.id)
+		d, err := e.s.store.RoomDetail(t.Context(), x.id)
 		if err != nil {
 			t.Fatal(err)
 		}

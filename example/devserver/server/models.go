@@ -177,10 +177,10 @@ func commentJSONFor(c *Comment, d *RoomDetail, viewerPK int64) commentJSON {
 		UserAvatarURL: c.Sender.AvatarURL, UserAvatar: avatarOf(c.Sender.AvatarURL),
 		UserExtras: object(c.Sender.Extras),
 		RoomID:     c.RoomID, RoomIDStr: idStr(c.RoomID), TopicID: c.RoomID, TopicIDStr: idStr(c.RoomID),
-		RoomName: d.nameFor(viewerPK), RawRoomName: d.Name, RoomAvatar: d.avatarFor(viewerPK),
+		RoomName: d.NameFor(viewerPK), RawRoomName: d.Name, RoomAvatar: d.AvatarFor(viewerPK),
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, RoomOptions: d.Options,
 		IsPublicChannel: d.IsPublicChannel, UniqueTempID: c.UniqueTempID, IsDeleted: c.IsDeleted,
-		Status:    d.statusOf(c.ID, c.Sender.PK),
+		Status:    d.StatusOf(c.ID, c.Sender.PK),
 		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
 		UnixNanoTimestamp: c.CreatedAt, DisableLinkPreview: c.DisableLinkPreview,
 	}
@@ -197,9 +197,9 @@ func commentsJSONFor(cs []Comment, d *RoomDetail, viewerPK int64) []commentJSON 
 // roomJSONFor renders a room for viewerPK; last may be nil.
 func roomJSONFor(d *RoomDetail, viewerPK int64, last *Comment, unread int64) roomJSON {
 	r := roomJSON{
-		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.nameFor(viewerPK), RawRoomName: d.Name,
+		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.NameFor(viewerPK), RawRoomName: d.Name,
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, IsPublicChannel: d.IsPublicChannel,
-		AvatarURL: d.avatarFor(viewerPK), Options: d.Options, UniqueID: d.UniqueID,
+		AvatarURL: d.AvatarFor(viewerPK), Options: d.Options, UniqueID: d.UniqueID,
 		LastCommentIDStr: "0", LastTopicID: d.ID, LastTopicIDStr: idStr(d.ID),
 		Participants:          make([]participantJSON, len(d.Participants)),
 		RoomTotalParticipants: len(d.Participants), UnreadCount: unread,

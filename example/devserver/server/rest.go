@@ -180,7 +180,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Tim
 	case id == "":
 		return User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
 	}
-	return s.store.authenticate(ctx, id, token, now)
+	return s.store.Authenticate(ctx, id, token, now)
 }
 
 // header reads a Qiscus header in either spelling, QISCUS-SDK-APP-ID or

@@ -47,7 +47,7 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.loginOrRegister(c.ctx, LoginInput{
+	u, err := s.store.LoginOrRegister(c.ctx, LoginInput{
 		ID: id, Password: pw,
 		Profile: Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
 	}, c.now, s.cfg.TokenTTL)
@@ -71,15 +71,15 @@ func validUserID(id string) error {
 }
 
 func (s *Server) loginUserJSON(ctx context.Context, u *User) (loginUserJSON, error) {
-	lastComment, err := s.store.lastCommentID(ctx, u.PK)
+	lastComment, err := s.store.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	lastEvent, err := s.store.lastEventID(ctx, u.PK)
+	lastEvent, err := s.store.LastEventID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	android, ios, err := s.store.pushConfigured(ctx, u.PK)
+	android, ios, err := s.store.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
@@ -99,7 +99,7 @@ func (s *Server) loginUserJSON(ctx context.Context, u *User) (loginUserJSON, err
 // handleNonce is POST auth/nonce: a single-use nonce for an identity token,
 // valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
 func (s *Server) handleNonce(c *call) (any, error) {
-	nonce, exp, err := s.store.createNonce(c.ctx, c.now)
+	nonce, exp, err := s.store.CreateNonce(c.ctx, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) handleVerifyIdentityToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.identityLogin(c.ctx, cl, c.now, s.cfg.TokenTTL)
+	u, err := s.store.IdentityLogin(c.ctx, cl, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) handleRefreshUserToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.refreshToken(c.ctx, id, refresh, c.now, s.cfg.TokenTTL)
+	u, err := s.store.RefreshToken(c.ctx, id, refresh, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (s *Server) handleExpireUserToken(c *call) (any, error) {
 	if id := c.p.String("user_id"); id != "" && id != c.user.ID {
 		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.user.ID)
 	}
-	if err := s.store.expireToken(c.ctx, &c.user, c.now); err != nil {
+	if err := s.store.ExpireToken(c.ctx, &c.user, c.now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"changed": true, "token_expires_at": rfc3339(c.user.TokenExpiresAt)}, nil
@@ -207,7 +207,7 @@ func (s *Server) handleUpdateProfile(c *call) (any, error) {
 		return nil, err
 	}
 	up.Extras = extras
-	if err := s.store.updateProfile(c.ctx, &c.user, up); err != nil {
+	if err := s.store.UpdateProfile(c.ctx, &c.user, up); err != nil {
 		return nil, err
 	}
 	return s.handleMyProfile(c)

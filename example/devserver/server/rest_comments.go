@@ -102,7 +102,7 @@ func (s *Server) handleLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.roomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
+	cs, err := s.store.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -142,18 +142,18 @@ func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
 	var up CursorUpdate
 	var read, received Comment
 	if readID > 0 {
-		if read, err = s.store.commentInRoom(c.ctx, roomID, readID); err != nil {
+		if read, err = s.store.CommentInRoom(c.ctx, roomID, readID); err != nil {
 			return nil, err
 		}
 		up.Read, up.ReadEvent = read.ID, s.receiptEvent(&c.user, &read)
 	}
 	if receivedID > 0 {
-		if received, err = s.store.commentInRoom(c.ctx, roomID, receivedID); err != nil {
+		if received, err = s.store.CommentInRoom(c.ctx, roomID, receivedID); err != nil {
 			return nil, err
 		}
 		up.Received, up.ReceivedEvent = received.ID, s.receiptEvent(&c.user, &received)
 	}
-	res, err := s.store.updateCursors(c.ctx, roomID, c.user.PK, up, c.now)
+	res, err := s.store.UpdateCursors(c.ctx, roomID, c.user.PK, up, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (s *Server) handleSync(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.commentsSince(c.ctx, c.user.PK, after, limit)
+	cs, err := s.store.CommentsSince(c.ctx, c.user.PK, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (s *Server) handleSync(c *call) (any, error) {
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]
 		if !ok {
-			if d, err = s.store.roomDetail(c.ctx, cs[i].RoomID); err != nil {
+			if d, err = s.store.RoomDetail(c.ctx, cs[i].RoomID); err != nil {
 				return nil, err
 			}
 			rooms[cs[i].RoomID] = d

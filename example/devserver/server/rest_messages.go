@@ -28,7 +28,7 @@ func (rc *roomCache) get(ctx context.Context, id int64) (*RoomDetail, error) {
 	if d, ok := rc.rooms[id]; ok {
 		return d, nil
 	}
-	d, err := rc.s.store.roomDetail(ctx, id)
+	d, err := rc.s.store.RoomDetail(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (rc *roomCache) render(ctx context.Context, cs []Comment, viewerPK int64) (
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
 func (s *Server) ownComments(c *call, uids []string, verb string) ([]Comment, error) {
-	all, err := s.store.commentsByUniqueIDs(c.ctx, uids)
+	all, err := s.store.CommentsByUniqueIDs(c.ctx, uids)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Server) ownComments(c *call, uids []string, verb string) ([]Comment, er
 				others++
 				continue
 			}
-			ok, err := s.store.isParticipant(c.ctx, cm.RoomID, c.user.PK)
+			ok, err := s.store.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
 			if err != nil {
 				return nil, err
 			}
@@ -154,12 +154,12 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 			}
 			payloads[roomID] = p
 		}
-		notices, err := s.store.deleteComments(c.ctx, ids, payloads, c.now)
+		notices, err := s.store.DeleteComments(c.ctx, ids, payloads, c.now)
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range notices {
-			d, err := s.store.roomDetail(c.ctx, n.RoomID)
+			d, err := s.store.RoomDetail(c.ctx, n.RoomID)
 			if err != nil {
 				return nil, err
 			}
@@ -201,7 +201,7 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	var ids []int64
 	rooms := []deletedRoomJSON{}
 	for _, uid := range uids {
-		r, err := s.store.roomByUniqueID(c.ctx, uid)
+		r, err := s.store.RoomByUniqueID(c.ctx, uid)
 		if err != nil {
 			return nil, err
 		}
@@ -214,8 +214,8 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 		}
 		ids = append(ids, d.ID)
 		rooms = append(rooms, deletedRoomJSON{
-			ID: d.ID, IDStr: idStr(d.ID), UniqueID: d.UniqueID, RoomName: d.nameFor(c.user.PK),
-			RawRoomName: d.Name, ChatType: chatTypeJSON(d.ChatType), AvatarURL: d.avatarFor(c.user.PK),
+			ID: d.ID, IDStr: idStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.user.PK),
+			RawRoomName: d.Name, ChatType: chatTypeJSON(d.ChatType), AvatarURL: d.AvatarFor(c.user.PK),
 			Options: d.Options,
 		})
 	}
@@ -223,7 +223,7 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	eventID, err := s.store.clearRooms(c.ctx, c.user.PK, ids, payload, c.now)
+	eventID, err := s.store.ClearRooms(c.ctx, c.user.PK, ids, payload, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -266,14 +266,14 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := s.store.updateComment(c.ctx, &cm); err != nil {
+	if err := s.store.UpdateComment(c.ctx, &cm); err != nil {
 		return nil, err
 	}
-	d, err := s.store.roomDetail(c.ctx, cm.RoomID)
+	d, err := s.store.RoomDetail(c.ctx, cm.RoomID)
 	if err != nil {
 		return nil, err
 	}
-	hidden, err := s.store.hiddenFor(c.ctx, cm.ID)
+	hidden, err := s.store.HiddenFor(c.ctx, cm.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.store.searchComments(c.ctx, f, 0, limit)
+	cs, _, err := s.store.SearchComments(c.ctx, f, 0, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +379,7 @@ func (s *Server) handleSearch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, total, err := s.store.searchComments(c.ctx, f, (page-1)*limit, limit)
+	cs, total, err := s.store.SearchComments(c.ctx, f, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +540,7 @@ func (s *Server) handleFileList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.store.searchComments(c.ctx, f, 0, -1)
+	cs, _, err := s.store.SearchComments(c.ctx, f, 0, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -573,7 +573,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, err := s.store.commentByID(c.ctx, id)
+	cm, err := s.store.CommentByID(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -581,7 +581,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.store.roomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
+	visible, err := s.store.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -34,11 +34,11 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	target, err := s.store.userByID(c.ctx, targets[0])
+	target, err := s.store.UserByID(c.ctx, targets[0])
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	id, err := s.store.getOrCreateSingleRoom(c.ctx, &c.user, &target, string(options), c.now)
+	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &c.user, &target, string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.roomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
+	cs, err := s.store.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +84,12 @@ func (s *Server) unread(ctx context.Context, d *RoomDetail, viewerPK int64) (int
 	if p := d.participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
-	return s.store.unreadCount(ctx, d.ID, viewerPK, readID)
+	return s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
 func (s *Server) roomJSONView(ctx context.Context, d *RoomDetail, viewerPK int64) (roomJSON, *Comment, error) {
-	last, err := s.store.lastComment(ctx, d.ID, viewerPK)
+	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return roomJSON{}, nil, err
 	}
@@ -103,11 +103,11 @@ func (s *Server) roomJSONView(ctx context.Context, d *RoomDetail, viewerPK int64
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
 func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
-	d, err := s.store.roomDetail(ctx, roomID)
+	d, err := s.store.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	if !d.canRead(userPK) {
+	if !d.CanRead(userPK) {
 		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
 	}
 	return d, nil
@@ -115,7 +115,7 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*RoomD
 
 // memberRoom loads a room the user belongs to.
 func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
-	d, err := s.store.roomDetail(ctx, roomID)
+	d, err := s.store.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]User, error)
 			continue
 		}
 		seen[id] = true
-		u, err := s.store.userByID(ctx, id)
+		u, err := s.store.UserByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +170,7 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.createGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+	id, err := s.store.CreateGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
 		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 	if err := validRoomName("name", name); err != nil {
 		return nil, err
 	}
-	id, changed, err := s.store.getOrCreateChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
+	id, changed, err := s.store.GetOrCreateChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		return nil, err
 	}
 	for _, uid := range uids {
-		r, err := s.store.roomByUniqueID(c.ctx, uid)
+		r, err := s.store.RoomByUniqueID(c.ctx, uid)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -279,15 +279,15 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 			continue
 		}
 		seen[id] = true
-		d, err := s.store.roomDetail(c.ctx, id)
+		d, err := s.store.RoomDetail(c.ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
 		removed := false
-		if !d.canRead(c.user.PK) {
-			if removed, err = s.store.wasRemoved(c.ctx, id, c.user.PK); err != nil {
+		if !d.CanRead(c.user.PK) {
+			if removed, err = s.store.WasRemoved(c.ctx, id, c.user.PK); err != nil {
 				return nil, err
 			}
 			if !removed || !showRemoved {
@@ -336,7 +336,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	if !ok {
 		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.p.String("room_type"))
 	}
-	refs, err := s.store.userRooms(c.ctx, c.user.PK, showRemoved)
+	refs, err := s.store.UserRooms(c.ctx, c.user.PK, showRemoved)
 	if err != nil {
 		return nil, err
 	}
@@ -347,14 +347,14 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	}
 	var list []entry
 	for _, ref := range refs {
-		d, err := s.store.roomDetail(c.ctx, ref.ID)
+		d, err := s.store.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Contains(types, d.ChatType) {
 			continue
 		}
-		last, err := s.store.lastComment(c.ctx, d.ID, c.user.PK)
+		last, err := s.store.LastComment(c.ctx, d.ID, c.user.PK)
 		if err != nil {
 			return nil, err
 		}
@@ -418,10 +418,10 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.updateRoom(c.ctx, id, up); err != nil {
+	if _, err := s.store.UpdateRoom(c.ctx, id, up); err != nil {
 		return nil, err
 	}
-	d, err := s.store.roomDetail(c.ctx, id)
+	d, err := s.store.RoomDetail(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -476,11 +476,11 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.store.addParticipants(c.ctx, d.ID, pksOf(users))
+	added, err := s.store.AddParticipants(c.ctx, d.ID, pksOf(users))
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.store.roomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
 	out := []participantJSON{}
@@ -500,7 +500,7 @@ func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	removed, err := s.store.removeParticipants(c.ctx, d.ID, pksOf(users), c.now)
+	removed, err := s.store.RemoveParticipants(c.ctx, d.ID, pksOf(users), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -541,7 +541,7 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 		}
 		offset = (page - 1) * limit
 	}
-	r, err := s.store.roomByUniqueID(c.ctx, uid)
+	r, err := s.store.RoomByUniqueID(c.ctx, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -563,13 +563,13 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 
 // unreadPerRoom is the caller's unread count in each of their rooms.
 func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
-	refs, err := s.store.userRooms(c.ctx, c.user.PK, false)
+	refs, err := s.store.UserRooms(c.ctx, c.user.PK, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int64, 0, len(refs))
 	for _, ref := range refs {
-		d, err := s.store.roomDetail(c.ctx, ref.ID)
+		d, err := s.store.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}

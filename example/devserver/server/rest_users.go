@@ -15,7 +15,7 @@ func (s *Server) blockTarget(c *call) (User, error) {
 	if id == c.user.ID {
 		return User{}, badRequest("you cannot block or unblock yourself")
 	}
-	u, err := s.store.userByID(c.ctx, id)
+	u, err := s.store.UserByID(c.ctx, id)
 	if err != nil {
 		return User{}, fmt.Errorf("user_email: %w", err)
 	}
@@ -39,7 +39,7 @@ func (s *Server) setBlocked(c *call, on bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.setBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
+	if err := s.store.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"user": userJSONOf(&u)}, nil
@@ -71,7 +71,7 @@ func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.blockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
+	us, total, err := s.store.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (s *Server) handleGetUserList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.listUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
+	us, total, err := s.store.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Server) handleUsersStatus(c *call) (any, error) {
 	}
 	out := []userStatusJSON{}
 	for _, id := range ids {
-		if _, err := s.store.userByID(c.ctx, id); err != nil {
+		if _, err := s.store.UserByID(c.ctx, id); err != nil {
 			continue
 		}
 		st := userStatusJSON{Email: id}
@@ -159,11 +159,11 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.setDeviceToken(c.ctx, c.user.PK, DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.pushConfigured(c.ctx, c.user.PK)
+	android, ios, err := s.store.PushConfigured(c.ctx, c.user.PK)
 	if err != nil {
 		return nil, err
 	}

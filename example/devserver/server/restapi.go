@@ -246,7 +246,7 @@ func (s *Server) restUser(ctx context.Context, p params, k string) (User, error)
 	if err != nil {
 		return User{}, err
 	}
-	u, err := s.store.userByID(ctx, id)
+	u, err := s.store.UserByID(ctx, id)
 	if err != nil {
 		return User{}, fmt.Errorf("%s: %w", k, err)
 	}
@@ -258,7 +258,7 @@ func (s *Server) restUsers(ctx context.Context, ids []string) ([]User, error) {
 	out := make([]User, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
-		u, err := s.store.userByID(ctx, id)
+		u, err := s.store.UserByID(ctx, id)
 		if errors.Is(err, ErrUserNotFound) {
 			missing = append(missing, strconv.Quote(id))
 			continue
@@ -281,16 +281,16 @@ func (s *Server) restRoom(ctx context.Context, ref string) (*RoomDetail, error) 
 		return nil, badRequest("room_id is required")
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		d, err := s.store.roomDetail(ctx, id)
+		d, err := s.store.RoomDetail(ctx, id)
 		if !errors.Is(err, ErrRoomNotFound) {
 			return d, err
 		}
 	}
-	r, err := s.store.roomByUniqueID(ctx, ref)
+	r, err := s.store.RoomByUniqueID(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("%w (room_id %q is neither a room id nor a room unique id)", ErrRoomNotFound, ref)
 	}
-	return s.store.roomDetail(ctx, r.ID)
+	return s.store.RoomDetail(ctx, r.ID)
 }
 
 func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*RoomDetail, error) {

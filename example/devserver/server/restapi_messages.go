@@ -69,7 +69,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if uniqueID == "" {
 		uniqueID = newUniqueTempID()
 	}
-	sender, err := s.store.userByID(c.ctx, senderID)
+	sender, err := s.store.UserByID(c.ctx, senderID)
 	if err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
@@ -206,7 +206,7 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]
 		if !ok {
-			if d, err = s.store.roomDetail(c.ctx, cs[i].RoomID); err != nil {
+			if d, err = s.store.RoomDetail(c.ctx, cs[i].RoomID); err != nil {
 				return nil, err
 			}
 			rooms[cs[i].RoomID] = d
@@ -263,7 +263,7 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	sys, err := s.store.ensureSystemUser(c.ctx, s.systemUserID(), c.now)
+	sys, err := s.store.EnsureSystemUser(c.ctx, s.systemUserID(), c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -42,17 +42,17 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 	if page > 0 {
 		limit, offset = restRoomsPage, (page-1)*restRoomsPage
 	}
-	ids, total, err := s.store.userRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
+	ids, total, err := s.store.UserRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	infos := make([]restRoomInfoJSON, 0, len(ids))
 	for _, id := range ids {
-		d, err := s.store.roomDetail(c.ctx, id)
+		d, err := s.store.RoomDetail(c.ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, d.nameFor(u.PK))
+		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, d.NameFor(u.PK))
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +67,7 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 
 // restRoomInfo is one rooms_info item as viewerPK sees it.
 func (s *Server) restRoomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
-	last, err := s.store.lastComment(ctx, d.ID, viewerPK)
+	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return restRoomInfoJSON{}, err
 	}
@@ -75,12 +75,12 @@ func (s *Server) restRoomInfo(ctx context.Context, d *RoomDetail, viewerPK int64
 	if p := d.participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
-	unread, err := s.store.unreadCount(ctx, d.ID, viewerPK, readID)
+	unread, err := s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
 	if err != nil {
 		return restRoomInfoJSON{}, err
 	}
 	info := restRoomInfoJSON{
-		LastCommentTimestamp: noCommentTimestamp, RoomAvatarURL: d.avatarFor(viewerPK), RoomID: d.ID,
+		LastCommentTimestamp: noCommentTimestamp, RoomAvatarURL: d.AvatarFor(viewerPK), RoomID: d.ID,
 		RoomName: name, RoomType: chatTypeJSON(d.ChatType), RoomUniqueID: d.UniqueID, UnreadCount: unread,
 	}
 	if last != nil {
@@ -125,12 +125,12 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.createGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
+	id, err := s.store.CreateGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
 		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.store.roomDetail(c.ctx, id)
+	d, err := s.store.RoomDetail(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if d.participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
-	changed, err := s.store.updateRoom(c.ctx, d.ID, up)
+	changed, err := s.store.UpdateRoom(c.ctx, d.ID, up)
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +198,11 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 
 // restRoomWithComments is {room, comments} (the 20 newest, newest first).
 func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[string]any, error) {
-	d, err := s.store.roomDetail(ctx, roomID)
+	d, err := s.store.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.roomComments(ctx, roomID, 0, 0, false, roomCommentsPage) // the server sees every comment
+	cs, err := s.store.RoomComments(ctx, roomID, 0, 0, false, roomCommentsPage) // the server sees every comment
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	id, err := s.store.getOrCreateSingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
+	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -305,9 +305,9 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	}
 	pks := pksOf(us)
 	if add {
-		_, err = s.store.addParticipants(c.ctx, d.ID, pks)
+		_, err = s.store.AddParticipants(c.ctx, d.ID, pks)
 	} else {
-		_, err = s.store.removeParticipants(c.ctx, d.ID, pks, c.now)
+		_, err = s.store.RemoveParticipants(c.ctx, d.ID, pks, c.now)
 	}
 	if err != nil {
 		return nil, err
@@ -315,10 +315,10 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	if !add {
 		s.broker.dropRoomSubscriptions(&d.Room, pks)
 	}
-	if d, err = s.store.roomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
-	creator, err := s.store.roomCreator(c.ctx, d.ID)
+	creator, err := s.store.RoomCreator(c.ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if in.Extras, err = c.p.JSONObject("extras"); err != nil {
 		return nil, err
 	}
-	u, _, err := s.store.upsertUser(c.ctx, in, c.now, s.cfg.TokenTTL)
+	u, _, err := s.store.UpsertUser(c.ctx, in, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := s.store.resetToken(c.ctx, id, c.now, s.cfg.TokenTTL)
+	u, _, err := s.store.ResetToken(c.ctx, id, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +78,11 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 }
 
 func (s *Server) restUserResult(ctx context.Context, u *User) (any, error) {
-	last, err := s.store.lastCommentID(ctx, u.PK)
+	last, err := s.store.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.pushConfigured(ctx, u.PK)
+	android, ios, err := s.store.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}

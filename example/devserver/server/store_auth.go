@@ -12,7 +12,7 @@ import (
 
 // createNonce issues a single-use nonce for an identity token, and forgets
 // nonces that expired long ago.
-func (st *Store) createNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
+func (st *Store) CreateNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
 	nonce, exp := rand.Text(), now.Add(nonceTTL)
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM nonces WHERE expires_at < ?", now.Add(-time.Hour).UnixNano()); err != nil {
@@ -49,7 +49,7 @@ func consumeNonce(ctx context.Context, tx *sql.Tx, nonce string, now time.Time) 
 // identityLogin consumes the token's nonce and creates or updates its user
 // (name, avatar_url and extras when given). Users created here get a random
 // password: they log in through identity tokens only.
-func (st *Store) identityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (User, error) {
+func (st *Store) IdentityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if err := consumeNonce(ctx, tx, cl.Nce, now); err != nil {
@@ -84,7 +84,7 @@ func saveUser(ctx context.Context, q querier, u *User) error {
 // refreshToken trades a refresh token for a new token pair (rotation: the old
 // token and the old refresh token stop working). An expired token may be
 // refreshed; that is what refresh tokens are for.
-func (st *Store) refreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (User, error) {
+func (st *Store) RefreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -101,7 +101,7 @@ func (st *Store) refreshToken(ctx context.Context, userID, refresh string, now t
 }
 
 // expireToken ends the token now; the refresh token keeps working.
-func (st *Store) expireToken(ctx context.Context, u *User, now time.Time) error {
+func (st *Store) ExpireToken(ctx context.Context, u *User, now time.Time) error {
 	u.TokenExpiresAt = now.UnixNano()
 	return saveUser(ctx, st.DB, u)
 }
@@ -112,7 +112,7 @@ type ProfileUpdate struct {
 	Extras          []byte
 }
 
-func (st *Store) updateProfile(ctx context.Context, u *User, up ProfileUpdate) error {
+func (st *Store) UpdateProfile(ctx context.Context, u *User, up ProfileUpdate) error {
 	if up.Name != nil {
 		u.Username = *up.Name
 	}

@@ -245,11 +245,11 @@ func openHookedDB(dsn string, hook sqlite.PreUpdateHookFn) (*sql.DB, error) {
 // postRoom is the room of a new comment: roomDetail, from the cache when it
 // can, without cursors. A new comment needs none: they point at older
 // comments, so its status is "sent" whatever they are.
-func (st *Store) postRoom(ctx context.Context, id int64) (*RoomDetail, error) {
+func (st *Store) PostRoom(ctx context.Context, id int64) (*RoomDetail, error) {
 	if d := st.cache.room(id); d != nil {
 		return d, nil
 	}
-	d, err := st.roomDetail(ctx, id)
+	d, err := st.RoomDetail(ctx, id)
 	if err != nil {
 		return nil, err
 	}

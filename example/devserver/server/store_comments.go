@@ -104,7 +104,7 @@ const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_te
 // ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
 // before insertComment returns, in commit order: comments are passed to it in
 // increasing id order. It runs outside any transaction (see store_writer.go).
-func (st *Store) insertComment(ctx context.Context, in NewComment, onCreated func(*Comment)) (Comment, bool, error) {
+func (st *Store) InsertComment(ctx context.Context, in NewComment, onCreated func(*Comment)) (Comment, bool, error) {
 	c, created, err := st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
 	if err == nil && !created && c.Sender.PK != in.SenderPK {
 		// Not an error inside the writer: that would roll back a whole batch.
@@ -114,7 +114,7 @@ func (st *Store) insertComment(ctx context.Context, in NewComment, onCreated fun
 }
 
 // insertCommentTx is insertComment's work inside tx.
-func (st *Store) insertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
+func (st *Store) InsertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
 	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
 		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted)
@@ -142,7 +142,7 @@ func (st *Store) insertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment)
 	return c, true, nil
 }
 
-func (st *Store) commentInRoom(ctx context.Context, roomID, id int64) (Comment, error) {
+func (st *Store) CommentInRoom(ctx context.Context, roomID, id int64) (Comment, error) {
 	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
 	if err != nil {
 		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
@@ -160,7 +160,7 @@ const visibleTo = ` c.is_deleted = 0
 // roomComments pages through a room newest first, as viewerPK sees it. With a
 // cursor, after selects the comments right after it, otherwise the ones right
 // before it; without one it gives the latest.
-func (st *Store) roomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]Comment, error) {
+func (st *Store) RoomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]Comment, error) {
 	switch {
 	case cursor <= 0:
 		return queryComments(ctx, st.DB, "WHERE c.room_id = ? AND"+visibleTo+"ORDER BY c.id DESC LIMIT ?",
@@ -177,8 +177,8 @@ func (st *Store) roomComments(ctx context.Context, roomID, viewerPK, cursor int6
 }
 
 // lastComment is the newest comment of the room that viewerPK can see, or nil.
-func (st *Store) lastComment(ctx context.Context, roomID, viewerPK int64) (*Comment, error) {
-	cs, err := st.roomComments(ctx, roomID, viewerPK, 0, false, 1)
+func (st *Store) LastComment(ctx context.Context, roomID, viewerPK int64) (*Comment, error) {
+	cs, err := st.RoomComments(ctx, roomID, viewerPK, 0, false, 1)
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (st *Store) lastComment(ctx context.Context, roomID, viewerPK int64) (*Comm
 
 // commentsSince returns comments newer than afterID from every room of the
 // user, oldest first.
-func (st *Store) commentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]Comment, error) {
+func (st *Store) CommentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]Comment, error) {
 	return queryComments(ctx, st.DB, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
 		WHERE c.id > ? AND`+visibleTo+`ORDER BY c.id ASC LIMIT ?`, userPK, afterID, userPK, userPK, limit)
 }
@@ -207,7 +207,7 @@ type CursorResult struct {
 }
 
 // updateCursors moves the cursors forward only; reading implies receiving.
-func (st *Store) updateCursors(ctx context.Context, roomID, userPK int64, up CursorUpdate, now time.Time) (CursorResult, error) {
+func (st *Store) UpdateCursors(ctx context.Context, roomID, userPK int64, up CursorUpdate, now time.Time) (CursorResult, error) {
 	var res CursorResult
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var oldRead, oldReceived int64

@@ -23,7 +23,7 @@ const eventsVisible = `(user_id = ? OR room_id IN (SELECT room_id FROM participa
 
 // eventsSince returns the user's events after afterID and not before since
 // (unix ns), oldest first.
-func (st *Store) eventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]Event, error) {
+func (st *Store) EventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]Event, error) {
 	rows, err := st.DB.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events
 		WHERE id > ? AND created_at >= ? AND `+eventsVisible+` ORDER BY id LIMIT ?`,
 		afterID, since, userPK, userPK, limit)
@@ -44,7 +44,7 @@ func (st *Store) eventsSince(ctx context.Context, userPK, afterID, since int64, 
 	return out, rows.Err()
 }
 
-func (st *Store) hasEvent(ctx context.Context, userPK, id int64) (bool, error) {
+func (st *Store) HasEvent(ctx context.Context, userPK, id int64) (bool, error) {
 	var n int
 	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND "+eventsVisible,
 		id, userPK, userPK).Scan(&n)

@@ -24,14 +24,14 @@ func anySlice[T any](vs []T) []any {
 // commentsByUniqueIDs returns every comment (deleted ones too) carrying one of
 // these unique ids, oldest first. A unique id is unique per sender and room
 // only, so several comments may match.
-func (st *Store) commentsByUniqueIDs(ctx context.Context, uids []string) ([]Comment, error) {
+func (st *Store) CommentsByUniqueIDs(ctx context.Context, uids []string) ([]Comment, error) {
 	if len(uids) == 0 {
 		return nil, nil
 	}
 	return queryComments(ctx, st.DB, "WHERE c.unique_temp_id IN ("+placeholders(len(uids))+") ORDER BY c.id", anySlice(uids)...)
 }
 
-func (st *Store) commentByID(ctx context.Context, id int64) (Comment, error) {
+func (st *Store) CommentByID(ctx context.Context, id int64) (Comment, error) {
 	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.id = ?", id))
 	if err != nil {
 		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d", id))
@@ -49,7 +49,7 @@ type RoomNotice struct {
 
 // deleteComments marks comments deleted and records one delete_message event
 // per room (payloads by room id).
-func (st *Store) deleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) ([]RoomNotice, error) {
+func (st *Store) DeleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) ([]RoomNotice, error) {
 	var out []RoomNotice
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE comments SET is_deleted = 1 WHERE id IN ("+placeholders(len(ids))+")",
@@ -70,7 +70,7 @@ func (st *Store) deleteComments(ctx context.Context, ids []int64, payloads map[i
 
 // clearRooms hides every current comment of the rooms from userPK only, and
 // records one clear_room event for that user.
-func (st *Store) clearRooms(ctx context.Context, userPK int64, roomIDs []int64, payload []byte, now time.Time) (int64, error) {
+func (st *Store) ClearRooms(ctx context.Context, userPK int64, roomIDs []int64, payload []byte, now time.Time) (int64, error) {
 	var eventID int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range roomIDs {
@@ -88,7 +88,7 @@ func (st *Store) clearRooms(ctx context.Context, userPK int64, roomIDs []int64, 
 }
 
 // updateComment replaces a comment's text, payload and extras.
-func (st *Store) updateComment(ctx context.Context, c *Comment) error {
+func (st *Store) UpdateComment(ctx context.Context, c *Comment) error {
 	_, err := st.DB.ExecContext(ctx, "UPDATE comments SET message = ?, payload = ?, extras = ? WHERE id = ?",
 		c.Message, nullJSON(c.Payload), nullJSON(c.Extras), c.ID)
 	if err != nil {
@@ -147,7 +147,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // searchComments returns one page of matching comments, newest first, and
 // how many match in all. limit < 0 returns them all.
-func (st *Store) searchComments(ctx context.Context, f CommentFilter, offset, limit int) ([]Comment, int, error) {
+func (st *Store) SearchComments(ctx context.Context, f CommentFilter, offset, limit int) ([]Comment, int, error) {
 	where, args := f.where()
 	var total int
 	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM comments c JOIN users u ON u.id = c.user_id "+where,
@@ -159,7 +159,7 @@ func (st *Store) searchComments(ctx context.Context, f CommentFilter, offset, li
 }
 
 // hiddenFor lists the users a comment is hidden from (they blocked its sender).
-func (st *Store) hiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
+func (st *Store) HiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT user_id FROM hidden_comments WHERE comment_id = ?", commentID)
 	if err != nil {
 		return nil, fmt.Errorf("hidden comment %d: %w", commentID, err)

@@ -134,7 +134,7 @@ func (s *Server) systemUserID() string { return "system@" + s.cfg.AppID }
 const systemUsername = "System"
 
 // ensureSystemUser returns the system user, creating it on first use.
-func (st *Store) ensureSystemUser(ctx context.Context, id string, now time.Time) (User, error) {
+func (st *Store) EnsureSystemUser(ctx context.Context, id string, now time.Time) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error

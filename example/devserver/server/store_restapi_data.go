@@ -26,7 +26,7 @@ func scanExport(row scanner) (ExportRecord, error) {
 
 var errExportNotFound = fmt.Errorf("export %w", ErrNotFound)
 
-func (st *Store) createExport(ctx context.Context, e ExportRecord) error {
+func (st *Store) CreateExport(ctx context.Context, e ExportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_exports
 		(unique_id, resource_name, start_date, end_date, status, original_filename, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.UniqueID, e.Resource, e.StartDate, e.EndDate, e.Status, e.Filename, e.CreatedAt)
@@ -36,7 +36,7 @@ func (st *Store) createExport(ctx context.Context, e ExportRecord) error {
 	return nil
 }
 
-func (st *Store) exportByID(ctx context.Context, uid string) (ExportRecord, error) {
+func (st *Store) ExportByID(ctx context.Context, uid string) (ExportRecord, error) {
 	e, err := scanExport(st.DB.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
 	if err != nil {
 		return ExportRecord{}, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
@@ -44,7 +44,7 @@ func (st *Store) exportByID(ctx context.Context, uid string) (ExportRecord, erro
 	return e, nil
 }
 
-func (st *Store) listExports(ctx context.Context, limit, offset int) ([]ExportRecord, error) {
+func (st *Store) ListExports(ctx context.Context, limit, offset int) ([]ExportRecord, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
 	if err != nil {
@@ -63,7 +63,7 @@ func (st *Store) listExports(ctx context.Context, limit, offset int) ([]ExportRe
 }
 
 // deleteExport removes an export with its file and returns what it was.
-func (st *Store) deleteExport(ctx context.Context, uid string) (ExportRecord, error) {
+func (st *Store) DeleteExport(ctx context.Context, uid string) (ExportRecord, error) {
 	var e ExportRecord
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -79,28 +79,28 @@ func (st *Store) deleteExport(ctx context.Context, uid string) (ExportRecord, er
 	return e, err
 }
 
-func (st *Store) exportProgress(ctx context.Context, uid string, percentage int, totalRows int64) error {
+func (st *Store) ExportProgress(ctx context.Context, uid string, percentage int, totalRows int64) error {
 	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_exports SET percentage = ?, total_rows = ? WHERE unique_id = ?",
 		percentage, totalRows, uid)
 	return err
 }
 
-func (st *Store) finishExport(ctx context.Context, uid string, content []byte, totalRows int64) error {
+func (st *Store) FinishExport(ctx context.Context, uid string, content []byte, totalRows int64) error {
 	_, err := st.DB.ExecContext(ctx, `UPDATE restapi_exports SET status = 'finished', percentage = 100,
 		total_rows = ?, size = ?, content = ? WHERE unique_id = ?`, totalRows, len(content), content, uid)
 	return err
 }
 
-func (st *Store) failExport(ctx context.Context, uid, msg string) error {
+func (st *Store) FailExport(ctx context.Context, uid, msg string) error {
 	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_exports SET status = 'failed', error_message = ? WHERE unique_id = ?",
 		msg, uid)
 	return err
 }
 
 // exportFile returns a finished export's file.
-func (st *Store) exportFile(ctx context.Context, uid string) (ExportRecord, []byte, error) {
+func (st *Store) ExportFile(ctx context.Context, uid string) (ExportRecord, []byte, error) {
 	var content []byte
-	e, err := st.exportByID(ctx, uid)
+	e, err := st.ExportByID(ctx, uid)
 	if err != nil {
 		return e, nil, err
 	}
@@ -131,7 +131,7 @@ func scanImport(row scanner) (ImportRecord, error) {
 
 var errImportNotFound = fmt.Errorf("import %w", ErrNotFound)
 
-func (st *Store) createImport(ctx context.Context, r ImportRecord) error {
+func (st *Store) CreateImport(ctx context.Context, r ImportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_imports
 		(unique_id, resource_name, original_filename, size, status, errors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		r.UniqueID, r.Resource, r.Filename, r.Size, r.Status, string(r.Errors), r.CreatedAt)
@@ -141,7 +141,7 @@ func (st *Store) createImport(ctx context.Context, r ImportRecord) error {
 	return nil
 }
 
-func (st *Store) importByID(ctx context.Context, uid string) (ImportRecord, error) {
+func (st *Store) ImportByID(ctx context.Context, uid string) (ImportRecord, error) {
 	r, err := scanImport(st.DB.QueryRowContext(ctx, "SELECT "+importColumns+" FROM restapi_imports WHERE unique_id = ?", uid))
 	if err != nil {
 		return ImportRecord{}, notFound(err, errImportNotFound, fmt.Sprintf("%q", uid))
@@ -149,7 +149,7 @@ func (st *Store) importByID(ctx context.Context, uid string) (ImportRecord, erro
 	return r, nil
 }
 
-func (st *Store) listImports(ctx context.Context, limit, offset int) ([]ImportRecord, error) {
+func (st *Store) ListImports(ctx context.Context, limit, offset int) ([]ImportRecord, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+importColumns+" FROM restapi_imports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
 	if err != nil {
@@ -167,7 +167,7 @@ func (st *Store) listImports(ctx context.Context, limit, offset int) ([]ImportRe
 	return out, rows.Err()
 }
 
-func (st *Store) finishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {
+func (st *Store) FinishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {
 	_, err := st.DB.ExecContext(ctx, "UPDATE restapi_imports SET status = ?, total_rows = ?, errors = ? WHERE unique_id = ?",
 		status, totalRows, string(errs), uid)
 	return err

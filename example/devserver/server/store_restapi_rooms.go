@@ -9,7 +9,7 @@ import (
 
 // roomCreator is the id (email) of the user who created the room through the
 // server API or an import, or "" when unknown.
-func (st *Store) roomCreator(ctx context.Context, roomID int64) (string, error) {
+func (st *Store) RoomCreator(ctx context.Context, roomID int64) (string, error) {
 	var id string
 	err := st.DB.QueryRowContext(ctx, `SELECT u.email FROM restapi_room_creators c JOIN users u ON u.id = c.user_id
 		WHERE c.room_id = ?`, roomID).Scan(&id)
@@ -24,7 +24,7 @@ func (st *Store) roomCreator(ctx context.Context, roomID int64) (string, error) 
 
 // userRoomsByActivity pages the rooms of a user, most recently active first.
 // roomType is "", "single" or "group" (channels count as groups).
-func (st *Store) userRoomsByActivity(ctx context.Context, userPK int64, roomType string, limit, offset int) (ids []int64, total int, err error) {
+func (st *Store) UserRoomsByActivity(ctx context.Context, userPK int64, roomType string, limit, offset int) (ids []int64, total int, err error) {
 	filter := ""
 	switch roomType {
 	case "single":

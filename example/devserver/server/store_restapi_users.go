@@ -23,7 +23,7 @@ var errPasswordRequired = fmt.Errorf("%w: password is required to update an exis
 // given a password, sets it and updates the profile of the existing one, and
 // registers the device token if any. Unlike loginOrRegister it never checks
 // the old password: the caller holds the app secret.
-func (st *Store) upsertUser(ctx context.Context, in UserInput, now time.Time, ttl time.Duration) (u User, created bool, err error) {
+func (st *Store) UpsertUser(ctx context.Context, in UserInput, now time.Time, ttl time.Duration) (u User, created bool, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
@@ -60,7 +60,7 @@ func (st *Store) upsertUser(ctx context.Context, in UserInput, now time.Time, tt
 }
 
 // resetToken gives the user a new token pair; the old token stops working.
-func (st *Store) resetToken(ctx context.Context, id string, now time.Time, ttl time.Duration) (u User, oldToken string, err error) {
+func (st *Store) ResetToken(ctx context.Context, id string, now time.Time, ttl time.Duration) (u User, oldToken string, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = userBy(ctx, tx, "email", id); err != nil {

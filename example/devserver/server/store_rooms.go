@@ -47,7 +47,7 @@ func scanRoom(row scanner) (Room, error) {
 	return r, err
 }
 
-func (st *Store) roomByID(ctx context.Context, id int64) (Room, error) {
+func (st *Store) RoomByID(ctx context.Context, id int64) (Room, error) {
 	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", id))
 	if err != nil {
 		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", id))
@@ -55,7 +55,7 @@ func (st *Store) roomByID(ctx context.Context, id int64) (Room, error) {
 	return r, nil
 }
 
-func (st *Store) roomByUniqueID(ctx context.Context, uniqueID string) (Room, error) {
+func (st *Store) RoomByUniqueID(ctx context.Context, uniqueID string) (Room, error) {
 	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
 	if err != nil {
 		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("unique id %q", uniqueID))
@@ -76,7 +76,7 @@ const roomDetailSQL = `SELECT r.id, r.unique_id, r.name, r.avatar_url, r.options
 	FROM rooms r LEFT JOIN participants p ON p.room_id = r.id LEFT JOIN users u ON u.id = p.user_id
 	WHERE r.id = +? ORDER BY p.user_id` // +?: see insertCommentSQL
 
-func (st *Store) roomDetail(ctx context.Context, id int64) (*RoomDetail, error) {
+func (st *Store) RoomDetail(ctx context.Context, id int64) (*RoomDetail, error) {
 	return roomDetailFrom(ctx, st.stmts.roomDetail, id)
 }
 
@@ -120,7 +120,7 @@ func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*RoomDetail,
 	return d, nil
 }
 
-func (st *Store) isParticipant(ctx context.Context, roomID, userPK int64) (bool, error) {
+func (st *Store) IsParticipant(ctx context.Context, roomID, userPK int64) (bool, error) {
 	var n int
 	err := st.DB.QueryRowContext(ctx,
 		"SELECT COUNT(*) FROM participants WHERE room_id = ? AND user_id = ?", roomID, userPK).Scan(&n)
@@ -141,7 +141,7 @@ func singleRoomUniqueID(a, b string) string {
 
 // getOrCreateSingleRoom returns the single room of a and b, creating it (with
 // options) the first time. The unique id makes concurrent creations converge.
-func (st *Store) getOrCreateSingleRoom(ctx context.Context, a, b *User, options string, now time.Time) (int64, error) {
+func (st *Store) GetOrCreateSingleRoom(ctx context.Context, a, b *User, options string, now time.Time) (int64, error) {
 	uniqueID := singleRoomUniqueID(a.ID, b.ID)
 	var id int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -161,7 +161,7 @@ func (st *Store) getOrCreateSingleRoom(ctx context.Context, a, b *User, options 
 
 // unreadCount counts the comments by others after the reader's read cursor
 // that the reader can see.
-func (st *Store) unreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
+func (st *Store) UnreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
 	var n int64
 	err := st.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c
 		WHERE c.room_id = ? AND c.id > ? AND c.user_id != ? AND`+visibleTo,
@@ -182,12 +182,12 @@ func (d *RoomDetail) participant(userPK int64) *Participant {
 }
 
 // canRead reports whether the user may read the room's comments.
-func (d *RoomDetail) canRead(userPK int64) bool {
+func (d *RoomDetail) CanRead(userPK int64) bool {
 	return d.IsPublicChannel || d.participant(userPK) != nil
 }
 
 // opponent is the other member of a single room, as seen by viewerPK.
-func (d *RoomDetail) opponent(viewerPK int64) *Participant {
+func (d *RoomDetail) Opponent(viewerPK int64) *Participant {
 	if d.ChatType != "single" {
 		return nil
 	}
@@ -201,15 +201,15 @@ func (d *RoomDetail) opponent(viewerPK int64) *Participant {
 
 // nameFor is the room name from the viewer's side: a single room is named after
 // the other person.
-func (d *RoomDetail) nameFor(viewerPK int64) string {
-	if o := d.opponent(viewerPK); o != nil && d.Name == "" {
+func (d *RoomDetail) NameFor(viewerPK int64) string {
+	if o := d.Opponent(viewerPK); o != nil && d.Name == "" {
 		return o.Username
 	}
 	return d.Name
 }
 
-func (d *RoomDetail) avatarFor(viewerPK int64) string {
-	if o := d.opponent(viewerPK); o != nil && d.AvatarURL == "" {
+func (d *RoomDetail) AvatarFor(viewerPK int64) string {
+	if o := d.Opponent(viewerPK); o != nil && d.AvatarURL == "" {
 		return o.AvatarURL
 	}
 	return d.AvatarURL
@@ -218,7 +218,7 @@ func (d *RoomDetail) avatarFor(viewerPK int64) string {
 // statusOf is a comment's aggregate status from its sender's side: read when
 // every other participant has read it, delivered when every other participant has
 // received it. A room with nobody else in it leaves the comment "sent".
-func (d *RoomDetail) statusOf(commentID, senderPK int64) string {
+func (d *RoomDetail) StatusOf(commentID, senderPK int64) string {
 	others := 0
 	minRead, minReceived := int64(math.MaxInt64), int64(math.MaxInt64)
 	for _, p := range d.Participants {
@@ -283,7 +283,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r NewRoom) (int64, error) {
 }
 
 // createGroupRoom creates a group room.
-func (st *Store) createGroupRoom(ctx context.Context, r NewRoom) (int64, error) {
+func (st *Store) CreateGroupRoom(ctx context.Context, r NewRoom) (int64, error) {
 	r.ChatType = "group"
 	var id int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -297,7 +297,7 @@ func (st *Store) createGroupRoom(ctx context.Context, r NewRoom) (int64, error) 
 // getOrCreateChannel returns the public channel with this unique id, creating
 // it, and makes userPK a participant. A given name or avatar replaces the
 // stored one; changed reports a creation or such a change.
-func (st *Store) getOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
+func (st *Store) GetOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
 		switch {
@@ -340,7 +340,7 @@ type RoomUpdate struct {
 }
 
 // updateRoom applies up and reports whether anything changed.
-func (st *Store) updateRoom(ctx context.Context, roomID int64, up RoomUpdate) (bool, error) {
+func (st *Store) UpdateRoom(ctx context.Context, roomID int64, up RoomUpdate) (bool, error) {
 	var changed bool
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", roomID))
@@ -371,7 +371,7 @@ func (st *Store) updateRoom(ctx context.Context, roomID int64, up RoomUpdate) (b
 }
 
 // addParticipants adds users to a room and returns those who were not in it.
-func (st *Store) addParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
+func (st *Store) AddParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
 	var added []int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -401,7 +401,7 @@ func addParticipantsTx(ctx context.Context, tx *sql.Tx, roomID int64, pks []int6
 
 // removeParticipants removes users from a room, remembering them for
 // show_removed, and returns those who were in it.
-func (st *Store) removeParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
+func (st *Store) RemoveParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
 	var removed []int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		for _, pk := range pks {
@@ -433,7 +433,7 @@ type RoomRef struct {
 
 // userRooms lists the rooms the user is in, and with removed also those they
 // were removed from.
-func (st *Store) userRooms(ctx context.Context, userPK int64, removed bool) ([]RoomRef, error) {
+func (st *Store) UserRooms(ctx context.Context, userPK int64, removed bool) ([]RoomRef, error) {
 	q := "SELECT room_id, 0 FROM participants WHERE user_id = ?"
 	args := []any{userPK}
 	if removed {
@@ -457,7 +457,7 @@ func (st *Store) userRooms(ctx context.Context, userPK int64, removed bool) ([]R
 }
 
 // wasRemoved reports whether the user was removed from the room (and not added back).
-func (st *Store) wasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
+func (st *Store) WasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
 	var n int
 	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM removed_participants WHERE room_id = ? AND user_id = ?",
 		roomID, userPK).Scan(&n)

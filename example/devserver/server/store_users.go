@@ -61,11 +61,11 @@ func userFrom(row *sql.Row, value string) (User, error) {
 	return u, nil
 }
 
-func (st *Store) userByID(ctx context.Context, id string) (User, error) {
+func (st *Store) UserByID(ctx context.Context, id string) (User, error) {
 	return userBy(ctx, st.DB, "email", id)
 }
 
-func (st *Store) userByToken(ctx context.Context, token string) (User, error) {
+func (st *Store) UserByToken(ctx context.Context, token string) (User, error) {
 	if token == "" {
 		return User{}, ErrInvalidToken
 	}
@@ -78,11 +78,11 @@ func (st *Store) userByToken(ctx context.Context, token string) (User, error) {
 
 // authenticate checks a user id and token pair. Known tokens come from the
 // cache (store_cache.go).
-func (st *Store) authenticate(ctx context.Context, id, token string, now time.Time) (User, error) {
+func (st *Store) Authenticate(ctx context.Context, id, token string, now time.Time) (User, error) {
 	u, ok := st.cache.user(token)
 	if !ok {
 		var err error
-		if u, err = st.userByToken(ctx, token); err != nil {
+		if u, err = st.UserByToken(ctx, token); err != nil {
 			return User{}, err
 		}
 		st.cache.wantToken(token)
@@ -109,7 +109,7 @@ type Profile struct {
 }
 
 // apply sets the fields of p that were given.
-func (u *User) apply(p Profile) {
+func (u *User) Apply(p Profile) {
 	if p.Username != "" {
 		u.Username = p.Username
 	}
@@ -125,7 +125,7 @@ func (u *User) apply(p Profile) {
 // named after its id and with {} extras when not.
 func createUser(ctx context.Context, q querier, id string, p Profile, passwordHash string, now time.Time, ttl time.Duration) (User, error) {
 	u := User{ID: id, Username: id, Extras: []byte("{}")}
-	u.apply(p)
+	u.Apply(p)
 	issueToken(&u, now, ttl)
 	return u, insertUser(ctx, q, &u, passwordHash, now)
 }
@@ -148,7 +148,7 @@ func insertUser(ctx context.Context, q querier, u *User, passwordHash string, cr
 // loginOrRegister creates the user or checks the password of the existing one,
 // applying the profile fields that were given. The token stays the same across
 // logins (other devices keep their {token}/c subscriptions) until it expires.
-func (st *Store) loginOrRegister(ctx context.Context, in LoginInput, now time.Time, ttl time.Duration) (User, error) {
+func (st *Store) LoginOrRegister(ctx context.Context, in LoginInput, now time.Time, ttl time.Duration) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -170,7 +170,7 @@ func (st *Store) loginOrRegister(ctx context.Context, in LoginInput, now time.Ti
 
 // refreshProfile applies p to an existing user, renews an expired token, and saves.
 func refreshProfile(ctx context.Context, q querier, u *User, p Profile, now time.Time, ttl time.Duration) error {
-	u.apply(p)
+	u.Apply(p)
 	if u.expired(now) {
 		issueToken(u, now, ttl)
 	}
@@ -204,7 +204,7 @@ func checkPassword(stored, pw string) bool {
 }
 
 // lastCommentID is the newest comment id across the user's rooms.
-func (st *Store) lastCommentID(ctx context.Context, userPK int64) (int64, error) {
+func (st *Store) LastCommentID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
 	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(c.id), 0) FROM comments c
 		JOIN participants p ON p.room_id = c.room_id WHERE p.user_id = ?`, userPK).Scan(&id)
@@ -215,7 +215,7 @@ func (st *Store) lastCommentID(ctx context.Context, userPK int64) (int64, error)
 }
 
 // lastEventID is the newest sync event visible to the user.
-func (st *Store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
+func (st *Store) LastEventID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
 	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events WHERE user_id = ?
 		OR room_id IN (SELECT room_id FROM participants WHERE user_id = ?)`, userPK, userPK).Scan(&id)
@@ -226,7 +226,7 @@ func (st *Store) lastEventID(ctx context.Context, userPK int64) (int64, error) {
 }
 
 // setBlocked blocks or unblocks a user for userPK; repeating either is a no-op.
-func (st *Store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
+func (st *Store) SetBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
 	var err error
 	if blocked {
 		_, err = st.DB.ExecContext(ctx, `INSERT INTO blocks (user_id, blocked_id, created_at) VALUES (?, ?, ?)
@@ -241,7 +241,7 @@ func (st *Store) setBlocked(ctx context.Context, userPK, otherPK int64, blocked 
 }
 
 // blockedUsers pages the users userPK blocked, oldest block first.
-func (st *Store) blockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]User, int, error) {
+func (st *Store) BlockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]User, int, error) {
 	var total int
 	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ?", userPK).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count blocked users: %w", err)
@@ -256,7 +256,7 @@ func blockersAmongSQL(n int) string {
 }
 
 // blockersAmong returns which of pks blocked senderPK.
-func (st *Store) blockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
+func (st *Store) BlockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
 	var rows *sql.Rows
 	var err error
 	switch len(pks) {
@@ -301,7 +301,7 @@ func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]Use
 }
 
 // listUsers pages the users whose id or name contains query, by id.
-func (st *Store) listUsers(ctx context.Context, query string, offset, limit int) ([]User, int, error) {
+func (st *Store) ListUsers(ctx context.Context, query string, offset, limit int) ([]User, int, error) {
 	where := `WHERE users.email LIKE ? ESCAPE '\' OR users.username LIKE ? ESCAPE '\'`
 	pat := "%" + likeEscaper.Replace(query) + "%"
 	var total int
@@ -341,12 +341,12 @@ func setDeviceToken(ctx context.Context, q querier, userPK int64, t DeviceToken,
 	return n > 0, err
 }
 
-func (st *Store) setDeviceToken(ctx context.Context, userPK int64, t DeviceToken, on bool, now time.Time) (bool, error) {
+func (st *Store) SetDeviceToken(ctx context.Context, userPK int64, t DeviceToken, on bool, now time.Time) (bool, error) {
 	return setDeviceToken(ctx, st.DB, userPK, t, on, now)
 }
 
 // pushConfigured reports whether the user has Android and iOS push tokens.
-func (st *Store) pushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
+func (st *Store) PushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
 	err = st.DB.QueryRowContext(ctx, `SELECT
 		COALESCE(MAX(platform = 'android'), 0), COALESCE(MAX(platform = 'ios'), 0)
 		FROM device_tokens WHERE user_id = ?`, userPK).Scan(&android, &ios)

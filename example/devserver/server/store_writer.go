@@ -165,7 +165,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 		err := w.st.tx(ctx, func(tx *sql.Tx) error {
 			for _, r := range live {
 				var err error
-				if r.c, r.created, err = w.st.insertCommentTx(ctx, tx, r.in); err != nil {
+				if r.c, r.created, err = w.st.InsertCommentTx(ctx, tx, r.in); err != nil {
 					return err
 				}
 			}
@@ -184,7 +184,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 	for _, r := range live {
 		r.err = w.st.tx(r.ctx, func(tx *sql.Tx) error {
 			var err error
-			r.c, r.created, err = w.st.insertCommentTx(r.ctx, tx, r.in)
+			r.c, r.created, err = w.st.InsertCommentTx(r.ctx, tx, r.in)
 			return err
 		})
 		if r.err != nil {
@@ -195,7 +195,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 
 // writeTx runs fn in a transaction of its own on the writer goroutine,
 // between batches of posts.
-func (st *Store) writeTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+func (st *Store) WriteTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	_, _, err := st.writer.insert(&commentWrite{ctx: ctx, fn: fn})
 	return err
 }
