@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"slices"
 	"time"
 
@@ -30,19 +31,19 @@ type postOptions struct {
 // In a single room, a recipient who blocked the sender gets no fan-out and
 // never sees the comment; the sender is not told. It returns the room as
 // the rendering of the comment needs it.
-func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt postOptions) (Comment, *RoomDetail, error) {
+func (s *Server) postComment(ctx context.Context, u *store.User, in store.NewComment, opt postOptions) (store.Comment, *store.RoomDetail, error) {
 	if err := checkMessage(in.Message, in.Type); err != nil {
-		return Comment{}, nil, err
+		return store.Comment{}, nil, err
 	}
 	d, err := s.store.PostRoom(ctx, in.RoomID) // cached, without cursors: store_cache.go
 	if err != nil {
-		return Comment{}, nil, err
+		return store.Comment{}, nil, err
 	}
-	if !opt.asServer && d.participant(u.PK) == nil {
-		return Comment{}, nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
+	if !opt.asServer && d.Participant(u.PK) == nil {
+		return store.Comment{}, nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, in.RoomID)
 	}
 	if in.UniqueTempID == "" {
-		in.UniqueTempID = newUniqueTempID()
+		in.UniqueTempID = store.NewUniqueTempID()
 	}
 	in.SenderPK = u.PK
 	if d.ChatType == "single" && !opt.asServer {
@@ -53,7 +54,7 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 			}
 		}
 		if in.HiddenFor, err = s.store.BlockersAmong(ctx, u.PK, others); err != nil {
-			return Comment{}, nil, err
+			return store.Comment{}, nil, err
 		}
 	}
 	if s.beforeCommentInsert != nil {
@@ -64,19 +65,19 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 	// token (part of the topic) may have been rotated since. Their client
 	// fetches with /sync once it has the new token, which only finds comments
 	// committed by then; a comment committed later must go to the new topic.
-	fanOut := func(c *Comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) }
+	fanOut := func(c *store.Comment) { s.fanOut(c, s.fanOutRoom(d), in.HiddenFor) }
 	if opt.noRealtime {
 		fanOut = nil
 	}
 	cm, created, err := s.store.InsertComment(ctx, in, fanOut)
 	if err != nil {
-		return Comment{}, nil, err
+		return store.Comment{}, nil, err
 	}
 	if !created {
 		// A retry answers with the stored comment, whose status depends on
 		// the cursors postRoom leaves out.
 		if d, err = s.store.RoomDetail(ctx, in.RoomID); err != nil {
-			return Comment{}, nil, err
+			return store.Comment{}, nil, err
 		}
 		return cm, d, nil
 	}
@@ -86,7 +87,7 @@ func (s *Server) postComment(ctx context.Context, u *User, in NewComment, opt po
 
 // fanOutRoom is the room as it is now (after the new comment's commit), for
 // its participants' current tokens; d if it cannot be read.
-func (s *Server) fanOutRoom(d *RoomDetail) *RoomDetail {
+func (s *Server) fanOutRoom(d *store.RoomDetail) *store.RoomDetail {
 	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
 	now, err := s.store.PostRoom(ctx, d.ID)
@@ -103,7 +104,7 @@ func (s *Server) fanOutRoom(d *RoomDetail) *RoomDetail {
 // room's name and avatar as they see it (nameFor, avatarFor), so it is
 // encoded once per distinct name and avatar: once for a group, and the same
 // bytes go to every participant who sees the same.
-func (s *Server) fanOut(c *Comment, d *RoomDetail, skip []int64) {
+func (s *Server) fanOut(c *store.Comment, d *store.RoomDetail, skip []int64) {
 	if d.IsPublicChannel {
 		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
 		return
@@ -131,7 +132,7 @@ func (s *Server) fanOut(c *Comment, d *RoomDetail, skip []int64) {
 }
 
 // toParticipants publishes render(p) to {token}/kind of each participant not in skip.
-func (s *Server) toParticipants(d *RoomDetail, kind string, skip []int64, render func(*Participant) any) {
+func (s *Server) toParticipants(d *store.RoomDetail, kind string, skip []int64, render func(*store.Participant) any) {
 	for i := range d.Participants {
 		p := &d.Participants[i]
 		if !slices.Contains(skip, p.PK) {

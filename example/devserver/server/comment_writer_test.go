@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -119,7 +120,7 @@ func TestConcurrentRetriesStoreOnce(t *testing.T) {
 
 // holdWriteLock takes SQLite's write lock on a connection of its own until
 // release is called, so that comment writes queue up and go in one batch.
-func holdWriteLock(t *testing.T, st *Store) (release func()) {
+func holdWriteLock(t *testing.T, st *store.Store) (release func()) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := st.DB.Conn(ctx)
@@ -141,26 +142,26 @@ func holdWriteLock(t *testing.T, st *Store) (release func()) {
 // failing post gets its error, the others are stored.
 func TestCommentBatchFailureIsPerPost(t *testing.T) {
 	ctx := context.Background()
-	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	now := time.Now()
-	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.LoginOrRegister(ctx, store.LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.CreateGroupRoom(ctx, store.NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	for round, bad := range []int{3, 0} { // with failing posts, then without
 		release := holdWriteLock(t, st)
-		batched := st.writer.batched.Load()
+		batched := st.BatchedPosts()
 		type result struct {
-			c       Comment
+			c       store.Comment
 			created bool
 			err     error
 		}
@@ -169,13 +170,13 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for i := range results {
-			in := NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: fmt.Sprint(round, "-", i),
+			in := store.NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: fmt.Sprint(round, "-", i),
 				Message: "m", Type: "text", CreatedAt: now}
 			if i < bad {
 				in.RoomID = 999999 // no such room: a foreign key error
 			}
 			wg.Go(func() {
-				c, created, err := st.InsertComment(ctx, in, func(c *Comment) {
+				c, created, err := st.InsertComment(ctx, in, func(c *store.Comment) {
 					mu.Lock()
 					published = append(published, c.ID)
 					mu.Unlock()
@@ -197,7 +198,7 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 		if !slices.IsSorted(published) || len(published) != len(results)-bad {
 			t.Errorf("round %d: published %v", round, published)
 		}
-		if st.writer.batched.Load() == batched {
+		if st.BatchedPosts() == batched {
 			t.Errorf("round %d: no posts were written together", round)
 		}
 	}
@@ -212,12 +213,7 @@ func waitCached(t *testing.T, e *testEnv, room int64, tokens ...string) {
 	t.Helper()
 	deadline := time.Now().Add(waitFor)
 	for {
-		ok := e.s.store.cache.room(room) != nil
-		for _, tok := range tokens {
-			_, found := e.s.store.cache.user(tok)
-			ok = ok && found
-		}
-		if ok {
+		if e.s.store.Cached(room, tokens...) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -341,16 +337,16 @@ func TestRetryShowsCurrentStatus(t *testing.T) {
 // writer took are finished, the others fail.
 func TestCloseDuringPosts(t *testing.T) {
 	ctx := context.Background()
-	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
+	u, err := st.LoginOrRegister(ctx, store.LoginInput{ID: "alice", Password: "pw"}, now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
+	room, err := st.CreateGroupRoom(ctx, store.NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +355,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			for k := 0; k < 10000; k++ {
-				_, _, err := st.InsertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK,
+				_, _, err := st.InsertComment(ctx, store.NewComment{RoomID: room, SenderPK: u.PK,
 					UniqueTempID: fmt.Sprint(i, "-", k), Message: "m", Type: "text", CreatedAt: now}, nil)
 				if err != nil {
 					return
@@ -377,7 +373,7 @@ func TestCloseDuringPosts(t *testing.T) {
 	case <-time.After(waitFor):
 		t.Fatal("posts still running after Close")
 	}
-	if _, _, err := st.InsertComment(ctx, NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
+	if _, _, err := st.InsertComment(ctx, store.NewComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
 		Message: "m", Type: "text", CreatedAt: now}, nil); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("insert after Close: %v", err)
 	}

@@ -24,7 +24,9 @@ var (
 // APIError is an error with the HTTP status and the message the client sees.
 type APIError = apierr.APIError
 
-func apiError(kind error, format string, args ...any) *APIError { return apierr.New(kind, format, args...) }
+func apiError(kind error, format string, args ...any) *APIError {
+	return apierr.New(kind, format, args...)
+}
 
 func badRequest(format string, args ...any) *APIError { return apierr.BadRequest(format, args...) }
 

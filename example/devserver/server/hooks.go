@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,7 +75,7 @@ func (s *session) identity() (string, int64) {
 
 // bind identifies an anonymous session as u. ok is false if the session is
 // someone else; fresh is true when this call bound it.
-func (s *session) bind(u *User) (ok, fresh bool) {
+func (s *session) bind(u *store.User) (ok, fresh bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.userPK == 0 {
@@ -335,7 +336,7 @@ func (h *hooks) canSubscribe(ctx context.Context, cl *mqtt.Client, sess *session
 	switch {
 	case len(lv) == 2 && isTokenKind(lv[1]):
 		u, err := h.s.store.UserByToken(ctx, lv[0])
-		if err != nil || u.expired(time.Now()) {
+		if err != nil || u.Expired(time.Now()) {
 			return false
 		}
 		ok, fresh := sess.bind(&u) // someone else's token is refused

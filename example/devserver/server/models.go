@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"time"
 
@@ -142,14 +143,14 @@ func rfc3339(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339)
 }
 
-func userJSONOf(u *User) userJSON {
+func userJSONOf(u *store.User) userJSON {
 	return userJSON{
 		ID: u.PK, IDStr: idStr(u.PK), Email: u.ID, Username: u.Username,
 		AvatarURL: u.AvatarURL, Avatar: avatarOf(u.AvatarURL), Extras: object(u.Extras),
 	}
 }
 
-func participantJSONOf(p *Participant) participantJSON {
+func participantJSONOf(p *store.Participant) participantJSON {
 	return participantJSON{
 		userJSON:          userJSONOf(&p.User),
 		LastCommentReadID: p.LastReadID, LastCommentReadIDStr: idStr(p.LastReadID),
@@ -167,7 +168,7 @@ func chatTypeJSON(chatType string) string {
 
 // commentJSONFor renders c as viewerPK sees it (single rooms are named after
 // the other person).
-func commentJSONFor(c *Comment, d *RoomDetail, viewerPK int64) commentJSON {
+func commentJSONFor(c *store.Comment, d *store.RoomDetail, viewerPK int64) commentJSON {
 	return commentJSON{
 		ID: c.ID, IDStr: idStr(c.ID),
 		CommentBeforeID: c.BeforeID, CommentBeforeIDStr: idStr(c.BeforeID),
@@ -186,7 +187,7 @@ func commentJSONFor(c *Comment, d *RoomDetail, viewerPK int64) commentJSON {
 	}
 }
 
-func commentsJSONFor(cs []Comment, d *RoomDetail, viewerPK int64) []commentJSON {
+func commentsJSONFor(cs []store.Comment, d *store.RoomDetail, viewerPK int64) []commentJSON {
 	out := make([]commentJSON, len(cs))
 	for i := range cs {
 		out[i] = commentJSONFor(&cs[i], d, viewerPK)
@@ -195,7 +196,7 @@ func commentsJSONFor(cs []Comment, d *RoomDetail, viewerPK int64) []commentJSON 
 }
 
 // roomJSONFor renders a room for viewerPK; last may be nil.
-func roomJSONFor(d *RoomDetail, viewerPK int64, last *Comment, unread int64) roomJSON {
+func roomJSONFor(d *store.RoomDetail, viewerPK int64, last *store.Comment, unread int64) roomJSON {
 	r := roomJSON{
 		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.NameFor(viewerPK), RawRoomName: d.Name,
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, IsPublicChannel: d.IsPublicChannel,
@@ -220,9 +221,13 @@ type actorJSON struct {
 	Name  string `json:"name"`
 }
 
-func actorOf(u *User) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
+func actorOf(u *store.User) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
 
 // eventJSON is a {token}/n notification and a sync_event entry.
+func eventJSONOf(e *store.Event) eventJSON {
+	return eventJSON{ID: e.ID, Timestamp: e.CreatedAt, ActionTopic: e.ActionTopic, Payload: e.Payload}
+}
+
 type eventJSON struct {
 	ID          int64           `json:"id"`
 	Timestamp   int64           `json:"timestamp"` // unix ns, as Qiscus sends it

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/http"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ type call struct {
 	ctx  context.Context
 	r    *http.Request
 	p    params
-	user User // the caller, for endpoints with auth
+	user store.User // the caller, for endpoints with auth
 	now  time.Time
 }
 
@@ -172,13 +173,13 @@ func (s *Server) checkApp(r *http.Request) error {
 	}
 }
 
-func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (User, error) {
+func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (store.User, error) {
 	id, token := header(r, "QISCUS-SDK-USER-ID"), header(r, "QISCUS-SDK-TOKEN")
 	switch {
 	case token == "":
-		return User{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
+		return store.User{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
 	case id == "":
-		return User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
+		return store.User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
 	}
 	return s.store.Authenticate(ctx, id, token, now)
 }

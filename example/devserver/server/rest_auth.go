@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"unicode"
 )
@@ -47,9 +48,9 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.LoginOrRegister(c.ctx, LoginInput{
+	u, err := s.store.LoginOrRegister(c.ctx, store.LoginInput{
 		ID: id, Password: pw,
-		Profile: Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
+		Profile: store.Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
 	}, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func validUserID(id string) error {
 	return nil
 }
 
-func (s *Server) loginUserJSON(ctx context.Context, u *User) (loginUserJSON, error) {
+func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (loginUserJSON, error) {
 	lastComment, err := s.store.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
@@ -99,7 +100,7 @@ func (s *Server) loginUserJSON(ctx context.Context, u *User) (loginUserJSON, err
 // handleNonce is POST auth/nonce: a single-use nonce for an identity token,
 // valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
 func (s *Server) handleNonce(c *call) (any, error) {
-	nonce, exp, err := s.store.CreateNonce(c.ctx, c.now)
+	nonce, exp, err := s.store.CreateNonce(c.ctx, c.now, nonceTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,8 @@ func (s *Server) handleVerifyIdentityToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.IdentityLogin(c.ctx, cl, c.now, s.cfg.TokenTTL)
+	u, err := s.store.IdentityLogin(c.ctx, cl.Nce, cl.Prn,
+		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.now, s.cfg.TokenTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +194,7 @@ func (s *Server) handleMyProfile(c *call) (any, error) {
 // JSON string; each optional, null or "" leaves it alone). The v2 client
 // replaces userData with the result, so it is the full user with the token.
 func (s *Server) handleUpdateProfile(c *call) (any, error) {
-	var up ProfileUpdate
+	var up store.ProfileUpdate
 	if v := c.p.String("name"); v != "" {
 		if len(v) > 255 {
 			return nil, badRequest("name is too long (max 255 bytes)")

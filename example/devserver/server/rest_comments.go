@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, d, err := s.postComment(c.ctx, &c.user, NewComment{
+	cm, d, err := s.postComment(c.ctx, &c.user, store.NewComment{
 		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
 		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
 	}, postOptions{webhook: webhookMobile})
@@ -139,8 +140,8 @@ func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, roomID, c.user.PK); err != nil {
 		return nil, err
 	}
-	var up CursorUpdate
-	var read, received Comment
+	var up store.CursorUpdate
+	var read, received store.Comment
 	if readID > 0 {
 		if read, err = s.store.CommentInRoom(c.ctx, roomID, readID); err != nil {
 			return nil, err
@@ -169,12 +170,12 @@ func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
 	}, nil
 }
 
-func receiptPayload(c *Comment) []byte {
+func receiptPayload(c *store.Comment) []byte {
 	return []byte(strconv.FormatInt(c.ID, 10) + ":" + c.UniqueTempID)
 }
 
 // receiptEvent is the sync_event payload of a read or delivered receipt.
-func (s *Server) receiptEvent(actor *User, c *Comment) []byte {
+func (s *Server) receiptEvent(actor *store.User, c *store.Comment) []byte {
 	type dataJSON struct {
 		CommentID       int64  `json:"comment_id"`
 		CommentUniqueID string `json:"comment_unique_id"`
@@ -218,7 +219,7 @@ func (s *Server) handleSync(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[int64]*RoomDetail{}
+	rooms := map[int64]*store.RoomDetail{}
 	out := make([]commentJSON, 0, len(cs))
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -42,13 +43,13 @@ func (s *Server) handleSyncEvent(c *call) (any, error) {
 	}
 	out := syncEventJSON{Events: make([]eventJSON, len(es)), IsStartEventIDFound: found}
 	for i := range es {
-		out.Events[i] = es[i].json()
+		out.Events[i] = eventJSONOf(&es[i])
 	}
 	return rawBody{out}, nil
 }
 
 // eventPayload encodes {actor, data}.
-func (s *Server) eventPayload(actor *User, data any) ([]byte, error) {
+func (s *Server) eventPayload(actor *store.User, data any) ([]byte, error) {
 	b, err := json.Marshal(struct {
 		Actor actorJSON `json:"actor"`
 		Data  any       `json:"data"`

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"os"
 	"path"
@@ -19,12 +20,14 @@ import (
 // roomCache loads each room once per request.
 type roomCache struct {
 	s     *Server
-	rooms map[int64]*RoomDetail
+	rooms map[int64]*store.RoomDetail
 }
 
-func (s *Server) roomCache() *roomCache { return &roomCache{s: s, rooms: map[int64]*RoomDetail{}} }
+func (s *Server) roomCache() *roomCache {
+	return &roomCache{s: s, rooms: map[int64]*store.RoomDetail{}}
+}
 
-func (rc *roomCache) get(ctx context.Context, id int64) (*RoomDetail, error) {
+func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, error) {
 	if d, ok := rc.rooms[id]; ok {
 		return d, nil
 	}
@@ -37,7 +40,7 @@ func (rc *roomCache) get(ctx context.Context, id int64) (*RoomDetail, error) {
 }
 
 // render turns comments into JSON for viewerPK.
-func (rc *roomCache) render(ctx context.Context, cs []Comment, viewerPK int64) ([]commentJSON, error) {
+func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
 	out := make([]commentJSON, 0, len(cs))
 	for i := range cs {
 		d, err := rc.get(ctx, cs[i].RoomID)
@@ -52,12 +55,12 @@ func (rc *roomCache) render(ctx context.Context, cs []Comment, viewerPK int64) (
 // ownComments resolves unique ids to the caller's comments. A unique id only
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
-func (s *Server) ownComments(c *call, uids []string, verb string) ([]Comment, error) {
+func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comment, error) {
 	all, err := s.store.CommentsByUniqueIDs(c.ctx, uids)
 	if err != nil {
 		return nil, err
 	}
-	var out []Comment
+	var out []store.Comment
 	for _, uid := range uids {
 		mine, others := 0, 0
 		for _, cm := range all {
@@ -164,7 +167,7 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 				return nil, err
 			}
 			ev := eventJSON{ID: n.EventID, Timestamp: c.now.UnixNano(), ActionTopic: "delete_message", Payload: n.Payload}
-			s.toParticipants(d, "n", nil, func(*Participant) any { return ev })
+			s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
 		}
 	}
 	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
@@ -277,7 +280,7 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.toParticipants(d, "update", hidden, func(p *Participant) any { return commentJSONFor(&cm, d, p.PK) })
+	s.toParticipants(d, "update", hidden, func(p *store.Participant) any { return commentJSONFor(&cm, d, p.PK) })
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }
 
@@ -321,7 +324,7 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := CommentFilter{ViewerPK: c.user.PK, Query: q}
+	f := store.CommentFilter{ViewerPK: c.user.PK, Query: q}
 	if id, ok, err := c.p.Int64("room_id"); err != nil {
 		return nil, err
 	} else if ok {
@@ -349,7 +352,7 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 // room_type single|group, is_public, page, limit). is_public=true searches
 // public channels. An empty query matches every comment.
 func (s *Server) handleSearch(c *call) (any, error) {
-	f := CommentFilter{ViewerPK: c.user.PK, Query: c.p.String("query"), SenderID: c.p.String("sender")}
+	f := store.CommentFilter{ViewerPK: c.user.PK, Query: c.p.String("query"), SenderID: c.p.String("sender")}
 	var err error
 	if f.Type = c.p.String("type"); f.Type != "" {
 		if err := checkTypeName(f.Type); err != nil {
@@ -445,7 +448,7 @@ type fileJSON struct {
 
 // fileOf extracts the file of an attachment comment: a file_attachment's
 // payload {url, file_name, size, caption}, or a "[file] url [/file]" text.
-func (s *Server) fileOf(c *Comment) (fileJSON, bool) {
+func (s *Server) fileOf(c *store.Comment) (fileJSON, bool) {
 	f := fileJSON{
 		CommentID: c.ID, CommentIDStr: idStr(c.ID), CommentUniqueID: c.UniqueTempID,
 		RoomID: c.RoomID, RoomIDStr: idStr(c.RoomID), Email: c.Sender.ID, Username: c.Sender.Username,
@@ -522,7 +525,7 @@ func extList(p params, k string) map[string]bool {
 // (documents), others, or all/empty. results: {files, comments, page, limit,
 // total}, where comments[i] is the comment carrying files[i].
 func (s *Server) handleFileList(c *call) (any, error) {
-	f := CommentFilter{ViewerPK: c.user.PK, SenderID: c.p.String("sender"), FilesOnly: true}
+	f := store.CommentFilter{ViewerPK: c.user.PK, SenderID: c.p.String("sender"), FilesOnly: true}
 	var err error
 	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
 		return nil, err
@@ -545,7 +548,7 @@ func (s *Server) handleFileList(c *call) (any, error) {
 		return nil, err
 	}
 	var files []fileJSON
-	var matched []Comment
+	var matched []store.Comment
 	for i := range cs {
 		fj, ok := s.fileOf(&cs[i])
 		switch {

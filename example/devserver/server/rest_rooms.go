@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 	if err != nil {
 		return nil, err
 	}
-	var last *Comment
+	var last *store.Comment
 	if len(cs) > 0 {
 		last = &cs[0]
 	}
@@ -79,16 +80,16 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 }
 
 // unread counts what viewerPK has not read in the room.
-func (s *Server) unread(ctx context.Context, d *RoomDetail, viewerPK int64) (int64, error) {
+func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64) (int64, error) {
 	var readID int64
-	if p := d.participant(viewerPK); p != nil {
+	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
 	return s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
-func (s *Server) roomJSONView(ctx context.Context, d *RoomDetail, viewerPK int64) (roomJSON, *Comment, error) {
+func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (roomJSON, *store.Comment, error) {
 	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return roomJSON{}, nil, err
@@ -102,7 +103,7 @@ func (s *Server) roomJSONView(ctx context.Context, d *RoomDetail, viewerPK int64
 
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
-func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
+func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
 	d, err := s.store.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
@@ -114,21 +115,21 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*RoomD
 }
 
 // memberRoom loads a room the user belongs to.
-func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*RoomDetail, error) {
+func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
 	d, err := s.store.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	if d.participant(userPK) == nil {
+	if d.Participant(userPK) == nil {
 		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
 	}
 	return d, nil
 }
 
 // resolveUsers looks up user ids (deduplicated, in order); an unknown one is a 404.
-func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]User, error) {
+func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, error) {
 	seen := map[string]bool{}
-	var out []User
+	var out []store.User
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -170,7 +171,7 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
 		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -208,7 +209,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 // roomInfo renders a room of a list (user_rooms, rooms_info) for viewerPK.
 // placeholder gives an empty room a last_comment with id 0 instead of null:
 // the v2 loadRoomList reads last_comment.id of every room.
-func (s *Server) roomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
+func (s *Server) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
 	r, last, err := s.roomJSONView(ctx, d, viewerPK)
 	if err != nil {
 		return roomInfoJSON{}, err
@@ -225,7 +226,7 @@ func (s *Server) roomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, sh
 		cj := commentJSONFor(last, d, viewerPK)
 		out.LastComment = &cj
 	case placeholder:
-		cj := commentJSONFor(&Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
+		cj := commentJSONFor(&store.Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
 		cj.Status = "sent"
 		out.LastComment = &cj
 	}
@@ -341,7 +342,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 		return nil, err
 	}
 	type entry struct {
-		d        *RoomDetail
+		d        *store.RoomDetail
 		removed  bool
 		activity int64
 	}
@@ -397,7 +398,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var up RoomUpdate
+	var up store.RoomUpdate
 	if v := c.p.String("room_name"); v != "" {
 		if err := validRoomName("room_name", v); err != nil {
 			return nil, err
@@ -434,7 +435,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 
 // groupForChange loads a group room whose participants the caller may change,
 // and the users named by emails[].
-func (s *Server) groupForChange(c *call) (*RoomDetail, []User, error) {
+func (s *Server) groupForChange(c *call) (*store.RoomDetail, []store.User, error) {
 	roomID, err := c.p.requireInt64("room_id")
 	if err != nil {
 		return nil, nil, err
@@ -461,7 +462,7 @@ func (s *Server) groupForChange(c *call) (*RoomDetail, []User, error) {
 	return d, users, nil
 }
 
-func pksOf(us []User) []int64 {
+func pksOf(us []store.User) []int64 {
 	out := make([]int64, len(us))
 	for i := range us {
 		out[i] = us[i].PK
@@ -485,7 +486,7 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	}
 	out := []participantJSON{}
 	for _, pk := range added {
-		if p := d.participant(pk); p != nil {
+		if p := d.Participant(pk); p != nil {
 			out = append(out, participantJSONOf(p))
 		}
 	}

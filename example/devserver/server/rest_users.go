@@ -2,22 +2,23 @@ package server
 
 import (
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"strings"
 )
 
 // blockTarget reads user_email: a known user other than the caller.
-func (s *Server) blockTarget(c *call) (User, error) {
+func (s *Server) blockTarget(c *call) (store.User, error) {
 	id, err := c.p.requireString("user_email")
 	if err != nil {
-		return User{}, err
+		return store.User{}, err
 	}
 	if id == c.user.ID {
-		return User{}, badRequest("you cannot block or unblock yourself")
+		return store.User{}, badRequest("you cannot block or unblock yourself")
 	}
 	u, err := s.store.UserByID(c.ctx, id)
 	if err != nil {
-		return User{}, fmt.Errorf("user_email: %w", err)
+		return store.User{}, fmt.Errorf("user_email: %w", err)
 	}
 	return u, nil
 }
@@ -56,7 +57,7 @@ func offsetPage(p params, def, max int) (page, limit int, err error) {
 	return page, limit, nil
 }
 
-func usersJSON(us []User) []userJSON {
+func usersJSON(us []store.User) []userJSON {
 	out := make([]userJSON, len(us))
 	for i := range us {
 		out[i] = userJSONOf(&us[i])
@@ -159,7 +160,7 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}

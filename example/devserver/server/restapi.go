@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"mime"
 	"net/http"
 	"strconv"
@@ -241,21 +242,21 @@ func (p params) restPage(k string) (int, error) {
 }
 
 // restUser looks up a user by the id (email) given in parameter k.
-func (s *Server) restUser(ctx context.Context, p params, k string) (User, error) {
+func (s *Server) restUser(ctx context.Context, p params, k string) (store.User, error) {
 	id, err := p.requireString(k)
 	if err != nil {
-		return User{}, err
+		return store.User{}, err
 	}
 	u, err := s.store.UserByID(ctx, id)
 	if err != nil {
-		return User{}, fmt.Errorf("%s: %w", k, err)
+		return store.User{}, fmt.Errorf("%s: %w", k, err)
 	}
 	return u, nil
 }
 
 // restUsers looks up every user id, reporting all the unknown ones at once.
-func (s *Server) restUsers(ctx context.Context, ids []string) ([]User, error) {
-	out := make([]User, 0, len(ids))
+func (s *Server) restUsers(ctx context.Context, ids []string) ([]store.User, error) {
+	out := make([]store.User, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
 		u, err := s.store.UserByID(ctx, id)
@@ -275,7 +276,7 @@ func (s *Server) restUsers(ctx context.Context, ids []string) ([]User, error) {
 }
 
 // restRoom resolves a room reference: a numeric room id, or a room unique id.
-func (s *Server) restRoom(ctx context.Context, ref string) (*RoomDetail, error) {
+func (s *Server) restRoom(ctx context.Context, ref string) (*store.RoomDetail, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, badRequest("room_id is required")
@@ -293,7 +294,7 @@ func (s *Server) restRoom(ctx context.Context, ref string) (*RoomDetail, error) 
 	return s.store.RoomDetail(ctx, r.ID)
 }
 
-func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*RoomDetail, error) {
+func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*store.RoomDetail, error) {
 	ref, err := p.requireString(k)
 	if err != nil {
 		return nil, err
@@ -304,7 +305,7 @@ func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*RoomDe
 // restRoomName is a room's name when nobody in particular looks at it: single
 // rooms, which store no name, are named after their two members' ids, as the
 // Qiscus server API examples show.
-func restRoomName(d *RoomDetail) string {
+func restRoomName(d *store.RoomDetail) string {
 	if d.Name != "" || d.ChatType != "single" {
 		return d.Name
 	}
@@ -315,7 +316,7 @@ func restRoomName(d *RoomDetail) string {
 	return strings.Join(ids, " ")
 }
 
-func requireGroup(d *RoomDetail) error {
+func requireGroup(d *store.RoomDetail) error {
 	if d.ChatType == "single" {
 		return badRequest("room %d is a single room; this needs a group room", d.ID)
 	}

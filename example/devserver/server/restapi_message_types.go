@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"path"
 	"strconv"
@@ -40,7 +41,7 @@ import (
 // becomes the message.
 
 // repliedFunc finds the message a reply refers to, in the reply's room.
-type repliedFunc func(id int64) (*Comment, error)
+type repliedFunc func(id int64) (*store.Comment, error)
 
 // normalizeMessage validates a message of type typ and returns its final text
 // and payload (nil for none). Every failure is a 400 naming the problem.
@@ -139,7 +140,7 @@ func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg
 
 // repliedIn looks replied messages up in one room.
 func (s *Server) repliedIn(ctx context.Context, roomID int64) repliedFunc {
-	return func(id int64) (*Comment, error) {
+	return func(id int64) (*store.Comment, error) {
 		c, err := s.store.CommentInRoom(ctx, roomID, id)
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"unicode"
 
@@ -67,7 +68,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", maxUniqueTempIDLength)
 	}
 	if uniqueID == "" {
-		uniqueID = newUniqueTempID()
+		uniqueID = store.NewUniqueTempID()
 	}
 	sender, err := s.store.UserByID(c.ctx, senderID)
 	if err != nil {
@@ -77,7 +78,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.participant(sender.PK) == nil && !d.IsPublicChannel {
+	if d.Participant(sender.PK) == nil && !d.IsPublicChannel {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, sender.ID, d.ID)
 	}
 	if len(parts) > 1 {
@@ -101,7 +102,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	// the same unique_temp_id finds those already stored and posts the rest.
 	out := make([]commentJSON, 0, len(parts))
 	for i, part := range parts {
-		cm, pd, err := s.postComment(c.ctx, &sender, NewComment{
+		cm, pd, err := s.postComment(c.ctx, &sender, store.NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
 			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
 		}, postOptions{webhook: webhookREST, asServer: true, noRealtime: skipRealtime})
@@ -164,8 +165,7 @@ func (s *Server) handleRESTLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := queryComments(c.ctx, s.store.DB, "WHERE c.room_id = ? ORDER BY c.id DESC LIMIT ? OFFSET ?",
-		d.ID, limit, (max(page, 1)-1)*limit)
+	cs, err := s.store.RoomCommentsPage(c.ctx, d.ID, limit, (max(page, 1)-1)*limit)
 	if err != nil {
 		return nil, err
 	}
@@ -184,24 +184,22 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	where, args := "", []any{u.PK, likePattern(query)}
+	var roomID int64
 	if ref := c.p.String("room_id"); ref != "" {
 		d, err := s.restRoom(c.ctx, ref)
 		if err != nil {
 			return nil, err
 		}
-		if d.participant(u.PK) == nil {
+		if d.Participant(u.PK) == nil {
 			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 		}
-		where, args = " AND c.room_id = ?", append(args, d.ID)
+		roomID = d.ID
 	}
-	cs, err := queryComments(c.ctx, s.store.DB, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
-		WHERE c.is_deleted = 0 AND c.message LIKE ? ESCAPE '\'`+where+` ORDER BY c.id DESC LIMIT ?`,
-		append(args, searchLimit)...)
+	cs, err := s.store.SearchMemberComments(c.ctx, u.PK, query, roomID, searchLimit)
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[int64]*RoomDetail{}
+	rooms := map[int64]*store.RoomDetail{}
 	out := make([]commentJSON, 0, len(cs))
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]
@@ -214,12 +212,6 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 		out = append(out, commentJSONFor(&cs[i], d, u.PK))
 	}
 	return map[string]any{"comments": out}, nil
-}
-
-// likePattern matches s anywhere, with LIKE's wildcards in s escaped by \.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
 }
 
 // systemEventTypes are the system_event_type values of post_system_event_message.
@@ -263,13 +255,13 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	sys, err := s.store.EnsureSystemUser(c.ctx, s.systemUserID(), c.now)
+	sys, err := s.store.EnsureSystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
 	if err != nil {
 		return nil, err
 	}
-	var last Comment
+	var last store.Comment
 	for _, m := range msgs {
-		if last, d, err = s.postComment(c.ctx, &sys, NewComment{
+		if last, d, err = s.postComment(c.ctx, &sys, store.NewComment{
 			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
 		}, postOptions{webhook: webhookREST, asServer: true}); err != nil {
 			return nil, err
@@ -302,8 +294,8 @@ func customSystemEvent(p params) ([]systemEvent, error) {
 }
 
 // systemEvents builds the messages of a documented subtype.
-func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *RoomDetail) ([]systemEvent, error) {
-	var objects []User
+func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
+	var objects []store.User
 	var newName string
 	switch typ {
 	case "add_member", "remove_member":

@@ -2,6 +2,7 @@ package server
 
 import (
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // JSON shapes of the server API, after the examples in the Qiscus server API
@@ -36,7 +37,7 @@ type restParticipantJSON struct {
 	LastCommentReceivedID int64  `json:"last_comment_received_id"`
 }
 
-func restParticipantsJSON(d *RoomDetail) []restParticipantJSON {
+func restParticipantsJSON(d *store.RoomDetail) []restParticipantJSON {
 	out := make([]restParticipantJSON, len(d.Participants))
 	for i := range d.Participants {
 		p := &d.Participants[i]
@@ -91,7 +92,7 @@ type restRoomSummaryJSON struct {
 	RoomUniqueID string   `json:"room_unique_id"`
 }
 
-func roomSummaryJSON(d *RoomDetail, creator string) restRoomSummaryJSON {
+func roomSummaryJSON(d *store.RoomDetail, creator string) restRoomSummaryJSON {
 	ids := make([]string, len(d.Participants))
 	for i := range d.Participants {
 		ids[i] = d.Participants[i].ID
@@ -104,13 +105,13 @@ func roomSummaryJSON(d *RoomDetail, creator string) restRoomSummaryJSON {
 
 // restCommentJSON renders a comment for the server API: the SDK shape, with the
 // room named as nobody in particular sees it (restRoomName).
-func restCommentJSON(c *Comment, d *RoomDetail) commentJSON {
+func restCommentJSON(c *store.Comment, d *store.RoomDetail) commentJSON {
 	out := commentJSONFor(c, d, 0)
 	out.RoomName, out.RoomAvatar = restRoomName(d), d.AvatarURL
 	return out
 }
 
-func restCommentsJSON(cs []Comment, d *RoomDetail) []commentJSON {
+func restCommentsJSON(cs []store.Comment, d *store.RoomDetail) []commentJSON {
 	out := make([]commentJSON, len(cs))
 	for i := range cs {
 		out[i] = restCommentJSON(&cs[i], d)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 )
 
@@ -66,13 +67,13 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 }
 
 // restRoomInfo is one rooms_info item as viewerPK sees it.
-func (s *Server) restRoomInfo(ctx context.Context, d *RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
+func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
 	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return restRoomInfoJSON{}, err
 	}
 	var readID int64
-	if p := d.participant(viewerPK); p != nil {
+	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
 	unread, err := s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
@@ -125,7 +126,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
+	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
 		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -140,7 +141,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 // handleRESTUpdateRoom is POST update_room (user_email, room_id, room_name?,
 // room_avatar_url?, options?). The user must be a participant of the group.
 func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
-	var up RoomUpdate
+	var up store.RoomUpdate
 	if c.p.Has("room_name") {
 		name := strings.TrimSpace(c.p.String("room_name"))
 		if name == "" {
@@ -181,7 +182,7 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if err := requireGroup(d); err != nil {
 		return nil, err
 	}
-	if d.participant(u.PK) == nil {
+	if d.Participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
 	changed, err := s.store.UpdateRoom(c.ctx, d.ID, up)
@@ -264,7 +265,7 @@ func (s *Server) handleRESTGetRoomsInfo(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d.participant(u.PK) == nil {
+		if d.Participant(u.PK) == nil {
 			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 		}
 		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, restRoomName(d))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"strings"
 
@@ -21,8 +22,8 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if err := validUserID(id); err != nil {
 		return nil, err
 	}
-	in := UserInput{
-		LoginInput: LoginInput{ID: id, Password: c.p.String("password"), Profile: Profile{
+	in := store.UserInput{
+		LoginInput: store.LoginInput{ID: id, Password: c.p.String("password"), Profile: store.Profile{
 			Username: strings.TrimSpace(c.p.String("username")), AvatarURL: strings.TrimSpace(c.p.String("avatar_url")),
 		}},
 		DeviceToken: strings.TrimSpace(c.p.String("device_token")), DevicePlatform: c.p.String("device_platform"),
@@ -77,7 +78,7 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 	return s.restUserResult(c.ctx, &u)
 }
 
-func (s *Server) restUserResult(ctx context.Context, u *User) (any, error) {
+func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
 	last, err := s.store.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"log/slog"
 	"net/http"
 	"os"
@@ -52,7 +53,7 @@ const defaultMaxUpload = 20 << 20
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *Store
+	store   *store.Store
 	broker  *broker
 	handler http.Handler
 	rest    *restAPI // server API: background exports and imports, webhooks
@@ -87,7 +88,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(ctx, cfg.DBPath)
+	st, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,7 +55,7 @@ func TestPersistenceAcrossReopen(t *testing.T) {
 
 func TestStoreModes(t *testing.T) {
 	t.Run("file uses WAL", func(t *testing.T) {
-		st, err := openStore(context.Background(), filepath.Join(t.TempDir(), "x.db"))
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -42,7 +43,7 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cm, d, err := s.postComment(ctx, &u, NewComment{
+	cm, d, err := s.postComment(ctx, &u, store.NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
 	}, postOptions{webhook: webhookMobile})
 	if err != nil {

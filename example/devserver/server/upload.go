@@ -115,7 +115,7 @@ func (s *Server) handleUpload(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if u.expired(c.now) {
+		if u.Expired(c.now) {
 			return nil, ErrTokenExpired
 		}
 		c.user = u

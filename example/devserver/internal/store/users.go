@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ type User struct {
 	passwordHash   string
 }
 
-func (u *User) expired(now time.Time) bool {
+func (u *User) Expired(now time.Time) bool {
 	return u.TokenExpiresAt > 0 && now.UnixNano() >= u.TokenExpiresAt
 }
 
@@ -56,7 +57,7 @@ func userBy(ctx context.Context, q querier, column, value string) (User, error) 
 func userFrom(row *sql.Row, value string) (User, error) {
 	u, err := scanUser(row)
 	if err != nil {
-		return User{}, notFound(err, ErrUserNotFound, strconv.Quote(value))
+		return User{}, notFound(err, apierr.ErrUserNotFound, strconv.Quote(value))
 	}
 	return u, nil
 }
@@ -67,11 +68,11 @@ func (st *Store) UserByID(ctx context.Context, id string) (User, error) {
 
 func (st *Store) UserByToken(ctx context.Context, token string) (User, error) {
 	if token == "" {
-		return User{}, ErrInvalidToken
+		return User{}, apierr.ErrInvalidToken
 	}
 	u, err := userFrom(st.stmts.userByToken.QueryRowContext(ctx, token), token)
-	if errors.Is(err, ErrUserNotFound) {
-		return User{}, ErrInvalidToken
+	if errors.Is(err, apierr.ErrUserNotFound) {
+		return User{}, apierr.ErrInvalidToken
 	}
 	return u, err
 }
@@ -88,10 +89,10 @@ func (st *Store) Authenticate(ctx context.Context, id, token string, now time.Ti
 		st.cache.wantToken(token)
 	}
 	if u.ID != id {
-		return User{}, ErrInvalidToken
+		return User{}, apierr.ErrInvalidToken
 	}
-	if u.expired(now) {
-		return User{}, ErrTokenExpired
+	if u.Expired(now) {
+		return User{}, apierr.ErrTokenExpired
 	}
 	return u, nil
 }
@@ -153,7 +154,7 @@ func (st *Store) LoginOrRegister(ctx context.Context, in LoginInput, now time.Ti
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
-		if errors.Is(err, ErrUserNotFound) {
+		if errors.Is(err, apierr.ErrUserNotFound) {
 			u, err = createUser(ctx, tx, in.ID, in.Profile, hashPassword(in.Password), now, ttl)
 			return err
 		}
@@ -161,7 +162,7 @@ func (st *Store) LoginOrRegister(ctx context.Context, in LoginInput, now time.Ti
 			return err
 		}
 		if !checkPassword(u.passwordHash, in.Password) {
-			return fmt.Errorf("%w (user %q)", ErrWrongPassword, in.ID)
+			return fmt.Errorf("%w (user %q)", apierr.ErrWrongPassword, in.ID)
 		}
 		return refreshProfile(ctx, tx, &u, in.Profile, now, ttl)
 	})
@@ -171,7 +172,7 @@ func (st *Store) LoginOrRegister(ctx context.Context, in LoginInput, now time.Ti
 // refreshProfile applies p to an existing user, renews an expired token, and saves.
 func refreshProfile(ctx context.Context, q querier, u *User, p Profile, now time.Time, ttl time.Duration) error {
 	u.Apply(p)
-	if u.expired(now) {
+	if u.Expired(now) {
 		issueToken(u, now, ttl)
 	}
 	return saveUser(ctx, q, u)

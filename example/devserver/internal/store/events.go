@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -11,10 +11,6 @@ type Event struct {
 	ActionTopic string
 	Payload     []byte
 	CreatedAt   int64
-}
-
-func (e *Event) json() eventJSON {
-	return eventJSON{ID: e.ID, Timestamp: e.CreatedAt, ActionTopic: e.ActionTopic, Payload: e.Payload}
 }
 
 // eventsVisible is a WHERE fragment for the events userPK sees: their own and

@@ -1,9 +1,10 @@
-package server
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 )
 
 // Backup history of exports and imports (restapi_exports, restapi_imports).
@@ -24,7 +25,7 @@ func scanExport(row scanner) (ExportRecord, error) {
 	return e, err
 }
 
-var errExportNotFound = fmt.Errorf("export %w", ErrNotFound)
+var errExportNotFound = fmt.Errorf("export %w", apierr.ErrNotFound)
 
 func (st *Store) CreateExport(ctx context.Context, e ExportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_exports
@@ -105,7 +106,7 @@ func (st *Store) ExportFile(ctx context.Context, uid string) (ExportRecord, []by
 		return e, nil, err
 	}
 	if e.Status != "finished" {
-		return e, nil, fmt.Errorf("%w: export %q is %s (%d%%)", ErrNotFound, uid, e.Status, e.Percentage)
+		return e, nil, fmt.Errorf("%w: export %q is %s (%d%%)", apierr.ErrNotFound, uid, e.Status, e.Percentage)
 	}
 	if err := st.DB.QueryRowContext(ctx, "SELECT content FROM restapi_exports WHERE unique_id = ?", uid).Scan(&content); err != nil {
 		return e, nil, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
@@ -129,7 +130,7 @@ func scanImport(row scanner) (ImportRecord, error) {
 	return r, err
 }
 
-var errImportNotFound = fmt.Errorf("import %w", ErrNotFound)
+var errImportNotFound = fmt.Errorf("import %w", apierr.ErrNotFound)
 
 func (st *Store) CreateImport(ctx context.Context, r ImportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_imports

@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"time"
 )
 
@@ -17,7 +18,7 @@ type UserInput struct {
 
 // errPasswordRequired: the server API updates an existing user only when given
 // its (new) password.
-var errPasswordRequired = fmt.Errorf("%w: password is required to update an existing user", ErrBadRequest)
+var errPasswordRequired = fmt.Errorf("%w: password is required to update an existing user", apierr.ErrBadRequest)
 
 // upsertUser creates the user (with a random password when none is given) or,
 // given a password, sets it and updates the profile of the existing one, and
@@ -28,7 +29,7 @@ func (st *Store) UpsertUser(ctx context.Context, in UserInput, now time.Time, tt
 		var err error
 		u, err = userBy(ctx, tx, "email", in.ID)
 		switch {
-		case errors.Is(err, ErrUserNotFound):
+		case errors.Is(err, apierr.ErrUserNotFound):
 			created = true
 			pw := in.Password
 			if pw == "" {

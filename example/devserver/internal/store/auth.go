@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"time"
 )
 
 // createNonce issues a single-use nonce for an identity token, and forgets
 // nonces that expired long ago.
-func (st *Store) CreateNonce(ctx context.Context, now time.Time) (string, time.Time, error) {
-	nonce, exp := rand.Text(), now.Add(nonceTTL)
+// ttl is how long the nonce may be used.
+func (st *Store) CreateNonce(ctx context.Context, now time.Time, ttl time.Duration) (string, time.Time, error) {
+	nonce, exp := rand.Text(), now.Add(ttl)
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM nonces WHERE expires_at < ?", now.Add(-time.Hour).UnixNano()); err != nil {
 			return fmt.Errorf("prune nonces: %w", err)
@@ -32,13 +34,13 @@ func consumeNonce(ctx context.Context, tx *sql.Tx, nonce string, now time.Time) 
 	err := tx.QueryRowContext(ctx, "SELECT expires_at, used_at FROM nonces WHERE nonce = ?", nonce).Scan(&expires, &used)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return unauthorized("nonce %q is unknown (get one from auth/nonce)", nonce)
+		return apierr.Unauthorized("nonce %q is unknown (get one from auth/nonce)", nonce)
 	case err != nil:
 		return fmt.Errorf("read nonce: %w", err)
 	case used != 0:
-		return unauthorized("nonce %q was already used (nonces are single-use)", nonce)
+		return apierr.Unauthorized("nonce %q was already used (nonces are single-use)", nonce)
 	case now.UnixNano() >= expires:
-		return unauthorized("nonce %q expired at %s", nonce, rfc3339(expires))
+		return apierr.Unauthorized("nonce %q expired at %s", nonce, time.Unix(0, expires).UTC().Format(time.RFC3339))
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE nonces SET used_at = ? WHERE nonce = ?", now.UnixNano(), nonce); err != nil {
 		return fmt.Errorf("use nonce: %w", err)
@@ -46,20 +48,19 @@ func consumeNonce(ctx context.Context, tx *sql.Tx, nonce string, now time.Time) 
 	return nil
 }
 
-// identityLogin consumes the token's nonce and creates or updates its user
-// (name, avatar_url and extras when given). Users created here get a random
-// password: they log in through identity tokens only.
-func (st *Store) IdentityLogin(ctx context.Context, cl identityClaims, now time.Time, ttl time.Duration) (User, error) {
+// IdentityLogin consumes the identity token's nonce and creates or updates
+// its user, userID, with the profile fields given. Users created here get a
+// random password: they log in through identity tokens only.
+func (st *Store) IdentityLogin(ctx context.Context, nonce, userID string, p Profile, now time.Time, ttl time.Duration) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
-		if err := consumeNonce(ctx, tx, cl.Nce, now); err != nil {
+		if err := consumeNonce(ctx, tx, nonce, now); err != nil {
 			return err
 		}
-		p := Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}
 		var err error
-		u, err = userBy(ctx, tx, "email", cl.Prn)
-		if errors.Is(err, ErrUserNotFound) {
-			u, err = createUser(ctx, tx, cl.Prn, p, hashPassword(rand.Text()), now, ttl)
+		u, err = userBy(ctx, tx, "email", userID)
+		if errors.Is(err, apierr.ErrUserNotFound) {
+			u, err = createUser(ctx, tx, userID, p, hashPassword(rand.Text()), now, ttl)
 			return err
 		}
 		if err != nil {
@@ -92,7 +93,7 @@ func (st *Store) RefreshToken(ctx context.Context, userID, refresh string, now t
 			return err
 		}
 		if u.RefreshToken == "" || subtle.ConstantTimeCompare([]byte(u.RefreshToken), []byte(refresh)) != 1 {
-			return unauthorized("invalid refresh token for user %q (each refresh token works once)", userID)
+			return apierr.Unauthorized("invalid refresh token for user %q (each refresh token works once)", userID)
 		}
 		issueToken(&u, now, ttl)
 		return saveUser(ctx, tx, &u)

@@ -1,9 +1,10 @@
-package server
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"strings"
 	"time"
 )
@@ -34,7 +35,7 @@ func (st *Store) CommentsByUniqueIDs(ctx context.Context, uids []string) ([]Comm
 func (st *Store) CommentByID(ctx context.Context, id int64) (Comment, error) {
 	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.id = ?", id))
 	if err != nil {
-		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d", id))
+		return Comment{}, notFound(err, apierr.ErrCommentNotFound, fmt.Sprintf("id %d", id))
 	}
 	return c, nil
 }

@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"math"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func scanRoom(row scanner) (Room, error) {
 func (st *Store) RoomByID(ctx context.Context, id int64) (Room, error) {
 	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", id))
 	if err != nil {
-		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", id))
+		return Room{}, notFound(err, apierr.ErrRoomNotFound, fmt.Sprintf("id %d", id))
 	}
 	return r, nil
 }
@@ -58,7 +59,7 @@ func (st *Store) RoomByID(ctx context.Context, id int64) (Room, error) {
 func (st *Store) RoomByUniqueID(ctx context.Context, uniqueID string) (Room, error) {
 	r, err := scanRoom(st.DB.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE unique_id = ?", uniqueID))
 	if err != nil {
-		return Room{}, notFound(err, ErrRoomNotFound, fmt.Sprintf("unique id %q", uniqueID))
+		return Room{}, notFound(err, apierr.ErrRoomNotFound, fmt.Sprintf("unique id %q", uniqueID))
 	}
 	return r, nil
 }
@@ -115,7 +116,7 @@ func roomDetailFrom(ctx context.Context, stmt *sql.Stmt, id int64) (*RoomDetail,
 		return nil, fmt.Errorf("room %d: %w", id, err)
 	}
 	if !found {
-		return nil, notFound(sql.ErrNoRows, ErrRoomNotFound, fmt.Sprintf("id %d", id))
+		return nil, notFound(sql.ErrNoRows, apierr.ErrRoomNotFound, fmt.Sprintf("id %d", id))
 	}
 	return d, nil
 }
@@ -172,7 +173,7 @@ func (st *Store) UnreadCount(ctx context.Context, roomID, userPK, readID int64) 
 	return n, nil
 }
 
-func (d *RoomDetail) participant(userPK int64) *Participant {
+func (d *RoomDetail) Participant(userPK int64) *Participant {
 	for i := range d.Participants {
 		if d.Participants[i].PK == userPK {
 			return &d.Participants[i]
@@ -183,7 +184,7 @@ func (d *RoomDetail) participant(userPK int64) *Participant {
 
 // canRead reports whether the user may read the room's comments.
 func (d *RoomDetail) CanRead(userPK int64) bool {
-	return d.IsPublicChannel || d.participant(userPK) != nil
+	return d.IsPublicChannel || d.Participant(userPK) != nil
 }
 
 // opponent is the other member of a single room, as seen by viewerPK.
@@ -312,7 +313,7 @@ func (st *Store) GetOrCreateChannel(ctx context.Context, uniqueID, name, avatarU
 		case err != nil:
 			return fmt.Errorf("channel %q: %w", uniqueID, err)
 		case r.ChatType != "channel":
-			return badRequest("unique_id %q belongs to a %s room, not a channel", uniqueID, r.ChatType)
+			return apierr.BadRequest("unique_id %q belongs to a %s room, not a channel", uniqueID, r.ChatType)
 		default:
 			id = r.ID
 			if (name != "" && name != r.Name) || (avatarURL != "" && avatarURL != r.AvatarURL) {
@@ -345,7 +346,7 @@ func (st *Store) UpdateRoom(ctx context.Context, roomID int64, up RoomUpdate) (b
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRoom(tx.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ?", roomID))
 		if err != nil {
-			return notFound(err, ErrRoomNotFound, fmt.Sprintf("id %d", roomID))
+			return notFound(err, apierr.ErrRoomNotFound, fmt.Sprintf("id %d", roomID))
 		}
 		old := r
 		if up.Name != nil {

@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -165,7 +165,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 		err := w.st.tx(ctx, func(tx *sql.Tx) error {
 			for _, r := range live {
 				var err error
-				if r.c, r.created, err = w.st.InsertCommentTx(ctx, tx, r.in); err != nil {
+				if r.c, r.created, err = w.st.insertCommentTx(ctx, tx, r.in); err != nil {
 					return err
 				}
 			}
@@ -184,7 +184,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 	for _, r := range live {
 		r.err = w.st.tx(r.ctx, func(tx *sql.Tx) error {
 			var err error
-			r.c, r.created, err = w.st.InsertCommentTx(r.ctx, tx, r.in)
+			r.c, r.created, err = w.st.insertCommentTx(r.ctx, tx, r.in)
 			return err
 		})
 		if r.err != nil {
@@ -192,6 +192,9 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 		}
 	}
 }
+
+// BatchedPosts counts the posts tried in transactions of several (tests look).
+func (st *Store) BatchedPosts() int64 { return st.writer.batched.Load() }
 
 // writeTx runs fn in a transaction of its own on the writer goroutine,
 // between batches of posts.

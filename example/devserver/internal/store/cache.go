@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -245,6 +245,17 @@ func openHookedDB(dsn string, hook sqlite.PreUpdateHookFn) (*sql.DB, error) {
 // postRoom is the room of a new comment: roomDetail, from the cache when it
 // can, without cursors. A new comment needs none: they point at older
 // comments, so its status is "sent" whatever they are.
+// Cached reports whether the post path's cache holds the room and every
+// token's user (tests wait for it).
+func (st *Store) Cached(roomID int64, tokens ...string) bool {
+	ok := st.cache.room(roomID) != nil
+	for _, tok := range tokens {
+		_, found := st.cache.user(tok)
+		ok = ok && found
+	}
+	return ok
+}
+
 func (st *Store) PostRoom(ctx context.Context, id int64) (*RoomDetail, error) {
 	if d := st.cache.room(id); d != nil {
 		return d, nil

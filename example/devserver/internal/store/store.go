@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS device_tokens (
 
 // openStore opens (creating if needed) the database at path, or an in-memory one
 // for ":memory:", and applies the schema.
-func openStore(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string) (*Store, error) {
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	memory := path == ":memory:"
 	var dsn string

@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"strings"
 	"time"
 )
@@ -116,7 +117,7 @@ func addColumnIfMissing(ctx context.Context, db *sql.DB, table, column, decl str
 }
 
 // newUUID returns a random (version 4) UUID, the form Qiscus uses for backup ids.
-func newUUID() string {
+func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
@@ -125,11 +126,7 @@ func newUUID() string {
 }
 
 // newUniqueTempID is a server-generated comment unique id.
-func newUniqueTempID() string { return "devserver-" + strings.ToLower(rand.Text()) }
-
-// systemUserID is the sender of system event messages. It is an ordinary users
-// row (comments need a sender) that is never a participant.
-func (s *Server) systemUserID() string { return "system@" + s.cfg.AppID }
+func NewUniqueTempID() string { return "devserver-" + strings.ToLower(rand.Text()) }
 
 const systemUsername = "System"
 
@@ -138,7 +135,7 @@ func (st *Store) EnsureSystemUser(ctx context.Context, id string, now time.Time)
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if u, err = userBy(ctx, tx, "email", id); !errors.Is(err, ErrUserNotFound) {
+		if u, err = userBy(ctx, tx, "email", id); !errors.Is(err, apierr.ErrUserNotFound) {
 			return err
 		}
 		u, err = createUser(ctx, tx, id, Profile{Username: systemUsername}, hashPassword(rand.Text()), now, 0)

@@ -1,9 +1,10 @@
-package server
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"slices"
 	"time"
 )
@@ -101,20 +102,20 @@ const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_te
 // same unique_temp_id. If that one is the sender's, this is a retry: it returns
 // the stored comment, and created tells which happened (a retry must not be
 // fanned out twice). If it is someone else's, it fails with
-// ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
+// apierr.ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
 // before insertComment returns, in commit order: comments are passed to it in
 // increasing id order. It runs outside any transaction (see store_writer.go).
 func (st *Store) InsertComment(ctx context.Context, in NewComment, onCreated func(*Comment)) (Comment, bool, error) {
 	c, created, err := st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
 	if err == nil && !created && c.Sender.PK != in.SenderPK {
 		// Not an error inside the writer: that would roll back a whole batch.
-		return Comment{}, false, fmt.Errorf("%w (room %d)", ErrUniqueTempIDTaken, in.RoomID)
+		return Comment{}, false, fmt.Errorf("%w (room %d)", apierr.ErrUniqueTempIDTaken, in.RoomID)
 	}
 	return c, created, err
 }
 
 // insertCommentTx is insertComment's work inside tx.
-func (st *Store) InsertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
+func (st *Store) insertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
 	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
 		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted)
@@ -142,10 +143,15 @@ func (st *Store) InsertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment)
 	return c, true, nil
 }
 
+// CommentInRoom finds comment id of the room.
 func (st *Store) CommentInRoom(ctx context.Context, roomID, id int64) (Comment, error) {
-	c, err := scanComment(st.DB.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
+	return commentInRoom(ctx, st.DB, roomID, id)
+}
+
+func commentInRoom(ctx context.Context, q querier, roomID, id int64) (Comment, error) {
+	c, err := scanComment(q.QueryRowContext(ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
 	if err != nil {
-		return Comment{}, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
+		return Comment{}, notFound(err, apierr.ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
 	}
 	return c, nil
 }
@@ -214,7 +220,7 @@ func (st *Store) UpdateCursors(ctx context.Context, roomID, userPK int64, up Cur
 		err := tx.QueryRowContext(ctx, `SELECT last_comment_read_id, last_comment_received_id
 			FROM participants WHERE room_id = ? AND user_id = ?`, roomID, userPK).Scan(&oldRead, &oldReceived)
 		if err != nil {
-			return notFound(err, ErrNotParticipant, fmt.Sprintf("room %d", roomID))
+			return notFound(err, apierr.ErrNotParticipant, fmt.Sprintf("room %d", roomID))
 		}
 		res.Read, res.Received = oldRead, oldReceived
 		if up.Read > oldRead {
