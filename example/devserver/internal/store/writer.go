@@ -193,9 +193,6 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 	}
 }
 
-// BatchedPosts counts the posts tried in transactions of several (tests look).
-func (st *Store) BatchedPosts() int64 { return st.writer.batched.Load() }
-
 // writeTx runs fn in a transaction of its own on the writer goroutine,
 // between batches of posts.
 func (st *Store) WriteTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
