@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"strings"
@@ -201,6 +202,25 @@ type syncMetaJSON struct {
 	NeedClear             bool  `json:"need_clear"`
 }
 
+// commentsJSONAcrossRooms renders comments of several rooms for viewerPK,
+// reading each room once.
+func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
+	rooms := map[int64]*store.RoomDetail{}
+	out := make([]commentJSON, 0, len(cs))
+	for i := range cs {
+		d, ok := rooms[cs[i].RoomID]
+		if !ok {
+			var err error
+			if d, err = s.store.RoomDetail(ctx, cs[i].RoomID); err != nil {
+				return nil, err
+			}
+			rooms[cs[i].RoomID] = d
+		}
+		out = append(out, commentJSONFor(&cs[i], d, viewerPK))
+	}
+	return out, nil
+}
+
 // handleSync is GET sync?last_received_comment_id&limit: newer comments from all
 // of the caller's rooms, oldest first. meta.last_received_comment_id is the
 // highest id returned, or the input when there is none, so the cursor never
@@ -219,17 +239,9 @@ func (s *Server) handleSync(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[int64]*store.RoomDetail{}
-	out := make([]commentJSON, 0, len(cs))
-	for i := range cs {
-		d, ok := rooms[cs[i].RoomID]
-		if !ok {
-			if d, err = s.store.RoomDetail(c.ctx, cs[i].RoomID); err != nil {
-				return nil, err
-			}
-			rooms[cs[i].RoomID] = d
-		}
-		out = append(out, commentJSONFor(&cs[i], d, c.user.PK))
+	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, c.user.PK)
+	if err != nil {
+		return nil, err
 	}
 	last := after
 	if len(cs) > 0 {

@@ -199,17 +199,9 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[int64]*store.RoomDetail{}
-	out := make([]commentJSON, 0, len(cs))
-	for i := range cs {
-		d, ok := rooms[cs[i].RoomID]
-		if !ok {
-			if d, err = s.store.RoomDetail(c.ctx, cs[i].RoomID); err != nil {
-				return nil, err
-			}
-			rooms[cs[i].RoomID] = d
-		}
-		out = append(out, commentJSONFor(&cs[i], d, u.PK))
+	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, u.PK)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"comments": out}, nil
 }

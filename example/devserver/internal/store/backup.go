@@ -52,22 +52,14 @@ func (st *Store) UsersPage(ctx context.Context, p Page) ([]StoredUser, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+userColumns+`, created_at FROM users
 		WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
 		p.After, p.Max, p.From, p.To, p.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("users page: %w", err)
-	}
-	defer rows.Close()
-	var out []StoredUser
-	for rows.Next() {
+	return scanAll(rows, err, "users page", func(r scanner) (StoredUser, error) {
 		var u StoredUser
 		var extras string
-		if err := rows.Scan(&u.PK, &u.ID, &u.PasswordHash, &u.Username, &u.AvatarURL, &extras,
-			&u.Token, &u.RefreshToken, &u.TokenExpiresAt, &u.CreatedAt); err != nil {
-			return nil, fmt.Errorf("users page: %w", err)
-		}
+		err := r.Scan(&u.PK, &u.ID, &u.PasswordHash, &u.Username, &u.AvatarURL, &extras,
+			&u.Token, &u.RefreshToken, &u.TokenExpiresAt, &u.CreatedAt)
 		u.Extras = []byte(extras)
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, err
+	})
 }
 
 // RoomsPage reads one page of rooms, by id.
@@ -75,19 +67,7 @@ func (st *Store) RoomsPage(ctx context.Context, p Page) ([]Room, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+roomColumns+` FROM rooms
 		WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
 		p.After, p.Max, p.From, p.To, p.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("rooms page: %w", err)
-	}
-	defer rows.Close()
-	var out []Room
-	for rows.Next() {
-		r, err := scanRoom(rows)
-		if err != nil {
-			return nil, fmt.Errorf("rooms page: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "rooms page", scanRoom)
 }
 
 // CommentsPage reads one page of comments, by id, deleted ones included.

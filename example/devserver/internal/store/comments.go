@@ -45,22 +45,7 @@ func scanComment(row scanner) (Comment, error) {
 
 func queryComments(ctx context.Context, q querier, query string, args ...any) ([]Comment, error) {
 	rows, err := q.QueryContext(ctx, commentSelect+query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query comments: %w", err)
-	}
-	defer rows.Close()
-	var out []Comment
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan comment: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query comments: %w", err)
-	}
-	return out, nil
+	return scanAll(rows, err, "query comments", scanComment)
 }
 
 // NewComment is what post_comment stores.

@@ -23,21 +23,13 @@ func (st *Store) EventsSince(ctx context.Context, userPK, afterID, since int64, 
 	rows, err := st.DB.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events
 		WHERE id > ? AND created_at >= ? AND `+eventsVisible+` ORDER BY id LIMIT ?`,
 		afterID, since, userPK, userPK, limit)
-	if err != nil {
-		return nil, fmt.Errorf("events of user %d: %w", userPK, err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
+	return scanAll(rows, err, fmt.Sprint("events of user ", userPK), func(r scanner) (Event, error) {
 		var e Event
 		var payload string
-		if err := rows.Scan(&e.ID, &e.ActionTopic, &payload, &e.CreatedAt); err != nil {
-			return nil, fmt.Errorf("events of user %d: %w", userPK, err)
-		}
+		err := r.Scan(&e.ID, &e.ActionTopic, &payload, &e.CreatedAt)
 		e.Payload = []byte(payload)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }
 
 func (st *Store) HasEvent(ctx context.Context, userPK, id int64) (bool, error) {

@@ -162,17 +162,5 @@ func (st *Store) SearchComments(ctx context.Context, f CommentFilter, offset, li
 // hiddenFor lists the users a comment is hidden from (they blocked its sender).
 func (st *Store) HiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT user_id FROM hidden_comments WHERE comment_id = ?", commentID)
-	if err != nil {
-		return nil, fmt.Errorf("hidden comment %d: %w", commentID, err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			return nil, err
-		}
-		out = append(out, pk)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, fmt.Sprint("hidden comment ", commentID), scanInt64)
 }

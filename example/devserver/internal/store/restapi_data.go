@@ -48,19 +48,7 @@ func (st *Store) ExportByID(ctx context.Context, uid string) (ExportRecord, erro
 func (st *Store) ListExports(ctx context.Context, limit, offset int) ([]ExportRecord, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("list exports: %w", err)
-	}
-	defer rows.Close()
-	out := []ExportRecord{}
-	for rows.Next() {
-		e, err := scanExport(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list exports: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "list exports", scanExport)
 }
 
 // deleteExport removes an export with its file and returns what it was.
@@ -153,19 +141,7 @@ func (st *Store) ImportByID(ctx context.Context, uid string) (ImportRecord, erro
 func (st *Store) ListImports(ctx context.Context, limit, offset int) ([]ImportRecord, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT "+importColumns+" FROM restapi_imports ORDER BY id DESC LIMIT ? OFFSET ?",
 		limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("list imports: %w", err)
-	}
-	defer rows.Close()
-	out := []ImportRecord{}
-	for rows.Next() {
-		r, err := scanImport(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list imports: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "list imports", scanImport)
 }
 
 func (st *Store) FinishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {

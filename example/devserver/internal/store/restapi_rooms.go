@@ -39,16 +39,6 @@ func (st *Store) UserRoomsByActivity(ctx context.Context, userPK int64, roomType
 	rows, err := st.DB.QueryContext(ctx, "SELECT r.id"+from+`
 		ORDER BY COALESCE((SELECT MAX(c.id) FROM comments c WHERE c.room_id = r.id), 0) DESC, r.id DESC
 		LIMIT ? OFFSET ?`, userPK, limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("rooms of user %d: %w", userPK, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, total, rows.Err()
+	ids, err = scanAll(rows, err, fmt.Sprint("rooms of user ", userPK), scanInt64)
+	return ids, total, err
 }

@@ -442,19 +442,11 @@ func (st *Store) UserRooms(ctx context.Context, userPK int64, removed bool) ([]R
 		args = append(args, userPK)
 	}
 	rows, err := st.DB.QueryContext(ctx, q+" ORDER BY 1", args...)
-	if err != nil {
-		return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
-	}
-	defer rows.Close()
-	var out []RoomRef
-	for rows.Next() {
-		var r RoomRef
-		if err := rows.Scan(&r.ID, &r.Removed); err != nil {
-			return nil, fmt.Errorf("rooms of user %d: %w", userPK, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, fmt.Sprint("rooms of user ", userPK), func(r scanner) (RoomRef, error) {
+		var ref RoomRef
+		err := r.Scan(&ref.ID, &ref.Removed)
+		return ref, err
+	})
 }
 
 // wasRemoved reports whether the user was removed from the room (and not added back).

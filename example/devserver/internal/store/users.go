@@ -34,8 +34,6 @@ func (u *User) Expired(now time.Time) bool {
 
 const userColumns = "id, email, password, username, avatar_url, extras, token, refresh_token, token_expires_at"
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanUser(row scanner) (User, error) {
 	var u User
 	var extras string
@@ -268,37 +266,13 @@ func (st *Store) BlockersAmong(ctx context.Context, senderPK int64, pks []int64)
 	default:
 		rows, err = st.DB.QueryContext(ctx, blockersAmongSQL(len(pks)), append([]any{senderPK}, anySlice(pks)...)...)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("blockers of %d: %w", senderPK, err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			return nil, err
-		}
-		out = append(out, pk)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, fmt.Sprint("blockers of ", senderPK), scanInt64)
 }
 
 func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]User, error) {
 	cols := strings.ReplaceAll("users."+userColumns, ", ", ", users.")
 	rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM users "+rest, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan user: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanAll(rows, err, "query users", scanUser)
 }
 
 // listUsers pages the users whose id or name contains query, by id.
