@@ -2,16 +2,12 @@ package server
 
 import (
 	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 )
-
-// maxCommentLength is the server limit from the Qiscus docs, in characters.
-const maxCommentLength = 4000
 
 // handlePostComment is POST post_comment (JSON: comment, topic_id, unique_temp_id,
 // type, payload, extras). A new comment is published to every participant's
@@ -27,7 +23,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 		typ = "text"
 	}
 	msg := c.p.String("comment")
-	if err := checkMessage(msg, typ); err != nil {
+	if err := chat.CheckMessage(msg, typ); err != nil {
 		return nil, err
 	}
 	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // restapi_message_types.go
@@ -38,25 +34,14 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, d, err := s.postComment(c.ctx, &c.user, store.NewComment{
+	cm, d, err := s.chat.PostComment(c.ctx, &c.user, store.NewComment{
 		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
 		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
-	}, postOptions{webhook: webhookMobile})
+	}, chat.PostOptions{Webhook: webhookMobile})
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
-}
-
-// checkMessage applies the message rules shared by post_comment and update_message.
-func checkMessage(msg, typ string) error {
-	if utf8.RuneCountInString(msg) > maxCommentLength {
-		return badRequest("comment is too long (max %d characters)", maxCommentLength)
-	}
-	if typ == "text" && strings.TrimSpace(msg) == "" {
-		return badRequest("comment is required")
-	}
-	return nil
 }
 
 // commentPayload reads payload as JSON. The v2 client sends a payload string it

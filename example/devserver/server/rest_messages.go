@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"os"
@@ -256,7 +257,7 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 	if c.p.Has("comment") {
 		cm.Message = c.p.String("comment")
 	}
-	if err := checkMessage(cm.Message, cm.Type); err != nil {
+	if err := chat.CheckMessage(cm.Message, cm.Type); err != nil {
 		return nil, err
 	}
 	if c.p.Has("payload") {

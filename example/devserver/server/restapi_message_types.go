@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"path"
@@ -119,8 +120,8 @@ func checkTypeName(typ string) error {
 }
 
 func checkLength(msg string) error {
-	if utf8.RuneCountInString(msg) > maxCommentLength {
-		return badRequest("message is too long (max %d characters)", maxCommentLength)
+	if utf8.RuneCountInString(msg) > chat.MaxMessageLength {
+		return badRequest("message is too long (max %d characters)", chat.MaxMessageLength)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"unicode"
@@ -44,8 +45,8 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	msg := c.p.String("message")
 	parts := []string{msg}
 	if split && typ == "text" {
-		if parts = splitMessage(msg, maxCommentLength); len(parts) > maxMessageParts {
-			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, maxCommentLength)
+		if parts = splitMessage(msg, chat.MaxMessageLength); len(parts) > maxMessageParts {
+			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, chat.MaxMessageLength)
 		}
 	}
 	if err := checkLength(parts[0]); err != nil {
@@ -102,10 +103,10 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	// the same unique_temp_id finds those already stored and posts the rest.
 	out := make([]commentJSON, 0, len(parts))
 	for i, part := range parts {
-		cm, pd, err := s.postComment(c.ctx, &sender, store.NewComment{
+		cm, pd, err := s.chat.PostComment(c.ctx, &sender, store.NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
 			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
-		}, postOptions{webhook: webhookREST, asServer: true, noRealtime: skipRealtime})
+		}, chat.PostOptions{Webhook: webhookREST, AsServer: true, NoRealtime: skipRealtime})
 		if err != nil {
 			return nil, err
 		}
@@ -253,9 +254,9 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 	}
 	var last store.Comment
 	for _, m := range msgs {
-		if last, d, err = s.postComment(c.ctx, &sys, store.NewComment{
+		if last, d, err = s.chat.PostComment(c.ctx, &sys, store.NewComment{
 			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
-		}, postOptions{webhook: webhookREST, asServer: true}); err != nil {
+		}, chat.PostOptions{Webhook: webhookREST, AsServer: true}); err != nil {
 			return nil, err
 		}
 	}

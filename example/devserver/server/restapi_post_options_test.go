@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"slices"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func TestRESTPostSplitLongMessage(t *testing.T) {
 	for i, p := range parts {
 		m := p.(map[string]any)
 		msg := m["message"].(string)
-		if n := utf8.RuneCountInString(msg); n > maxCommentLength || n < maxCommentLength*7/8 && i < 2 {
+		if n := utf8.RuneCountInString(msg); n > chat.MaxMessageLength || n < chat.MaxMessageLength*7/8 && i < 2 {
 			t.Errorf("part %d has %d characters", i+1, n)
 		}
 		if want := "long" + partSuffix(i+1); m["unique_temp_id"] != want {
@@ -95,7 +96,7 @@ func TestRESTPostSplitLongMessage(t *testing.T) {
 		msg  string
 	}{
 		{"too long without the option", map[string]any{"message": long}, "message is too long (max 4000 characters)"},
-		{"too many parts", map[string]any{"message": strings.Repeat("x", maxCommentLength*maxMessageParts+1),
+		{"too many parts", map[string]any{"message": strings.Repeat("x", chat.MaxMessageLength*maxMessageParts+1),
 			"split_long_message": true}, "too long to split (max 25 parts"},
 		{"not text", map[string]any{"message": long, "type": "sticker", "split_long_message": true}, "message is too long"},
 		{"with a payload", map[string]any{"message": long, "split_long_message": true, "payload": map[string]any{"a": 1}}, "takes no payload"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"log/slog"
 	"net/http"
@@ -69,10 +70,7 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	// beforeCommentInsert, when a test sets it, runs in postComment between
-	// reading the room and storing the comment: a seam to change the world
-	// (rotate a token) at exactly that point.
-	beforeCommentInsert func()
+	chat *chat.Service // posting comments
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -106,6 +104,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
+	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook, Ctx: base, Log: log}
 	s.handler = s.routes()
 	return s, nil
 }

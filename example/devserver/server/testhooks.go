@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"time"
 
@@ -43,9 +44,9 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cm, d, err := s.postComment(ctx, &u, store.NewComment{
+	cm, d, err := s.chat.PostComment(ctx, &u, store.NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
-	}, postOptions{webhook: webhookMobile})
+	}, chat.PostOptions{Webhook: webhookMobile})
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}

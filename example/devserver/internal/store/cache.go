@@ -32,7 +32,7 @@ import (
 // before and ask for a fill (want*).
 //
 // The cache sees every change made through this process (REST, server API,
-// imports, tests using store.db); another process writing the same database
+// imports, tests using Store.DB); another process writing the same database
 // file while the server runs is not supported.
 type storeCache struct {
 	mu     sync.Mutex
