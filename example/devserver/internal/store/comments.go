@@ -89,7 +89,7 @@ const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_te
 // fanned out twice). If it is someone else's, it fails with
 // apierr.ErrUniqueTempIDTaken. When the comment is new, onCreated (if not nil) runs
 // before insertComment returns, in commit order: comments are passed to it in
-// increasing id order. It runs outside any transaction (see store_writer.go).
+// increasing id order. It runs outside any transaction (see writer.go).
 func (st *Store) InsertComment(ctx context.Context, in NewComment, onCreated func(*Comment)) (Comment, bool, error) {
 	c, created, err := st.writer.insert(&commentWrite{ctx: ctx, in: in, onCreated: onCreated})
 	if err == nil && !created && c.Sender.PK != in.SenderPK {

@@ -16,8 +16,8 @@ import (
 type Store struct {
 	DB     *sql.DB
 	stmts  storeStmts
-	writer *commentWriter // store_writer.go: every comment insert goes through it
-	cache  *storeCache    // store_cache.go
+	writer *commentWriter // writer.go: every comment insert goes through it
+	cache  *storeCache    // cache.go
 }
 
 // storeStmts are the prepared statements of the post_comment path, which runs
@@ -53,106 +53,6 @@ func (st *Store) prepare(ctx context.Context) error {
 	}
 	return nil
 }
-
-const schema = `
-CREATE TABLE IF NOT EXISTS users (
-	id               INTEGER PRIMARY KEY AUTOINCREMENT,
-	email            TEXT    NOT NULL UNIQUE, -- the Qiscus user id
-	password         TEXT    NOT NULL,        -- salted hash
-	username         TEXT    NOT NULL,
-	avatar_url       TEXT    NOT NULL DEFAULT '',
-	extras           TEXT    NOT NULL DEFAULT '{}',
-	token            TEXT    NOT NULL UNIQUE,
-	refresh_token    TEXT    NOT NULL DEFAULT '',
-	token_expires_at INTEGER NOT NULL DEFAULT 0, -- unix ns, 0 = never
-	created_at       INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS rooms (
-	id                INTEGER PRIMARY KEY AUTOINCREMENT,
-	unique_id         TEXT    NOT NULL UNIQUE,
-	name              TEXT    NOT NULL DEFAULT '',
-	avatar_url        TEXT    NOT NULL DEFAULT '',
-	options           TEXT    NOT NULL DEFAULT '',
-	chat_type         TEXT    NOT NULL CHECK (chat_type IN ('single', 'group', 'channel')),
-	is_public_channel INTEGER NOT NULL DEFAULT 0,
-	created_at        INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS participants (
-	room_id                  INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-	user_id                  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	last_comment_read_id     INTEGER NOT NULL DEFAULT 0,
-	last_comment_received_id INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (room_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS participants_by_user ON participants(user_id);
-CREATE TABLE IF NOT EXISTS comments (
-	id                INTEGER PRIMARY KEY AUTOINCREMENT,
-	room_id           INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-	user_id           INTEGER NOT NULL REFERENCES users(id),
-	comment_before_id INTEGER NOT NULL DEFAULT 0,
-	unique_temp_id    TEXT    NOT NULL,
-	message           TEXT    NOT NULL,
-	type              TEXT    NOT NULL,
-	payload           TEXT, -- JSON
-	extras            TEXT, -- JSON
-	created_at        INTEGER NOT NULL, -- unix ns
-	is_deleted        INTEGER NOT NULL DEFAULT 0,
-	UNIQUE (room_id, user_id, unique_temp_id)
-);
-CREATE INDEX IF NOT EXISTS comments_by_room ON comments(room_id, id);
--- A unique_temp_id names one comment of a room, whoever sent it (insertCommentSQL).
--- Not a UNIQUE index: databases from before this rule may hold duplicates.
-CREATE INDEX IF NOT EXISTS comments_by_temp_id ON comments(room_id, unique_temp_id);
-CREATE TABLE IF NOT EXISTS events (
-	id           INTEGER PRIMARY KEY AUTOINCREMENT,
-	room_id      INTEGER, -- set: visible to the room's participants
-	user_id      INTEGER, -- set: visible to this user only
-	action_topic TEXT    NOT NULL,
-	payload      TEXT    NOT NULL, -- JSON {actor, data}
-	created_at   INTEGER NOT NULL  -- unix ns
-);
-CREATE INDEX IF NOT EXISTS events_by_room ON events(room_id, id);
-CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, id);
-CREATE TABLE IF NOT EXISTS nonces (
-	nonce      TEXT    PRIMARY KEY,
-	expires_at INTEGER NOT NULL, -- unix ns
-	used_at    INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS blocks (
-	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, -- the blocker
-	blocked_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	created_at INTEGER NOT NULL,
-	PRIMARY KEY (user_id, blocked_id)
-);
--- Comments a recipient never gets: posted by someone they had blocked.
-CREATE TABLE IF NOT EXISTS hidden_comments (
-	comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
-	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	PRIMARY KEY (comment_id, user_id)
-);
--- clear_room_messages only affects the caller: comments up to cleared_id are
--- hidden from them.
-CREATE TABLE IF NOT EXISTS room_clears (
-	room_id    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	cleared_id INTEGER NOT NULL,
-	PRIMARY KEY (room_id, user_id)
-);
-CREATE TABLE IF NOT EXISTS removed_participants (
-	room_id    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	removed_at INTEGER NOT NULL,
-	PRIMARY KEY (room_id, user_id)
-);
-CREATE TABLE IF NOT EXISTS device_tokens (
-	user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-	token          TEXT    NOT NULL,
-	platform       TEXT    NOT NULL,
-	is_development INTEGER NOT NULL DEFAULT 0,
-	created_at     INTEGER NOT NULL,
-	PRIMARY KEY (user_id, token)
-);
-`
 
 // openStore opens (creating if needed) the database at path, or an in-memory one
 // for ":memory:", and applies the schema.
@@ -191,7 +91,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("create schema in %s: %w", path, err)
 	}
-	if err := migrateRESTAPI(ctx, db); err != nil { // store_restapi.go
+	if err := migrate(ctx, db); err != nil { // schema.go
 		db.Close()
 		return nil, fmt.Errorf("server API schema in %s: %w", path, err)
 	}

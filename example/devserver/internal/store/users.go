@@ -76,7 +76,7 @@ func (st *Store) UserByToken(ctx context.Context, token string) (User, error) {
 }
 
 // authenticate checks a user id and token pair. Known tokens come from the
-// cache (store_cache.go).
+// cache (cache.go).
 func (st *Store) Authenticate(ctx context.Context, id, token string, now time.Time) (User, error) {
 	u, ok := st.cache.user(token)
 	if !ok {

@@ -133,7 +133,7 @@ func (w *commentWriter) write() {
 	}
 }
 
-// fillCache stores the cache entries that readers asked for (store_cache.go).
+// fillCache stores the cache entries that readers asked for (cache.go).
 func (w *commentWriter) fillCache() {
 	ctx, cancel := context.WithTimeout(w.ctx, commentBatchLimit)
 	defer cancel()

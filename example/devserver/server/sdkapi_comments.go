@@ -26,7 +26,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err := chat.CheckMessage(msg, typ); err != nil {
 		return nil, err
 	}
-	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // restapi_message_types.go
+	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // serverapi_message_types.go
 	if err != nil {
 		return nil, err
 	}
