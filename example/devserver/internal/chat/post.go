@@ -67,7 +67,7 @@ func (s *Service) PostComment(ctx context.Context, u *store.User, in store.NewCo
 	if err := CheckMessage(in.Message, in.Type); err != nil {
 		return store.Comment{}, nil, err
 	}
-	d, err := s.Store.PostRoom(ctx, in.RoomID) // cached, without cursors
+	d, err := s.Store.CachedRoom(ctx, in.RoomID) // cached, without cursors
 	if err != nil {
 		return store.Comment{}, nil, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) PostComment(ctx context.Context, u *store.User, in store.NewCo
 	}
 	if !created {
 		// A retry answers with the stored comment, whose status depends on
-		// the cursors PostRoom leaves out.
+		// the cursors CachedRoom leaves out.
 		if d, err = s.Store.RoomDetail(ctx, in.RoomID); err != nil {
 			return store.Comment{}, nil, err
 		}
@@ -122,7 +122,7 @@ func (s *Service) PostComment(ctx context.Context, u *store.User, in store.NewCo
 func (s *Service) fanOutRoom(d *store.RoomDetail) *store.RoomDetail {
 	ctx, cancel := context.WithTimeout(s.Ctx, 5*time.Second)
 	defer cancel()
-	now, err := s.Store.PostRoom(ctx, d.ID)
+	now, err := s.Store.CachedRoom(ctx, d.ID)
 	if err != nil {
 		s.Log.Warn("fan-out: re-read room; using the one read before the commit", "room", d.ID, "err", err)
 		return d

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// createNonce issues a single-use nonce for an identity token, and forgets
+// CreateNonce issues a single-use nonce for an identity token, and forgets
 // nonces that expired long ago.
 // ttl is how long the nonce may be used.
 func (st *Store) CreateNonce(ctx context.Context, now time.Time, ttl time.Duration) (string, time.Time, error) {
@@ -82,7 +82,7 @@ func saveUser(ctx context.Context, q querier, u *User) error {
 	return nil
 }
 
-// refreshToken trades a refresh token for a new token pair (rotation: the old
+// RefreshToken trades a refresh token for a new token pair (rotation: the old
 // token and the old refresh token stop working). An expired token may be
 // refreshed; that is what refresh tokens are for.
 func (st *Store) RefreshToken(ctx context.Context, userID, refresh string, now time.Time, ttl time.Duration) (User, error) {
@@ -101,7 +101,7 @@ func (st *Store) RefreshToken(ctx context.Context, userID, refresh string, now t
 	return u, err
 }
 
-// expireToken ends the token now; the refresh token keeps working.
+// ExpireToken ends the token now; the refresh token keeps working.
 func (st *Store) ExpireToken(ctx context.Context, u *User, now time.Time) error {
 	u.TokenExpiresAt = now.UnixNano()
 	return saveUser(ctx, st.DB, u)

@@ -51,7 +51,7 @@ func (st *Store) ListExports(ctx context.Context, limit, offset int) ([]ExportRe
 	return scanAll(rows, err, "list exports", scanExport)
 }
 
-// deleteExport removes an export with its file and returns what it was.
+// DeleteExport removes an export with its file and returns what it was.
 func (st *Store) DeleteExport(ctx context.Context, uid string) (ExportRecord, error) {
 	var e ExportRecord
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -86,7 +86,7 @@ func (st *Store) FailExport(ctx context.Context, uid, msg string) error {
 	return err
 }
 
-// exportFile returns a finished export's file.
+// ExportFile returns a finished export's file.
 func (st *Store) ExportFile(ctx context.Context, uid string) (ExportRecord, []byte, error) {
 	var content []byte
 	e, err := st.ExportByID(ctx, uid)

@@ -14,7 +14,7 @@ import (
 
 // storeCache keeps what every post_comment reads, so that the hot path skips
 // two queries: the caller's user by token (authenticate) and the room with its
-// participants (postRoom).
+// participants (CachedRoom).
 //
 // Invalidation: every connection of the pool has SQLite's pre-update hook
 // (hookedConnector), which sees every row that any statement inserts, updates
@@ -22,7 +22,7 @@ import (
 // Changes to users, rooms and participants drop the entries they affect (the
 // whole cache for an updated or deleted user; the room for a room or a
 // membership change). Moving a participant's read cursors drops nothing:
-// cached rooms carry no cursors (see postRoom).
+// cached rooms carry no cursors (see CachedRoom).
 //
 // Filling: entries are only added by the comment writer, inside a write
 // transaction (fill). SQLite lets one connection write at a time and the hook
@@ -242,9 +242,6 @@ func openHookedDB(dsn string, hook sqlite.PreUpdateHookFn) (*sql.DB, error) {
 	return sql.OpenDB(hookedConnector{Connector: base, hook: hook}), nil
 }
 
-// postRoom is the room of a new comment: roomDetail, from the cache when it
-// can, without cursors. A new comment needs none: they point at older
-// comments, so its status is "sent" whatever they are.
 // Cached reports whether the post path's cache holds the room and every
 // token's user (tests wait for it).
 func (st *Store) Cached(roomID int64, tokens ...string) bool {
@@ -256,7 +253,10 @@ func (st *Store) Cached(roomID int64, tokens ...string) bool {
 	return ok
 }
 
-func (st *Store) PostRoom(ctx context.Context, id int64) (*RoomDetail, error) {
+// CachedRoom is the room of a new comment: RoomDetail, from the cache when it
+// can, without cursors. A new comment needs none: they point at older
+// comments, so its status is "sent" whatever they are.
+func (st *Store) CachedRoom(ctx context.Context, id int64) (*RoomDetail, error) {
 	if d := st.cache.room(id); d != nil {
 		return d, nil
 	}

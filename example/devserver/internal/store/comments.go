@@ -83,7 +83,7 @@ const insertCommentSQL = `INSERT INTO comments
 const commentByTempIDSQL = commentSelect + `WHERE c.room_id = +? AND c.unique_temp_id = ?
 	ORDER BY c.user_id <> +?, c.id LIMIT 1`
 
-// insertComment stores a comment unless the room already has one with the
+// InsertComment stores a comment unless the room already has one with the
 // same unique_temp_id. If that one is the sender's, this is a retry: it returns
 // the stored comment, and created tells which happened (a retry must not be
 // fanned out twice). If it is someone else's, it fails with
@@ -148,7 +148,7 @@ const visibleTo = ` c.is_deleted = 0
 	AND c.id > COALESCE((SELECT rc.cleared_id FROM room_clears rc WHERE rc.room_id = c.room_id AND rc.user_id = ?), 0)
 	AND NOT EXISTS (SELECT 1 FROM hidden_comments h WHERE h.comment_id = c.id AND h.user_id = ?) `
 
-// roomComments pages through a room newest first, as viewerPK sees it. With a
+// RoomComments pages through a room newest first, as viewerPK sees it. With a
 // cursor, after selects the comments right after it, otherwise the ones right
 // before it; without one it gives the latest.
 func (st *Store) RoomComments(ctx context.Context, roomID, viewerPK, cursor int64, after bool, limit int) ([]Comment, error) {
@@ -167,7 +167,7 @@ func (st *Store) RoomComments(ctx context.Context, roomID, viewerPK, cursor int6
 	}
 }
 
-// lastComment is the newest comment of the room that viewerPK can see, or nil.
+// LastComment is the newest comment of the room that viewerPK can see, or nil.
 func (st *Store) LastComment(ctx context.Context, roomID, viewerPK int64) (*Comment, error) {
 	cs, err := st.RoomComments(ctx, roomID, viewerPK, 0, false, 1)
 	if err != nil || len(cs) == 0 {
@@ -176,7 +176,7 @@ func (st *Store) LastComment(ctx context.Context, roomID, viewerPK int64) (*Comm
 	return &cs[0], nil
 }
 
-// commentsSince returns comments newer than afterID from every room of the
+// CommentsSince returns comments newer than afterID from every room of the
 // user, oldest first.
 func (st *Store) CommentsSince(ctx context.Context, userPK, afterID int64, limit int) ([]Comment, error) {
 	return queryComments(ctx, st.DB, `JOIN participants p ON p.room_id = c.room_id AND p.user_id = ?
@@ -197,7 +197,7 @@ type CursorResult struct {
 	Changed                  bool // anything was written
 }
 
-// updateCursors moves the cursors forward only; reading implies receiving.
+// UpdateCursors moves the cursors forward only; reading implies receiving.
 func (st *Store) UpdateCursors(ctx context.Context, roomID, userPK int64, up CursorUpdate, now time.Time) (CursorResult, error) {
 	var res CursorResult
 	err := st.tx(ctx, func(tx *sql.Tx) error {

@@ -17,7 +17,7 @@ type Event struct {
 // those of rooms they are in. It takes the user twice.
 const eventsVisible = `(user_id = ? OR room_id IN (SELECT room_id FROM participants WHERE user_id = ?))`
 
-// eventsSince returns the user's events after afterID and not before since
+// EventsSince returns the user's events after afterID and not before since
 // (unix ns), oldest first.
 func (st *Store) EventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]Event, error) {
 	rows, err := st.DB.QueryContext(ctx, `SELECT id, action_topic, payload, created_at FROM events

@@ -22,7 +22,7 @@ func anySlice[T any](vs []T) []any {
 	return out
 }
 
-// commentsByUniqueIDs returns every comment (deleted ones too) carrying one of
+// CommentsByUniqueIDs returns every comment (deleted ones too) carrying one of
 // these unique ids, oldest first. A unique id is unique per sender and room
 // only, so several comments may match.
 func (st *Store) CommentsByUniqueIDs(ctx context.Context, uids []string) ([]Comment, error) {
@@ -48,7 +48,7 @@ type RoomNotice struct {
 	Payload []byte
 }
 
-// deleteComments marks comments deleted and records one delete_message event
+// DeleteComments marks comments deleted and records one delete_message event
 // per room (payloads by room id).
 func (st *Store) DeleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) ([]RoomNotice, error) {
 	var out []RoomNotice
@@ -69,7 +69,7 @@ func (st *Store) DeleteComments(ctx context.Context, ids []int64, payloads map[i
 	return out, err
 }
 
-// clearRooms hides every current comment of the rooms from userPK only, and
+// ClearRooms hides every current comment of the rooms from userPK only, and
 // records one clear_room event for that user.
 func (st *Store) ClearRooms(ctx context.Context, userPK int64, roomIDs []int64, payload []byte, now time.Time) (int64, error) {
 	var eventID int64
@@ -88,7 +88,7 @@ func (st *Store) ClearRooms(ctx context.Context, userPK int64, roomIDs []int64, 
 	return eventID, err
 }
 
-// updateComment replaces a comment's text, payload and extras.
+// UpdateComment replaces a comment's text, payload and extras.
 func (st *Store) UpdateComment(ctx context.Context, c *Comment) error {
 	_, err := st.DB.ExecContext(ctx, "UPDATE comments SET message = ?, payload = ?, extras = ? WHERE id = ?",
 		c.Message, nullJSON(c.Payload), nullJSON(c.Extras), c.ID)
@@ -146,7 +146,7 @@ func (f *CommentFilter) where() (string, []any) {
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// searchComments returns one page of matching comments, newest first, and
+// SearchComments returns one page of matching comments, newest first, and
 // how many match in all. limit < 0 returns them all.
 func (st *Store) SearchComments(ctx context.Context, f CommentFilter, offset, limit int) ([]Comment, int, error) {
 	where, args := f.where()
@@ -159,7 +159,7 @@ func (st *Store) SearchComments(ctx context.Context, f CommentFilter, offset, li
 	return cs, total, err
 }
 
-// hiddenFor lists the users a comment is hidden from (they blocked its sender).
+// HiddenFor lists the users a comment is hidden from (they blocked its sender).
 func (st *Store) HiddenFor(ctx context.Context, commentID int64) ([]int64, error) {
 	rows, err := st.DB.QueryContext(ctx, "SELECT user_id FROM hidden_comments WHERE comment_id = ?", commentID)
 	return scanAll(rows, err, fmt.Sprint("hidden comment ", commentID), scanInt64)

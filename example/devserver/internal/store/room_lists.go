@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-// roomCreator is the id (email) of the user who created the room through the
+// RoomCreator is the id (email) of the user who created the room through the
 // server API or an import, or "" when unknown.
 func (st *Store) RoomCreator(ctx context.Context, roomID int64) (string, error) {
 	var id string
@@ -22,7 +22,7 @@ func (st *Store) RoomCreator(ctx context.Context, roomID int64) (string, error) 
 	return id, nil
 }
 
-// userRoomsByActivity pages the rooms of a user, most recently active first.
+// UserRoomsByActivity pages the rooms of a user, most recently active first.
 // roomType is "", "single" or "group" (channels count as groups).
 func (st *Store) UserRoomsByActivity(ctx context.Context, userPK int64, roomType string, limit, offset int) (ids []int64, total int, err error) {
 	filter := ""

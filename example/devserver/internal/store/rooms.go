@@ -140,7 +140,7 @@ func singleRoomUniqueID(a, b string) string {
 	return "single_" + hex.EncodeToString(sum[:16])
 }
 
-// getOrCreateSingleRoom returns the single room of a and b, creating it (with
+// GetOrCreateSingleRoom returns the single room of a and b, creating it (with
 // options) the first time. The unique id makes concurrent creations converge.
 func (st *Store) GetOrCreateSingleRoom(ctx context.Context, a, b *User, options string, now time.Time) (int64, error) {
 	uniqueID := singleRoomUniqueID(a.ID, b.ID)
@@ -160,7 +160,7 @@ func (st *Store) GetOrCreateSingleRoom(ctx context.Context, a, b *User, options 
 	return id, err
 }
 
-// unreadCount counts the comments by others after the reader's read cursor
+// UnreadCount counts the comments by others after the reader's read cursor
 // that the reader can see.
 func (st *Store) UnreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error) {
 	var n int64
@@ -182,12 +182,12 @@ func (d *RoomDetail) Participant(userPK int64) *Participant {
 	return nil
 }
 
-// canRead reports whether the user may read the room's comments.
+// CanRead reports whether the user may read the room's comments.
 func (d *RoomDetail) CanRead(userPK int64) bool {
 	return d.IsPublicChannel || d.Participant(userPK) != nil
 }
 
-// opponent is the other member of a single room, as seen by viewerPK.
+// Opponent is the other member of a single room, as seen by viewerPK.
 func (d *RoomDetail) Opponent(viewerPK int64) *Participant {
 	if d.ChatType != "single" {
 		return nil
@@ -200,7 +200,7 @@ func (d *RoomDetail) Opponent(viewerPK int64) *Participant {
 	return nil
 }
 
-// nameFor is the room name from the viewer's side: a single room is named after
+// NameFor is the room name from the viewer's side: a single room is named after
 // the other person.
 func (d *RoomDetail) NameFor(viewerPK int64) string {
 	if o := d.Opponent(viewerPK); o != nil && d.Name == "" {
@@ -216,7 +216,7 @@ func (d *RoomDetail) AvatarFor(viewerPK int64) string {
 	return d.AvatarURL
 }
 
-// statusOf is a comment's aggregate status from its sender's side: read when
+// StatusOf is a comment's aggregate status from its sender's side: read when
 // every other participant has read it, delivered when every other participant has
 // received it. A room with nobody else in it leaves the comment "sent".
 func (d *RoomDetail) StatusOf(commentID, senderPK int64) string {
@@ -283,7 +283,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r NewRoom) (int64, error) {
 	return id, err
 }
 
-// createGroupRoom creates a group room.
+// CreateGroupRoom creates a group room.
 func (st *Store) CreateGroupRoom(ctx context.Context, r NewRoom) (int64, error) {
 	r.ChatType = "group"
 	var id int64
@@ -295,7 +295,7 @@ func (st *Store) CreateGroupRoom(ctx context.Context, r NewRoom) (int64, error) 
 	return id, err
 }
 
-// getOrCreateChannel returns the public channel with this unique id, creating
+// GetOrCreateChannel returns the public channel with this unique id, creating
 // it, and makes userPK a participant. A given name or avatar replaces the
 // stored one; changed reports a creation or such a change.
 func (st *Store) GetOrCreateChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (id int64, changed bool, err error) {
@@ -340,7 +340,7 @@ type RoomUpdate struct {
 	Name, AvatarURL, Options *string
 }
 
-// updateRoom applies up and reports whether anything changed.
+// UpdateRoom applies up and reports whether anything changed.
 func (st *Store) UpdateRoom(ctx context.Context, roomID int64, up RoomUpdate) (bool, error) {
 	var changed bool
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -371,7 +371,7 @@ func (st *Store) UpdateRoom(ctx context.Context, roomID int64, up RoomUpdate) (b
 	return changed, err
 }
 
-// addParticipants adds users to a room and returns those who were not in it.
+// AddParticipants adds users to a room and returns those who were not in it.
 func (st *Store) AddParticipants(ctx context.Context, roomID int64, pks []int64) ([]int64, error) {
 	var added []int64
 	err := st.tx(ctx, func(tx *sql.Tx) error {
@@ -400,7 +400,7 @@ func addParticipantsTx(ctx context.Context, tx *sql.Tx, roomID int64, pks []int6
 	return added, nil
 }
 
-// removeParticipants removes users from a room, remembering them for
+// RemoveParticipants removes users from a room, remembering them for
 // show_removed, and returns those who were in it.
 func (st *Store) RemoveParticipants(ctx context.Context, roomID int64, pks []int64, now time.Time) ([]int64, error) {
 	var removed []int64
@@ -432,7 +432,7 @@ type RoomRef struct {
 	Removed bool
 }
 
-// userRooms lists the rooms the user is in, and with removed also those they
+// UserRooms lists the rooms the user is in, and with removed also those they
 // were removed from.
 func (st *Store) UserRooms(ctx context.Context, userPK int64, removed bool) ([]RoomRef, error) {
 	q := "SELECT room_id, 0 FROM participants WHERE user_id = ?"
@@ -449,7 +449,7 @@ func (st *Store) UserRooms(ctx context.Context, userPK int64, removed bool) ([]R
 	})
 }
 
-// wasRemoved reports whether the user was removed from the room (and not added back).
+// WasRemoved reports whether the user was removed from the room (and not added back).
 func (st *Store) WasRemoved(ctx context.Context, roomID, userPK int64) (bool, error) {
 	var n int
 	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM removed_participants WHERE room_id = ? AND user_id = ?",

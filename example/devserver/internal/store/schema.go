@@ -220,7 +220,7 @@ func addColumnIfMissing(ctx context.Context, db *sql.DB, table, column, decl str
 	return nil
 }
 
-// newUUID returns a random (version 4) UUID, the form Qiscus uses for backup ids.
+// NewUUID returns a random (version 4) UUID, the form Qiscus uses for backup ids.
 func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -229,12 +229,12 @@ func NewUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// newUniqueTempID is a server-generated comment unique id.
+// NewUniqueTempID is a server-generated comment unique id.
 func NewUniqueTempID() string { return "devserver-" + strings.ToLower(rand.Text()) }
 
 const systemUsername = "System"
 
-// ensureSystemUser returns the system user, creating it on first use.
+// EnsureSystemUser returns the system user, creating it on first use.
 func (st *Store) EnsureSystemUser(ctx context.Context, id string, now time.Time) (User, error) {
 	var u User
 	err := st.tx(ctx, func(tx *sql.Tx) error {

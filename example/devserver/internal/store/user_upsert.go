@@ -20,7 +20,7 @@ type UserInput struct {
 // its (new) password.
 var errPasswordRequired = fmt.Errorf("%w: password is required to update an existing user", apierr.ErrBadRequest)
 
-// upsertUser creates the user (with a random password when none is given) or,
+// UpsertUser creates the user (with a random password when none is given) or,
 // given a password, sets it and updates the profile of the existing one, and
 // registers the device token if any. Unlike loginOrRegister it never checks
 // the old password: the caller holds the app secret.
@@ -60,7 +60,7 @@ func (st *Store) UpsertUser(ctx context.Context, in UserInput, now time.Time, tt
 	return u, created, err
 }
 
-// resetToken gives the user a new token pair; the old token stops working.
+// ResetToken gives the user a new token pair; the old token stops working.
 func (st *Store) ResetToken(ctx context.Context, id string, now time.Time, ttl time.Duration) (u User, oldToken string, err error) {
 	err = st.tx(ctx, func(tx *sql.Tx) error {
 		var err error

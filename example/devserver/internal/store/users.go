@@ -75,7 +75,7 @@ func (st *Store) UserByToken(ctx context.Context, token string) (User, error) {
 	return u, err
 }
 
-// authenticate checks a user id and token pair. Known tokens come from the
+// Authenticate checks a user id and token pair. Known tokens come from the
 // cache (cache.go).
 func (st *Store) Authenticate(ctx context.Context, id, token string, now time.Time) (User, error) {
 	u, ok := st.cache.user(token)
@@ -107,7 +107,7 @@ type Profile struct {
 	Extras              []byte
 }
 
-// apply sets the fields of p that were given.
+// Apply sets the fields of p that were given.
 func (u *User) Apply(p Profile) {
 	if p.Username != "" {
 		u.Username = p.Username
@@ -144,7 +144,7 @@ func insertUser(ctx context.Context, q querier, u *User, passwordHash string, cr
 	return err
 }
 
-// loginOrRegister creates the user or checks the password of the existing one,
+// LoginOrRegister creates the user or checks the password of the existing one,
 // applying the profile fields that were given. The token stays the same across
 // logins (other devices keep their {token}/c subscriptions) until it expires.
 func (st *Store) LoginOrRegister(ctx context.Context, in LoginInput, now time.Time, ttl time.Duration) (User, error) {
@@ -202,7 +202,7 @@ func checkPassword(stored, pw string) bool {
 	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(parts[2])) == 1
 }
 
-// lastCommentID is the newest comment id across the user's rooms.
+// LastCommentID is the newest comment id across the user's rooms.
 func (st *Store) LastCommentID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
 	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(c.id), 0) FROM comments c
@@ -213,7 +213,7 @@ func (st *Store) LastCommentID(ctx context.Context, userPK int64) (int64, error)
 	return id, nil
 }
 
-// lastEventID is the newest sync event visible to the user.
+// LastEventID is the newest sync event visible to the user.
 func (st *Store) LastEventID(ctx context.Context, userPK int64) (int64, error) {
 	var id int64
 	err := st.DB.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events WHERE user_id = ?
@@ -224,7 +224,7 @@ func (st *Store) LastEventID(ctx context.Context, userPK int64) (int64, error) {
 	return id, nil
 }
 
-// setBlocked blocks or unblocks a user for userPK; repeating either is a no-op.
+// SetBlocked blocks or unblocks a user for userPK; repeating either is a no-op.
 func (st *Store) SetBlocked(ctx context.Context, userPK, otherPK int64, blocked bool, now time.Time) error {
 	var err error
 	if blocked {
@@ -239,7 +239,7 @@ func (st *Store) SetBlocked(ctx context.Context, userPK, otherPK int64, blocked 
 	return nil
 }
 
-// blockedUsers pages the users userPK blocked, oldest block first.
+// BlockedUsers pages the users userPK blocked, oldest block first.
 func (st *Store) BlockedUsers(ctx context.Context, userPK int64, offset, limit int) ([]User, int, error) {
 	var total int
 	if err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ?", userPK).Scan(&total); err != nil {
@@ -254,7 +254,7 @@ func blockersAmongSQL(n int) string {
 	return "SELECT user_id FROM blocks WHERE blocked_id = ? AND user_id IN (" + placeholders(n) + ")"
 }
 
-// blockersAmong returns which of pks blocked senderPK.
+// BlockersAmong returns which of pks blocked senderPK.
 func (st *Store) BlockersAmong(ctx context.Context, senderPK int64, pks []int64) ([]int64, error) {
 	var rows *sql.Rows
 	var err error
@@ -275,7 +275,7 @@ func queryUsers(ctx context.Context, q querier, rest string, args ...any) ([]Use
 	return scanAll(rows, err, "query users", scanUser)
 }
 
-// listUsers pages the users whose id or name contains query, by id.
+// ListUsers pages the users whose id or name contains query, by id.
 func (st *Store) ListUsers(ctx context.Context, query string, offset, limit int) ([]User, int, error) {
 	where := `WHERE users.email LIKE ? ESCAPE '\' OR users.username LIKE ? ESCAPE '\'`
 	pat := "%" + likeEscaper.Replace(query) + "%"
@@ -320,7 +320,7 @@ func (st *Store) SetDeviceToken(ctx context.Context, userPK int64, t DeviceToken
 	return setDeviceToken(ctx, st.DB, userPK, t, on, now)
 }
 
-// pushConfigured reports whether the user has Android and iOS push tokens.
+// PushConfigured reports whether the user has Android and iOS push tokens.
 func (st *Store) PushConfigured(ctx context.Context, userPK int64) (android, ios bool, err error) {
 	err = st.DB.QueryRowContext(ctx, `SELECT
 		COALESCE(MAX(platform = 'android'), 0), COALESCE(MAX(platform = 'ios'), 0)

@@ -193,7 +193,7 @@ func (w *commentWriter) writeBatch(batch []*commentWrite) {
 	}
 }
 
-// writeTx runs fn in a transaction of its own on the writer goroutine,
+// WriteTx runs fn in a transaction of its own on the writer goroutine,
 // between batches of posts.
 func (st *Store) WriteTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	_, _, err := st.writer.insert(&commentWrite{ctx: ctx, fn: fn})
