@@ -477,7 +477,7 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.store.AddParticipants(c.ctx, d.ID, pksOf(users))
+	added, err := s.chat.AddParticipants(c.ctx, d.ID, pksOf(users))
 	if err != nil {
 		return nil, err
 	}
@@ -501,11 +501,10 @@ func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	removed, err := s.store.RemoveParticipants(c.ctx, d.ID, pksOf(users), c.now)
+	removed, err := s.chat.RemoveParticipants(c.ctx, &d.Room, pksOf(users), c.now)
 	if err != nil {
 		return nil, err
 	}
-	s.broker.dropRoomSubscriptions(&d.Room, removed)
 	out := []string{}
 	for _, pk := range removed {
 		for _, u := range users {

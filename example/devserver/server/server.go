@@ -104,7 +104,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
-	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook, Ctx: base, Log: log}
+	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
+		Unsubscribe: s.broker.dropRoomSubscriptions, Ctx: base, Log: log}
 	s.handler = s.routes()
 	return s, nil
 }

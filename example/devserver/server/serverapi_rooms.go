@@ -306,15 +306,12 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	}
 	pks := pksOf(us)
 	if add {
-		_, err = s.store.AddParticipants(c.ctx, d.ID, pks)
+		_, err = s.chat.AddParticipants(c.ctx, d.ID, pks)
 	} else {
-		_, err = s.store.RemoveParticipants(c.ctx, d.ID, pks, c.now)
+		_, err = s.chat.RemoveParticipants(c.ctx, &d.Room, pks, c.now)
 	}
 	if err != nil {
 		return nil, err
-	}
-	if !add {
-		s.broker.dropRoomSubscriptions(&d.Room, pks)
 	}
 	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err

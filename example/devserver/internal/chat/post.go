@@ -34,8 +34,11 @@ type Service struct {
 	Publish func(c *store.Comment, d *store.RoomDetail, skip []int64)
 	// Notify queues the webhook of a new comment; it must not block.
 	Notify func(eventType string, c *store.Comment, d *store.RoomDetail)
-	Ctx    context.Context // lives until the server closes: bounds fan-out reads
-	Log    *slog.Logger
+	// Unsubscribe ends the realtime subscriptions of users to a room they
+	// left, so nothing of it reaches them any more.
+	Unsubscribe func(r *store.Room, userPKs []int64)
+	Ctx         context.Context // lives until the server closes: bounds fan-out reads
+	Log         *slog.Logger
 	// BeforeInsert, when a test sets it, runs between reading the room and
 	// storing the comment: a seam to change the world (rotate a token) at
 	// exactly that point.
