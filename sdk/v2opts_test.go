@@ -398,7 +398,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	e := newEnv(t)
 	rec := &recDoer{inner: sdk.NetHTTPDoer{}}
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = rec })
-	bob, _ := e.login(t, "bob", nil)
+	bob, bev := e.login(t, "bob", nil)
 	room, err := bob.ChatTarget(ctx, "alice", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -416,11 +416,19 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	if !strings.Contains(body, `"type":"x-poll"`) || !strings.Contains(body, `"options":["noodles","rice"]`) {
 		t.Fatalf("post_comment body changed the type or payload: %s", body)
 	}
-	if err == nil && cm.Type != "x-poll" {
+	if err != nil {
+		t.Fatalf("sendComment of an app-defined type: %v", err)
+	}
+	if cm.Type != "x-poll" {
 		t.Fatalf("sent comment type %q", cm.Type)
 	}
-	if err != nil && !errors.Is(err, sdk.ErrInvalidArgument) && sdk.StatusOf(err) == 0 {
-		t.Fatalf("not a server answer: %v", err)
+	// The server stored and published it: bob hears it with its type and payload.
+	bev.waitFor(t, "the poll at bob", func() bool { return delivered(bev, "poll-1") })
+	for _, ev := range bev.named("newMessages") {
+		if ev.Comment != nil && ev.Comment.UniqueTempID == "poll-1" &&
+			(ev.Comment.Type != "x-poll" || !strings.Contains(string(ev.Comment.Raw), `"options":["noodles","rice"]`)) {
+			t.Fatalf("bob heard %s", ev.Comment.Raw)
+		}
 	}
 
 	// Realtime: the server publishes an app-defined comment to alice.
