@@ -15,6 +15,15 @@ type FetchDoer struct{}
 
 func defaultHTTPDoer() HTTPDoer { return FetchDoer{} }
 
+// secureRandom fills b from the browser's crypto.getRandomValues (a CSPRNG).
+// Go's crypto/rand would do the same underneath but links crypto/* and
+// math/big into the module, about 40 KB brotli.
+func secureRandom(b []byte) {
+	u8 := js.Global().Get("Uint8Array").New(len(b))
+	js.Global().Get("crypto").Call("getRandomValues", u8)
+	js.CopyBytesToGo(b, u8)
+}
+
 // Do implements HTTPDoer.
 func (FetchDoer) Do(ctx context.Context, r *Request) (*Response, error) {
 	fetch := js.Global().Get("fetch")

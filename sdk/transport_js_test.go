@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -150,36 +152,7 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 	maxPacketSize = 512
 	t.Cleanup(func() { maxPacketSize = old })
 
-	conn, err := WebSocketDialer{}.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/mqtt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	send := func(cp *packets.ControlPacket) {
-		var buf bytes.Buffer
-		if _, err := cp.WriteTo(&buf); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Write(buf.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	u := me.User()
-	cp := packets.NewControlPacket(packets.CONNECT)
-	cn := cp.Content.(*packets.Connect)
-	cn.ClientID, cn.CleanStart, cn.KeepAlive = "dev_wasm-limit_raw", true, 30
-	cn.UsernameFlag, cn.Username, cn.PasswordFlag, cn.Password = true, u.Email, true, []byte(u.Token)
-	send(cp)
-	cp = packets.NewControlPacket(packets.SUBSCRIBE)
-	sub := cp.Content.(*packets.Subscribe)
-	sub.PacketID, sub.Subscriptions = 1, []packets.SubOptions{{Topic: u.Token + "/c"}}
-	send(cp)
-	for _, want := range []byte{packets.CONNACK, packets.SUBACK} {
-		got, err := packets.ReadPacket(conn)
-		if err != nil || got.Type != want {
-			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
-		}
-	}
+	conn, _ := dialRaw(t, base, me.User(), "dev_wasm-limit_raw", me.User().Token+"/c")
 	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1", "", nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -203,5 +176,112 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		conn.Close()
 		t.Fatal("the oversize message neither arrived nor closed the connection in 15 s")
+	}
+}
+
+// dialRaw opens a raw MQTT 5 session over WebSocketDialer as u and
+// subscribes topics. send writes one packet as one WebSocket message.
+func dialRaw(t *testing.T, base string, u *User, clientID string, topics ...string) (net.Conn, func(*packets.ControlPacket)) {
+	t.Helper()
+	conn, err := WebSocketDialer{}.Dial(context.Background(), "ws"+strings.TrimPrefix(base, "http")+"/mqtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	send := func(cp *packets.ControlPacket) {
+		var buf bytes.Buffer
+		if _, err := cp.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Write(buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp := packets.NewControlPacket(packets.CONNECT)
+	cn := cp.Content.(*packets.Connect)
+	cn.ClientID, cn.CleanStart, cn.KeepAlive = clientID, true, 30
+	cn.UsernameFlag, cn.Username, cn.PasswordFlag, cn.Password = true, u.Email, true, []byte(u.Token)
+	send(cp)
+	cp = packets.NewControlPacket(packets.SUBSCRIBE)
+	sub := cp.Content.(*packets.Subscribe)
+	sub.PacketID = 1
+	for _, tp := range topics {
+		sub.Subscriptions = append(sub.Subscriptions, packets.SubOptions{Topic: tp})
+	}
+	send(cp)
+	for _, want := range []byte{packets.CONNACK, packets.SUBACK} {
+		got, err := packets.ReadPacket(conn)
+		if err != nil || got.Type != want {
+			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
+		}
+	}
+	return conn, send
+}
+
+// TestBrowserWebSocketBurstInOrder: a burst of frames, which the browser
+// queues faster than Go runs and the transport batches before they enter
+// Go, reaches the MQTT reader complete and in order. Each publish is its
+// own WebSocket message both ways (one packet per frame from the broker
+// when the packets go out one by one, several when they queue).
+func TestBrowserWebSocketBurstInOrder(t *testing.T) {
+	base := baseURL(t)
+	ctx := context.Background()
+	me, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { me.Close() })
+	if _, err := me.SetUser(ctx, "wasm-burst", "pw", "wasm-burst", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	peer, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	if _, err := peer.SetUser(ctx, "wasm-burst-peer", "pw", "wasm-burst-peer", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	room, err := me.ChatTarget(ctx, "wasm-burst-peer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := fmt.Sprintf("r/%d/%d/e", room.ID, room.ID)
+	conn, send := dialRaw(t, base, me.User(), "dev_wasm-burst_raw", topic)
+	const n = 400
+	for i := range n {
+		cp := packets.NewControlPacket(packets.PUBLISH)
+		pub := cp.Content.(*packets.Publish)
+		pub.Topic, pub.Payload = topic, fmt.Appendf(nil, `{"sender":"wasm-burst","data":{"i":%d}}`, i)
+		send(cp)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range n {
+			cp, err := packets.ReadPacket(conn)
+			if err != nil {
+				done <- fmt.Errorf("after %d of %d publishes: %w", i, n, err)
+				return
+			}
+			pub, ok := cp.Content.(*packets.Publish)
+			if !ok {
+				done <- fmt.Errorf("packet %d is type %d, want PUBLISH", i, cp.Type)
+				return
+			}
+			if want := fmt.Sprintf(`"i":%d}`, i); !strings.Contains(string(pub.Payload), want) {
+				done <- fmt.Errorf("publish %d carries %s, want %s", i, pub.Payload, want)
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		conn.Close()
+		t.Fatal("the burst did not arrive in 30 s")
 	}
 }
