@@ -163,8 +163,18 @@ async function latencyRun(server, client, seconds, rate) {
   check(s, `latency ${client} sender`);
   check(r, `latency ${client} receiver`);
   const lat = [];
-  for (const [u, ts] of Object.entries(s.sent)) if (r.recv[u] !== undefined) lat.push(r.recv[u] - ts);
-  lat.sort((x, y) => x - y);
+  const sendLeg = []; // sendComment() call → the server's unix_nano_timestamp
+  const recvLeg = []; // the server's stamp → newMessagesCallback
+  for (const [u, ts] of Object.entries(s.sent)) {
+    if (r.recv[u] === undefined) continue;
+    lat.push(r.recv[u] - ts);
+    const st = r.srv && r.srv[u];
+    if (st) {
+      sendLeg.push(st - ts);
+      recvLeg.push(r.recv[u] - st);
+    }
+  }
+  for (const a of [lat, sendLeg, recvLeg]) a.sort((x, y) => x - y);
   const res = {
     sent: total,
     received: lat.length,
@@ -172,8 +182,14 @@ async function latencyRun(server, client, seconds, rate) {
     p50_ms: percentile(lat, 50),
     p99_ms: percentile(lat, 99),
     max_ms: lat.length ? lat[lat.length - 1] : null,
+    send_leg_p50_ms: percentile(sendLeg, 50),
+    send_leg_p99_ms: percentile(sendLeg, 99),
+    recv_leg_p50_ms: percentile(recvLeg, 50),
+    recv_leg_p99_ms: percentile(recvLeg, 99),
   };
-  log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms`);
+  log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms;` +
+    ` send leg p50/p99 ${res.send_leg_p50_ms?.toFixed(1)}/${res.send_leg_p99_ms?.toFixed(1)} ms,` +
+    ` receive leg ${res.recv_leg_p50_ms?.toFixed(1)}/${res.recv_leg_p99_ms?.toFixed(1)} ms`);
   return res;
 }
 
@@ -195,7 +211,8 @@ async function latency(server) {
   const s = (c, k) => summary(out[c].map((x) => x[k]));
   return {
     seconds, rate, runs: out,
-    summary: Object.fromEntries(CLIENTS.map((c) => [c, { p50_ms: s(c, 'p50_ms'), p99_ms: s(c, 'p99_ms') }])),
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, Object.fromEntries(
+      ['p50_ms', 'p99_ms', 'send_leg_p50_ms', 'send_leg_p99_ms', 'recv_leg_p50_ms', 'recv_leg_p99_ms'].map((k) => [k, s(c, k)]))])),
   };
 }
 

@@ -233,12 +233,20 @@
     // (localhost vs 127.0.0.1), so it runs in its own renderer process.
     async latRecv(job) {
       const recv = {};
+      const srv = {};
       let count = 0;
       onMsgs = (msgs) => {
         const t = wall();
         for (const m of Array.isArray(msgs) ? msgs : [msgs]) {
           const u = m && (m.unique_temp_id || m.unique_id);
-          if (typeof u === 'string' && u.startsWith(job.prefix) && recv[u] === undefined) { recv[u] = t; count++; }
+          if (typeof u === 'string' && u.startsWith(job.prefix) && recv[u] === undefined) {
+            recv[u] = t;
+            // The server's stamp (same machine, same clock) splits the
+            // latency into the send leg and the receive leg.
+            const ns = Number(m.unix_nano_timestamp);
+            if (ns > 0) srv[u] = ns / 1e6;
+            count++;
+          }
         }
       };
       await startClient(job);
@@ -253,7 +261,7 @@
         }
         await sleep(100);
       }
-      return { recv, count };
+      return { recv, srv, count };
     },
 
     // 4. latency, sender
