@@ -131,17 +131,25 @@ func (WebSocketDialer) Dial(ctx context.Context, url string) (net.Conn, error) {
 	}
 }
 
+// maxSpare bounds the batch buffer a connection keeps for reuse.
+const maxSpare = 4 << 20
+
 type jsConn struct {
 	ws                                    js.Value
 	onOpen, onDeliver, onClose, onMessage js.Func
 
-	mu     sync.Mutex
-	err    error // why the connection failed, if it did
-	queue  [][]byte
-	head   []byte
-	signal chan struct{}
-	closed chan struct{}
-	once   sync.Once
+	mu    sync.Mutex
+	err   error // why the connection failed, if it did
+	queue [][]byte
+	// spare is a drained batch buffer that the next batch reuses: a burst
+	// is a few large batches, and a fresh one each time costs zeroing,
+	// sweeping and GC cycles.
+	spare   []byte
+	head    []byte // the unread rest of headBuf
+	headBuf []byte
+	signal  chan struct{}
+	closed  chan struct{}
+	once    sync.Once
 }
 
 // deliver takes a batch from JS: (Uint8Array) is one or more whole frames
@@ -159,7 +167,15 @@ func (c *jsConn) deliver(a []js.Value) {
 		c.fail(fmt.Errorf("%w: a %d-byte message, limit %d", ErrPacketTooLarge, n, maxPacketSize))
 		return
 	}
-	b := make([]byte, a[0].Get("byteLength").Int())
+	n := a[0].Get("byteLength").Int()
+	c.mu.Lock()
+	b := c.spare
+	c.spare = nil
+	c.mu.Unlock()
+	if cap(b) < n {
+		b = make([]byte, n)
+	}
+	b = b[:n]
 	js.CopyBytesToGo(b, a[0])
 	c.mu.Lock()
 	if c.err == nil {
@@ -209,8 +225,15 @@ func (c *jsConn) Read(p []byte) (int, error) {
 			return n, nil
 		}
 		c.mu.Lock()
+		if c.headBuf != nil {
+			if cap(c.headBuf) <= maxSpare && cap(c.headBuf) > cap(c.spare) {
+				c.spare = c.headBuf[:0]
+			}
+			c.headBuf = nil
+		}
 		if len(c.queue) > 0 {
 			c.head = c.queue[0]
+			c.headBuf = c.head
 			c.queue[0] = nil
 			c.queue = c.queue[1:]
 			c.mu.Unlock()
