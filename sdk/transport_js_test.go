@@ -285,3 +285,48 @@ func TestBrowserWebSocketBurstInOrder(t *testing.T) {
 		t.Fatal("the burst did not arrive in 30 s")
 	}
 }
+
+// gateDoer holds every request until release is closed, and reports each
+// arrival.
+type gateDoer struct {
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (d *gateDoer) Do(ctx context.Context, r *Request) (*Response, error) {
+	d.arrived <- struct{}{}
+	select {
+	case <-d.release:
+		return &Response{Status: 200, Body: []byte(`{"status":200,"results":{}}`)}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestBrowserRESTNotCappedAtSix: in the browser, REST calls are not queued
+// in Go behind the browser's own per-host limit of six. With a Go cap of six,
+// a send waited for a finished request's whole Go round trip (response, body,
+// resume, release) before its fetch started, which was the end-to-end
+// latency tail at 20 sends/s (bench: sendComment() → request issued).
+func TestBrowserRESTNotCappedAtSix(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const n = 10
+	d := &gateDoer{arrived: make(chan struct{}, n), release: make(chan struct{})}
+	defer close(d.release)
+	c, err := New(ctx, Config{AppID: "dev", BaseURL: "http://127.0.0.1:1", HTTP: d, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range n {
+		go func() { _, _ = c.call(ctx, "GET", "sync", nil, nil) }()
+	}
+	for i := range n {
+		select {
+		case <-d.arrived:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d concurrent REST calls reached the transport; the rest wait in Go", i, n)
+		}
+	}
+}

@@ -51,6 +51,10 @@ func (d NetHTTPDoer) Do(ctx context.Context, r *Request) (*Response, error) {
 
 func defaultHTTPDoer() HTTPDoer { return NetHTTPDoer{} }
 
+// defaultMaxInFlight bounds concurrent REST calls natively, where nothing
+// else does.
+const defaultMaxInFlight = 6
+
 // secureRandom fills b from crypto/rand, which never fails since Go 1.24.
 func secureRandom(b []byte) { _, _ = rand.Read(b) }
 
