@@ -102,4 +102,6 @@ try {
 } finally {
   await server.stop();
   if (mosq) await mosq.stop();
+  // js/dist holds the shipped build again.
+  if (args.includes('--names')) execFileSync('make', ['--no-print-directory', 'wasm'], { cwd: REPO, stdio: 'inherit' });
 }

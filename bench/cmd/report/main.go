@@ -305,6 +305,36 @@ func run(in, from, dir string) error {
 			if sit == "b" {
 				r.Note = fmt.Sprintf("official capped at %v messages", get(raw["throughput"], "n_official_b"))
 			}
+			growth := func() (row, bool) {
+				// The second half of the messages against the first, from the
+				// first delivery on: > 1 means each message costs more as the
+				// open room holds more. (Tenths are too fine: a batch of frames
+				// delivers hundreds of messages at one instant.)
+				g := statRuns(get(cell, "ours"), func(x any) (float64, bool) {
+					t, _ := get(x, "tenths_ms").([]any)
+					first, ok0 := num(get(x, "first_ms"))
+					if len(t) < 10 || !ok0 {
+						return 0, false
+					}
+					var at [10]float64 // cumulative, from the start of the pump
+					sum := 0.0
+					for i := range at {
+						v, ok := num(t[i])
+						if !ok {
+							return 0, false
+						}
+						sum += v
+						at[i] = sum
+					}
+					h1, h2 := at[4]-first, at[9]-at[4]
+					return h2 / h1, h1 > 0
+				})
+				gr := row{ID: "tp_" + broker + "_b_growth", Name: "  ours, room open: time for the second half of the messages / the first", Unit: "×", Ours: g, Target: "≤ 1.5 (flat)"}
+				if g.ok() {
+					gr.Result = passFail(*g.Median <= 1.5)
+				}
+				return gr, g.ok()
+			}
 			for _, c := range []string{"ours", "official"} {
 				runs, _ := get(cell, c).([]any)
 				var dup, miss, ooo, errs float64
@@ -324,6 +354,11 @@ func run(in, from, dir string) error {
 				}
 			}
 			add(r)
+			if sit == "b" {
+				if gr, ok := growth(); ok {
+					add(gr)
+				}
+			}
 		}
 	}
 
@@ -338,6 +373,22 @@ func run(in, from, dir string) error {
 				r.Result = passFail(*o.Median <= *f.Median)
 			}
 			add(r)
+		}
+		// Where the time goes: the server's unix_nano_timestamp splits each
+		// probe into the send leg and the receive leg.
+		for _, leg := range []struct{ key, name string }{
+			{"send_leg", "sendComment() → server stamp"},
+			{"client_leg", "of which sendComment() → request issued"},
+			{"server_leg", "of which request issued → server stamp"},
+			{"recv_leg", "server stamp → callback"},
+		} {
+			for _, p := range []string{"p50", "p99"} {
+				o := statOf(get(lat, "summary", "ours", leg.key+"_"+p+"_ms"))
+				f := statOf(get(lat, "summary", "official", leg.key+"_"+p+"_ms"))
+				if o.ok() || f.ok() {
+					add(row{ID: "latency_" + leg.key + "_" + p, Name: fmt.Sprintf("  %s, %s", leg.name, p), Unit: "ms", Ours: o, Official: ptr(f), Ratio: ratio(o, f), Target: "—"})
+				}
+			}
 		}
 		for _, c := range []string{"ours", "official"} {
 			runs, _ := get(lat, "runs", c).([]any)
