@@ -131,19 +131,8 @@ func jsonxRaw(s string) RawMessage { return RawMessage(s) }
 func TestBrowserWebSocketReadLimit(t *testing.T) {
 	base := baseURL(t)
 	ctx := context.Background()
-	login := func(id string) *Client {
-		c, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	login("wasm-limit-peer")
-	me := login("wasm-limit")
+	restLogin(t, base, "wasm-limit-peer")
+	me := restLogin(t, base, "wasm-limit")
 	room, err := me.ChatTarget(ctx, "wasm-limit-peer", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +166,21 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 		conn.Close()
 		t.Fatal("the oversize message neither arrived nor closed the connection in 15 s")
 	}
+}
+
+// restLogin logs id in over REST only (no realtime connection).
+func restLogin(t *testing.T, base, id string) *Client {
+	t.Helper()
+	ctx := context.Background()
+	c, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // dialRaw opens a raw MQTT 5 session over WebSocketDialer as u and
@@ -226,22 +230,8 @@ func dialRaw(t *testing.T, base string, u *User, clientID string, topics ...stri
 func TestBrowserWebSocketBurstInOrder(t *testing.T) {
 	base := baseURL(t)
 	ctx := context.Background()
-	me, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { me.Close() })
-	if _, err := me.SetUser(ctx, "wasm-burst", "pw", "wasm-burst", "", nil); err != nil {
-		t.Fatal(err)
-	}
-	peer, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { peer.Close() })
-	if _, err := peer.SetUser(ctx, "wasm-burst-peer", "pw", "wasm-burst-peer", "", nil); err != nil {
-		t.Fatal(err)
-	}
+	me := restLogin(t, base, "wasm-burst")
+	restLogin(t, base, "wasm-burst-peer")
 	room, err := me.ChatTarget(ctx, "wasm-burst-peer", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -182,10 +182,15 @@ async function latencyRun(server, client, seconds, rate) {
     }
   }
   for (const a of [lat, sendLeg, recvLeg, clientLeg, serverLeg]) a.sort((x, y) => x - y);
+  // Probes that never reached the receiver: their indices (send order)
+  // show whether they were the first, the last or a gap.
+  const missing = Object.keys(s.sent).filter((u) => r.recv[u] === undefined).map((u) => Number(u.slice(prefix.length))).sort((x, y) => x - y);
   const res = {
     sent: total,
     received: lat.length,
     send_errors: s.errors,
+    missing_indices: missing.length > 20 ? [...missing.slice(0, 10), '…', ...missing.slice(-10)] : missing,
+    receiver_count: r.count,
     sender_requests: s.requests,
     sender_inflight_at_probe_p50: s.inflight_at_probe_p50,
     sender_inflight_at_probe_max: s.inflight_at_probe_max,
@@ -202,6 +207,7 @@ async function latencyRun(server, client, seconds, rate) {
     server_leg_p99_ms: percentile(serverLeg, 99),
   };
   log(`latency ${client} sender requests ${JSON.stringify(res.sender_requests)}, in flight at a probe p50 ${res.sender_inflight_at_probe_p50} max ${res.sender_inflight_at_probe_max}`);
+  if (missing.length) log(`latency ${client}: ${missing.length} probes not received, indices ${JSON.stringify(res.missing_indices)}`);
   log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms;` +
     ` send leg p50/p99 ${res.send_leg_p50_ms?.toFixed(1)}/${res.send_leg_p99_ms?.toFixed(1)} ms,` +
     ` receive leg ${res.recv_leg_p50_ms?.toFixed(1)}/${res.recv_leg_p99_ms?.toFixed(1)} ms;` +
