@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -128,12 +129,14 @@ func jsonxRaw(s string) RawMessage { return RawMessage(s) }
 // jsws) instead of being handed to the MQTT reader. The limit is lowered so
 // that the devserver's own fan-out of an ordinary comment is "too big"; the
 // raw MQTT session announces no Maximum Packet Size, so the broker sends it.
-func TestBrowserWebSocketReadLimit(t *testing.T) {
+func TestBrowserWebSocketReadLimit(t *testing.T) { forEachReceivePath(t, testReadLimit) }
+
+func testReadLimit(t *testing.T, sfx string) {
 	base := baseURL(t)
 	ctx := context.Background()
-	restLogin(t, base, "wasm-limit-peer")
-	me := restLogin(t, base, "wasm-limit")
-	room, err := me.ChatTarget(ctx, "wasm-limit-peer", nil)
+	restLogin(t, base, "wasm-limit-peer"+sfx)
+	me := restLogin(t, base, "wasm-limit"+sfx)
+	room, err := me.ChatTarget(ctx, "wasm-limit-peer"+sfx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +144,8 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 	maxPacketSize = 512
 	t.Cleanup(func() { maxPacketSize = old })
 
-	conn, _ := dialRaw(t, base, me.User(), "dev_wasm-limit_raw", me.User().Token+"/c")
-	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1", "", nil, nil); err != nil {
+	conn, _ := dialRaw(t, base, me.User(), "dev_wasm-limit_raw"+sfx, me.User().Token+"/c")
+	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1"+sfx, "", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	type result struct {
@@ -166,6 +169,20 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 		conn.Close()
 		t.Fatal("the oversize message neither arrived nor closed the connection in 15 s")
 	}
+}
+
+// forEachReceivePath runs test over both ways frames reach Go: batched in
+// JS (the default) and one frame per entry into Go, the path of a page whose
+// Content Security Policy forbids compiling the batcher. sfx keeps the two
+// runs' users, client ids and unique ids apart.
+func forEachReceivePath(t *testing.T, test func(t *testing.T, sfx string)) {
+	t.Run("batched", func(t *testing.T) { test(t, "-b") })
+	t.Run("per-frame", func(t *testing.T) {
+		old := newFrameBatcher
+		newFrameBatcher = js.Undefined
+		t.Cleanup(func() { newFrameBatcher = old })
+		test(t, "-f")
+	})
 }
 
 // restLogin logs id in over REST only (no realtime connection).
@@ -227,22 +244,24 @@ func dialRaw(t *testing.T, base string, u *User, clientID string, topics ...stri
 // Go, reaches the MQTT reader complete and in order. Each publish is its
 // own WebSocket message both ways (one packet per frame from the broker
 // when the packets go out one by one, several when they queue).
-func TestBrowserWebSocketBurstInOrder(t *testing.T) {
+func TestBrowserWebSocketBurstInOrder(t *testing.T) { forEachReceivePath(t, testBurstInOrder) }
+
+func testBurstInOrder(t *testing.T, sfx string) {
 	base := baseURL(t)
 	ctx := context.Background()
-	me := restLogin(t, base, "wasm-burst")
-	restLogin(t, base, "wasm-burst-peer")
-	room, err := me.ChatTarget(ctx, "wasm-burst-peer", nil)
+	me := restLogin(t, base, "wasm-burst"+sfx)
+	restLogin(t, base, "wasm-burst-peer"+sfx)
+	room, err := me.ChatTarget(ctx, "wasm-burst-peer"+sfx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	topic := fmt.Sprintf("r/%d/%d/e", room.ID, room.ID)
-	conn, send := dialRaw(t, base, me.User(), "dev_wasm-burst_raw", topic)
+	conn, send := dialRaw(t, base, me.User(), "dev_wasm-burst_raw"+sfx, topic)
 	const n = 400
 	for i := range n {
 		cp := packets.NewControlPacket(packets.PUBLISH)
 		pub := cp.Content.(*packets.Publish)
-		pub.Topic, pub.Payload = topic, fmt.Appendf(nil, `{"sender":"wasm-burst","data":{"i":%d}}`, i)
+		pub.Topic, pub.Payload = topic, fmt.Appendf(nil, `{"sender":"wasm-burst%s","data":{"i":%d}}`, sfx, i)
 		send(cp)
 	}
 	done := make(chan error, 1)
