@@ -12,7 +12,6 @@
 #                LOAD_MAX_SECONDS, default 1800): a test that fails only here is a
 #                race or a wrong expectation, not "a slow machine"
 #   make lint    go vet (native and js/wasm) and gofmt
-#   make build-small  the size-optimised wasm variant (-tags jsws) into js/dist
 #   make size    raw / gzip -9 / brotli -q 11 size of js/dist/qiscus-sdk-core.wasm
 #   make clean   remove build outputs (js/dist, js/pack, bin, bench/out)
 
@@ -40,7 +39,7 @@ LOAD_MAX_SECONDS ?= 1800
 # apt-get needs root; use sudo when we are not root and sudo exists.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
 
-.PHONY: all deps build build-small wasm js compress devserver run test test-loaded gotest wasmtest e2e typecheck pack packtest lint size clean distclean
+.PHONY: all deps build wasm js compress devserver run test test-loaded gotest wasmtest e2e typecheck pack packtest lint size clean distclean
 
 all: build
 
@@ -112,22 +111,11 @@ gotest:
 	$(GO) test -race -count=1 ./...
 
 # Go js/wasm test binaries run in headless Chromium; js-only tests get a real
-# dev server through QISCUS_TEST_BASE_URL.
-# The size-optimised variant (-tags jsws: the browser WebSocket through
-# syscall/js instead of coder/websocket) runs the same tests.
+# dev server through QISCUS_TEST_BASE_URL. There is one browser build (the
+# browser WebSocket and fetch through syscall/js), so one run.
 wasmtest:
 	GOOS=js GOARCH=wasm QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
 		$(GO) test -count=1 -exec "$(GOWASM_EXEC)" ./sdk/... ./wasm/...
-	GOOS=js GOARCH=wasm QISCUS_DEVSERVER_BIN=$(DEVSERVER_BIN) \
-		$(GO) test -tags jsws -count=1 -exec "$(GOWASM_EXEC)" ./sdk/... ./wasm/...
-
-## build-small: the size-optimised wasm (-tags jsws) as js/dist/qiscus-sdk-core.wasm
-build-small:
-	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -tags jsws -trimpath -ldflags='-s -w' -o $(WASM).new ./wasm
-	@if cmp -s $(WASM).new $(WASM); then rm $(WASM).new; else mv $(WASM).new $(WASM); fi
-	$(NODE) js/build.mjs
-	$(MAKE) --no-print-directory compress
 
 # Browser end-to-end tests (ours <-> ours, official <-> ours, bad input).
 e2e:
@@ -155,7 +143,6 @@ packtest: pack
 lint:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./sdk/... ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) vet -tags jsws ./sdk/... ./wasm/...
 	@unformatted="$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -print0 | xargs -0 -r gofmt -l)"; \
 	if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; \

@@ -37,7 +37,7 @@ type Config struct {
 	ReconnectMin      time.Duration // first reconnect backoff; default 500ms
 	ReconnectMax      time.Duration // backoff ceiling; default 30s
 	ConnectWait       time.Duration // how long SetUser waits for the first MQTT connection; default 5s
-	MaxInFlight       int           // concurrent REST requests; default 6
+	MaxInFlight       int           // concurrent REST requests; default 6 natively, 256 in the browser (which queues per host itself)
 	SendRetries       int           // extra attempts for a failed post_comment; default 3
 	DisableRealtime   bool
 	CustomHeaders     map[string]string
@@ -114,7 +114,7 @@ func (c Config) withDefaults() Config {
 		c.UpdateCommentStatusMode = UpdateStatusEnabled
 	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 6
+		c.MaxInFlight = defaultMaxInFlight
 	}
 	if c.SendRetries == 0 {
 		c.SendRetries = 3

@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -30,7 +29,7 @@ const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 // NewUniqueID returns a v2.16.9-style id: "javascript-" + 21 random chars.
 func NewUniqueID() string {
 	b := make([]byte, 21)
-	_, _ = rand.Read(b) // never fails (crypto/rand, Go ≥ 1.24)
+	secureRandom(b)
 	for i := range b {
 		b[i] = idAlphabet[b[i]&63] // 64 symbols: no modulo bias
 	}

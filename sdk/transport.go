@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -41,13 +40,13 @@ func isWebSocketURL(u string) bool {
 // newClientID is {AppId}_{userId}_{40 random digits}. v2 ended it with
 // Date.now(), which the "1:{ms}" presence heartbeat gives away, and a
 // CONNECT that reuses a client id takes the session over (MQTT 3.1.1 §3.1.4,
-// 5.0 §3.1.4). 128 bits from crypto/rand make it unguessable. The digits keep
+// 5.0 §3.1.4). 128 bits from secureRandom make it unguessable. The digits keep
 // v2's shape, {AppId}_{userId}_{digits}, which brokers may parse; MQTT 3.1.1
 // and 5 let a server refuse ids over 23 characters but mosquitto, mochi and
 // Qiscus's broker take longer ones (v2's own are 30 and more).
 func newClientID(appID, userID string) string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24)
+	secureRandom(b[:])
 	return fmt.Sprintf("%s_%s_%020d%020d", appID, userID,
 		binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]))
 }

@@ -6,8 +6,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -126,23 +129,14 @@ func jsonxRaw(s string) RawMessage { return RawMessage(s) }
 // jsws) instead of being handed to the MQTT reader. The limit is lowered so
 // that the devserver's own fan-out of an ordinary comment is "too big"; the
 // raw MQTT session announces no Maximum Packet Size, so the broker sends it.
-func TestBrowserWebSocketReadLimit(t *testing.T) {
+func TestBrowserWebSocketReadLimit(t *testing.T) { forEachReceivePath(t, testReadLimit) }
+
+func testReadLimit(t *testing.T, sfx string) {
 	base := baseURL(t)
 	ctx := context.Background()
-	login := func(id string) *Client {
-		c, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	login("wasm-limit-peer")
-	me := login("wasm-limit")
-	room, err := me.ChatTarget(ctx, "wasm-limit-peer", nil)
+	restLogin(t, base, "wasm-limit-peer"+sfx)
+	me := restLogin(t, base, "wasm-limit"+sfx)
+	room, err := me.ChatTarget(ctx, "wasm-limit-peer"+sfx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,37 +144,8 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 	maxPacketSize = 512
 	t.Cleanup(func() { maxPacketSize = old })
 
-	conn, err := WebSocketDialer{}.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/mqtt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	send := func(cp *packets.ControlPacket) {
-		var buf bytes.Buffer
-		if _, err := cp.WriteTo(&buf); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Write(buf.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	u := me.User()
-	cp := packets.NewControlPacket(packets.CONNECT)
-	cn := cp.Content.(*packets.Connect)
-	cn.ClientID, cn.CleanStart, cn.KeepAlive = "dev_wasm-limit_raw", true, 30
-	cn.UsernameFlag, cn.Username, cn.PasswordFlag, cn.Password = true, u.Email, true, []byte(u.Token)
-	send(cp)
-	cp = packets.NewControlPacket(packets.SUBSCRIBE)
-	sub := cp.Content.(*packets.Subscribe)
-	sub.PacketID, sub.Subscriptions = 1, []packets.SubOptions{{Topic: u.Token + "/c"}}
-	send(cp)
-	for _, want := range []byte{packets.CONNACK, packets.SUBACK} {
-		got, err := packets.ReadPacket(conn)
-		if err != nil || got.Type != want {
-			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
-		}
-	}
-	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1", "", nil, nil); err != nil {
+	conn, _ := dialRaw(t, base, me.User(), "dev_wasm-limit_raw"+sfx, me.User().Token+"/c")
+	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1"+sfx, "", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	type result struct {
@@ -203,5 +168,174 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		conn.Close()
 		t.Fatal("the oversize message neither arrived nor closed the connection in 15 s")
+	}
+}
+
+// forEachReceivePath runs test over both ways frames reach Go: batched in
+// JS (the default) and one frame per entry into Go, the path of a page whose
+// Content Security Policy forbids compiling the batcher. sfx keeps the two
+// runs' users, client ids and unique ids apart.
+func forEachReceivePath(t *testing.T, test func(t *testing.T, sfx string)) {
+	t.Run("batched", func(t *testing.T) { test(t, "-b") })
+	t.Run("per-frame", func(t *testing.T) {
+		old := newFrameBatcher
+		newFrameBatcher = js.Undefined
+		t.Cleanup(func() { newFrameBatcher = old })
+		test(t, "-f")
+	})
+}
+
+// restLogin logs id in over REST only (no realtime connection).
+func restLogin(t *testing.T, base, id string) *Client {
+	t.Helper()
+	ctx := context.Background()
+	c, err := New(ctx, Config{AppID: "dev", BaseURL: base, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// dialRaw opens a raw MQTT 5 session over WebSocketDialer as u and
+// subscribes topics. send writes one packet as one WebSocket message.
+func dialRaw(t *testing.T, base string, u *User, clientID string, topics ...string) (net.Conn, func(*packets.ControlPacket)) {
+	t.Helper()
+	conn, err := WebSocketDialer{}.Dial(context.Background(), "ws"+strings.TrimPrefix(base, "http")+"/mqtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	send := func(cp *packets.ControlPacket) {
+		var buf bytes.Buffer
+		if _, err := cp.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Write(buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp := packets.NewControlPacket(packets.CONNECT)
+	cn := cp.Content.(*packets.Connect)
+	cn.ClientID, cn.CleanStart, cn.KeepAlive = clientID, true, 30
+	cn.UsernameFlag, cn.Username, cn.PasswordFlag, cn.Password = true, u.Email, true, []byte(u.Token)
+	send(cp)
+	cp = packets.NewControlPacket(packets.SUBSCRIBE)
+	sub := cp.Content.(*packets.Subscribe)
+	sub.PacketID = 1
+	for _, tp := range topics {
+		sub.Subscriptions = append(sub.Subscriptions, packets.SubOptions{Topic: tp})
+	}
+	send(cp)
+	for _, want := range []byte{packets.CONNACK, packets.SUBACK} {
+		got, err := packets.ReadPacket(conn)
+		if err != nil || got.Type != want {
+			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
+		}
+	}
+	return conn, send
+}
+
+// TestBrowserWebSocketBurstInOrder: a burst of frames, which the browser
+// queues faster than Go runs and the transport batches before they enter
+// Go, reaches the MQTT reader complete and in order. Each publish is its
+// own WebSocket message both ways (one packet per frame from the broker
+// when the packets go out one by one, several when they queue).
+func TestBrowserWebSocketBurstInOrder(t *testing.T) { forEachReceivePath(t, testBurstInOrder) }
+
+func testBurstInOrder(t *testing.T, sfx string) {
+	base := baseURL(t)
+	ctx := context.Background()
+	me := restLogin(t, base, "wasm-burst"+sfx)
+	restLogin(t, base, "wasm-burst-peer"+sfx)
+	room, err := me.ChatTarget(ctx, "wasm-burst-peer"+sfx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := fmt.Sprintf("r/%d/%d/e", room.ID, room.ID)
+	conn, send := dialRaw(t, base, me.User(), "dev_wasm-burst_raw"+sfx, topic)
+	const n = 400
+	for i := range n {
+		cp := packets.NewControlPacket(packets.PUBLISH)
+		pub := cp.Content.(*packets.Publish)
+		pub.Topic, pub.Payload = topic, fmt.Appendf(nil, `{"sender":"wasm-burst%s","data":{"i":%d}}`, sfx, i)
+		send(cp)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range n {
+			cp, err := packets.ReadPacket(conn)
+			if err != nil {
+				done <- fmt.Errorf("after %d of %d publishes: %w", i, n, err)
+				return
+			}
+			pub, ok := cp.Content.(*packets.Publish)
+			if !ok {
+				done <- fmt.Errorf("packet %d is type %d, want PUBLISH", i, cp.Type)
+				return
+			}
+			if want := fmt.Sprintf(`"i":%d}`, i); !strings.Contains(string(pub.Payload), want) {
+				done <- fmt.Errorf("publish %d carries %s, want %s", i, pub.Payload, want)
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		conn.Close()
+		t.Fatal("the burst did not arrive in 30 s")
+	}
+}
+
+// gateDoer holds every request until release is closed, and reports each
+// arrival.
+type gateDoer struct {
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (d *gateDoer) Do(ctx context.Context, r *Request) (*Response, error) {
+	d.arrived <- struct{}{}
+	select {
+	case <-d.release:
+		return &Response{Status: 200, Body: []byte(`{"status":200,"results":{}}`)}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestBrowserRESTNotCappedAtSix: in the browser, REST calls are not queued
+// in Go behind the browser's own per-host limit of six. With a Go cap of six,
+// a send waited for a finished request's whole Go round trip (response, body,
+// resume, release) before its fetch started, which was the end-to-end
+// latency tail at 20 sends/s (bench: sendComment() → request issued).
+func TestBrowserRESTNotCappedAtSix(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const n = 10
+	d := &gateDoer{arrived: make(chan struct{}, n), release: make(chan struct{})}
+	defer close(d.release)
+	c, err := New(ctx, Config{AppID: "dev", BaseURL: "http://127.0.0.1:1", HTTP: d, DisableRealtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range n {
+		go func() { _, _ = c.call(ctx, "GET", "sync", nil, nil) }()
+	}
+	for i := range n {
+		select {
+		case <-d.arrived:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d concurrent REST calls reached the transport; the rest wait in Go", i, n)
+		}
 	}
 }

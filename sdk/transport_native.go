@@ -5,6 +5,7 @@ package sdk
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -49,6 +50,13 @@ func (d NetHTTPDoer) Do(ctx context.Context, r *Request) (*Response, error) {
 }
 
 func defaultHTTPDoer() HTTPDoer { return NetHTTPDoer{} }
+
+// defaultMaxInFlight bounds concurrent REST calls natively, where nothing
+// else does.
+const defaultMaxInFlight = 6
+
+// secureRandom fills b from crypto/rand, which never fails since Go 1.24.
+func secureRandom(b []byte) { _, _ = rand.Read(b) }
 
 // Upload sends a file (multipart field "file") and returns its URL.
 // progress, if set, sees the bytes written so far and the total.

@@ -1,4 +1,4 @@
-//go:build !js || !jsws
+//go:build !js
 
 package sdk
 

@@ -263,14 +263,16 @@ let jobSeq = 0;
  * server.url, plus any `peers` ({id, job}) that the first page opens itself.
  * Resolves to [result, ...peerResults]; every result has ok and error.
  */
-export async function runJob(server, job, { timeoutMs = 120000, peers = [] } = {}) {
+export async function runJob(server, job, { timeoutMs = 120000, peers = [], cdpPort = 0, onStart = null } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
   const id = `${process.pid}-${Date.now().toString(36)}-${++jobSeq}`;
   await kvPut(server, `job-${id}`, job);
   for (const p of peers) await kvPut(server, `job-${p.id}`, p.job);
   const profile = tempDir('bench-chromium-');
   const url = `${server.url}/__bench/page/runner.html?job=${encodeURIComponent(id)}`;
-  const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, ...EXTRA_ARGS, `--user-data-dir=${profile}`, url], {
+  // cdpPort (bench/js/profile.mjs only): a DevTools endpoint for the profiler.
+  const cdp = cdpPort ? [`--remote-debugging-port=${cdpPort}`, '--remote-debugging-address=127.0.0.1'] : [];
+  const child = spawn(CHROMIUM, [...CHROMIUM_ARGS, ...EXTRA_ARGS, ...cdp, `--user-data-dir=${profile}`, url], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true, // its own process group, so its helpers go with it
   });
@@ -281,6 +283,7 @@ export async function runJob(server, job, { timeoutMs = 120000, peers = [] } = {
   });
   const exited = new Promise((r) => child.once('exit', r));
   try {
+    const started = onStart ? onStart() : null;
     const deadline = Date.now() + timeoutMs;
     const results = [];
     for (const key of [id, ...peers.map((p) => p.id)]) {
@@ -289,6 +292,7 @@ export async function runJob(server, job, { timeoutMs = 120000, peers = [] } = {
       if (!r) throw new Error(`no result for job ${key} (${job.kind}) within ${timeoutMs} ms`);
       results.push(r);
     }
+    if (started) results.push(await (await started)()); // onStart resolves to a finish()
     return results;
   } finally {
     try {

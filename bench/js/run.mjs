@@ -163,17 +163,56 @@ async function latencyRun(server, client, seconds, rate) {
   check(s, `latency ${client} sender`);
   check(r, `latency ${client} receiver`);
   const lat = [];
-  for (const [u, ts] of Object.entries(s.sent)) if (r.recv[u] !== undefined) lat.push(r.recv[u] - ts);
-  lat.sort((x, y) => x - y);
+  const sendLeg = []; // sendComment() call → the server's unix_nano_timestamp
+  const recvLeg = []; // the server's stamp → newMessagesCallback
+  const clientLeg = []; // sendComment() call → the post_comment request issued
+  const serverLeg = []; // request issued → the server's stamp
+  for (const [u, ts] of Object.entries(s.sent)) {
+    if (r.recv[u] === undefined) continue;
+    lat.push(r.recv[u] - ts);
+    const st = r.srv && r.srv[u];
+    if (st) {
+      sendLeg.push(st - ts);
+      recvLeg.push(r.recv[u] - st);
+    }
+    const is = s.issued && s.issued[u];
+    if (is) {
+      clientLeg.push(is - ts);
+      if (st) serverLeg.push(st - is);
+    }
+  }
+  for (const a of [lat, sendLeg, recvLeg, clientLeg, serverLeg]) a.sort((x, y) => x - y);
+  // Probes that never reached the receiver: their indices (send order)
+  // show whether they were the first, the last or a gap.
+  const missing = Object.keys(s.sent).filter((u) => r.recv[u] === undefined).map((u) => Number(u.slice(prefix.length))).sort((x, y) => x - y);
   const res = {
     sent: total,
     received: lat.length,
     send_errors: s.errors,
+    missing_indices: missing.length > 20 ? [...missing.slice(0, 10), '…', ...missing.slice(-10)] : missing,
+    receiver_count: r.count,
+    sender_requests: s.requests,
+    sender_inflight_at_probe_p50: s.inflight_at_probe_p50,
+    sender_inflight_at_probe_max: s.inflight_at_probe_max,
     p50_ms: percentile(lat, 50),
     p99_ms: percentile(lat, 99),
     max_ms: lat.length ? lat[lat.length - 1] : null,
+    send_leg_p50_ms: percentile(sendLeg, 50),
+    send_leg_p99_ms: percentile(sendLeg, 99),
+    recv_leg_p50_ms: percentile(recvLeg, 50),
+    recv_leg_p99_ms: percentile(recvLeg, 99),
+    client_leg_p50_ms: percentile(clientLeg, 50),
+    client_leg_p99_ms: percentile(clientLeg, 99),
+    server_leg_p50_ms: percentile(serverLeg, 50),
+    server_leg_p99_ms: percentile(serverLeg, 99),
   };
-  log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms`);
+  log(`latency ${client} sender requests ${JSON.stringify(res.sender_requests)}, in flight at a probe p50 ${res.sender_inflight_at_probe_p50} max ${res.sender_inflight_at_probe_max}`);
+  if (missing.length) log(`latency ${client}: ${missing.length} probes not received, indices ${JSON.stringify(res.missing_indices)}`);
+  log(`latency ${client}: ${res.received}/${total}, p50 ${res.p50_ms?.toFixed(1)} ms, p99 ${res.p99_ms?.toFixed(1)} ms, max ${res.max_ms?.toFixed(1)} ms;` +
+    ` send leg p50/p99 ${res.send_leg_p50_ms?.toFixed(1)}/${res.send_leg_p99_ms?.toFixed(1)} ms,` +
+    ` receive leg ${res.recv_leg_p50_ms?.toFixed(1)}/${res.recv_leg_p99_ms?.toFixed(1)} ms;` +
+    ` of the send leg, in the client ${res.client_leg_p50_ms?.toFixed(1)}/${res.client_leg_p99_ms?.toFixed(1)} ms,` +
+    ` request to stamp ${res.server_leg_p50_ms?.toFixed(1)}/${res.server_leg_p99_ms?.toFixed(1)} ms`);
   return res;
 }
 
@@ -195,7 +234,9 @@ async function latency(server) {
   const s = (c, k) => summary(out[c].map((x) => x[k]));
   return {
     seconds, rate, runs: out,
-    summary: Object.fromEntries(CLIENTS.map((c) => [c, { p50_ms: s(c, 'p50_ms'), p99_ms: s(c, 'p99_ms') }])),
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, Object.fromEntries(
+      ['p50_ms', 'p99_ms', 'send_leg_p50_ms', 'send_leg_p99_ms', 'recv_leg_p50_ms', 'recv_leg_p99_ms',
+        'client_leg_p50_ms', 'client_leg_p99_ms', 'server_leg_p50_ms', 'server_leg_p99_ms'].map((k) => [k, s(c, k)]))])),
   };
 }
 

@@ -96,12 +96,10 @@ type variant struct {
 }
 
 var variants = []variant{
-	{"default", "shipped build: -trimpath -ldflags='-s -w', encoding/json", []string{"-trimpath", "-ldflags=-s -w"}, true},
+	{"default", "shipped build: -trimpath -ldflags='-s -w', encoding/json, the browser WebSocket and fetch through syscall/js", []string{"-trimpath", "-ldflags=-s -w"}, true},
 	{"goccy", "-tags goccy (goccy/go-json instead of encoding/json), -ldflags='-s -w'", []string{"-trimpath", "-tags", "goccy", "-ldflags=-s -w"}, true},
-	{"jsws", "size-optimised (make build-small): -tags jsws (browser WebSocket through syscall/js, no coder/websocket), -ldflags='-s -w'", []string{"-trimpath", "-tags", "jsws", "-ldflags=-s -w"}, true},
 	{"default-names", "default without -s -w, for the name section", []string{"-trimpath"}, false},
 	{"goccy-names", "goccy without -s -w, for the name section", []string{"-trimpath", "-tags", "goccy"}, false},
-	{"jsws-names", "jsws without -s -w, for the name section", []string{"-trimpath", "-tags", "jsws"}, false},
 }
 
 func run(out, work, dist, official string) error {
@@ -165,11 +163,11 @@ func run(out, work, dist, official string) error {
 	ob.add(fs)
 	rep.Bundles = append(rep.Bundles, ob)
 
-	idx, err := listPackages(ctx, "", "goccy", "jsws")
+	idx, err := listPackages(ctx, "", "goccy")
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"default-names", "jsws-names", "goccy-names"} {
+	for _, name := range []string{"default-names", "goccy-names"} {
 		bd, err := analyse(ctx, builds[name], idx)
 		if err != nil {
 			return fmt.Errorf("analyse %s: %w", name, err)

@@ -87,7 +87,9 @@
 
   // Count deliveries of our synthetic messages (unique_temp_id prefix).
   function counter(prefix, expected) {
-    const s = { n: 0, ids: new Float64Array(expected * 2 + 16), tFirst: 0, tLast: 0, other: 0, batches: 0 };
+    // marks[k]: when the k-th tenth of the messages had arrived, so the
+    // cost per message can be compared as the open room grows.
+    const s = { n: 0, ids: new Float64Array(expected * 2 + 16), tFirst: 0, tLast: 0, other: 0, batches: 0, marks: [] };
     onMsgs = (msgs) => {
       const t = now();
       const list = Array.isArray(msgs) ? msgs : [msgs];
@@ -101,6 +103,7 @@
       }
       if (!s.tFirst) s.tFirst = t;
       s.tLast = t;
+      while (s.marks.length < 10 && s.n >= ((s.marks.length + 1) * expected) / 10) s.marks.push(t);
     };
     return s;
   }
@@ -182,6 +185,7 @@
       n: published,
       elapsed_ms: elapsed,
       first_ms: s.tFirst - t0,
+      tenths_ms: s.marks.map((t, i) => t - (i ? s.marks[i - 1] : t0)),
       msgs_per_s: v.unique > 0 && elapsed > 0 ? (v.unique / elapsed) * 1000 : 0,
       publish_requests: publishes,
       publisher_ms: pubMs,
@@ -233,12 +237,20 @@
     // (localhost vs 127.0.0.1), so it runs in its own renderer process.
     async latRecv(job) {
       const recv = {};
+      const srv = {};
       let count = 0;
       onMsgs = (msgs) => {
         const t = wall();
         for (const m of Array.isArray(msgs) ? msgs : [msgs]) {
           const u = m && (m.unique_temp_id || m.unique_id);
-          if (typeof u === 'string' && u.startsWith(job.prefix) && recv[u] === undefined) { recv[u] = t; count++; }
+          if (typeof u === 'string' && u.startsWith(job.prefix) && recv[u] === undefined) {
+            recv[u] = t;
+            // The server's stamp (same machine, same clock) splits the
+            // latency into the send leg and the receive leg.
+            const ns = Number(m.unix_nano_timestamp);
+            if (ns > 0) srv[u] = ns / 1e6;
+            count++;
+          }
         }
       };
       await startClient(job);
@@ -253,11 +265,53 @@
         }
         await sleep(100);
       }
-      return { recv, count };
+      return { recv, srv, count };
     },
 
     // 4. latency, sender
     async latSend(job) {
+      // When each probe's post_comment request actually leaves the client
+      // (fetch for ours, XMLHttpRequest for the official), so the send leg
+      // splits into client time and server time. Wrapped before the SDK loads.
+      const issued = {};
+      const stamp = (body) => {
+        let text = body;
+        if (body instanceof Uint8Array || body instanceof ArrayBuffer) text = new TextDecoder().decode(body);
+        if (typeof text !== 'string') return;
+        const m = new RegExp(job.prefix + '\\d+').exec(text);
+        if (m && issued[m[0]] === undefined) issued[m[0]] = wall();
+      };
+      // REST requests by path, and how many were in flight when a probe
+      // left: what else the client sends while it chats.
+      const requests = {};
+      let inflight = 0;
+      const inflightAtProbe = [];
+      const track = (url, body) => {
+        const name = String(url).replace(/^[a-z]+:\/\/[^/]+/, '').replace(/\?.*$/, '');
+        requests[name] = (requests[name] || 0) + 1;
+        if (name.endsWith('/post_comment')) inflightAtProbe.push(inflight);
+        stamp(body);
+      };
+      const f = window.fetch;
+      window.fetch = function (url, init) {
+        track(url && url.url ? url.url : url, init && init.body);
+        inflight++;
+        const p = f.apply(this, arguments);
+        p.then(() => inflight--, () => inflight--);
+        return p;
+      };
+      const open = XMLHttpRequest.prototype.open;
+      XMLHttpRequest.prototype.open = function (method, url) {
+        this.__benchURL = url;
+        return open.apply(this, arguments);
+      };
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (body) {
+        track(this.__benchURL, body);
+        inflight++;
+        this.addEventListener('loadend', () => inflight--);
+        return send.apply(this, arguments);
+      };
       await startClient(job);
       const peer = job.peerURL + '?job=' + encodeURIComponent(job.peerJob);
       const w = window.open(peer, '_blank', 'noopener');
@@ -279,7 +333,8 @@
       }
       await Promise.race([Promise.all(pending), sleep(15000)]);
       await kvPut('sent-' + job.pair, { total: job.total });
-      return { sent, errors };
+      inflightAtProbe.sort((x, y) => x - y);
+      return { sent, issued, errors, requests, inflight_at_probe_p50: inflightAtProbe[Math.floor(inflightAtProbe.length / 2)], inflight_at_probe_max: inflightAtProbe[inflightAtProbe.length - 1] };
     },
   };
 
