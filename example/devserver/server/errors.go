@@ -16,6 +16,7 @@ var (
 	ErrConflict     = errors.New("conflict")
 	// ErrTokenExpired carries the exact text the v2 client compares against
 	// (case-insensitively) before it refreshes the token.
+	//lint:ignore ST1005 the v2 client matches this exact text (see docs/PROTOCOL.md#errors)
 	ErrTokenExpired = errors.New("Unauthorized. Token is expired")
 )
 
