@@ -105,18 +105,7 @@ func checkBroker(t *testing.T, e *env, br broker) {
 	if err := alice.PublishEvent(ctx, rid, sdk.RawMessage(`{"via":"broker"}`)); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case m := <-got:
-		var ev struct {
-			Sender string            `json:"sender"`
-			Data   map[string]string `json:"data"`
-		}
-		if err := jsonx.Unmarshal(m, &ev); err != nil || ev.Sender != "alice" || ev.Data["via"] != "broker" {
-			t.Fatalf("custom event = %s (%v)", m, err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("custom event not received within 10 s")
-	}
+	expectEvent(t, got, "alice", "via", "broker")
 
 	// Presence: alice's retained heartbeat.
 	if err := bob.SubscribeUserPresence(ctx, "alice"); err != nil {
@@ -147,6 +136,23 @@ func checkBroker(t *testing.T, e *env, br broker) {
 	}
 	if n := newMessagesWith(bev, uniq); n != 1 {
 		t.Fatalf("bob got the comment %d times, want exactly once", n)
+	}
+}
+
+// expectEvent waits for one custom event on got and checks its sender and data[key].
+func expectEvent(t *testing.T, got <-chan sdk.RawMessage, sender, key, val string) {
+	t.Helper()
+	select {
+	case m := <-got:
+		var ev struct {
+			Sender string         `json:"sender"`
+			Data   map[string]any `json:"data"`
+		}
+		if err := jsonx.Unmarshal(m, &ev); err != nil || ev.Sender != sender || ev.Data[key] != val {
+			t.Fatalf("custom event = %s (%v), want sender %q and data.%s = %q", m, err, sender, key, val)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("custom event not received within 10 s")
 	}
 }
 
