@@ -31,7 +31,7 @@ func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) 
 
 // SetUserWithIdentityToken logs in with verifyIdentityToken's results.
 // Unlike v2 it returns a result, and it starts realtime for that user (v2
-// kept the anonymous connection, reference G.1 #3).
+// kept the anonymous connection, docs/PROTOCOL.md#differences).
 func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (RawMessage, error) {
 	if err := c.requireInit("setUserWithIdentityToken"); err != nil {
 		return nil, err

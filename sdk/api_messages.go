@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -309,5 +308,3 @@ func (c *Client) ResendComment(ctx context.Context, cm *Comment) (*Comment, erro
 	}
 	return c.SendComment(ctx, cm.RoomID, cm.Message, cm.UniqueTempID, cm.Type, cm.Payload, cm.Extras)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -299,12 +299,11 @@ func freeLoopbackAddr(t *testing.T) string {
 // the same port and database five times while three members send; one of
 // the outages outlasts the send retries.
 func TestChaosServerKilled(t *testing.T) {
-	deadline := time.Now().Add(chaosBudget)
 	bin, err := devserverBin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(chaosBudget) // the build is not part of the scenario
+	deadline := time.Now().Add(chaosBudget) // the build is not part of the scenario
 	p := &devProc{t: t, bin: bin, addr: freeLoopbackAddr(t), db: filepath.Join(t.TempDir(), "q.db")}
 	p.start()
 	t.Cleanup(func() { p.kill() })

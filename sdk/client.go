@@ -193,8 +193,8 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 		User RawMessage `json:"user"`
 	}
 	var u User
-	if err := jsonx.Unmarshal(res, &r); err == nil && len(r.User) > 0 {
-		err = jsonx.Unmarshal(r.User, &u)
+	if jsonx.Unmarshal(res, &r) == nil && len(r.User) > 0 {
+		_ = jsonx.Unmarshal(r.User, &u) // a user that does not decode has no token: refused below
 	}
 	if u.Token == "" || u.Email == "" {
 		err := &APIError{Status: 500, Message: "login response has no user token", Path: "login_or_register"}

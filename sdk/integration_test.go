@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/server"
-	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -263,18 +262,7 @@ func TestCustomEventsCarrySender(t *testing.T) {
 	if err := alice.PublishEvent(ctx, rid, sdk.RawMessage(`{"hello":"x"}`)); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case m := <-got:
-		var ev struct {
-			Sender string         `json:"sender"`
-			Data   map[string]any `json:"data"`
-		}
-		if err := jsonx.Unmarshal(m, &ev); err != nil || ev.Sender != "alice" || ev.Data["hello"] != "x" {
-			t.Fatalf("event = %s (%v)", m, err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("custom event not received")
-	}
+	expectEvent(t, got, "alice", "hello", "x")
 	if err := alice.PublishEvent(ctx, rid, sdk.RawMessage(`[1]`)); !errors.Is(err, sdk.ErrInvalidArgument) {
 		t.Fatalf("non-object payload: err = %v", err)
 	}

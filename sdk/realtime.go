@@ -14,7 +14,7 @@ import (
 // realtime owns the MQTT connection of one logged-in session: it connects,
 // resubscribes everything after each reconnect, fills gaps with /sync and
 // publishes the presence heartbeat. One connection per session; none before
-// login (v2 opened an anonymous one, reference G.1 #3).
+// login (v2 opened an anonymous one, docs/PROTOCOL.md#connection).
 type realtime struct {
 	c        *Client
 	ctx      context.Context
@@ -371,7 +371,7 @@ func (rt *realtime) onPublish(pr paho.PublishReceived) (bool, error) {
 	return true, nil
 }
 
-// route dispatches by topic (reference D.4, with strict parsing).
+// route dispatches by topic (docs/PROTOCOL.md#topics, with strict parsing).
 func (c *Client) route(topic string, payload []byte) {
 	parts := strings.Split(topic, "/")
 	log := c.cfg.Logger

@@ -9,7 +9,7 @@ import (
 // receipts coalesces update_comment_status calls: per room only the highest
 // read and received ids matter, so a burst of messages costs one request
 // per room per window, and nothing is dropped (v2 shared one lossy
-// throttle across rooms and kinds, reference G.1 #7).
+// throttle across rooms and kinds, docs/PROTOCOL.md#receipts).
 type receipts struct {
 	c    *Client
 	ctx  context.Context

@@ -31,7 +31,7 @@ func validPresence(p string) bool {
 }
 
 // handlePresence accepts "1", "0" and "{0|1}:{ms}". v2 crashed its whole
-// realtime pipeline on anything without a colon (reference G.1 #1).
+// realtime pipeline on anything without a colon (docs/PROTOCOL.md#payloads).
 func (c *Client) handlePresence(userID string, payload []byte) {
 	p := string(payload)
 	if !validPresence(p) {

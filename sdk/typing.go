@@ -14,7 +14,7 @@ type typingState struct {
 
 // PublishTyping says the user is (or stopped) typing in a room. "1" is
 // throttled to one per TypingThrottle and "0" follows by itself after
-// TypingAutoStop without another call (v2 had neither, reference F.6).
+// TypingAutoStop without another call (v2 had neither, docs/PROTOCOL.md#differences).
 func (c *Client) PublishTyping(ctx context.Context, roomID int64, typing bool) error {
 	rt, err := c.currentRealtime("publishTyping")
 	if err != nil {

@@ -6,5 +6,6 @@ export default defineConfig({
   // Keep the SDK out of dependency pre-bundling so its
   // new URL('./qiscus-sdk-core.wasm', import.meta.url) finds the wasm in dev.
   optimizeDeps: { exclude: ['qiscus-sdk-core-wasm'] },
-  server: { host: '127.0.0.1' },
+  // example/shared holds the styles and settings both example apps use.
+  server: { host: '127.0.0.1', fs: { allow: ['..'] } },
 });

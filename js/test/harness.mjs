@@ -494,21 +494,9 @@ export class ClientPage {
     await this.page.evaluate(installRecorderInPage);
   }
 
-  /** `new QiscusSDKCore()` + `init()` with every callback recorded. */
+  /** `new QiscusSDKCore()` + `init()` with every callback recorded (initWithExtras, below, with none). */
   async init(extra = {}) {
-    const cfg = {
-      AppId: APP_ID,
-      baseURL: this.server.url,
-      mqttURL: this.server.mqttURL,
-      withConfig: false,
-      ...extra,
-    };
-    return this.page.evaluate(async (cfg) => {
-      window.q = new window.QiscusSDKCore();
-      const options = window.__makeOptions();
-      await window.q.init({ ...cfg, options });
-      return { isInit: window.q.isInit };
-    }, cfg);
+    return this.initWithExtras(extra);
   }
 
   /** `setUser()`; resolves to the cloned login result. */

@@ -19,12 +19,6 @@ type CommentSpec struct {
 	At           time.Time
 }
 
-type avatar struct {
-	Avatar struct {
-		URL string `json:"url"`
-	} `json:"avatar"`
-}
-
 // commentJSON carries the E.1 fields the v2 clients read (the *_str twins,
 // topic_id, chat_type and extras left out), with short values, so that a message is
 // about 300 bytes on the wire like a typical short chat line.

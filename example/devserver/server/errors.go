@@ -32,6 +32,4 @@ func badRequest(format string, args ...any) *APIError { return apierr.BadRequest
 
 func unauthorized(format string, args ...any) *APIError { return apierr.Unauthorized(format, args...) }
 
-func kindStatus(err error) int { return apierr.KindStatus(err) }
-
 func errorResponse(err error) (int, string) { return apierr.Response(err) }

@@ -23,7 +23,7 @@ func TestNonce(t *testing.T) {
 			t.Errorf("expired_at %s is %s away, want 10 minutes", exp, d)
 		}
 	}
-	if e.nonce() == e.nonce() {
+	if a, b := e.nonce(), e.nonce(); a == b {
 		t.Error("two nonces are equal")
 	}
 	checkError(t, e.do(http.MethodPost, "/api/v2/sdk/auth/nonce", nil, "", ""), 401, "missing app id")

@@ -12,7 +12,7 @@ const (
 	// syncEventPage is the most events one sync_event call returns.
 	syncEventPage = 100
 	// syncEventRecent is how far back start_event_id=0 looks: the v2 client
-	// always starts from 0 (reference §D.6), so only fresh events are replayed.
+	// always starts from 0 (docs/PROTOCOL.md#sync), so only fresh events are replayed.
 	syncEventRecent = 5 * time.Minute
 )
 

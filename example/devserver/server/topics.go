@@ -10,7 +10,7 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// Topic names of the v2 realtime protocol (reference §D.2).
+// Topic names of the v2 realtime protocol (docs/PROTOCOL.md#topics).
 
 func tokenTopic(token, kind string) string { return token + "/" + kind }
 

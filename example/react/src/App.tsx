@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQiscus, type UseQiscusResult } from 'qiscus-sdk-core-wasm/react';
 import type { Comment, Room } from 'qiscus-sdk-core-wasm';
-import { config } from './config';
+import { config, chatTargetError } from '../../shared/chat';
 
 const TICKS: Record<string, string> = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
@@ -78,10 +78,7 @@ function Sidebar({ chat, run }: Props) {
       try {
         await chat.chatTarget(id);
       } catch (err) {
-        if ((err as { status?: number }).status === 404) {
-          throw new Error(`There is no user "${id}" on this server: they have to log in once first.`);
-        }
-        throw err;
+        throw chatTargetError(err, id);
       }
       setTarget('');
     });
