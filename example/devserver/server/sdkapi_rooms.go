@@ -39,7 +39,7 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &c.user, &target, string(options), c.now)
+	id, err := s.chat.SingleRoom(c.ctx, &c.user, &target, string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
 		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 	if err := validRoomName("name", name); err != nil {
 		return nil, err
 	}
-	id, changed, err := s.store.GetOrCreateChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
+	id, changed, err := s.chat.JoinChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +419,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.UpdateRoom(c.ctx, id, up); err != nil {
+	if _, err := s.chat.UpdateRoom(c.ctx, id, up); err != nil {
 		return nil, err
 	}
 	d, err := s.store.RoomDetail(c.ctx, id)

@@ -40,7 +40,7 @@ func (s *Server) setBlocked(c *call, on bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
+	if err := s.chat.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"user": userJSONOf(&u)}, nil
@@ -160,13 +160,9 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, push, err := s.chat.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.PushConfigured(c.ctx, c.user.PK)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"changed": changed, "pn_android_configured": android, "pn_ios_configured": ios}, nil
+	return map[string]any{"changed": changed, "pn_android_configured": push.Android, "pn_ios_configured": push.IOS}, nil
 }

@@ -248,7 +248,7 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	sys, err := s.store.EnsureSystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
+	sys, err := s.chat.SystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
+	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
 		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if d.Participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
-	changed, err := s.store.UpdateRoom(c.ctx, d.ID, up)
+	changed, err := s.chat.UpdateRoom(c.ctx, d.ID, up)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
+	id, err := s.chat.SingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
