@@ -158,17 +158,8 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 			}
 			payloads[roomID] = p
 		}
-		notices, err := s.store.DeleteComments(c.ctx, ids, payloads, c.now)
-		if err != nil {
+		if err := s.chat.DeleteComments(c.ctx, ids, payloads, c.now); err != nil {
 			return nil, err
-		}
-		for _, n := range notices {
-			d, err := s.store.RoomDetail(c.ctx, n.RoomID)
-			if err != nil {
-				return nil, err
-			}
-			ev := eventJSON{ID: n.EventID, Timestamp: c.now.UnixNano(), ActionTopic: "delete_message", Payload: n.Payload}
-			s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
 		}
 	}
 	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
@@ -227,12 +218,9 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	eventID, err := s.store.ClearRooms(c.ctx, c.user.PK, ids, payload, c.now)
-	if err != nil {
+	if err := s.chat.ClearRooms(c.ctx, &c.user, ids, payload, c.now); err != nil {
 		return nil, err
 	}
-	s.broker.publishJSON(tokenTopic(c.user.Token, "n"),
-		eventJSON{ID: eventID, Timestamp: c.now.UnixNano(), ActionTopic: "clear_room", Payload: payload})
 	return map[string]any{"rooms": rooms}, nil
 }
 
@@ -258,7 +246,7 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 		cm.Message = c.p.String("comment")
 	}
 	if err := chat.CheckMessage(cm.Message, cm.Type); err != nil {
-		return nil, err
+		return nil, err // EditComment checks it too; here it is reported before a bad payload
 	}
 	if c.p.Has("payload") {
 		if cm.Payload, err = commentPayload(c.p, cm.Type); err != nil {
@@ -270,18 +258,10 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := s.store.UpdateComment(c.ctx, &cm); err != nil {
-		return nil, err
-	}
-	d, err := s.store.RoomDetail(c.ctx, cm.RoomID)
+	d, err := s.chat.EditComment(c.ctx, &cm)
 	if err != nil {
 		return nil, err
 	}
-	hidden, err := s.store.HiddenFor(c.ctx, cm.ID)
-	if err != nil {
-		return nil, err
-	}
-	s.toParticipants(d, "update", hidden, func(p *store.Participant) any { return commentJSONFor(&cm, d, p.PK) })
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }
 

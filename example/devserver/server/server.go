@@ -106,6 +106,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.rest = newRESTAPI(s)
 	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
 		Unsubscribe: s.broker.dropRoomSubscriptions, PublishReceipt: s.publishReceipt, ReceiptEvent: s.receiptEvent,
+		PublishEdit: s.publishEdit, PublishRoomEvent: s.publishRoomEvent, PublishUserEvent: s.publishUserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
 	s.handler = s.routes()
 	return s, nil

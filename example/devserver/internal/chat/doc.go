@@ -2,7 +2,8 @@
 // the chat is here, whatever door it came through (the SDK API, the server
 // API and its system events, import, the test hooks): users (login,
 // registration, profiles, tokens, blocks), rooms (1:1, group, channel,
-// updates), participants, device tokens, receipts and posting a comment
+// updates), participants, device tokens, receipts, editing, deleting and
+// clearing comments, and posting a comment
 // (stored through the store's comment writer, fanned out in commit order,
 // webhook queued). Plain reads stay on the store.
 //

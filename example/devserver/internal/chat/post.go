@@ -44,6 +44,13 @@ type Service struct {
 	// ReceiptEvent is the sync event payload recorded with a moved cursor
 	// (nil records none).
 	ReceiptEvent func(u *store.User, c *store.Comment) []byte
+	// PublishEdit sends an edited comment of room d to its members but
+	// those in skip.
+	PublishEdit func(c *store.Comment, d *store.RoomDetail, skip []int64)
+	// PublishRoomEvent sends a recorded sync event to every participant of room d.
+	PublishRoomEvent func(d *store.RoomDetail, e *store.Event)
+	// PublishUserEvent sends a recorded sync event to every session of user u.
+	PublishUserEvent func(u *store.User, e *store.Event)
 	// TokenTTL is how long a new token lives (0 = no expiry).
 	TokenTTL time.Duration
 	Ctx      context.Context // lives until the server closes: bounds fan-out reads
