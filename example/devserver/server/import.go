@@ -344,7 +344,7 @@ func (im *importer) user(u *exportUser) error {
 		extras = u.Extras
 	}
 	nu.Extras = extras
-	return im.tx.InsertUser(nu, im.now, im.s.chat.TokenTTL)
+	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
 }
 
 func firstErr(errs ...error) error {

@@ -70,7 +70,10 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	chat *chat.Service // posting comments
+	// chat is every change to the chat; svc is the same service, for the
+	// wiring and the tests' seams.
+	chat domain
+	svc  *chat.Service
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -104,10 +107,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
-	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
+	s.svc = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
 		Unsubscribe: s.broker.dropRoomSubscriptions, PublishReceipt: s.publishReceipt, ReceiptEvent: s.receiptEvent,
 		PublishEdit: s.publishEdit, PublishRoomEvent: s.publishRoomEvent, PublishUserEvent: s.publishUserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
+	s.chat = s.svc
 	s.handler = s.routes()
 	return s, nil
 }
