@@ -196,11 +196,7 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	var ids []int64
 	rooms := []deletedRoomJSON{}
 	for _, uid := range uids {
-		r, err := s.store.RoomByUniqueID(c.ctx, uid)
-		if err != nil {
-			return nil, err
-		}
-		d, err := s.memberRoom(c.ctx, r.ID, c.user.PK)
+		d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.memberRoom)
 		if err != nil {
 			return nil, err
 		}

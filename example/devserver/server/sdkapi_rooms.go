@@ -114,6 +114,17 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store
 	return d, nil
 }
 
+// roomByUniqueID loads the room with this unique id through access
+// (readableRoom or memberRoom).
+func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
+	access func(context.Context, int64, int64) (*store.RoomDetail, error)) (*store.RoomDetail, error) {
+	r, err := s.store.RoomByUniqueID(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	return access(ctx, r.ID, userPK)
+}
+
 // memberRoom loads a room the user belongs to.
 func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
 	d, err := s.store.RoomDetail(ctx, roomID)
@@ -541,11 +552,7 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 		}
 		offset = (page - 1) * limit
 	}
-	r, err := s.store.RoomByUniqueID(c.ctx, uid)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.readableRoom(c.ctx, r.ID, c.user.PK)
+	d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.readableRoom)
 	if err != nil {
 		return nil, err
 	}
