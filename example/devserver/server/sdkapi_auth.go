@@ -72,15 +72,15 @@ func validUserID(id string) error {
 }
 
 func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (loginUserJSON, error) {
-	lastComment, err := s.store.LastCommentID(ctx, u.PK)
+	lastComment, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	lastEvent, err := s.store.LastEventID(ctx, u.PK)
+	lastEvent, err := s.reads.LastEventID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	android, ios, err := s.reads.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}

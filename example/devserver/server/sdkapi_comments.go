@@ -89,7 +89,7 @@ func (s *Server) handleLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
+	cs, err := s.reads.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment
 		d, ok := rooms[cs[i].RoomID]
 		if !ok {
 			var err error
-			if d, err = s.store.RoomDetail(ctx, cs[i].RoomID); err != nil {
+			if d, err = s.reads.RoomDetail(ctx, cs[i].RoomID); err != nil {
 				return nil, err
 			}
 			rooms[cs[i].RoomID] = d
@@ -202,7 +202,7 @@ func (s *Server) handleSync(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.CommentsSince(c.ctx, c.user.PK, after, limit)
+	cs, err := s.reads.CommentsSince(c.ctx, c.user.PK, after, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, erro
 	if d, ok := rc.rooms[id]; ok {
 		return d, nil
 	}
-	d, err := rc.s.store.RoomDetail(ctx, id)
+	d, err := rc.s.reads.RoomDetail(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK in
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
 func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comment, error) {
-	all, err := s.store.CommentsByUniqueIDs(c.ctx, uids)
+	all, err := s.reads.CommentsByUniqueIDs(c.ctx, uids)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comme
 				others++
 				continue
 			}
-			ok, err := s.store.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
+			ok, err := s.reads.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
 			if err != nil {
 				return nil, err
 			}
@@ -314,7 +314,7 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.store.SearchComments(c.ctx, f, 0, limit)
+	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func (s *Server) handleSearch(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, total, err := s.store.SearchComments(c.ctx, f, (page-1)*limit, limit)
+	cs, total, err := s.reads.SearchComments(c.ctx, f, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -520,7 +520,7 @@ func (s *Server) handleFileList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.store.SearchComments(c.ctx, f, 0, -1)
+	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -553,7 +553,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, err := s.store.CommentByID(c.ctx, id)
+	cm, err := s.reads.CommentByID(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -561,7 +561,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.store.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
+	visible, err := s.reads.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	target, err := s.store.UserByID(c.ctx, targets[0])
+	target, err := s.reads.UserByID(c.ctx, targets[0])
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
@@ -61,7 +61,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
+	cs, err := s.reads.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +85,12 @@ func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64
 	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
-	return s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
+	return s.reads.UnreadCount(ctx, d.ID, viewerPK, readID)
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
 func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (roomJSON, *store.Comment, error) {
-	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
+	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return roomJSON{}, nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
 func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
-	d, err := s.store.RoomDetail(ctx, roomID)
+	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store
 // (readableRoom or memberRoom).
 func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
 	access func(context.Context, int64, int64) (*store.RoomDetail, error)) (*store.RoomDetail, error) {
-	r, err := s.store.RoomByUniqueID(ctx, uid)
+	r, err := s.reads.RoomByUniqueID(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
 
 // memberRoom loads a room the user belongs to.
 func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
-	d, err := s.store.RoomDetail(ctx, roomID)
+	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, 
 			continue
 		}
 		seen[id] = true
-		u, err := s.store.UserByID(ctx, id)
+		u, err := s.reads.UserByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +276,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		return nil, err
 	}
 	for _, uid := range uids {
-		r, err := s.store.RoomByUniqueID(c.ctx, uid)
+		r, err := s.reads.RoomByUniqueID(c.ctx, uid)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -291,7 +291,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 			continue
 		}
 		seen[id] = true
-		d, err := s.store.RoomDetail(c.ctx, id)
+		d, err := s.reads.RoomDetail(c.ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -299,7 +299,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		}
 		removed := false
 		if !d.CanRead(c.user.PK) {
-			if removed, err = s.store.WasRemoved(c.ctx, id, c.user.PK); err != nil {
+			if removed, err = s.reads.WasRemoved(c.ctx, id, c.user.PK); err != nil {
 				return nil, err
 			}
 			if !removed || !showRemoved {
@@ -348,7 +348,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	if !ok {
 		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.p.String("room_type"))
 	}
-	refs, err := s.store.UserRooms(c.ctx, c.user.PK, showRemoved)
+	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, showRemoved)
 	if err != nil {
 		return nil, err
 	}
@@ -359,14 +359,14 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	}
 	var list []entry
 	for _, ref := range refs {
-		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Contains(types, d.ChatType) {
 			continue
 		}
-		last, err := s.store.LastComment(c.ctx, d.ID, c.user.PK)
+		last, err := s.reads.LastComment(c.ctx, d.ID, c.user.PK)
 		if err != nil {
 			return nil, err
 		}
@@ -433,7 +433,7 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if _, err := s.chat.UpdateRoom(c.ctx, id, up); err != nil {
 		return nil, err
 	}
-	d, err := s.store.RoomDetail(c.ctx, id)
+	d, err := s.reads.RoomDetail(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -492,7 +492,7 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
 	out := []participantJSON{}
@@ -570,13 +570,13 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 
 // unreadPerRoom is the caller's unread count in each of their rooms.
 func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
-	refs, err := s.store.UserRooms(c.ctx, c.user.PK, false)
+	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int64, 0, len(refs))
 	for _, ref := range refs {
-		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}

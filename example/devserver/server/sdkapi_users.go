@@ -16,7 +16,7 @@ func (s *Server) blockTarget(c *call) (store.User, error) {
 	if id == c.user.ID {
 		return store.User{}, badRequest("you cannot block or unblock yourself")
 	}
-	u, err := s.store.UserByID(c.ctx, id)
+	u, err := s.reads.UserByID(c.ctx, id)
 	if err != nil {
 		return store.User{}, fmt.Errorf("user_email: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
+	us, total, err := s.reads.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s *Server) handleGetUserList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
+	us, total, err := s.reads.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) handleUsersStatus(c *call) (any, error) {
 	}
 	out := []userStatusJSON{}
 	for _, id := range ids {
-		if _, err := s.store.UserByID(c.ctx, id); err != nil {
+		if _, err := s.reads.UserByID(c.ctx, id); err != nil {
 			continue
 		}
 		st := userStatusJSON{Email: id}

@@ -72,8 +72,9 @@ type Server struct {
 
 	// chat is every change to the chat; svc is the same service, for the
 	// wiring and the tests' seams.
-	chat domain
-	svc  *chat.Service
+	chat  domain
+	svc   *chat.Service
+	reads reads // plain reads; store also keeps the export, import and webhook records
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -97,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = defaultMaxUpload
 	}
-	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
+	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
 	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
 		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
 	}

@@ -79,11 +79,11 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 }
 
 func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
-	last, err := s.store.LastCommentID(ctx, u.PK)
+	last, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	android, ios, err := s.reads.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}
