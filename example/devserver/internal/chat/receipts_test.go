@@ -1,13 +1,10 @@
 package chat
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -17,13 +14,7 @@ import (
 // published, reading implies receiving, and a comment of another room is
 // refused.
 func TestReceipts(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now()
+	ctx, st, now := openStore(t)
 	var published []string
 	s := &Service{Store: st, Ctx: ctx,
 		Publish: func(*store.Comment, *store.RoomDetail, []int64) {},
