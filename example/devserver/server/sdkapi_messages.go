@@ -351,11 +351,7 @@ func (s *Server) handleSearch(c *call) (any, error) {
 	case rt != "":
 		return nil, badRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
 	}
-	page, err := c.p.page()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := c.p.limit("limit", 20, 100)
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -512,11 +508,7 @@ func (s *Server) handleFileList(c *call) (any, error) {
 		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.p.String("file_type"))
 	}
 	include, exclude := extList(c.p, "include_extensions"), extList(c.p, "exclude_extensions")
-	page, err := c.p.page()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := c.p.limit("limit", 20, 100)
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}

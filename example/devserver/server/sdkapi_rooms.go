@@ -329,11 +329,7 @@ var roomTypes = map[string][]string{
 // without comments are left out unless show_empty; then their last_comment
 // is a placeholder with id 0.
 func (s *Server) handleUserRooms(c *call) (any, error) {
-	page, err := c.p.page()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := c.p.limit("limit", 20, 100)
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
