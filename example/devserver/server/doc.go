@@ -20,8 +20,11 @@
 // the server's) are adapters that decode a request, call the layers below and
 // render the v2 JSON; the broker hooks and the fan-out live here too. Below it:
 //
-//   - internal/chat: the domain service; PostComment is the one way a comment
-//     is posted (SDK API, server API, system events, Server.PostComment).
+//   - internal/chat: the domain service, every change to the chat: users,
+//     rooms, participants, device tokens, receipts, edits and deletes, and
+//     PostComment, the one way a comment is posted (SDK API, server API,
+//     system events, import, Server.PostComment). Handlers reach it through
+//     the small interfaces of domain.go, and read through those of reads.go.
 //   - internal/store: SQLite: schema and migrations, every statement, the
 //     comment writer (group commit, fan-out in commit order).
 //   - internal/apierr: the error kinds every layer wraps, and APIError.

@@ -49,3 +49,20 @@ func (s *Server) toParticipants(d *store.RoomDetail, kind string, skip []int64, 
 		}
 	}
 }
+
+// publishEdit sends an edited comment to each participant of d but those in
+// skip, on {token}/update, rendered for them.
+func (s *Server) publishEdit(c *store.Comment, d *store.RoomDetail, skip []int64) {
+	s.toParticipants(d, "update", skip, func(p *store.Participant) any { return commentJSONFor(c, d, p.PK) })
+}
+
+// publishRoomEvent sends a sync event to each participant of d on {token}/n.
+func (s *Server) publishRoomEvent(d *store.RoomDetail, e *store.Event) {
+	ev := eventJSONOf(e)
+	s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
+}
+
+// publishUserEvent sends a sync event to the user's sessions on {token}/n.
+func (s *Server) publishUserEvent(u *store.User, e *store.Event) {
+	s.broker.publishJSON(tokenTopic(u.Token, "n"), eventJSONOf(e))
+}

@@ -179,9 +179,7 @@ var errRowsInvalid = errors.New("import has invalid rows")
 
 func (s *Server) runImport(ctx context.Context, uid, resource string, rows []json.RawMessage) {
 	im := &importer{s: s, ctx: ctx, now: time.Now(), seen: map[string]bool{}, comments: map[string]importedComment{}}
-	// Through the comment writer, like every comment insert: ids stay in
-	// commit order, and posts wait for the import instead of racing it.
-	err := s.store.Import(ctx, func(tx *store.ImportTx) error {
+	err := s.chat.Import(ctx, func(tx *store.ImportTx) error {
 		im.tx = tx
 		for i, raw := range rows {
 			key, err := im.row(resource, raw)

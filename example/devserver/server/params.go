@@ -330,3 +330,12 @@ func (p params) page() (int, error) {
 	}
 	return int(v), nil
 }
+
+// pageOf is page and limit (def when absent, at most max) of a paged list.
+func (p params) pageOf(def, max int) (page, limit int, err error) {
+	if page, err = p.page(); err != nil {
+		return 0, 0, err
+	}
+	limit, err = p.limit("limit", def, max)
+	return page, limit, err
+}

@@ -181,7 +181,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Tim
 	case id == "":
 		return store.User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
 	}
-	return s.store.Authenticate(ctx, id, token, now)
+	return s.reads.Authenticate(ctx, id, token, now)
 }
 
 // header reads a Qiscus header in either spelling, QISCUS-SDK-APP-ID or

@@ -48,10 +48,10 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.LoginOrRegister(c.ctx, store.LoginInput{
+	u, err := s.chat.Login(c.ctx, store.LoginInput{
 		ID: id, Password: pw,
 		Profile: store.Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
-	}, c.now, s.cfg.TokenTTL)
+	}, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -72,15 +72,15 @@ func validUserID(id string) error {
 }
 
 func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (loginUserJSON, error) {
-	lastComment, err := s.store.LastCommentID(ctx, u.PK)
+	lastComment, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	lastEvent, err := s.store.LastEventID(ctx, u.PK)
+	lastEvent, err := s.reads.LastEventID(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
-	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	android, ios, err := s.reads.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return loginUserJSON{}, err
 	}
@@ -120,8 +120,8 @@ func (s *Server) handleVerifyIdentityToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.IdentityLogin(c.ctx, cl.Nce, cl.Prn,
-		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.now, s.cfg.TokenTTL)
+	u, err := s.chat.IdentityLogin(c.ctx, cl.Nce, cl.Prn,
+		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (s *Server) handleRefreshUserToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.RefreshToken(c.ctx, id, refresh, c.now, s.cfg.TokenTTL)
+	u, err := s.chat.RefreshToken(c.ctx, id, refresh, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *Server) handleExpireUserToken(c *call) (any, error) {
 	if id := c.p.String("user_id"); id != "" && id != c.user.ID {
 		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.user.ID)
 	}
-	if err := s.store.ExpireToken(c.ctx, &c.user, c.now); err != nil {
+	if err := s.chat.ExpireToken(c.ctx, &c.user, c.now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"changed": true, "token_expires_at": rfc3339(c.user.TokenExpiresAt)}, nil
@@ -209,7 +209,7 @@ func (s *Server) handleUpdateProfile(c *call) (any, error) {
 		return nil, err
 	}
 	up.Extras = extras
-	if err := s.store.UpdateProfile(c.ctx, &c.user, up); err != nil {
+	if err := s.chat.UpdateProfile(c.ctx, &c.user, up); err != nil {
 		return nil, err
 	}
 	return s.handleMyProfile(c)

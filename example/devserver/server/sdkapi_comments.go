@@ -89,7 +89,7 @@ func (s *Server) handleLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
+	cs, err := s.reads.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -126,29 +126,9 @@ func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, roomID, c.user.PK); err != nil {
 		return nil, err
 	}
-	var up store.CursorUpdate
-	var read, received store.Comment
-	if readID > 0 {
-		if read, err = s.store.CommentInRoom(c.ctx, roomID, readID); err != nil {
-			return nil, err
-		}
-		up.Read, up.ReadEvent = read.ID, s.receiptEvent(&c.user, &read)
-	}
-	if receivedID > 0 {
-		if received, err = s.store.CommentInRoom(c.ctx, roomID, receivedID); err != nil {
-			return nil, err
-		}
-		up.Received, up.ReceivedEvent = received.ID, s.receiptEvent(&c.user, &received)
-	}
-	res, err := s.store.UpdateCursors(c.ctx, roomID, c.user.PK, up, c.now)
+	res, err := s.chat.Receipts(c.ctx, &c.user, roomID, readID, receivedID, c.now)
 	if err != nil {
 		return nil, err
-	}
-	if res.ReadMoved {
-		s.broker.publish(receiptTopic(roomID, c.user.ID, "r"), receiptPayload(&read))
-	}
-	if res.ReceivedMoved {
-		s.broker.publish(receiptTopic(roomID, c.user.ID, "d"), receiptPayload(&received))
 	}
 	return updateStatusJSON{
 		Changed: res.Changed, LastCommentReadID: res.Read, LastCommentReceivedID: res.Received,
@@ -156,8 +136,10 @@ func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
 	}, nil
 }
 
-func receiptPayload(c *store.Comment) []byte {
-	return []byte(strconv.FormatInt(c.ID, 10) + ":" + c.UniqueTempID)
+// publishReceipt is the realtime side of a moved cursor: "{id}:{uniqueId}" on
+// r/{room}/{room}/{user}/{kind}.
+func (s *Server) publishReceipt(roomID int64, u *store.User, kind string, c *store.Comment) {
+	s.broker.publish(receiptTopic(roomID, u.ID, kind), []byte(strconv.FormatInt(c.ID, 10)+":"+c.UniqueTempID))
 }
 
 // receiptEvent is the sync_event payload of a read or delivered receipt.
@@ -196,7 +178,7 @@ func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment
 		d, ok := rooms[cs[i].RoomID]
 		if !ok {
 			var err error
-			if d, err = s.store.RoomDetail(ctx, cs[i].RoomID); err != nil {
+			if d, err = s.reads.RoomDetail(ctx, cs[i].RoomID); err != nil {
 				return nil, err
 			}
 			rooms[cs[i].RoomID] = d
@@ -220,7 +202,7 @@ func (s *Server) handleSync(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.CommentsSince(c.ctx, c.user.PK, after, limit)
+	cs, err := s.reads.CommentsSince(c.ctx, c.user.PK, after, limit)
 	if err != nil {
 		return nil, err
 	}

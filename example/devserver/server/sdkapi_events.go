@@ -34,10 +34,10 @@ func (s *Server) handleSyncEvent(c *call) (any, error) {
 	found := false
 	if start <= 0 {
 		start, since = 0, c.now.Add(-syncEventRecent).UnixNano()
-	} else if found, err = s.store.HasEvent(c.ctx, c.user.PK, start); err != nil {
+	} else if found, err = s.reads.HasEvent(c.ctx, c.user.PK, start); err != nil {
 		return nil, err
 	}
-	es, err := s.store.EventsSince(c.ctx, c.user.PK, start, since, syncEventPage)
+	es, err := s.reads.EventsSince(c.ctx, c.user.PK, start, since, syncEventPage)
 	if err != nil {
 		return nil, err
 	}

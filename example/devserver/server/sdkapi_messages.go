@@ -32,7 +32,7 @@ func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, erro
 	if d, ok := rc.rooms[id]; ok {
 		return d, nil
 	}
-	d, err := rc.s.store.RoomDetail(ctx, id)
+	d, err := rc.s.reads.RoomDetail(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK in
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
 func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comment, error) {
-	all, err := s.store.CommentsByUniqueIDs(c.ctx, uids)
+	all, err := s.reads.CommentsByUniqueIDs(c.ctx, uids)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comme
 				others++
 				continue
 			}
-			ok, err := s.store.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
+			ok, err := s.reads.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
 			if err != nil {
 				return nil, err
 			}
@@ -158,17 +158,8 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 			}
 			payloads[roomID] = p
 		}
-		notices, err := s.store.DeleteComments(c.ctx, ids, payloads, c.now)
-		if err != nil {
+		if err := s.chat.DeleteComments(c.ctx, ids, payloads, c.now); err != nil {
 			return nil, err
-		}
-		for _, n := range notices {
-			d, err := s.store.RoomDetail(c.ctx, n.RoomID)
-			if err != nil {
-				return nil, err
-			}
-			ev := eventJSON{ID: n.EventID, Timestamp: c.now.UnixNano(), ActionTopic: "delete_message", Payload: n.Payload}
-			s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
 		}
 	}
 	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
@@ -205,11 +196,7 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	var ids []int64
 	rooms := []deletedRoomJSON{}
 	for _, uid := range uids {
-		r, err := s.store.RoomByUniqueID(c.ctx, uid)
-		if err != nil {
-			return nil, err
-		}
-		d, err := s.memberRoom(c.ctx, r.ID, c.user.PK)
+		d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.memberRoom)
 		if err != nil {
 			return nil, err
 		}
@@ -227,12 +214,9 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	eventID, err := s.store.ClearRooms(c.ctx, c.user.PK, ids, payload, c.now)
-	if err != nil {
+	if err := s.chat.ClearRooms(c.ctx, &c.user, ids, payload, c.now); err != nil {
 		return nil, err
 	}
-	s.broker.publishJSON(tokenTopic(c.user.Token, "n"),
-		eventJSON{ID: eventID, Timestamp: c.now.UnixNano(), ActionTopic: "clear_room", Payload: payload})
 	return map[string]any{"rooms": rooms}, nil
 }
 
@@ -258,7 +242,7 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 		cm.Message = c.p.String("comment")
 	}
 	if err := chat.CheckMessage(cm.Message, cm.Type); err != nil {
-		return nil, err
+		return nil, err // EditComment checks it too; here it is reported before a bad payload
 	}
 	if c.p.Has("payload") {
 		if cm.Payload, err = commentPayload(c.p, cm.Type); err != nil {
@@ -270,18 +254,10 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := s.store.UpdateComment(c.ctx, &cm); err != nil {
-		return nil, err
-	}
-	d, err := s.store.RoomDetail(c.ctx, cm.RoomID)
+	d, err := s.chat.EditComment(c.ctx, &cm)
 	if err != nil {
 		return nil, err
 	}
-	hidden, err := s.store.HiddenFor(c.ctx, cm.ID)
-	if err != nil {
-		return nil, err
-	}
-	s.toParticipants(d, "update", hidden, func(p *store.Participant) any { return commentJSONFor(&cm, d, p.PK) })
 	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
 }
 
@@ -338,7 +314,7 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.store.SearchComments(c.ctx, f, 0, limit)
+	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -375,15 +351,11 @@ func (s *Server) handleSearch(c *call) (any, error) {
 	case rt != "":
 		return nil, badRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
 	}
-	page, err := c.p.page()
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
-	if err != nil {
-		return nil, err
-	}
-	cs, total, err := s.store.SearchComments(c.ctx, f, (page-1)*limit, limit)
+	cs, total, err := s.reads.SearchComments(c.ctx, f, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -536,15 +508,11 @@ func (s *Server) handleFileList(c *call) (any, error) {
 		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.p.String("file_type"))
 	}
 	include, exclude := extList(c.p, "include_extensions"), extList(c.p, "exclude_extensions")
-	page, err := c.p.page()
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
-	if err != nil {
-		return nil, err
-	}
-	cs, _, err := s.store.SearchComments(c.ctx, f, 0, -1)
+	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +545,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, err := s.store.CommentByID(c.ctx, id)
+	cm, err := s.reads.CommentByID(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -585,7 +553,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.store.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
+	visible, err := s.reads.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
 	if err != nil {
 		return nil, err
 	}

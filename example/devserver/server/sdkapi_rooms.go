@@ -35,11 +35,11 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	target, err := s.store.UserByID(c.ctx, targets[0])
+	target, err := s.reads.UserByID(c.ctx, targets[0])
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &c.user, &target, string(options), c.now)
+	id, err := s.chat.SingleRoom(c.ctx, &c.user, &target, string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
+	cs, err := s.reads.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +85,12 @@ func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64
 	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
-	return s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
+	return s.reads.UnreadCount(ctx, d.ID, viewerPK, readID)
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
 func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (roomJSON, *store.Comment, error) {
-	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
+	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return roomJSON{}, nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
 func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
-	d, err := s.store.RoomDetail(ctx, roomID)
+	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,20 @@ func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store
 	return d, nil
 }
 
+// roomByUniqueID loads the room with this unique id through access
+// (readableRoom or memberRoom).
+func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
+	access func(context.Context, int64, int64) (*store.RoomDetail, error)) (*store.RoomDetail, error) {
+	r, err := s.reads.RoomByUniqueID(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	return access(ctx, r.ID, userPK)
+}
+
 // memberRoom loads a room the user belongs to.
 func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
-	d, err := s.store.RoomDetail(ctx, roomID)
+	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +146,7 @@ func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, 
 			continue
 		}
 		seen[id] = true
-		u, err := s.store.UserByID(ctx, id)
+		u, err := s.reads.UserByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +182,7 @@ func (s *Server) handleCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
 		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
@@ -194,7 +205,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 	if err := validRoomName("name", name); err != nil {
 		return nil, err
 	}
-	id, changed, err := s.store.GetOrCreateChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
+	id, changed, err := s.chat.JoinChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +276,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		return nil, err
 	}
 	for _, uid := range uids {
-		r, err := s.store.RoomByUniqueID(c.ctx, uid)
+		r, err := s.reads.RoomByUniqueID(c.ctx, uid)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -280,7 +291,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 			continue
 		}
 		seen[id] = true
-		d, err := s.store.RoomDetail(c.ctx, id)
+		d, err := s.reads.RoomDetail(c.ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -288,7 +299,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		}
 		removed := false
 		if !d.CanRead(c.user.PK) {
-			if removed, err = s.store.WasRemoved(c.ctx, id, c.user.PK); err != nil {
+			if removed, err = s.reads.WasRemoved(c.ctx, id, c.user.PK); err != nil {
 				return nil, err
 			}
 			if !removed || !showRemoved {
@@ -318,11 +329,7 @@ var roomTypes = map[string][]string{
 // without comments are left out unless show_empty; then their last_comment
 // is a placeholder with id 0.
 func (s *Server) handleUserRooms(c *call) (any, error) {
-	page, err := c.p.page()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := c.p.limit("limit", 20, 100)
+	page, limit, err := c.p.pageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +344,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	if !ok {
 		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.p.String("room_type"))
 	}
-	refs, err := s.store.UserRooms(c.ctx, c.user.PK, showRemoved)
+	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, showRemoved)
 	if err != nil {
 		return nil, err
 	}
@@ -348,14 +355,14 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	}
 	var list []entry
 	for _, ref := range refs {
-		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Contains(types, d.ChatType) {
 			continue
 		}
-		last, err := s.store.LastComment(c.ctx, d.ID, c.user.PK)
+		last, err := s.reads.LastComment(c.ctx, d.ID, c.user.PK)
 		if err != nil {
 			return nil, err
 		}
@@ -419,10 +426,10 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.UpdateRoom(c.ctx, id, up); err != nil {
+	if _, err := s.chat.UpdateRoom(c.ctx, id, up); err != nil {
 		return nil, err
 	}
-	d, err := s.store.RoomDetail(c.ctx, id)
+	d, err := s.reads.RoomDetail(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +488,7 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
 	out := []participantJSON{}
@@ -541,11 +548,7 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 		}
 		offset = (page - 1) * limit
 	}
-	r, err := s.store.RoomByUniqueID(c.ctx, uid)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.readableRoom(c.ctx, r.ID, c.user.PK)
+	d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.readableRoom)
 	if err != nil {
 		return nil, err
 	}
@@ -563,13 +566,13 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 
 // unreadPerRoom is the caller's unread count in each of their rooms.
 func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
-	refs, err := s.store.UserRooms(c.ctx, c.user.PK, false)
+	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int64, 0, len(refs))
 	for _, ref := range refs {
-		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}

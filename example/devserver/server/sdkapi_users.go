@@ -16,7 +16,7 @@ func (s *Server) blockTarget(c *call) (store.User, error) {
 	if id == c.user.ID {
 		return store.User{}, badRequest("you cannot block or unblock yourself")
 	}
-	u, err := s.store.UserByID(c.ctx, id)
+	u, err := s.reads.UserByID(c.ctx, id)
 	if err != nil {
 		return store.User{}, fmt.Errorf("user_email: %w", err)
 	}
@@ -40,7 +40,7 @@ func (s *Server) setBlocked(c *call, on bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
+	if err := s.chat.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"user": userJSONOf(&u)}, nil
@@ -72,7 +72,7 @@ func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
+	us, total, err := s.reads.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s *Server) handleGetUserList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.store.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
+	us, total, err := s.reads.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) handleUsersStatus(c *call) (any, error) {
 	}
 	out := []userStatusJSON{}
 	for _, id := range ids {
-		if _, err := s.store.UserByID(c.ctx, id); err != nil {
+		if _, err := s.reads.UserByID(c.ctx, id); err != nil {
 			continue
 		}
 		st := userStatusJSON{Email: id}
@@ -160,13 +160,9 @@ func (s *Server) deviceToken(c *call, on bool) (any, error) {
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, push, err := s.chat.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.PushConfigured(c.ctx, c.user.PK)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"changed": changed, "pn_android_configured": android, "pn_ios_configured": ios}, nil
+	return map[string]any{"changed": changed, "pn_android_configured": push.Android, "pn_ios_configured": push.IOS}, nil
 }

@@ -70,7 +70,11 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	chat *chat.Service // posting comments
+	// chat is every change to the chat; svc is the same service, for the
+	// wiring and the tests' seams.
+	chat  domain
+	svc   *chat.Service
+	reads reads // plain reads; store also keeps the export, import and webhook records
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -94,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = defaultMaxUpload
 	}
-	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
+	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
 	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
 		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
 	}
@@ -104,8 +108,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
-	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
-		Unsubscribe: s.broker.dropRoomSubscriptions, Ctx: base, Log: log}
+	s.svc = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
+		Unsubscribe: s.broker.dropRoomSubscriptions, PublishReceipt: s.publishReceipt, ReceiptEvent: s.receiptEvent,
+		PublishEdit: s.publishEdit, PublishRoomEvent: s.publishRoomEvent, PublishUserEvent: s.publishUserEvent,
+		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
+	s.chat = s.svc
 	s.handler = s.routes()
 	return s, nil
 }

@@ -247,7 +247,7 @@ func (s *Server) restUser(ctx context.Context, p params, k string) (store.User, 
 	if err != nil {
 		return store.User{}, err
 	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.reads.UserByID(ctx, id)
 	if err != nil {
 		return store.User{}, fmt.Errorf("%s: %w", k, err)
 	}
@@ -259,7 +259,7 @@ func (s *Server) restUsers(ctx context.Context, ids []string) ([]store.User, err
 	out := make([]store.User, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
-		u, err := s.store.UserByID(ctx, id)
+		u, err := s.reads.UserByID(ctx, id)
 		if errors.Is(err, ErrUserNotFound) {
 			missing = append(missing, strconv.Quote(id))
 			continue
@@ -282,16 +282,16 @@ func (s *Server) restRoom(ctx context.Context, ref string) (*store.RoomDetail, e
 		return nil, badRequest("room_id is required")
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		d, err := s.store.RoomDetail(ctx, id)
+		d, err := s.reads.RoomDetail(ctx, id)
 		if !errors.Is(err, ErrRoomNotFound) {
 			return d, err
 		}
 	}
-	r, err := s.store.RoomByUniqueID(ctx, ref)
+	r, err := s.reads.RoomByUniqueID(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("%w (room_id %q is neither a room id nor a room unique id)", ErrRoomNotFound, ref)
 	}
-	return s.store.RoomDetail(ctx, r.ID)
+	return s.reads.RoomDetail(ctx, r.ID)
 }
 
 func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*store.RoomDetail, error) {

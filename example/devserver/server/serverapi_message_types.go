@@ -142,7 +142,7 @@ func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg
 // repliedIn looks replied messages up in one room.
 func (s *Server) repliedIn(ctx context.Context, roomID int64) repliedFunc {
 	return func(id int64) (*store.Comment, error) {
-		c, err := s.store.CommentInRoom(ctx, roomID, id)
+		c, err := s.reads.CommentInRoom(ctx, roomID, id)
 		if err != nil {
 			return nil, err
 		}

@@ -71,7 +71,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if uniqueID == "" {
 		uniqueID = store.NewUniqueTempID()
 	}
-	sender, err := s.store.UserByID(c.ctx, senderID)
+	sender, err := s.reads.UserByID(c.ctx, senderID)
 	if err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Server) handleRESTLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomCommentsPage(c.ctx, d.ID, limit, (max(page, 1)-1)*limit)
+	cs, err := s.reads.RoomCommentsPage(c.ctx, d.ID, limit, (max(page, 1)-1)*limit)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 		}
 		roomID = d.ID
 	}
-	cs, err := s.store.SearchMemberComments(c.ctx, u.PK, query, roomID, searchLimit)
+	cs, err := s.reads.SearchMemberComments(c.ctx, u.PK, query, roomID, searchLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	sys, err := s.store.EnsureSystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
+	sys, err := s.chat.SystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -43,13 +43,13 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 	if page > 0 {
 		limit, offset = restRoomsPage, (page-1)*restRoomsPage
 	}
-	ids, total, err := s.store.UserRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
+	ids, total, err := s.reads.UserRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	infos := make([]restRoomInfoJSON, 0, len(ids))
 	for _, id := range ids {
-		d, err := s.store.RoomDetail(c.ctx, id)
+		d, err := s.reads.RoomDetail(c.ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 
 // restRoomInfo is one rooms_info item as viewerPK sees it.
 func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
-	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
+	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return restRoomInfoJSON{}, err
 	}
@@ -76,7 +76,7 @@ func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK
 	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
 	}
-	unread, err := s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
+	unread, err := s.reads.UnreadCount(ctx, d.ID, viewerPK, readID)
 	if err != nil {
 		return restRoomInfoJSON{}, err
 	}
@@ -126,12 +126,12 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
+	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
 		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.store.RoomDetail(c.ctx, id)
+	d, err := s.reads.RoomDetail(c.ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if d.Participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
-	changed, err := s.store.UpdateRoom(c.ctx, d.ID, up)
+	changed, err := s.chat.UpdateRoom(c.ctx, d.ID, up)
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +199,11 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 
 // restRoomWithComments is {room, comments} (the 20 newest, newest first).
 func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[string]any, error) {
-	d, err := s.store.RoomDetail(ctx, roomID)
+	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.store.RoomComments(ctx, roomID, 0, 0, false, roomCommentsPage) // the server sees every comment
+	cs, err := s.reads.RoomComments(ctx, roomID, 0, 0, false, roomCommentsPage) // the server sees every comment
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *call) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
+	id, err := s.chat.SingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -313,10 +313,10 @@ func (s *Server) changeParticipants(c *call, add bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
-	creator, err := s.store.RoomCreator(c.ctx, d.ID)
+	creator, err := s.reads.RoomCreator(c.ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if in.Extras, err = c.p.JSONObject("extras"); err != nil {
 		return nil, err
 	}
-	u, _, err := s.store.UpsertUser(c.ctx, in, c.now, s.cfg.TokenTTL)
+	u, _, err := s.chat.UpsertUser(c.ctx, in, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := s.store.ResetToken(c.ctx, id, c.now, s.cfg.TokenTTL)
+	u, err := s.chat.ResetToken(c.ctx, id, c.now)
 	if err != nil {
 		return nil, err
 	}
@@ -79,11 +79,11 @@ func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
 }
 
 func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
-	last, err := s.store.LastCommentID(ctx, u.PK)
+	last, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}
-	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	android, ios, err := s.reads.PushConfigured(ctx, u.PK)
 	if err != nil {
 		return nil, err
 	}

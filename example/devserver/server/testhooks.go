@@ -40,7 +40,7 @@ func (s *Server) SetMQTTEnabled(on bool) {
 // (same checks, fan-out to {token}/c and idempotency on uniqueID; "" makes
 // one up), and returns the comment JSON the sender would get.
 func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, text, uniqueID string) (json.RawMessage, error) {
-	u, err := s.store.UserByID(ctx, userID)
+	u, err := s.reads.UserByID(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}

@@ -111,7 +111,7 @@ func (s *Server) handleUpload(c *call) (any, error) {
 		if fieldToken == "" {
 			return nil, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header or a token field")
 		}
-		u, err := s.store.UserByToken(c.ctx, fieldToken)
+		u, err := s.reads.UserByToken(c.ctx, fieldToken)
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,8 @@ func CheckMessage(msg, typ string) error {
 	return nil
 }
 
-// Service is the chat: what posting a comment sets off, whoever posts it.
+// Service is the chat: users, rooms and their participants, device tokens,
+// receipts and what posting a comment sets off, whoever asks for them.
 type Service struct {
 	Store *store.Store
 	// Publish sends a new comment of room d to its members but those in
@@ -37,8 +38,23 @@ type Service struct {
 	// Unsubscribe ends the realtime subscriptions of users to a room they
 	// left, so nothing of it reaches them any more.
 	Unsubscribe func(r *store.Room, userPKs []int64)
-	Ctx         context.Context // lives until the server closes: bounds fan-out reads
-	Log         *slog.Logger
+	// PublishReceipt sends a moved read (kind Read) or delivered (kind
+	// Delivered) cursor of user u in a room, pointing at comment c.
+	PublishReceipt func(roomID int64, u *store.User, kind string, c *store.Comment)
+	// ReceiptEvent is the sync event payload recorded with a moved cursor
+	// (nil records none).
+	ReceiptEvent func(u *store.User, c *store.Comment) []byte
+	// PublishEdit sends an edited comment of room d to its members but
+	// those in skip.
+	PublishEdit func(c *store.Comment, d *store.RoomDetail, skip []int64)
+	// PublishRoomEvent sends a recorded sync event to every participant of room d.
+	PublishRoomEvent func(d *store.RoomDetail, e *store.Event)
+	// PublishUserEvent sends a recorded sync event to every session of user u.
+	PublishUserEvent func(u *store.User, e *store.Event)
+	// TokenTTL is how long a new token lives (0 = no expiry).
+	TokenTTL time.Duration
+	Ctx      context.Context // lives until the server closes: bounds fan-out reads
+	Log      *slog.Logger
 	// BeforeInsert, when a test sets it, runs between reading the room and
 	// storing the comment: a seam to change the world (rotate a token) at
 	// exactly that point.

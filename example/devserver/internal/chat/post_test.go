@@ -35,13 +35,7 @@ func TestCheckMessage(t *testing.T) {
 // TestPostComment runs the one post path on a real SQLite file: who may
 // post, that a retry publishes and notifies nothing, and NoRealtime.
 func TestPostComment(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now()
+	ctx, st, now := openStore(t)
 	var users []store.User
 	for _, id := range []string{"alice", "bob", "eve"} {
 		u, err := st.LoginOrRegister(ctx, store.LoginInput{ID: id, Password: "pw"}, now, 0)
@@ -97,4 +91,16 @@ func TestPostComment(t *testing.T) {
 	if got, want := strings.Join(notified, ","), "w:a1,w:e2,w:b1"; got != want {
 		t.Errorf("notified %s, want %s", got, want)
 	}
+}
+
+// openStore opens a real SQLite file for one test, closed when it ends.
+func openStore(t *testing.T) (context.Context, *store.Store, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chat.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return ctx, st, time.Now()
 }

@@ -68,19 +68,16 @@ func (c *storeCache) room(id int64) *RoomDetail {
 	return c.rooms[id]
 }
 
-func (c *storeCache) wantToken(token string) {
-	c.mu.Lock()
-	if len(c.wantTokens) < maxCacheEntries {
-		c.wantTokens[token] = true
-	}
-	c.mu.Unlock()
-	c.signal()
-}
+func (c *storeCache) wantToken(token string) { want(c, c.wantTokens, token) }
 
-func (c *storeCache) wantRoom(id int64) {
+func (c *storeCache) wantRoom(id int64) { want(c, c.wantRooms, id) }
+
+// want asks the refresher for key of wanted (one of c's want sets), which
+// holds at most maxCacheEntries keys.
+func want[K comparable](c *storeCache, wanted map[K]bool, key K) {
 	c.mu.Lock()
-	if len(c.wantRooms) < maxCacheEntries {
-		c.wantRooms[id] = true
+	if len(wanted) < maxCacheEntries {
+		wanted[key] = true
 	}
 	c.mu.Unlock()
 	c.signal()
