@@ -45,7 +45,7 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 	}
 	if u.Email == "" || u.Token == "" {
 		err := argError("setUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
-		c.emit(Event{Name: "loginError", Args: []any{data}})
+		c.emit(LoginFailed{Err: err, Data: data})
 		return nil, err
 	}
 	u.Raw = r.User
@@ -71,8 +71,8 @@ func (c *Client) login(ctx context.Context, u *User, key string, results RawMess
 	if key != "" {
 		st["key"] = key
 	}
-	c.emit(Event{Name: "_state", Args: []any{st}})
-	c.emit(Event{Name: "loginSuccess", Args: []any{results}})
+	c.emitMirror("_state", st)
+	c.emit(LoginSucceeded{User: *u, Results: results})
 	c.startSession(ctx)
 }
 
@@ -174,7 +174,7 @@ func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
 	raw, _ := jsonx.Marshal(r.User)
 	c.user.Raw = raw
 	c.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"userData": RawMessage(raw)}}})
+	c.emitMirror("_state", map[string]any{"userData": RawMessage(raw)})
 	return raw, nil
 }
 

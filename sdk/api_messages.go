@@ -50,8 +50,7 @@ func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []st
 		return nil, err
 	}
 	c.removeFromSelected(roomID, uniqueIDs)
-	c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": roomID, "commentUniqueIds": uniqueIDs,
-		"isForEveryone": forEveryone, "isHard": hard}}})
+	c.emit(CommentDeleted{RoomID: roomID, UniqueIDs: uniqueIDs, ForEveryone: forEveryone, Hard: hard})
 	return wrapBody(res), nil
 }
 
@@ -79,7 +78,7 @@ func (c *Client) removeFromSelected(roomID int64, uniqueIDs []string) {
 	sel.Comments = kept
 	c.mu.Unlock()
 	for i := len(idxs) - 1; i >= 0; i-- { // from the end, so indexes stay valid
-		c.emit(Event{Name: "_selectedComment", Args: []any{"delete", idxs[i], nil}})
+		c.emitMirror("_selectedComment", "delete", idxs[i], nil)
 	}
 }
 

@@ -20,10 +20,9 @@ func validIDs(method, arg string, ids []string) error {
 	return nil
 }
 
-// CreateGroupRoom creates a group and returns v2's camelCase summary
-// {id, name, lastCommentId, lastCommentMessage, lastTopicId, avatarURL,
-// options, participants}. options may be nil (v2 threw a TypeError).
-func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (RawMessage, error) {
+// CreateGroupRoom creates a group room with the given members. options
+// may be nil (v2 threw a TypeError); its avatarURL sets the avatar.
+func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (*Room, error) {
 	if err := c.requireLogin("createGroupRoom"); err != nil {
 		return nil, err
 	}
@@ -56,16 +55,8 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	if err != nil {
 		return nil, err
 	}
-	parts := make([]map[string]any, 0, len(room.Participants))
-	for _, pp := range room.Participants {
-		parts = append(parts, map[string]any{"id": pp.ID, "email": pp.Email, "username": pp.Username, "avatarURL": pp.AvatarURL})
-	}
-	var lastTopic any = room.ID
-	out, _ := jsonx.Marshal(map[string]any{"id": room.ID, "name": room.Name, "lastCommentId": room.LastCommentID,
-		"lastCommentMessage": room.LastCommentMessage, "lastTopicId": lastTopic, "avatarURL": room.AvatarURL,
-		"options": room.Options, "participants": parts})
-	c.emit(Event{Name: "groupRoomCreated", Args: []any{RawMessage(out)}})
-	return out, nil
+	c.emit(GroupRoomCreated{Room: room.clone()})
+	return room, nil
 }
 
 // GetOrCreateRoomByUniqueID opens a channel-style room by its unique id
@@ -311,7 +302,7 @@ func (c *Client) changeParticipants(ctx context.Context, method, path, key strin
 		}
 		ps, _ := jsonx.Marshal(sel.Participants)
 		c.mu.Unlock()
-		c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"participants": RawMessage(ps)}}})
+		c.emitMirror("_selectedPatch", map[string]any{"participants": RawMessage(ps)})
 	} else {
 		c.mu.Unlock()
 	}

@@ -31,7 +31,11 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (Ra
 	if err != nil {
 		return nil, err
 	}
-	c.emit(Event{Name: method, Args: []any{u}})
+	if method == "blockUser" {
+		c.emit(UserBlocked{User: u})
+	} else {
+		c.emit(UserUnblocked{User: u})
+	}
 	return u, nil
 }
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/mirror"
 )
 
 // Client is one chat session. Its methods are safe for concurrent use.
@@ -17,6 +19,9 @@ type Client struct {
 	debug  bool // a Logger was given: log every call and event (debugMode)
 	sem    chan struct{}
 	events eventQueue
+	// mirrorSink is the v2 adapter's receiver of mirror events (see
+	// internal/mirror); nil for Go programs.
+	mirrorSink atomic.Pointer[mirror.Sink]
 	// syncMu serialises syncs: each one delivers pages in id order.
 	syncMu sync.Mutex
 	// refreshMu serialises token refreshes; calls that got a 401 wait on it.
@@ -176,7 +181,7 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 	}
 	res, err := c.call(ctx, "POST", "login_or_register", nil, p)
 	if err != nil {
-		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		c.emit(LoginFailed{Err: err})
 		return nil, err
 	}
 	var r struct {
@@ -188,7 +193,7 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 	}
 	if u.Token == "" || u.Email == "" {
 		err := &APIError{Status: 500, Message: "login response has no user token", Path: "login_or_register"}
-		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		c.emit(LoginFailed{Err: err})
 		return nil, err
 	}
 	u.Raw = r.User
@@ -267,8 +272,8 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.selected = nil
 	c.eventSubs = map[string]func(RawMessage){}
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selected", Args: []any{nil}})
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"isLogin": false, "isInit": false, "userData": map[string]any{}}}})
+	c.emitMirror("_selected", nil)
+	c.emitMirror("_state", map[string]any{"isLogin": false, "isInit": false, "userData": map[string]any{}})
 	return lerr
 }
 
@@ -325,9 +330,4 @@ func (c *Client) SetCustomHeader(h map[string]string) {
 	for k, v := range h {
 		c.customHeaders[k] = v
 	}
-}
-
-// errorJSON is the shape errors take in callbacks: {status, message}.
-func errorJSON(err error) map[string]any {
-	return map[string]any{"status": StatusOf(err), "message": err.Error()}
 }

@@ -29,16 +29,17 @@ func TestOnEventMayCallClient(t *testing.T) {
 	replies := make(chan error, 32)
 	cfg := sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), OnEvent: func(ev sdk.Event) {
 		once.Do(func() { <-ready })
-		if ev.Name != "newMessages" || ev.Comment == nil || ev.Comment.Email != "alice" {
+		m, ok := ev.(sdk.MessageReceived)
+		if !ok || m.Comment.Email != "alice" {
 			return
 		}
 		// Every kind of call from inside the handler: a send (which emits
 		// events of its own), a read of state and a REST fetch.
-		_, err := bot.SendComment(context.Background(), ev.Comment.RoomID, "echo: "+ev.Comment.Message,
-			"echo-"+ev.Comment.UniqueTempID, "", nil, nil)
+		_, err := bot.SendComment(context.Background(), m.Comment.RoomID, "echo: "+m.Comment.Message,
+			"echo-"+m.Comment.UniqueTempID, "", nil, nil)
 		if err == nil {
 			_ = bot.LastReceivedCommentID()
-			_, err = bot.LoadComments(context.Background(), ev.Comment.RoomID, sdk.LoadOptions{Limit: 5})
+			_, err = bot.LoadComments(context.Background(), m.Comment.RoomID, sdk.LoadOptions{Limit: 5})
 		}
 		if err == nil {
 			err = bot.FlushEvents(context.Background()) // returns at once from OnEvent
@@ -89,7 +90,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	c3, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), OnEvent: func(ev sdk.Event) {
-		if ev.Name == "loginSuccess" {
+		if _, ok := ev.(sdk.LoginSucceeded); ok {
 			closed <- c2.Close()
 		}
 	}})
@@ -155,14 +156,8 @@ func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 	alice, aev := e.login(t, "alice", nil)
 	bob, _ := e.login(t, "bob", nil)
 	carol, cev := e.login(t, "carol", nil)
-	res, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, nil)
+	r, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, nil)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var r struct {
-		ID int64 `json:"id"`
-	}
-	if err := jsonx.Unmarshal(res, &r); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := carol.GetRoomByID(ctx, r.ID); err != nil {

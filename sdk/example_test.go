@@ -28,8 +28,8 @@ func Example() {
 	got := make(chan string, 1)
 	bob, _ := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: hs.URL, MQTTURL: mqttURL,
 		OnEvent: func(ev sdk.Event) {
-			if ev.Name == "newMessages" && ev.Comment.Email == "alice" {
-				got <- ev.Comment.Message
+			if m, ok := ev.(sdk.MessageReceived); ok && m.Comment.Email == "alice" {
+				got <- m.Comment.Message
 			}
 		}})
 	defer bob.Close()

@@ -61,16 +61,17 @@ func (ev *events) on(e sdk.Event) {
 	}
 }
 
-func (ev *events) named(name string) []sdk.Event {
+// eventsOf is the events of type T so far, in order.
+func eventsOf[T sdk.Event](ev *events) []T {
 	if ev.c != nil {
 		_ = ev.c.FlushEvents(context.Background())
 	}
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
-	var out []sdk.Event
+	var out []T
 	for _, e := range ev.list {
-		if e.Name == name {
-			out = append(out, e)
+		if x, ok := e.(T); ok {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -112,7 +113,7 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 
 func newMessagesWith(ev *events, uniq string) int {
 	n := 0
-	for _, e := range ev.named("newMessages") {
+	for _, e := range eventsOf[sdk.MessageReceived](ev) {
 		if e.Comment != nil && e.Comment.UniqueTempID == uniq {
 			n++
 		}
@@ -129,7 +130,7 @@ func TestChatEndToEnd(t *testing.T) {
 	if u := alice.User(); u == nil || u.Email != "alice" || u.Token == "" {
 		t.Fatalf("alice user = %+v", u)
 	}
-	if n := len(aev.named("loginSuccess")); n != 1 {
+	if n := len(eventsOf[sdk.LoginSucceeded](aev)); n != 1 {
 		t.Fatalf("loginSuccess fired %d times", n)
 	}
 
@@ -140,7 +141,7 @@ func TestChatEndToEnd(t *testing.T) {
 	if room.ID <= 0 || room.ChatType != "single" || len(room.Participants) != 2 {
 		t.Fatalf("room = %+v", room)
 	}
-	if len(aev.named("chatRoomCreated")) != 1 {
+	if len(eventsOf[sdk.RoomCreated](aev)) != 1 {
 		t.Fatal("chatRoomCreated not fired")
 	}
 	broom, err := bob.ChatTarget(ctx, "alice", nil)
@@ -230,18 +231,17 @@ func TestTypingThrottleAndAutoStop(t *testing.T) {
 		}
 	}
 	bev.waitFor(t, "typing 0 after auto-stop", func() bool {
-		ts := bev.named("typing")
-		return len(ts) > 0 && ts[len(ts)-1].Args[0].(map[string]any)["message"] == "0"
+		ts := eventsOf[sdk.TypingChanged](bev)
+		return len(ts) > 0 && !ts[len(ts)-1].Typing
 	})
 	var msgs []string
-	for _, ev := range bev.named("typing") {
-		m := ev.Args[0].(map[string]any)
-		if m["username"] != "alice" || m["room_id"] != fmt.Sprint(room.ID) {
-			t.Fatalf("typing args = %v", m)
+	for _, ev := range eventsOf[sdk.TypingChanged](bev) {
+		if ev.UserID != "alice" || ev.RoomID != room.ID {
+			t.Fatalf("typing = %+v", ev)
 		}
-		msgs = append(msgs, m["message"].(string))
+		msgs = append(msgs, fmt.Sprint(ev.Typing))
 	}
-	if strings.Join(msgs, ",") != "1,0" {
+	if strings.Join(msgs, ",") != "true,false" {
 		t.Fatalf("bob saw typing %v, want [1 0] (throttled burst, then automatic stop)", msgs)
 	}
 }
@@ -301,9 +301,8 @@ func TestPresence(t *testing.T) {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "alice online", func() bool {
-		for _, ev := range bev.named("presence") {
-			msg, user := ev.Args[0].(string), ev.Args[1].(string)
-			if user == "alice" && strings.HasPrefix(msg, "1:") && len(msg) == 15 {
+		for _, ev := range eventsOf[sdk.PresenceChanged](bev) {
+			if ev.UserID == "alice" && ev.Online && time.Since(ev.At).Abs() < time.Minute {
 				return true
 			}
 		}
@@ -330,7 +329,7 @@ func TestMalformedPayloadIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "the valid message after garbage", func() bool { return newMessagesWith(bev, "after-garbage") == 1 })
-	if n := len(bev.named("newMessages")); n != 1 {
+	if n := len(eventsOf[sdk.MessageReceived](bev)); n != 1 {
 		t.Fatalf("bob got %d newMessages, want only the valid one", n)
 	}
 }

@@ -51,7 +51,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 	if typ == "" {
 		typ = "text"
 	}
-	c.emit(Event{Name: "prePostComment", Args: []any{text}})
+	c.emit(CommentSending{RoomID: roomID, Text: text})
 	if f := c.currentHooks().FormatText; f != nil {
 		if t, err := f(ctx, text); err != nil {
 			c.cfg.Logger.Warn("commentFormaterCallback failed; sending the text unchanged", "err", err)
@@ -82,29 +82,14 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		Message: text, Type: typ, Payload: payload, Extras: extras, Status: StatusPending,
 		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
 	if h := c.currentHooks().BeforeSend; h != nil {
-		if out, err := h(ctx, pending.V2JSON()); err != nil {
+		if out, err := h(ctx, pending.clone()); err != nil {
 			c.cfg.Logger.Warn("MESSAGE_BEFORE_SENT hook failed; sending unchanged", "err", err)
-		} else {
-			var m struct {
-				Message *string    `json:"message"`
-				Type    string     `json:"type"`
-				Payload RawMessage `json:"payload"`
-				Extras  RawMessage `json:"extras"`
+		} else if out != nil {
+			if out.Type == "" {
+				out.Type = typ
 			}
-			if jsonx.Unmarshal(out, &m) == nil {
-				if m.Message != nil {
-					pending.Message, text = *m.Message, *m.Message
-				}
-				if m.Type != "" {
-					pending.Type, typ = m.Type, m.Type
-				}
-				if len(m.Payload) > 0 && string(m.Payload) != "null" {
-					pending.Payload, payload = m.Payload, m.Payload
-				}
-				if len(m.Extras) > 0 && string(m.Extras) != "null" {
-					pending.Extras, extras = m.Extras, m.Extras
-				}
-			}
+			text, typ, payload, extras = out.Message, out.Type, out.Payload, out.Extras
+			pending.Message, pending.Type, pending.Payload, pending.Extras = text, typ, payload, extras
 		}
 		if n := utf8.RuneCountInString(text); n > MaxMessageLength {
 			return nil, fmt.Errorf("%w: sendComment: text has %d characters after MESSAGE_BEFORE_SENT", ErrMessageTooLong, n)
@@ -144,7 +129,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		pending.Status = StatusFailed
 		c.upsertSelected(pending)
 		if retryable(err) { // transient, and the retries are used up
-			c.emit(Event{Name: "commentRetryExceed", Args: []any{pending.V2JSON()}, Comment: pending})
+			c.emit(CommentFailed{Comment: pending.clone()})
 		}
 		return pending, &SendError{UniqueTempID: uniqueID, Err: err}
 	}
@@ -154,7 +139,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		// pending copy becomes the sent one now all the same.
 		c.upsertSelected(sent)
 	}
-	c.emit(Event{Name: "commentSent", Args: []any{map[string]any{"comment": sent.V2JSON()}}, Comment: sent})
+	c.emit(CommentSent{Comment: sent.clone()})
 	return sent, nil
 }
 
@@ -229,9 +214,9 @@ func (c *Client) upsertSelected(cm *Comment) {
 			r.LastCommentID, r.LastCommentMessage = cm.ID, cm.Message
 		}
 	}
-	v := cm.V2JSON()
+	v := cm.clone()
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selectedComment", Args: []any{op, idx, v}})
+	c.emitMirror("_selectedComment", op, idx, v)
 }
 
 func statusRank(s string) int {

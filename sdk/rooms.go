@@ -63,7 +63,7 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 		return nil, err
 	}
 	c.setActiveRoom(room)
-	c.emit(Event{Name: "chatRoomCreated", Args: []any{map[string]any{"room": room.V2JSON()}}})
+	c.emit(RoomCreated{Room: c.selectedCopy(room)})
 	var o struct {
 		Message string `json:"message"`
 	}
@@ -119,10 +119,10 @@ func (c *Client) setActiveRoom(room *Room) {
 		}
 		rt.subscribe(append(roomTopics(room.ID), presenceTopicsOf(room, me)...)...)
 	}
-	v2 := room.V2JSON()
-	c.emit(Event{Name: "_selected", Args: []any{v2}})
+	cp := c.selectedCopy(room)
+	c.emitMirror("_selected", cp)
 	if !room.IsPublicChannel {
-		c.emit(Event{Name: "roomChanged", Args: []any{v2}}) // v2 waited 3 s
+		c.emit(RoomChanged{Room: cp}) // v2 waited 3 s
 	}
 	c.markHistory(room.Comments) // history is not "new"
 	if n := len(room.Comments); n > 0 {
@@ -143,11 +143,21 @@ func presenceTopicsOf(r *Room, me string) []string {
 	return nil
 }
 
-// Selected returns the open room, or nil.
+// Selected returns a copy of the open room, or nil. The Client goes on
+// changing its own room (comments, statuses, participants); the copy is
+// the caller's.
 func (c *Client) Selected() *Room {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.selected
+	return c.selected.clone()
+}
+
+// selectedCopy copies room under the client lock: once selected, the
+// Client edits it.
+func (c *Client) selectedCopy(room *Room) *Room {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return room.clone()
 }
 
 // ExitChatRoom closes the selected room.
@@ -164,34 +174,5 @@ func (c *Client) ExitChatRoom() {
 	if prev != nil && rt != nil {
 		rt.unsubscribe(append(roomTopics(prev.ID), presenceTopicsOf(prev, me)...)...)
 	}
-	c.emit(Event{Name: "_selected", Args: []any{nil}})
-}
-
-// V2JSON is the room as v2's Room object: the raw fields plus name,
-// avatar, room_type, isChannel, participantNumber, count_notif and the
-// comments in their v2 shape, ascending.
-func (r *Room) V2JSON() RawMessage {
-	var b []byte
-	if len(r.Raw) > 2 {
-		b = append(b, r.Raw[:len(r.Raw)-1]...)
-		b = append(b, ',')
-	} else {
-		b = append(b, '{')
-		b = appendKV(b, "id", r.ID)
-	}
-	b = appendKV(b, "name", r.Name)
-	b = appendKV(b, "avatar", r.AvatarURL)
-	b = appendKV(b, "room_type", r.ChatType)
-	b = appendKV(b, "isChannel", r.IsPublicChannel)
-	b = appendKV(b, "participantNumber", int64(max(r.TotalParticipants, len(r.Participants))))
-	b = appendKV(b, "count_notif", int64(r.UnreadCount))
-	b = append(b, `"comments":[`...)
-	for i, cm := range r.Comments {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, cm.V2JSON()...)
-	}
-	b = append(b, "]}"...)
-	return b
+	c.emitMirror("_selected", nil)
 }

@@ -44,12 +44,12 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 		during = append(during, u)
 	}
 	time.Sleep(400 * time.Millisecond) // a few refused reconnect attempts
-	if n := len(bev.named("onReconnect")); n != 0 {
+	if n := len(eventsOf[sdk.Reconnected](bev)); n != 0 {
 		t.Fatalf("onReconnect fired %d times while the broker refused connections (v2 fired per attempt)", n)
 	}
 	e.srv.SetMQTTEnabled(true)
 
-	bev.waitFor(t, "onReconnect", func() bool { return len(bev.named("onReconnect")) >= 1 })
+	bev.waitFor(t, "onReconnect", func() bool { return len(eventsOf[sdk.Reconnected](bev)) >= 1 })
 	bev.waitFor(t, "the outage's messages", func() bool {
 		for _, u := range during {
 			if newMessagesWith(bev, u) != 1 {
@@ -64,7 +64,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 	}
 	bev.waitFor(t, "message after the outage", func() bool { return newMessagesWith(bev, "after-outage") == 1 })
 	var order []string
-	for _, ev := range bev.named("newMessages") {
+	for _, ev := range eventsOf[sdk.MessageReceived](bev) {
 		order = append(order, ev.Comment.UniqueTempID)
 	}
 	want := append(append([]string{"before-outage"}, during...), "after-outage")
@@ -97,13 +97,12 @@ func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 	if alice.User().Token == old {
 		t.Fatal("token was not refreshed")
 	}
-	refreshed := aev.named("authTokenRefreshed")
+	refreshed := eventsOf[sdk.TokenRefreshed](aev)
 	if len(refreshed) == 0 {
 		t.Fatal("authTokenRefreshed not fired")
 	}
-	m := refreshed[0].Args[0].(map[string]any)
-	if m["oldToken"] != old || m["token"] == "" || m["token"] == old {
-		t.Fatalf("authTokenRefreshed args = %v", m)
+	if r := refreshed[0]; r.OldToken != old || r.Token == "" || r.Token == old {
+		t.Fatalf("TokenRefreshed = %+v", r)
 	}
 	// Realtime moved to the new token's topics: messages still arrive.
 	aev.waitFor(t, "own message over the new token topic", func() bool { return newMessagesWith(aev, "after-expiry") == 1 })

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
@@ -40,7 +41,18 @@ func (c *Client) handlePresence(userID string, payload []byte) {
 		}
 		return
 	}
-	c.emit(Event{Name: "presence", Args: []any{p, userID}})
+	c.emit(presenceEvent(userID, p))
+}
+
+// presenceEvent reads a validated "1", "0" or "{0|1}:{ms}".
+func presenceEvent(userID, p string) PresenceChanged {
+	ev := PresenceChanged{UserID: userID, Online: p[0] == '1'}
+	if len(p) > 2 {
+		if ms, err := strconv.ParseInt(p[2:], 10, 64); err == nil {
+			ev.At = time.UnixMilli(ms)
+		}
+	}
+	return ev
 }
 
 // handleRoomSignal handles r/{rid}/{rid}/{uid}/{t|d|r}.
@@ -59,7 +71,7 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 			c.cfg.Logger.Debug("skipping malformed typing", "room", rid, "user", uid, "bytes", len(payload))
 			return
 		}
-		c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": msg, "username": uid, "room_id": rid}}})
+		c.emit(TypingChanged{RoomID: roomID, UserID: uid, Typing: msg == "1"})
 	case "d", "r":
 		idStr, uniq, ok := strings.Cut(string(payload), ":")
 		id, err := strconv.ParseInt(idStr, 10, 64)
@@ -141,15 +153,15 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 	c.mu.Unlock()
 	for i := len(changed) - 1; i >= 0; i-- {
 		ch := changed[i]
-		c.emit(Event{Name: "_selectedComment", Args: []any{"set", ch.idx, ch.cm.V2JSON()}})
+		c.emitMirror("_selectedComment", "set", ch.idx, ch.cm.clone())
 	}
 	if len(changed) > 0 {
 		top := changed[0].cm // the newest comment that changed
-		name := "commentDelivered"
 		if top.Status == StatusRead {
-			name = "commentRead"
+			c.emit(CommentRead{Comment: top.clone(), UserID: userID})
+		} else {
+			c.emit(CommentDelivered{Comment: top.clone(), UserID: userID})
 		}
-		c.emit(Event{Name: name, Args: []any{map[string]any{"comment": top.V2JSON(), "userId": userID}}})
 	}
 }
 
@@ -189,11 +201,10 @@ func (c *Client) handleRoomTyping(rid string, payload []byte) {
 		c.cfg.Logger.Debug("skipping malformed room typing", "room", rid, "bytes", len(payload))
 		return
 	}
-	t["room_id"] = rid
-	c.emit(Event{Name: "onRoomTyping", Args: []any{t}})
-	// v2 also reports room (bot) typing through typingCallback.
-	c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": t["text"], "username": t["sender_name"],
-		"email": t["sender_id"], "room_id": rid}}})
+	id, _ := strconv.ParseInt(rid, 10, 64)
+	str := func(k string) string { s, _ := t[k].(string); return s }
+	c.emit(RoomTyping{RoomID: id, Status: str("status"), SenderID: str("sender_id"), SenderName: str("sender_name"),
+		Text: str("text"), Raw: append(RawMessage(nil), payload...)})
 }
 
 // notification is {token}/n and a sync_event entry.
@@ -239,11 +250,9 @@ func (c *Client) applyNotification(n *notification) {
 		hard = *d.IsHardDelete
 	}
 	for _, dm := range d.DeletedMessages {
-		rid := fmt.Sprint(dm.RoomID)
-		id, _ := strconv.ParseInt(rid, 10, 64)
+		id, _ := strconv.ParseInt(fmt.Sprint(dm.RoomID), 10, 64)
 		c.removeFromSelected(id, dm.MessageUniqueIDs)
-		c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": rid,
-			"commentUniqueIds": dm.MessageUniqueIDs, "isForEveryone": true, "isHard": hard}}})
+		c.emit(CommentDeleted{RoomID: id, UniqueIDs: dm.MessageUniqueIDs, ForEveryone: true, Hard: hard})
 	}
 	for _, raw := range d.DeletedRooms {
 		var r struct {
@@ -258,9 +267,9 @@ func (c *Client) applyNotification(n *notification) {
 		}
 		c.mu.Unlock()
 		if cleared {
-			c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"comments": []any{}}}})
+			c.emitMirror("_selectedPatch", map[string]any{"comments": []any{}})
 		}
-		c.emit(Event{Name: "roomCleared", Args: []any{raw}})
+		c.emit(RoomCleared{RoomID: r.ID, Raw: raw})
 	}
 	if (n.ActionTopic == "delivered" || n.ActionTopic == "read") && d.CommentID > 0 {
 		rid, _ := strconv.ParseInt(fmt.Sprint(d.RoomID), 10, 64)

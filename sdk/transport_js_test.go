@@ -79,8 +79,8 @@ func TestBrowserChat(t *testing.T) {
 	ctx := context.Background()
 	got := make(chan *Comment, 4)
 	bob, err := New(ctx, Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt, OnEvent: func(ev Event) {
-		if ev.Name == "newMessages" && ev.Comment.Email == "wasm-alice" {
-			got <- ev.Comment
+		if m, ok := ev.(MessageReceived); ok && m.Comment.Email == "wasm-alice" {
+			got <- m.Comment
 		}
 	}})
 	if err != nil {

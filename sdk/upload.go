@@ -38,7 +38,7 @@ func uploadResult(status int, body []byte) (string, error) {
 // a misspelt event so the callback never fired) and, for uploadFile, the
 // v2 "[file] url [/file]" text message.
 func (c *Client) afterUpload(ctx context.Context, roomID int64, url string) (*Comment, error) {
-	c.emit(Event{Name: "fileUploaded", Args: []any{url}})
+	c.emit(FileUploaded{URL: url})
 	if roomID <= 0 {
 		return nil, nil
 	}

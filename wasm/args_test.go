@@ -57,14 +57,3 @@ func TestArgsValidation(t *testing.T) {
 		})
 	}
 }
-
-func TestAppendJSONPassesRawThrough(t *testing.T) {
-	raw := sdk.RawMessage(`{"id":1,"n":12345678901234567890}`)
-	got := string(appendJSON(nil, []sdk.RawMessage{raw, raw}))
-	if got != `[`+string(raw)+`,`+string(raw)+`]` {
-		t.Fatalf("got %s", got)
-	}
-	if got := string(appendJSON(nil, map[string]any{"s": "a\"b"})); got != `{"s":"a\"b"}` {
-		t.Fatalf("got %s", got)
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -225,7 +226,7 @@ func (inst *instance) push(name string, args []any) {
 		if i > 0 {
 			inst.batch = append(inst.batch, ',')
 		}
-		inst.batch = appendJSON(inst.batch, a)
+		inst.batch = v2compat.AppendJSON(inst.batch, a)
 	}
 	inst.batch = append(inst.batch, "]}"...)
 	schedule := !inst.scheduled
@@ -238,30 +239,6 @@ func (inst *instance) push(name string, args []any) {
 			js.Global().Call("setTimeout", inst.flushFn, 0)
 		}
 	}
-}
-
-func appendJSON(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case sdk.RawMessage:
-		if len(x) == 0 {
-			return append(b, "null"...)
-		}
-		return append(b, x...)
-	case []sdk.RawMessage:
-		b = append(b, '[')
-		for i, r := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, r...)
-		}
-		return append(b, ']')
-	}
-	enc, err := jsonx.Marshal(v)
-	if err != nil {
-		return append(b, "null"...)
-	}
-	return append(b, enc...)
 }
 
 func (inst *instance) flush() {

@@ -12,6 +12,7 @@ import (
 	"syscall/js"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -269,7 +270,11 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return result(i.client.CreateGroupRoom(i.ctx, name, ids, opts))
+			r, err := i.client.CreateGroupRoom(i.ctx, name, ids, opts)
+			if err != nil {
+				return nil, err
+			}
+			return v2compat.GroupJSON(r), nil
 		},
 		"getRoomsInfo": func(i *instance, a args) ([]byte, error) {
 			var o sdk.RoomsInfoOptions
@@ -289,9 +294,9 @@ func init() {
 			}
 			out := make([]sdk.RawMessage, len(rooms))
 			for k, r := range rooms {
-				out[k] = r.V2JSON()
+				out[k] = v2compat.RoomJSON(r)
 			}
-			return appendJSON(nil, out), nil
+			return v2compat.AppendJSON(nil, out), nil
 		},
 		"updateRoom": func(i *instance, a args) ([]byte, error) {
 			var o struct {
@@ -326,11 +331,11 @@ func init() {
 		},
 		"getTotalUnreadCount": func(i *instance, a args) ([]byte, error) {
 			n, err := i.client.GetTotalUnreadCount(i.ctx)
-			return appendJSON(nil, n), err
+			return v2compat.AppendJSON(nil, n), err
 		},
 		"getRoomUnreadCount": func(i *instance, a args) ([]byte, error) {
 			n, err := i.client.GetRoomUnreadCount(i.ctx)
-			return appendJSON(nil, n), err
+			return v2compat.AppendJSON(nil, n), err
 		},
 		"exitChatRoom": func(i *instance, a args) ([]byte, error) { i.client.ExitChatRoom(); return nil, nil },
 		"clearRoomMessages": func(i *instance, a args) ([]byte, error) {
@@ -398,7 +403,7 @@ func init() {
 				return nil, err
 			}
 			if sel := i.client.Selected(); sel != nil {
-				return sel.V2JSON(), nil
+				return v2compat.RoomJSON(sel), nil
 			}
 			return nil, nil
 		},
@@ -442,14 +447,14 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return appendJSON(nil, sdk.ThumbnailURL(u, false)), nil
+			return v2compat.AppendJSON(nil, sdk.ThumbnailURL(u, false)), nil
 		},
 		"getBlurryThumbnailURL": func(i *instance, a args) ([]byte, error) {
 			u, err := a.str(0, "url", true)
 			if err != nil {
 				return nil, err
 			}
-			return appendJSON(nil, sdk.ThumbnailURL(u, true)), nil
+			return v2compat.AppendJSON(nil, sdk.ThumbnailURL(u, true)), nil
 		},
 		"upload":     mUpload(false),
 		"uploadFile": mUpload(true),
@@ -567,7 +572,7 @@ func mInit(inst *instance, a args) ([]byte, error) {
 		return nil, a.bad("config", "is malformed: "+err.Error())
 	}
 	cfg := sdk.Config{AppID: ic.AppID, BaseURL: ic.BaseURL, MQTTURL: ic.MQTTURL, WithConfig: true,
-		CustomHeaders: ic.CustomHeaders, OnEvent: func(ev sdk.Event) { inst.push(ev.Name, ev.Args) }}
+		CustomHeaders: ic.CustomHeaders, OnEvent: v2compat.Bind(inst.client, inst.push)}
 	if ic.MQTTURL != "" && ic.BrokerURL != "" {
 		cfg.MQTTURL = ic.BrokerURL
 	}
@@ -693,7 +698,7 @@ func mSendComment(inst *instance, a args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cm.V2JSON(), nil
+	return v2compat.CommentJSON(cm), nil
 }
 
 func mLoad(inst *instance, a args) ([]byte, error) {
@@ -741,7 +746,7 @@ func mLoad(inst *instance, a args) ([]byte, error) {
 	for i, cm := range cs {
 		out[i] = cm.Raw
 	}
-	return appendJSON(nil, out), nil
+	return v2compat.AppendJSON(nil, out), nil
 }
 
 func mGenerate(kind string) handler {
@@ -815,7 +820,7 @@ func mGenerate(kind string) handler {
 		if err != nil {
 			return nil, err
 		}
-		return cm.V2JSON(), nil
+		return v2compat.CommentJSON(cm), nil
 	}
 }
 
@@ -830,9 +835,9 @@ func mSetHooks(inst *instance, a args) ([]byte, error) {
 	}
 	var h sdk.Hooks
 	if on.BeforeSent {
-		h.BeforeSend = func(ctx context.Context, c sdk.RawMessage) (sdk.RawMessage, error) {
+		h.BeforeSend = v2compat.BeforeSend(func(ctx context.Context, c []byte) ([]byte, error) {
 			return inst.hook(ctx, "message::before-sent", c)
-		}
+		})
 	}
 	if on.BeforeReceived {
 		h.BeforeReceive = func(ctx context.Context, c sdk.RawMessage) (sdk.RawMessage, error) {
@@ -885,9 +890,9 @@ func mUpload(withRoom bool) handler {
 			a.extra[1].Invoke(js.Null(), js.Null(), url)
 		}
 		if withRoom && cm != nil {
-			return cm.V2JSON(), nil
+			return v2compat.CommentJSON(cm), nil
 		}
-		return appendJSON(nil, url), nil
+		return v2compat.AppendJSON(nil, url), nil
 	}
 }
 
@@ -911,9 +916,9 @@ func mDeviceToken(register bool) handler {
 func commentsV2(cs []*sdk.Comment) []byte {
 	out := make([]sdk.RawMessage, len(cs))
 	for i, c := range cs {
-		out[i] = c.V2JSON()
+		out[i] = v2compat.CommentJSON(c)
 	}
-	return appendJSON(nil, out)
+	return v2compat.AppendJSON(nil, out)
 }
 
 func nullToNil(r sdk.RawMessage) sdk.RawMessage {
@@ -934,5 +939,5 @@ func roomResult(r *sdk.Room, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.V2JSON(), nil
+	return v2compat.RoomJSON(r), nil
 }

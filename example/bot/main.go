@@ -58,10 +58,11 @@ func Run(ctx context.Context, o Options, ready func()) error {
 	client, err := sdk.New(ctx, sdk.Config{
 		AppID: o.AppID, BaseURL: o.BaseURL, MQTTURL: o.MQTTURL, Logger: log,
 		OnEvent: func(ev sdk.Event) {
-			c := ev.Comment
-			if ev.Name != "newMessages" || c == nil || c.Email == o.UserID || c.Type != "text" {
+			m, ok := ev.(sdk.MessageReceived)
+			if !ok || m.Comment.Email == o.UserID || m.Comment.Type != "text" {
 				return
 			}
+			c := m.Comment
 			if _, err := client.SendComment(ctx, c.RoomID, o.Prefix+c.Message, "", "text", nil, nil); err != nil {
 				if ctx.Err() == nil {
 					// The SDK already retried; the message stays unanswered.

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"path/filepath"
@@ -76,8 +75,8 @@ func newUser(t *testing.T, baseURL, id string) *user {
 	u := &user{heard: make(chan string, 64)}
 	c, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: baseURL, MQTTURL: "ws" + strings.TrimPrefix(baseURL, "http") + "/mqtt",
 		OnEvent: func(ev sdk.Event) {
-			if ev.Name == "newMessages" && ev.Comment != nil && ev.Comment.Email != id {
-				u.heard <- ev.Comment.Email + ": " + ev.Comment.Message
+			if m, ok := ev.(sdk.MessageReceived); ok && m.Comment.Email != id {
+				u.heard <- m.Comment.Email + ": " + m.Comment.Message
 			}
 		}})
 	if err != nil {
@@ -148,15 +147,9 @@ func TestEchoGroup(t *testing.T) {
 	alice := newUser(t, base, "alice")
 	bob := newUser(t, base, "bob")
 	ctx := context.Background()
-	raw, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, nil)
+	summary, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var summary struct {
-		ID int64 `json:"id"`
-	}
-	if err := json.Unmarshal([]byte(raw), &summary); err != nil || summary.ID == 0 {
-		t.Fatalf("group summary %s: %v", raw, err)
 	}
 	if _, err := alice.c.SendComment(ctx, summary.ID, "hi team", "", "text", nil, nil); err != nil {
 		t.Fatal(err)

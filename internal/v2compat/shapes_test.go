@@ -1,0 +1,40 @@
+package v2compat
+
+import (
+	"testing"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
+)
+
+func TestCommentJSON(t *testing.T) {
+	raw := `{"id":3,"room_id":9,"unique_temp_id":"u","email":"bob","username":"Bob","message":"hi","comment_before_id":2,"status":"sent"}`
+	c := &sdk.Comment{ID: 3, RoomID: 9, UniqueTempID: "u", Email: "bob", Username: "Bob", Message: "hi", BeforeID: 2,
+		Status: sdk.StatusRead, Raw: sdk.RawMessage(raw)}
+	var m map[string]any
+	if err := jsonx.Unmarshal(CommentJSON(c), &m); err != nil {
+		t.Fatalf("CommentJSON is not JSON: %v\n%s", err, CommentJSON(c))
+	}
+	want := map[string]any{"unique_id": "u", "before_id": float64(2), "username_as": "Bob", "username_real": "bob",
+		"status": "read", "isRead": true, "isDelivered": true, "isSent": true, "isPending": false, "isFailed": false, "message": "hi"}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	pending := &sdk.Comment{RoomID: 9, UniqueTempID: "p", Message: `a "quote"`, Status: sdk.StatusPending}
+	if err := jsonx.Unmarshal(CommentJSON(pending), &m); err != nil || m["isPending"] != true || m["message"] != `a "quote"` {
+		t.Fatalf("pending CommentJSON = %s (%v)", CommentJSON(pending), err)
+	}
+}
+
+func TestAppendJSONPassesRawThrough(t *testing.T) {
+	raw := sdk.RawMessage(`{"id":1,"n":12345678901234567890}`)
+	got := string(AppendJSON(nil, []sdk.RawMessage{raw, raw}))
+	if got != `[`+string(raw)+`,`+string(raw)+`]` {
+		t.Fatalf("got %s", got)
+	}
+	if got := string(AppendJSON(nil, map[string]any{"s": "a\"b"})); got != `{"s":"a\"b"}` {
+		t.Fatalf("got %s", got)
+	}
+}
