@@ -11,7 +11,7 @@ import (
 
 // GetNonce starts an identity-token login: results {nonce, expired_at}.
 func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
-	if err := c.requireInit("getNonce"); err != nil {
+	if err := c.requireInit("GetNonce"); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, "POST", "auth/nonce", nil, nil)
@@ -20,11 +20,11 @@ func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
 // VerifyIdentityToken exchanges a JWT signed by the app's backend for the
 // login results ({user, …}); pass them to SetUserWithIdentityToken.
 func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) (RawMessage, error) {
-	if err := c.requireInit("verifyIdentityToken"); err != nil {
+	if err := c.requireInit("VerifyIdentityToken"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(identityToken) == "" {
-		return nil, argError("verifyIdentityToken", "identityToken", "is required")
+		return nil, argError("VerifyIdentityToken", "identityToken", "is required")
 	}
 	return c.call(ctx, "POST", "auth/verify_identity_token", nil, map[string]string{"identity_token": identityToken})
 }
@@ -33,7 +33,7 @@ func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) 
 // Unlike v2 it returns a result, and it starts realtime for that user (v2
 // kept the anonymous connection, reference G.1 #3).
 func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (RawMessage, error) {
-	if err := c.requireInit("setUserWithIdentityToken"); err != nil {
+	if err := c.requireInit("SetUserWithIdentityToken"); err != nil {
 		return nil, err
 	}
 	var r struct {
@@ -44,7 +44,7 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 		_ = jsonx.Unmarshal(r.User, &u)
 	}
 	if u.Email == "" || u.Token == "" {
-		err := argError("setUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
+		err := argError("SetUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
 		c.emit(LoginFailed{Err: err, Data: data})
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (c *Client) login(ctx context.Context, u *User, key string, results RawMess
 
 // RefreshAuthToken trades the refresh token for a new token now.
 func (c *Client) RefreshAuthToken(ctx context.Context) (RawMessage, error) {
-	if err := c.requireLogin("refreshAuthToken"); err != nil {
+	if err := c.requireLogin("RefreshAuthToken"); err != nil {
 		return nil, err
 	}
 	if !c.canRefresh() {
@@ -125,7 +125,7 @@ func (c *Client) refreshLoop(ctx context.Context) {
 // user. Unlike v2 it reports errors, and it keeps the session token if the
 // server's user object has none.
 func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extras RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("updateProfile"); err != nil {
+	if err := c.requireLogin("UpdateProfile"); err != nil {
 		return nil, err
 	}
 	p := &params{}
@@ -180,7 +180,7 @@ func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
 
 // GetUserProfile returns the user's profile.
 func (c *Client) GetUserProfile(ctx context.Context) (RawMessage, error) {
-	if err := c.requireLogin("getUserProfile"); err != nil {
+	if err := c.requireLogin("GetUserProfile"); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "GET", "my_profile", nil, nil)

@@ -23,13 +23,13 @@ func validIDs(method, arg string, ids []string) error {
 // CreateGroupRoom creates a group room with the given members. options
 // may be nil (v2 threw a TypeError); its avatarURL sets the avatar.
 func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (*Room, error) {
-	if err := c.requireLogin("createGroupRoom"); err != nil {
+	if err := c.requireLogin("CreateGroupRoom"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(name) == "" {
-		return nil, argError("createGroupRoom", "name", "is required")
+		return nil, argError("CreateGroupRoom", "name", "is required")
 	}
-	if err := validIDs("createGroupRoom", "userIds", userIDs); err != nil {
+	if err := validIDs("CreateGroupRoom", "userIds", userIDs); err != nil {
 		return nil, err
 	}
 	var o struct {
@@ -38,7 +38,7 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	p := (&params{}).set("name", name).set("participants", userIDs)
 	if len(options) > 0 && string(options) != "null" {
 		if err := jsonx.Unmarshal(options, &o); err != nil {
-			return nil, argError("createGroupRoom", "options", "must be an object")
+			return nil, argError("CreateGroupRoom", "options", "must be an object")
 		}
 		if o.AvatarURL != "" {
 			p.set("avatar_url", o.AvatarURL)
@@ -62,11 +62,11 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 // GetOrCreateRoomByUniqueID opens a channel-style room by its unique id
 // and follows its {AppId}/{uniqueId}/c topic.
 func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID, name, avatarURL string) (*Room, error) {
-	if err := c.requireLogin("getOrCreateRoomByUniqueId"); err != nil {
+	if err := c.requireLogin("GetOrCreateRoomByUniqueID"); err != nil {
 		return nil, err
 	}
 	if !validRoomIDString(uniqueID) {
-		return nil, argError("getOrCreateRoomByUniqueId", "uniqueId", "is required and may not contain / + #")
+		return nil, argError("GetOrCreateRoomByUniqueID", "uniqueId", "is required and may not contain / + #")
 	}
 	p := (&params{}).set("unique_id", uniqueID)
 	if name != "" {
@@ -103,7 +103,7 @@ type RoomsInfoOptions struct {
 
 // GetRoomsInfo returns the whole response body, as v2 did.
 func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (RawMessage, error) {
-	if err := c.requireLogin("getRoomsInfo"); err != nil {
+	if err := c.requireLogin("GetRoomsInfo"); err != nil {
 		return nil, err
 	}
 	show := true
@@ -151,7 +151,7 @@ type RoomListOptions struct {
 // LoadRoomList returns the user's rooms in v2's Room shape. A room with
 // no last comment is fine (v2 threw a TypeError).
 func (c *Client) LoadRoomList(ctx context.Context, o RoomListOptions) ([]*Room, error) {
-	if err := c.requireLogin("loadRoomList"); err != nil {
+	if err := c.requireLogin("LoadRoomList"); err != nil {
 		return nil, err
 	}
 	q := &params{}
@@ -227,11 +227,11 @@ type UpdateRoomOptions struct {
 
 // UpdateRoom changes a room's name, avatar or options; results.room.
 func (c *Client) UpdateRoom(ctx context.Context, id int64, name, avatarURL string, options RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("updateRoom"); err != nil {
+	if err := c.requireLogin("UpdateRoom"); err != nil {
 		return nil, err
 	}
 	if id <= 0 {
-		return nil, argError("updateRoom", "id", "is required")
+		return nil, argError("UpdateRoom", "id", "is required")
 	}
 	p := (&params{}).set("id", id)
 	if name != "" {
@@ -311,11 +311,11 @@ func (c *Client) changeParticipants(ctx context.Context, method, path, key strin
 
 // GetParticipants pages through a room's members (broken in v2.14+).
 func (c *Client) GetParticipants(ctx context.Context, roomUniqueID string, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getParticipants"); err != nil {
+	if err := c.requireLogin("GetParticipants"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(roomUniqueID) == "" {
-		return nil, argError("getParticipants", "roomUniqueId", "is required")
+		return nil, argError("GetParticipants", "roomUniqueId", "is required")
 	}
 	if page <= 0 {
 		page = 1
@@ -356,10 +356,10 @@ func (c *Client) unreadCount(ctx context.Context, method, path string) (int64, e
 // ClearRoomMessages empties rooms, given their unique ids. The whole body
 // is returned; roomCleared arrives over realtime.
 func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) (RawMessage, error) {
-	if err := c.requireLogin("clearRoomMessages"); err != nil {
+	if err := c.requireLogin("ClearRoomMessages"); err != nil {
 		return nil, err
 	}
-	if err := validIDs("clearRoomMessages", "roomUniqueIds", roomUniqueIDs); err != nil {
+	if err := validIDs("ClearRoomMessages", "roomUniqueIds", roomUniqueIDs); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "DELETE", "clear_room_messages", nil, map[string]any{"room_channel_ids": roomUniqueIDs})

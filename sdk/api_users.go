@@ -8,12 +8,12 @@ import (
 
 // BlockUser blocks a user; results.user. blockUser event follows.
 func (c *Client) BlockUser(ctx context.Context, userID string) (RawMessage, error) {
-	return c.blockCall(ctx, "blockUser", "block_user", userID)
+	return c.blockCall(ctx, "BlockUser", "block_user", userID)
 }
 
 // UnblockUser unblocks a user; results.user.
 func (c *Client) UnblockUser(ctx context.Context, userID string) (RawMessage, error) {
-	return c.blockCall(ctx, "unblockUser", "unblock_user", userID)
+	return c.blockCall(ctx, "UnblockUser", "unblock_user", userID)
 }
 
 func (c *Client) blockCall(ctx context.Context, method, path, userID string) (RawMessage, error) {
@@ -31,7 +31,7 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (Ra
 	if err != nil {
 		return nil, err
 	}
-	if method == "blockUser" {
+	if method == "BlockUser" {
 		c.emit(UserBlocked{User: u})
 	} else {
 		c.emit(UserUnblocked{User: u})
@@ -41,7 +41,7 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (Ra
 
 // GetBlockedUser pages the blocked users; results.blocked_users.
 func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getBlockedUser"); err != nil {
+	if err := c.requireLogin("GetBlockedUser"); err != nil {
 		return nil, err
 	}
 	if page <= 0 {
@@ -59,7 +59,7 @@ func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessag
 
 // GetUsers searches users; results {meta, users} (broken in v2.14+).
 func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getUsers"); err != nil {
+	if err := c.requireLogin("GetUsers"); err != nil {
 		return nil, err
 	}
 	if page <= 0 {
@@ -73,10 +73,10 @@ func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (R
 
 // GetUserPresences returns results.user_status for the given users.
 func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) (RawMessage, error) {
-	if err := c.requireLogin("getUserPresences"); err != nil {
+	if err := c.requireLogin("GetUserPresences"); err != nil {
 		return nil, err
 	}
-	if err := validIDs("getUserPresences", "userIds", userIDs); err != nil {
+	if err := validIDs("GetUserPresences", "userIds", userIDs); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "POST", "users/status", nil, map[string]any{"user_ids": userIDs})

@@ -160,14 +160,14 @@ func (c *Client) requireLogin(method string) error {
 // SetUser logs in (or registers) and starts realtime. It returns the login
 // results ({user: …}) as the server sent them.
 func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarURL string, extras RawMessage) (RawMessage, error) {
-	if err := c.requireInit("setUser"); err != nil {
+	if err := c.requireInit("SetUser"); err != nil {
 		return nil, err
 	}
 	switch {
 	case strings.TrimSpace(userID) == "":
-		return nil, argError("setUser", "userId", "is required")
+		return nil, argError("SetUser", "userId", "is required")
 	case userKey == "":
-		return nil, argError("setUser", "userKey", "is required")
+		return nil, argError("SetUser", "userKey", "is required")
 	}
 	if username == "" {
 		username = userID

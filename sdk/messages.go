@@ -42,11 +42,11 @@ func NewUniqueID() string {
 // unique id on transient failures, and either acknowledged exactly once or
 // returned as a *SendError.
 func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, typ string, payload, extras RawMessage) (*Comment, error) {
-	if err := c.requireLogin("sendComment"); err != nil {
+	if err := c.requireLogin("SendComment"); err != nil {
 		return nil, err
 	}
 	if roomID <= 0 {
-		return nil, argError("sendComment", "roomId", "is required (a positive room id)")
+		return nil, argError("SendComment", "roomId", "is required (a positive room id)")
 	}
 	if typ == "" {
 		typ = "text"
@@ -60,16 +60,16 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		}
 	}
 	if typ == "text" && strings.TrimSpace(text) == "" {
-		return nil, argError("sendComment", "text", "is required")
+		return nil, argError("SendComment", "text", "is required")
 	}
 	if n := utf8.RuneCountInString(text); n > MaxMessageLength {
 		return nil, fmt.Errorf("%w: sendComment: text has %d characters", ErrMessageTooLong, n)
 	}
 	if len(payload) > 0 && !jsonx.Valid(payload) {
-		return nil, argError("sendComment", "payload", "is not valid JSON")
+		return nil, argError("SendComment", "payload", "is not valid JSON")
 	}
 	if len(extras) > 0 && !jsonx.Valid(extras) {
-		return nil, argError("sendComment", "extras", "is not valid JSON")
+		return nil, argError("SendComment", "extras", "is not valid JSON")
 	}
 	if uniqueID == "" {
 		uniqueID = NewUniqueID()
@@ -242,14 +242,14 @@ type LoadOptions struct {
 // order depended on whether a room was selected, reference G.1 #17). Pages
 // of the selected room are merged into it.
 func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) ([]*Comment, error) {
-	if err := c.requireLogin("loadComments"); err != nil {
+	if err := c.requireLogin("LoadComments"); err != nil {
 		return nil, err
 	}
 	if roomID <= 0 {
-		return nil, argError("loadComments", "roomId", "is required (a positive room id)")
+		return nil, argError("LoadComments", "roomId", "is required (a positive room id)")
 	}
 	if o.Limit < 0 || o.Limit > 100 {
-		return nil, argError("loadComments", "limit", "must be between 1 and 100")
+		return nil, argError("LoadComments", "limit", "must be between 1 and 100")
 	}
 	q := (&params{}).set("topic_id", roomID)
 	if o.LastCommentID > 0 {

@@ -40,16 +40,16 @@ func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessa
 // ChatTarget gets or creates the 1-on-1 room with userID and opens it.
 // options is a JSON object (may be nil); its "message", if set, is sent.
 func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessage) (*Room, error) {
-	if err := c.requireLogin("chatTarget"); err != nil {
+	if err := c.requireLogin("ChatTarget"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(userID) == "" {
-		return nil, argError("chatTarget", "userId", "is required")
+		return nil, argError("ChatTarget", "userId", "is required")
 	}
 	opts := "{}"
 	if len(options) > 0 && string(options) != "null" {
 		if !bytes.HasPrefix(bytes.TrimSpace(options), []byte("{")) {
-			return nil, argError("chatTarget", "options", "must be an object")
+			return nil, argError("ChatTarget", "options", "must be an object")
 		}
 		opts = string(options)
 	}
@@ -77,11 +77,11 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 
 // GetRoomByID fetches a room with its latest comments and opens it.
 func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
-	if err := c.requireLogin("getRoomById"); err != nil {
+	if err := c.requireLogin("GetRoomByID"); err != nil {
 		return nil, err
 	}
 	if id <= 0 {
-		return nil, argError("getRoomById", "id", "must be a positive room id")
+		return nil, argError("GetRoomByID", "id", "must be a positive room id")
 	}
 	res, err := c.call(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
 	if err != nil {

@@ -339,10 +339,10 @@ func (c *Client) PublishEvent(ctx context.Context, roomID string, data RawMessag
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("publishEvent", "roomId", "is required")
+		return argError("PublishEvent", "roomId", "is required")
 	}
 	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) || !jsonx.Valid(data) {
-		return argError("publishEvent", "payload", "must be an object")
+		return argError("PublishEvent", "payload", "must be an object")
 	}
 	u := c.User()
 	b, _ := jsonx.Marshal(map[string]any{"sender": u.Email, "data": data})
@@ -357,10 +357,10 @@ func (c *Client) SubscribeEvent(ctx context.Context, roomID string, fn func(RawM
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("subscribeEvent", "roomId", "is required")
+		return argError("SubscribeEvent", "roomId", "is required")
 	}
 	if fn == nil {
-		return argError("subscribeEvent", "callback", "is required")
+		return argError("SubscribeEvent", "callback", "is required")
 	}
 	c.mu.Lock()
 	c.eventSubs[roomID] = fn
@@ -376,7 +376,7 @@ func (c *Client) UnsubscribeEvent(ctx context.Context, roomID string) error {
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("unsubscribeEvent", "roomId", "is required")
+		return argError("UnsubscribeEvent", "roomId", "is required")
 	}
 	c.mu.Lock()
 	delete(c.eventSubs, roomID)
@@ -392,7 +392,7 @@ func (c *Client) SubscribeUserPresence(ctx context.Context, userID string) error
 		return err
 	}
 	if !validRoomIDString(userID) {
-		return argError("subscribeUserPresence", "userId", "is required")
+		return argError("SubscribeUserPresence", "userId", "is required")
 	}
 	rt.subscribe("u/" + userID + "/s")
 	return nil

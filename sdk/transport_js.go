@@ -103,11 +103,11 @@ func await(ctx context.Context, p js.Value, abort js.Value) (js.Value, error) {
 // progress event; roomID > 0 also sends v2's "[file] url [/file]" message
 // (uploadFile). It returns the file URL.
 func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, progress func(ev js.Value)) (string, *Comment, error) {
-	if err := c.requireLogin("upload"); err != nil {
+	if err := c.requireLogin("Upload"); err != nil {
 		return "", nil, err
 	}
 	if blob.Type() != js.TypeObject || blob.Get("size").Type() != js.TypeNumber {
-		return "", nil, argError("upload", "file", "must be a File or Blob")
+		return "", nil, argError("Upload", "file", "must be a File or Blob")
 	}
 	xhr := js.Global().Get("XMLHttpRequest").New()
 	xhr.Call("open", "POST", c.uploadURL())

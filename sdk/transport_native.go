@@ -53,11 +53,11 @@ func defaultHTTPDoer() HTTPDoer { return NetHTTPDoer{} }
 // Upload sends a file (multipart field "file") and returns its URL.
 // progress, if set, sees the bytes written so far and the total.
 func (c *Client) Upload(ctx context.Context, fileName string, data []byte, progress func(sent, total int64)) (string, error) {
-	if err := c.requireLogin("upload"); err != nil {
+	if err := c.requireLogin("Upload"); err != nil {
 		return "", err
 	}
 	if fileName == "" {
-		return "", argError("upload", "file", "needs a name")
+		return "", argError("Upload", "file", "needs a name")
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
