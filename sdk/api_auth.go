@@ -32,7 +32,7 @@ func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) 
 // SetUserWithIdentityToken logs in with verifyIdentityToken's results.
 // Unlike v2 it returns a result, and it starts realtime for that user (v2
 // kept the anonymous connection, reference G.1 #3).
-func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (RawMessage, error) {
+func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (*User, error) {
 	if err := c.requireInit("SetUserWithIdentityToken"); err != nil {
 		return nil, err
 	}
@@ -49,8 +49,9 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 		return nil, err
 	}
 	u.Raw = r.User
+	out := u.clone() // before login shares u with the session
 	c.login(ctx, &u, "", data)
-	return data, nil
+	return out, nil
 }
 
 // login installs u as the session user and starts realtime.
@@ -121,10 +122,18 @@ func (c *Client) refreshLoop(ctx context.Context) {
 	}
 }
 
-// UpdateProfile changes the user's name, avatar or extras and returns the
-// user. Unlike v2 it reports errors, and it keeps the session token if the
-// server's user object has none.
-func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extras RawMessage) (RawMessage, error) {
+// ProfileUpdate is what UpdateProfile changes; empty fields stay as they are.
+type ProfileUpdate struct {
+	Name      string
+	AvatarURL string
+	Extras    RawMessage // a JSON object, or nil
+}
+
+// UpdateProfile changes the user's name, avatar or extras and returns a
+// copy of the session user. Unlike v2 it reports errors, and it keeps the
+// session token if the server's user object has none.
+func (c *Client) UpdateProfile(ctx context.Context, up ProfileUpdate) (*User, error) {
+	name, avatarURL, extras := up.Name, up.AvatarURL, up.Extras
 	if err := c.requireLogin("UpdateProfile"); err != nil {
 		return nil, err
 	}
@@ -142,25 +151,27 @@ func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extr
 	if err != nil {
 		return nil, err
 	}
-	user, err := c.mergeUser(res)
-	if err != nil {
+	if err := c.mergeUser(res); err != nil {
 		return nil, err
 	}
-	return user, nil
+	if u := c.User(); u != nil {
+		return u, nil
+	}
+	return nil, fmt.Errorf("UpdateProfile: %w", ErrNotLoggedIn) // logged out meanwhile
 }
 
 // mergeUser applies a {user} result to the session user.
-func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
+func (c *Client) mergeUser(res RawMessage) error {
 	var r struct {
 		User map[string]any `json:"user"`
 	}
 	if err := jsonx.Unmarshal(res, &r); err != nil || r.User == nil {
-		return nil, fmt.Errorf("qiscus: my_profile: response has no user")
+		return fmt.Errorf("qiscus: my_profile: response has no user")
 	}
 	c.mu.Lock()
 	if c.user == nil {
 		c.mu.Unlock()
-		return nil, ErrNotLoggedIn
+		return ErrNotLoggedIn
 	}
 	if _, ok := r.User["token"]; !ok || r.User["token"] == "" {
 		r.User["token"] = c.user.Token
@@ -175,11 +186,12 @@ func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
 	c.user.Raw = raw
 	c.mu.Unlock()
 	c.emitMirror("_state", map[string]any{"userData": RawMessage(raw)})
-	return raw, nil
+	return nil
 }
 
-// GetUserProfile returns the user's profile.
-func (c *Client) GetUserProfile(ctx context.Context) (RawMessage, error) {
+// GetUserProfile fetches the user's profile (User.Raw is the server's
+// object; it has no token).
+func (c *Client) GetUserProfile(ctx context.Context) (*User, error) {
 	if err := c.requireLogin("GetUserProfile"); err != nil {
 		return nil, err
 	}
@@ -187,7 +199,21 @@ func (c *Client) GetUserProfile(ctx context.Context) (RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return field(res, "user")
+	return userField(res)
+}
+
+// userField decodes results.user, keeping its bytes in Raw.
+func userField(res RawMessage) (*User, error) {
+	raw, err := field(res, "user")
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if err := jsonx.Unmarshal(raw, &u); err != nil {
+		return nil, fmt.Errorf("qiscus: decode user: %w", err)
+	}
+	u.Raw = raw
+	return &u, nil
 }
 
 // field extracts one key of a results object.

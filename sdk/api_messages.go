@@ -306,7 +306,7 @@ func (c *Client) ResendComment(ctx context.Context, cm *Comment) (*Comment, erro
 	if cm == nil || cm.RoomID <= 0 || cm.UniqueTempID == "" {
 		return nil, argError("ResendComment", "comment", "needs room_id and unique_id")
 	}
-	return c.SendComment(ctx, cm.RoomID, cm.Message, cm.UniqueTempID, cm.Type, cm.Payload, cm.Extras)
+	return c.SendComment(ctx, cm.RoomID, cm.Message, SendOptions{UniqueTempID: cm.UniqueTempID, Type: cm.Type, Payload: cm.Payload, Extras: cm.Extras})
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

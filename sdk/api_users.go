@@ -6,17 +6,19 @@ import (
 	"strings"
 )
 
-// BlockUser blocks a user; results.user. blockUser event follows.
-func (c *Client) BlockUser(ctx context.Context, userID string) (RawMessage, error) {
+// BlockUser blocks a user and returns them (User.Raw is the server's
+// object). A UserBlocked event follows.
+func (c *Client) BlockUser(ctx context.Context, userID string) (*User, error) {
 	return c.blockCall(ctx, "BlockUser", "block_user", userID)
 }
 
-// UnblockUser unblocks a user; results.user.
-func (c *Client) UnblockUser(ctx context.Context, userID string) (RawMessage, error) {
+// UnblockUser unblocks a user and returns them. A UserUnblocked event
+// follows.
+func (c *Client) UnblockUser(ctx context.Context, userID string) (*User, error) {
 	return c.blockCall(ctx, "UnblockUser", "unblock_user", userID)
 }
 
-func (c *Client) blockCall(ctx context.Context, method, path, userID string) (RawMessage, error) {
+func (c *Client) blockCall(ctx context.Context, method, path, userID string) (*User, error) {
 	if err := c.requireLogin(method); err != nil {
 		return nil, err
 	}
@@ -27,16 +29,16 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (Ra
 	if err != nil {
 		return nil, err
 	}
-	u, err := field(res, "user")
+	u, err := userField(res)
 	if err != nil {
 		return nil, err
 	}
 	if method == "BlockUser" {
-		c.emit(UserBlocked{User: u})
+		c.emit(UserBlocked{User: *u})
 	} else {
-		c.emit(UserUnblocked{User: u})
+		c.emit(UserUnblocked{User: *u})
 	}
-	return u, nil
+	return u.clone(), nil
 }
 
 // GetBlockedUser pages the blocked users; results.blocked_users.

@@ -89,7 +89,7 @@ func chaosRun(t *testing.T, baseURL string, deadline time.Time, disrupt func(ctx
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		if _, err := c.SetUser(ctx, users[i], "secret-"+users[i], users[i], "", nil); err != nil {
+		if _, err := c.SetUser(ctx, users[i], "secret-"+users[i], sdk.LoginOptions{Username: users[i]}); err != nil {
 			t.Fatalf("setUser %s: %v", users[i], err)
 		}
 		clients[i] = c
@@ -115,7 +115,7 @@ func chaosRun(t *testing.T, baseURL string, deadline time.Time, disrupt func(ctx
 			for n := 0; n < chaosPerUser && ctx.Err() == nil; n++ {
 				<-tick.C
 				uniq := fmt.Sprintf("chaos-%s-%03d", users[i], n)
-				_, err := c.SendComment(ctx, room.ID, "message "+uniq, uniq, "", nil, nil)
+				_, err := c.SendComment(ctx, room.ID, "message "+uniq, sdk.SendOptions{UniqueTempID: uniq})
 				mu.Lock()
 				sends = append(sends, chaosSend{users[i], uniq, err})
 				mu.Unlock()

@@ -157,9 +157,17 @@ func (c *Client) requireLogin(method string) error {
 	return nil
 }
 
-// SetUser logs in (or registers) and starts realtime. It returns the login
-// results ({user: …}) as the server sent them.
-func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarURL string, extras RawMessage) (RawMessage, error) {
+// LoginOptions are SetUser's optional parts.
+type LoginOptions struct {
+	Username  string     // display name; "" is the user id
+	AvatarURL string     // "" keeps the current avatar
+	Extras    RawMessage // a JSON object, or nil
+}
+
+// SetUser logs in (or registers) and starts realtime. It returns a copy of
+// the session user (User.Raw is the server's user object).
+func (c *Client) SetUser(ctx context.Context, userID, userKey string, o LoginOptions) (*User, error) {
+	username, avatarURL, extras := o.Username, o.AvatarURL, o.Extras
 	if err := c.requireInit("SetUser"); err != nil {
 		return nil, err
 	}
@@ -197,8 +205,9 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 		return nil, err
 	}
 	u.Raw = r.User
+	out := u.clone() // before login shares u with the session
 	c.login(ctx, &u, userKey, res)
-	return res, nil
+	return out, nil
 }
 
 // startSession begins realtime, receipts and the presence heartbeat. It
@@ -296,8 +305,7 @@ func (c *Client) User() *User {
 	if c.user == nil {
 		return nil
 	}
-	u := *c.user
-	return &u
+	return c.user.clone()
 }
 
 // LastReceivedCommentID is the /sync cursor. It moves only when /sync

@@ -46,7 +46,7 @@ func TestErrorsUseGoNames(t *testing.T) {
 	c.cfg = Config{AppID: "dev"}.withDefaults()
 	c.inited = true
 	t.Cleanup(func() { c.Close() })
-	_, err := c.SendComment(t.Context(), 1, "hi", "", "", nil, nil)
+	_, err := c.SendComment(t.Context(), 1, "hi", SendOptions{})
 	if !errors.Is(err, ErrNotLoggedIn) || strings.Contains(err.Error(), "setUser") || !strings.Contains(err.Error(), "SendComment") {
 		t.Fatalf("not logged in: %v", err)
 	}

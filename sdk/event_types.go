@@ -129,10 +129,10 @@ type TokenRefreshed struct {
 type FileUploaded struct{ URL string }
 
 // UserBlocked follows BlockUser.
-type UserBlocked struct{ User RawMessage }
+type UserBlocked struct{ User User }
 
 // UserUnblocked follows UnblockUser.
-type UserUnblocked struct{ User RawMessage }
+type UserUnblocked struct{ User User }
 
 func (LoginSucceeded) isEvent()   {}
 func (LoginFailed) isEvent()      {}

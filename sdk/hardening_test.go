@@ -242,7 +242,7 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	if n := proxy.connections(); n < 2 {
 		t.Fatalf("%d connections through the proxy after the reconnect, want 2", n)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "after the oversize frame", "after-oversize", "text", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "after the oversize frame", sdk.SendOptions{UniqueTempID: "after-oversize"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "the message after the oversize frame", func() bool { return newMessagesWith(bev, "after-oversize") == 1 })

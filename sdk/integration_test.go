@@ -105,7 +105,7 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 	}
 	ev.c = c
 	t.Cleanup(func() { c.Close() })
-	if _, err := c.SetUser(ctx, id, "secret-"+id, strings.ToUpper(id[:1])+id[1:], "", nil); err != nil {
+	if _, err := c.SetUser(ctx, id, "secret-"+id, sdk.LoginOptions{Username: strings.ToUpper(id[:1]) + id[1:]}); err != nil {
 		t.Fatalf("setUser %s: %v", id, err)
 	}
 	return c, ev
@@ -150,7 +150,7 @@ func TestChatEndToEnd(t *testing.T) {
 	}
 
 	// alice → bob over MQTT, same unique id; alice's own copy once.
-	sent, err := alice.SendComment(ctx, room.ID, "hello bob", "uniq-1", "text", nil, nil)
+	sent, err := alice.SendComment(ctx, room.ID, "hello bob", sdk.SendOptions{UniqueTempID: "uniq-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestChatEndToEnd(t *testing.T) {
 	aev.waitFor(t, "alice's echo", func() bool { return newMessagesWith(aev, "uniq-1") == 1 })
 
 	// bob replies; alice receives.
-	if _, err := bob.SendComment(ctx, room.ID, "hi alice", "uniq-2", "", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "hi alice", sdk.SendOptions{UniqueTempID: "uniq-2"}); err != nil {
 		t.Fatal(err)
 	}
 	aev.waitFor(t, "alice receives uniq-2", func() bool { return newMessagesWith(aev, "uniq-2") == 1 })
@@ -325,7 +325,7 @@ func TestMalformedPayloadIsSkipped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "still works", "after-garbage", "text", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "still works", sdk.SendOptions{UniqueTempID: "after-garbage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "the valid message after garbage", func() bool { return newMessagesWith(bev, "after-garbage") == 1 })
@@ -343,7 +343,7 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.SendComment(ctx, 1, "hi", "", "", nil, nil); !errors.Is(err, sdk.ErrNotLoggedIn) {
+	if _, err := c.SendComment(ctx, 1, "hi", sdk.SendOptions{}); !errors.Is(err, sdk.ErrNotLoggedIn) {
 		t.Fatalf("before setUser: err = %v", err)
 	}
 
@@ -366,22 +366,22 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := alice.SendComment(ctx, tc.room, tc.text, "", "", nil, nil)
+			_, err := alice.SendComment(ctx, tc.room, tc.text, sdk.SendOptions{})
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.arg) {
 				t.Fatalf("err = %v, want %v naming %q", err, tc.want, tc.arg)
 			}
 		})
 	}
 	// 4000 characters exactly is fine.
-	if _, err := alice.SendComment(ctx, room.ID, strings.Repeat("é", 4000), "max", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, strings.Repeat("é", 4000), sdk.SendOptions{UniqueTempID: "max"}); err != nil {
 		t.Fatalf("4000 chars: %v", err)
 	}
 	// The same unique id twice is stored and delivered once.
-	a, err := alice.SendComment(ctx, room.ID, "once", "dup-id", "", nil, nil)
+	a, err := alice.SendComment(ctx, room.ID, "once", sdk.SendOptions{UniqueTempID: "dup-id"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := alice.SendComment(ctx, room.ID, "once", "dup-id", "", nil, nil)
+	b, err := alice.SendComment(ctx, room.ID, "once", sdk.SendOptions{UniqueTempID: "dup-id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func TestSendFailureReportsUniqueID(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", func(c *sdk.Config) { c.SendRetries = -1 })
-	_, err := alice.SendComment(ctx, 999999, "to nowhere", "lost-1", "", nil, nil)
+	_, err := alice.SendComment(ctx, 999999, "to nowhere", sdk.SendOptions{UniqueTempID: "lost-1"})
 	var se *sdk.SendError
 	if !errors.As(err, &se) || se.UniqueTempID != "lost-1" || sdk.StatusOf(err) < 400 {
 		t.Fatalf("err = %v (status %d), want a SendError for lost-1 with the server's status", err, sdk.StatusOf(err))

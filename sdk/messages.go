@@ -37,11 +37,24 @@ func NewUniqueID() string {
 	return "javascript-" + string(b)
 }
 
+// SendOptions are SendComment's optional parts.
+type SendOptions struct {
+	// Type is the message type; "" is "text". Known types (custom, reply,
+	// file_attachment …) need their payload.
+	Type    string
+	Payload RawMessage // a JSON object, or nil
+	Extras  RawMessage // a JSON object, or nil
+	// UniqueTempID identifies the message across retries and resends;
+	// "" makes a new one (NewUniqueID).
+	UniqueTempID string
+}
+
 // SendComment posts a message. The comment is shown as pending in the
 // selected room (only if it is that room, unlike v2), retried with the same
 // unique id on transient failures, and either acknowledged exactly once or
 // returned as a *SendError.
-func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, typ string, payload, extras RawMessage) (*Comment, error) {
+func (c *Client) SendComment(ctx context.Context, roomID int64, text string, o SendOptions) (*Comment, error) {
+	uniqueID, typ, payload, extras := o.UniqueTempID, o.Type, o.Payload, o.Extras
 	if err := c.requireLogin("SendComment"); err != nil {
 		return nil, err
 	}

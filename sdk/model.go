@@ -118,6 +118,12 @@ func rebase(sub, from, to []byte) RawMessage {
 	return RawMessage(to[off : off+len(sub)])
 }
 
+// clone copies u; its fields are replaced, never edited in place.
+func (u *User) clone() *User {
+	cp := *u
+	return &cp
+}
+
 // clone copies c so the Client's later changes (a status moving on) do not
 // reach the copy; Raw, Payload and Extras are never written after parsing
 // and are shared.

@@ -68,7 +68,7 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 		Message string `json:"message"`
 	}
 	if jsonx.Unmarshal([]byte(opts), &o) == nil && o.Message != "" {
-		if _, err := c.SendComment(ctx, room.ID, o.Message, "", "text", nil, nil); err != nil {
+		if _, err := c.SendComment(ctx, room.ID, o.Message, SendOptions{}); err != nil {
 			return room, err
 		}
 	}

@@ -28,7 +28,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "before", "before-outage", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "before", sdk.SendOptions{UniqueTempID: "before-outage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "message before the outage", func() bool { return newMessagesWith(bev, "before-outage") == 1 })
@@ -59,7 +59,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 		return true
 	})
 	// Realtime works again, and nothing arrived twice.
-	if _, err := alice.SendComment(ctx, room.ID, "after", "after-outage", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "after", sdk.SendOptions{UniqueTempID: "after-outage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "message after the outage", func() bool { return newMessagesWith(bev, "after-outage") == 1 })
@@ -91,7 +91,7 @@ func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 	if err != nil {
 		t.Fatalf("call after expiry: %v", err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "still here", "after-expiry", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "still here", sdk.SendOptions{UniqueTempID: "after-expiry"}); err != nil {
 		t.Fatal(err)
 	}
 	if alice.User().Token == old {
@@ -174,7 +174,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.SendComment(ctx, room.ID, "hi carol", "to-carol", "", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "hi carol", sdk.SendOptions{UniqueTempID: "to-carol"}); err != nil {
 		t.Fatal(err)
 	}
 	ev.waitFor(t, "carol receives over realtime", func() bool { return newMessagesWith(ev, "to-carol") == 1 })

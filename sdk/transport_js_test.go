@@ -87,7 +87,7 @@ func TestBrowserChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bob.Close()
-	if _, err := bob.SetUser(ctx, "wasm-bob", "pw", "Bob", "", nil); err != nil {
+	if _, err := bob.SetUser(ctx, "wasm-bob", "pw", LoginOptions{Username: "Bob"}); err != nil {
 		t.Fatal(err)
 	}
 	alice, err := New(ctx, Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt})
@@ -95,14 +95,14 @@ func TestBrowserChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alice.Close()
-	if _, err := alice.SetUser(ctx, "wasm-alice", "pw", "Alice", "", nil); err != nil {
+	if _, err := alice.SetUser(ctx, "wasm-alice", "pw", LoginOptions{Username: "Alice"}); err != nil {
 		t.Fatal(err)
 	}
 	room, err := alice.ChatTarget(ctx, "wasm-bob", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "from the browser", "wasm-1", "", nil, jsonxRaw(`{"k":1}`)); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "from the browser", SendOptions{UniqueTempID: "wasm-1", Extras: jsonxRaw(`{"k":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -135,7 +135,7 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
+		if _, err := c.SetUser(ctx, id, "pw", LoginOptions{Username: id}); err != nil {
 			t.Fatal(err)
 		}
 		return c
@@ -180,7 +180,7 @@ func TestBrowserWebSocketReadLimit(t *testing.T) {
 			t.Fatalf("want packet type %d, got %v (%v)", want, got, err)
 		}
 	}
-	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1", "", nil, nil); err != nil {
+	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", SendOptions{UniqueTempID: "wasm-limit-1"}); err != nil {
 		t.Fatal(err)
 	}
 	type result struct {

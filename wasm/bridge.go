@@ -59,7 +59,7 @@ func (b *bridge) object() js.Value {
 		inst := b.instances[args[0].Int()]
 		b.mu.Unlock()
 		method := args[1].String()
-		if inst == nil || !syncMethods[method] {
+		if inst == nil || !methods[method].sync {
 			return jsError(errors.New("qiscus: " + method + " cannot be called synchronously"))
 		}
 		res, err := inst.dispatch(method, args[2].String(), nil)
@@ -167,6 +167,7 @@ func jsError(err error) js.Value {
 
 // instance is one QiscusSDKCore object's Go side.
 type instance struct {
+	session  *v2compat.Session
 	client   *sdk.Client
 	onEvents js.Value
 	onHook   js.Value
@@ -184,7 +185,9 @@ type instance struct {
 
 func newInstance(onEvents, onHook js.Value) *instance {
 	ctx, cancel := context.WithCancel(context.Background())
-	inst := &instance{client: sdk.NewClient(), onEvents: onEvents, onHook: onHook, ctx: ctx, cancel: cancel}
+	inst := &instance{onEvents: onEvents, onHook: onHook, ctx: ctx, cancel: cancel}
+	inst.session = v2compat.NewSession(inst.push, inst.hook, consoleLogger{})
+	inst.client = inst.session.Client
 	inst.flushFn = js.FuncOf(func(js.Value, []js.Value) any {
 		inst.flush()
 		return nil
@@ -268,32 +271,15 @@ func (inst *instance) flush() {
 func (inst *instance) hook(ctx context.Context, name string, in []byte) ([]byte, error) {
 	_ = inst.client.FlushEvents(ctx) // the app sees earlier events first
 	inst.flush()
-	p := inst.onHook.Invoke(name, string(in))
-	ch := make(chan js.Value, 1)
-	errc := make(chan error, 1)
-	onOK := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
-	onErr := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		msg := "hook failed"
-		if len(a) > 0 && a[0].Truthy() {
-			msg = a[0].Call("toString").String()
-		}
-		errc <- errors.New(msg)
-		return nil
-	})
-	js.Global().Get("Promise").Call("resolve", p).Call("then", onOK, onErr)
-	release := func() { onOK.Release(); onErr.Release() }
-	select {
-	case v := <-ch:
-		release()
-		if v.Type() != js.TypeString {
-			return nil, errors.New(name + ": hook result is not serialisable")
-		}
-		return []byte(v.String()), nil
-	case err := <-errc:
-		release()
-		return nil, err
-	case <-ctx.Done():
-		// The funcs must outlive a promise that may still settle.
-		return nil, ctx.Err()
+	v, err := await(ctx, inst.onHook.Invoke(name, string(in)))
+	if errors.Is(err, errNoReason) {
+		return nil, errors.New("hook failed")
 	}
+	if err != nil {
+		return nil, err
+	}
+	if v.Type() != js.TypeString {
+		return nil, errors.New(name + ": hook result is not serialisable")
+	}
+	return []byte(v.String()), nil
 }

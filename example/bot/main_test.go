@@ -83,7 +83,7 @@ func newUser(t *testing.T, baseURL, id string) *user {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if _, err := c.SetUser(ctx, id, id+"-key", id, "", nil); err != nil {
+	if _, err := c.SetUser(ctx, id, id+"-key", sdk.LoginOptions{Username: id}); err != nil {
 		t.Fatal(err)
 	}
 	u.c = c
@@ -126,7 +126,7 @@ func TestEchoOneOnOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"hello", "second"} {
-		if _, err := alice.c.SendComment(ctx, room.ID, text, "", "text", nil, nil); err != nil {
+		if _, err := alice.c.SendComment(ctx, room.ID, text, sdk.SendOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		alice.expect(t, "echo-bot: echo: "+text)
@@ -151,12 +151,12 @@ func TestEchoGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.c.SendComment(ctx, summary.ID, "hi team", "", "text", nil, nil); err != nil {
+	if _, err := alice.c.SendComment(ctx, summary.ID, "hi team", sdk.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	bob.expect(t, "alice: hi team")
 	bob.expect(t, "echo-bot: echo: hi team")
-	if _, err := bob.c.SendComment(ctx, summary.ID, "hi alice", "", "text", nil, nil); err != nil {
+	if _, err := bob.c.SendComment(ctx, summary.ID, "hi alice", sdk.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// alice hears bob and the bot's answer to bob (and before that, the

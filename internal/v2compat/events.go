@@ -95,9 +95,9 @@ func Callbacks(ev sdk.Event) []Callback {
 	case sdk.FileUploaded:
 		return one("fileUploaded", e.URL)
 	case sdk.UserBlocked:
-		return one("blockUser", e.User)
+		return one("blockUser", e.User.Raw)
 	case sdk.UserUnblocked:
-		return one("unblockUser", e.User)
+		return one("unblockUser", e.User.Raw)
 	}
 	return nil
 }

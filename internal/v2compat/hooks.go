@@ -2,6 +2,7 @@ package v2compat
 
 import (
 	"context"
+	"errors"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
@@ -47,3 +48,49 @@ func BeforeSend(call JSHook) func(context.Context, *sdk.Comment) (*sdk.Comment, 
 
 // present reports whether a JSON value is there and not null.
 func present(r sdk.RawMessage) bool { return len(r) > 0 && string(r) != "null" }
+
+// SetHooks is the shim's setHooks({name: bool}): which of the app's hooks
+// are set. Each set one runs through s.Hook.
+func SetHooks(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	var on struct {
+		BeforeSent     bool `json:"message::before-sent"`
+		BeforeReceived bool `json:"message::before-received"`
+		Formatter      bool `json:"commentFormatter"`
+	}
+	if err := a.decode(0, "hooks", &on, true); err != nil {
+		return nil, err
+	}
+	named := func(name string) JSHook {
+		return func(ctx context.Context, in []byte) ([]byte, error) { return s.Hook(ctx, name, in) }
+	}
+	var h sdk.Hooks
+	if on.BeforeSent {
+		h.BeforeSend = BeforeSend(named("message::before-sent"))
+	}
+	if on.BeforeReceived {
+		before := named("message::before-received")
+		h.BeforeReceive = func(ctx context.Context, c sdk.RawMessage) (sdk.RawMessage, error) { return before(ctx, c) }
+	}
+	if on.Formatter {
+		h.FormatText = formatText(named("commentFormatter"))
+	}
+	s.Client.SetHooks(h)
+	return nil, nil
+}
+
+// formatText adapts commentFormaterCallback, which maps a string to a
+// string.
+func formatText(call JSHook) func(context.Context, string) (string, error) {
+	return func(ctx context.Context, text string) (string, error) {
+		in, _ := jsonx.Marshal(text)
+		out, err := call(ctx, in)
+		if err != nil {
+			return text, err
+		}
+		var s string
+		if err := jsonx.Unmarshal(out, &s); err != nil {
+			return text, errors.New("commentFormaterCallback must return a string")
+		}
+		return s, nil
+	}
+}

@@ -14,13 +14,8 @@ import (
 // JSON.parse, which is how the status fields are updated without
 // re-encoding the raw object.
 func CommentJSON(c *sdk.Comment) sdk.RawMessage {
-	var b []byte
-	if len(c.Raw) > 1 {
-		b = append(b, c.Raw[:len(c.Raw)-1]...)
-		if len(bytes.TrimSpace(c.Raw[1:len(c.Raw)-1])) > 0 {
-			b = append(b, ',')
-		}
-	} else {
+	b := openRaw(c.Raw)
+	if b == nil {
 		b = append(b, '{')
 		b = appendKV(b, "id", c.ID)
 		b = appendKV(b, "room_id", c.RoomID)
@@ -52,11 +47,8 @@ func CommentJSON(c *sdk.Comment) sdk.RawMessage {
 // avatar, room_type, isChannel, participantNumber, count_notif and the
 // comments in their v2 shape, ascending.
 func RoomJSON(r *sdk.Room) sdk.RawMessage {
-	var b []byte
-	if len(r.Raw) > 2 {
-		b = append(b, r.Raw[:len(r.Raw)-1]...)
-		b = append(b, ',')
-	} else {
+	b := openRaw(r.Raw)
+	if b == nil {
 		b = append(b, '{')
 		b = appendKV(b, "id", r.ID)
 	}
@@ -89,6 +81,17 @@ func GroupJSON(r *sdk.Room) sdk.RawMessage {
 		"lastCommentMessage": r.LastCommentMessage, "lastTopicId": r.ID, "avatarURL": r.AvatarURL,
 		"options": r.Options, "participants": parts})
 	return out
+}
+
+// openRaw is a copy of a server object without its closing brace, ready
+// for more keys; nil for an empty or missing object.
+func openRaw(raw sdk.RawMessage) []byte {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 || len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 {
+		return nil
+	}
+	b := append([]byte(nil), raw[:len(raw)-1]...)
+	return append(b, ',')
 }
 
 // errorJSON is the shape errors take in callbacks: {status, message}.

@@ -1,0 +1,165 @@
+package v2compat
+
+import (
+	"context"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
+)
+
+// ChatTarget is chatTarget(userId, options?).
+func ChatTarget(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	id := r.str(0, "userId", true)
+	opts := r.object(1, "options")
+	if r.err != nil {
+		return nil, r.err
+	}
+	return roomReply(s.Client.ChatTarget(ctx, id, opts))
+}
+
+// GetRoomByID is getRoomById(roomId) and chatGroup(roomId).
+func GetRoomByID(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	id, err := a.id(0, "roomId", true)
+	if err != nil {
+		return nil, err
+	}
+	return roomReply(s.Client.GetRoomByID(ctx, id))
+}
+
+// GetOrCreateRoomByUniqueID is getOrCreateRoomByUniqueId(uniqueId,
+// roomName?, avatarURL?) and getOrCreateRoomByChannel.
+func GetOrCreateRoomByUniqueID(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	uid := r.str(0, "uniqueId", true)
+	name := r.str(1, "roomName", false)
+	avatar := r.str(2, "avatarURL", false)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return roomReply(s.Client.GetOrCreateRoomByUniqueID(ctx, uid, name, avatar))
+}
+
+// CreateGroupRoom is createGroupRoom(name, userIds, options?); it resolves
+// with v2's camelCase summary (GroupJSON).
+func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	name := r.str(0, "name", true)
+	ids := r.strs(1, "userIds", true)
+	opts := r.object(2, "options")
+	if r.err != nil {
+		return nil, r.err
+	}
+	room, err := s.Client.CreateGroupRoom(ctx, name, ids, opts)
+	if err != nil {
+		return nil, err
+	}
+	return GroupJSON(room), nil
+}
+
+// GetRoomsInfo is getRoomsInfo(options?).
+func GetRoomsInfo(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	var o sdk.RoomsInfoOptions
+	if err := a.decode(0, "options", &o, false); err != nil {
+		return nil, err
+	}
+	return raw(s.Client.GetRoomsInfo(ctx, o))
+}
+
+// LoadRoomList is loadRoomList(options?): rooms in their v2 shape.
+func LoadRoomList(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	var o sdk.RoomListOptions
+	if err := a.decode(0, "options", &o, false); err != nil {
+		return nil, err
+	}
+	rooms, err := s.Client.LoadRoomList(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sdk.RawMessage, len(rooms))
+	for k, r := range rooms {
+		out[k] = RoomJSON(r)
+	}
+	return AppendJSON(nil, out), nil
+}
+
+// UpdateRoom is updateRoom({id, room_name?, avatar_url?, options?});
+// options may be an object or a JSON string of one.
+func UpdateRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	var o struct {
+		ID        sdk.RawMessage `json:"id"`
+		RoomName  string         `json:"room_name"`
+		AvatarURL string         `json:"avatar_url"`
+		Options   sdk.RawMessage `json:"options"`
+	}
+	if err := a.decode(0, "room", &o, true); err != nil {
+		return nil, err
+	}
+	id, err := a.field(o.ID).id(0, "room.id", true)
+	if err != nil {
+		return nil, err
+	}
+	opts := o.Options
+	if len(opts) > 0 && opts[0] == '"' { // already a JSON string
+		var str string
+		_ = jsonx.Unmarshal(opts, &str)
+		opts = sdk.RawMessage(str)
+	}
+	return raw(s.Client.UpdateRoom(ctx, id, o.RoomName, o.AvatarURL, opts))
+}
+
+// AddParticipantsToGroup is addParticipantsToGroup(roomId, userIds).
+func AddParticipantsToGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return participants(ctx, a, s.Client.AddParticipantsToGroup)
+}
+
+// RemoveParticipantsFromGroup is removeParticipantsFromGroup(roomId, userIds).
+func RemoveParticipantsFromGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return participants(ctx, a, s.Client.RemoveParticipantsFromGroup)
+}
+
+func participants(ctx context.Context, a Args, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
+	r := a.read()
+	room := r.id(0, "roomId", true)
+	ids := r.strs(1, "userIds", true)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return raw(call(ctx, room, ids))
+}
+
+// GetParticipants is getParticipants(roomUniqueId, page?, limit?).
+func GetParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	uid, err := a.str(0, "roomUniqueId", true)
+	if err != nil {
+		return nil, err
+	}
+	return raw(s.Client.GetParticipants(ctx, uid, a.int(1), a.int(2)))
+}
+
+// GetTotalUnreadCount is getTotalUnreadCount().
+func GetTotalUnreadCount(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	n, err := s.Client.GetTotalUnreadCount(ctx)
+	return AppendJSON(nil, n), err
+}
+
+// GetRoomUnreadCount is getRoomUnreadCount().
+func GetRoomUnreadCount(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	n, err := s.Client.GetRoomUnreadCount(ctx)
+	return AppendJSON(nil, n), err
+}
+
+// ExitChatRoom is exitChatRoom().
+func ExitChatRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.ExitChatRoom()
+	return nil, nil
+}
+
+// ClearRoomMessages is clearRoomMessages(roomUniqueIds).
+func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	ids, err := a.strs(0, "roomUniqueIds", true)
+	if err != nil {
+		return nil, err
+	}
+	return raw(s.Client.ClearRoomMessages(ctx, ids))
+}
