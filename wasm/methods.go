@@ -26,16 +26,93 @@ func v2(h v2compat.Handler) func(*instance, v2compat.Args, []js.Value) ([]byte, 
 	}
 }
 
-// methods is every member, by name; the tables are per area.
+// table is every member, by area. Adding one is a row here and a handler
+// in internal/v2compat.
+var table = []method{
+	// Auth and the session
+	{"init", v2(v2compat.Init), false},
+	{"setUser", v2(v2compat.SetUser), false},
+	{"getNonce", v2(v2compat.GetNonce), false},
+	{"verifyIdentityToken", v2(v2compat.VerifyIdentityToken), false},
+	{"setUserWithIdentityToken", v2(v2compat.SetUserWithIdentityToken), false},
+	{"refreshAuthToken", v2(v2compat.RefreshAuthToken), false},
+	{"logout", v2(v2compat.Disconnect), false},
+	{"disconnect", v2(v2compat.Disconnect), false},
+	{"updateProfile", v2(v2compat.UpdateProfile), false},
+	{"getUserProfile", v2(v2compat.GetUserProfile), false},
+	{"setCustomHeader", v2(v2compat.SetCustomHeader), false},
+	{"setHooks", v2(v2compat.SetHooks), false},
+	{"registerDeviceToken", v2(v2compat.RegisterDeviceToken), false},
+	{"removeDeviceToken", v2(v2compat.RemoveDeviceToken), false},
+
+	// Rooms
+	{"chatTarget", v2(v2compat.ChatTarget), false},
+	{"getRoomById", v2(v2compat.GetRoomByID), false},
+	{"chatGroup", v2(v2compat.GetRoomByID), false},
+	{"getOrCreateRoomByUniqueId", v2(v2compat.GetOrCreateRoomByUniqueID), false},
+	{"getOrCreateRoomByChannel", v2(v2compat.GetOrCreateRoomByUniqueID), false},
+	{"createGroupRoom", v2(v2compat.CreateGroupRoom), false},
+	{"getRoomsInfo", v2(v2compat.GetRoomsInfo), false},
+	{"loadRoomList", v2(v2compat.LoadRoomList), false},
+	{"updateRoom", v2(v2compat.UpdateRoom), false},
+	{"addParticipantsToGroup", v2(v2compat.AddParticipantsToGroup), false},
+	{"removeParticipantsFromGroup", v2(v2compat.RemoveParticipantsFromGroup), false},
+	{"getParticipants", v2(v2compat.GetParticipants), false},
+	{"getTotalUnreadCount", v2(v2compat.GetTotalUnreadCount), false},
+	{"getRoomUnreadCount", v2(v2compat.GetRoomUnreadCount), false},
+	{"exitChatRoom", v2(v2compat.ExitChatRoom), false},
+	{"clearRoomMessages", v2(v2compat.ClearRoomMessages), false},
+
+	// Messages
+	{"sendComment", v2(v2compat.SendComment), false},
+	{"loadComments", v2(v2compat.LoadComments), false},
+	{"loadMore", v2(v2compat.LoadMore), false},
+	{"readComment", v2(v2compat.ReadComment), false},
+	{"receiveComment", v2(v2compat.ReceiveComment), false},
+	{"deleteComment", v2(v2compat.DeleteComment), false},
+	{"updateMessage", v2(v2compat.UpdateMessage), false},
+	{"resendComment", v2(v2compat.ResendComment), false},
+	{"searchMessages", v2(v2compat.SearchMessages), false},
+	{"searchMessage", v2(v2compat.SearchMessage), false},
+	{"getFileList", v2(v2compat.GetFileList), false},
+	{"generateMessage", v2(v2compat.GenerateMessage), true},
+	{"generateFileAttachmentMessage", v2(v2compat.GenerateFileAttachmentMessage), true},
+	{"generateCustomMessage", v2(v2compat.GenerateCustomMessage), true},
+	{"generateReplyMessage", v2(v2compat.GenerateReplyMessage), true},
+	{"getThumbnailURL", v2(v2compat.GetThumbnailURL), true},
+	{"getBlurryThumbnailURL", v2(v2compat.GetBlurryThumbnailURL), true},
+
+	// Realtime: typing, presence, custom events, sync
+	{"publishTyping", v2(v2compat.PublishTyping), false},
+	{"publishEvent", v2(v2compat.PublishEvent), false},
+	{"subscribeEvent", v2(v2compat.SubscribeEvent), false},
+	{"unsubscribeEvent", v2(v2compat.UnsubscribeEvent), false},
+	{"subscribeUserPresence", v2(v2compat.SubscribeUserPresence), false},
+	{"unsubscribeUserPresence", v2(v2compat.UnsubscribeUserPresence), false},
+	{"publishOnlinePresence", v2(v2compat.PublishOnlinePresence), false},
+	{"synchronize", v2(v2compat.Synchronize), false},
+	{"synchronizeEvent", v2(v2compat.SynchronizeEvent), false},
+
+	// Users
+	{"getUserPresences", v2(v2compat.GetUserPresences), false},
+	{"blockUser", v2(v2compat.BlockUser), false},
+	{"unblockUser", v2(v2compat.UnblockUser), false},
+	{"getBlockedUser", v2(v2compat.GetBlockedUser), false},
+	{"getUsers", v2(v2compat.GetUsers), false},
+
+	// Files: the File and the callback are not JSON (methods_files.go)
+	{"upload", upload, false},
+	{"uploadFile", upload, false},
+}
+
+// methods is the table by name.
 var methods = func() map[string]method {
-	m := map[string]method{}
-	for _, t := range [][]method{authMethods, roomMethods, messageMethods, realtimeMethods, userMethods, fileMethods} {
-		for _, x := range t {
-			if _, dup := m[x.name]; dup {
-				panic("wasm: method " + x.name + " listed twice")
-			}
-			m[x.name] = x
+	m := make(map[string]method, len(table))
+	for _, x := range table {
+		if _, dup := m[x.name]; dup {
+			panic("wasm: method " + x.name + " listed twice")
 		}
+		m[x.name] = x
 	}
 	return m
 }()

@@ -11,11 +11,6 @@ import (
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
-var fileMethods = []method{
-	{"upload", upload, false},
-	{"uploadFile", upload, false},
-}
-
 // upload: extra is [File or Blob, callback?]; the callback sees progress
 // events, then (null, null, url).
 func upload(inst *instance, a v2compat.Args, extra []js.Value) ([]byte, error) {

@@ -72,11 +72,9 @@ func GetNonce(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // VerifyIdentityToken is verifyIdentityToken(identityToken).
 func VerifyIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	tok, err := a.str(0, "identityToken", true)
-	if err != nil {
-		return nil, err
-	}
-	return raw(s.Client.VerifyIdentityToken(ctx, tok))
+	return withStr(a, "identityToken", func(tok string) ([]byte, error) {
+		return raw(s.Client.VerifyIdentityToken(ctx, tok))
+	})
 }
 
 // SetUserWithIdentityToken is setUserWithIdentityToken(data).

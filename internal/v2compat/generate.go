@@ -116,9 +116,5 @@ func GetBlurryThumbnailURL(ctx context.Context, s *Session, a Args) ([]byte, err
 }
 
 func thumbnail(a Args, blurry bool) ([]byte, error) {
-	u, err := a.str(0, "url", true)
-	if err != nil {
-		return nil, err
-	}
-	return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil
+	return withStr(a, "url", func(u string) ([]byte, error) { return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil })
 }

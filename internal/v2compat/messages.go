@@ -70,11 +70,7 @@ func load(ctx context.Context, s *Session, a Args, room int64, more bool) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	out := make([]sdk.RawMessage, len(cs))
-	for i, cm := range cs {
-		out[i] = cm.Raw
-	}
-	return AppendJSON(nil, out), nil
+	return list(cs, func(c *sdk.Comment) sdk.RawMessage { return c.Raw }), nil
 }
 
 // ReadComment is readComment(roomId, commentId).
@@ -176,11 +172,7 @@ func SearchMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]sdk.RawMessage, len(cs))
-	for i, c := range cs {
-		out[i] = CommentJSON(c)
-	}
-	return AppendJSON(nil, out), nil
+	return list(cs, CommentJSON), nil
 }
 
 // SearchMessage is searchMessage(options).

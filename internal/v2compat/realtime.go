@@ -33,13 +33,11 @@ func PublishEvent(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // SubscribeEvent is subscribeEvent(roomId, callback): the shim keeps the
 // callback and calls it on each _customEvent for the room.
 func SubscribeEvent(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	room, err := a.str(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return none(s.Client.SubscribeEvent(ctx, room, func(ev sdk.RawMessage) {
-		s.Push("_customEvent", []any{room, ev})
-	}))
+	return withStr(a, "roomId", func(room string) ([]byte, error) {
+		return none(s.Client.SubscribeEvent(ctx, room, func(ev sdk.RawMessage) {
+			s.Push("_customEvent", []any{room, ev})
+		}))
+	})
 }
 
 // UnsubscribeEvent is unsubscribeEvent(roomId).
@@ -58,11 +56,7 @@ func UnsubscribeUserPresence(ctx context.Context, s *Session, a Args) ([]byte, e
 }
 
 func withString(ctx context.Context, a Args, name string, call func(context.Context, string) error) ([]byte, error) {
-	v, err := a.str(0, name, true)
-	if err != nil {
-		return nil, err
-	}
-	return none(call(ctx, v))
+	return withStr(a, name, func(v string) ([]byte, error) { return none(call(ctx, v)) })
 }
 
 // PublishOnlinePresence is publishOnlinePresence(online).

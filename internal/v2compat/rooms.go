@@ -76,11 +76,7 @@ func LoadRoomList(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]sdk.RawMessage, len(rooms))
-	for k, r := range rooms {
-		out[k] = RoomJSON(r)
-	}
-	return AppendJSON(nil, out), nil
+	return list(rooms, RoomJSON), nil
 }
 
 // UpdateRoom is updateRoom({id, room_name?, avatar_url?, options?});

@@ -28,6 +28,25 @@ func NewSession(push func(name string, args []any), hook func(ctx context.Contex
 // client and returns the JSON result in v2's shape (nil for undefined).
 type Handler func(ctx context.Context, s *Session, a Args) ([]byte, error)
 
+// withStr reads a member's only argument, a required string, and calls
+// on with it.
+func withStr(a Args, name string, on func(string) ([]byte, error)) ([]byte, error) {
+	v, err := a.str(0, name, true)
+	if err != nil {
+		return nil, err
+	}
+	return on(v)
+}
+
+// list is a JSON array of xs, each rendered by f.
+func list[T any](xs []T, f func(T) sdk.RawMessage) []byte {
+	out := make([]sdk.RawMessage, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return AppendJSON(nil, out)
+}
+
 // raw passes a JSON result through.
 func raw(r sdk.RawMessage, err error) ([]byte, error) {
 	if err != nil {

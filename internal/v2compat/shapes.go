@@ -16,29 +16,16 @@ import (
 func CommentJSON(c *sdk.Comment) sdk.RawMessage {
 	b := openRaw(c.Raw)
 	if b == nil {
-		b = append(b, '{')
-		b = appendKV(b, "id", c.ID)
-		b = appendKV(b, "room_id", c.RoomID)
-		b = appendKV(b, "unique_temp_id", c.UniqueTempID)
-		b = appendKV(b, "email", c.Email)
-		b = appendKV(b, "username", c.Username)
-		b = appendKV(b, "message", c.Message)
-		b = appendKV(b, "type", c.Type)
-		b = appendKV(b, "timestamp", c.Timestamp)
-		b = appendKV(b, "unix_timestamp", c.UnixTime)
-		b = appendRaw(b, "payload", c.Payload)
-		b = appendRaw(b, "extras", c.Extras)
+		b = appendKVs([]byte{'{'}, "id", c.ID, "room_id", c.RoomID, "unique_temp_id", c.UniqueTempID,
+			"email", c.Email, "username", c.Username, "message", c.Message, "type", c.Type,
+			"timestamp", c.Timestamp, "unix_timestamp", c.UnixTime, "payload", c.Payload, "extras", c.Extras)
 	}
-	b = appendKV(b, "unique_id", c.UniqueTempID)
-	b = appendKV(b, "before_id", c.BeforeID)
-	b = appendKV(b, "username_as", c.Username)
-	b = appendKV(b, "username_real", c.Email)
-	b = appendKV(b, "status", c.Status)
-	b = appendKV(b, "isPending", c.Status == sdk.StatusPending)
-	b = appendKV(b, "isSent", c.Status == sdk.StatusSent || c.Status == sdk.StatusDelivered || c.Status == sdk.StatusRead)
-	b = appendKV(b, "isDelivered", c.Status == sdk.StatusDelivered || c.Status == sdk.StatusRead)
-	b = appendKV(b, "isRead", c.Status == sdk.StatusRead)
-	b = appendKV(b, "isFailed", c.Status == sdk.StatusFailed)
+	st := c.Status
+	sent := st == sdk.StatusSent || st == sdk.StatusDelivered || st == sdk.StatusRead
+	delivered := st == sdk.StatusDelivered || st == sdk.StatusRead
+	b = appendKVs(b, "unique_id", c.UniqueTempID, "before_id", c.BeforeID, "username_as", c.Username,
+		"username_real", c.Email, "status", st, "isPending", st == sdk.StatusPending, "isSent", sent,
+		"isDelivered", delivered, "isRead", st == sdk.StatusRead, "isFailed", st == sdk.StatusFailed)
 	b[len(b)-1] = '}'
 	return b
 }
@@ -49,15 +36,10 @@ func CommentJSON(c *sdk.Comment) sdk.RawMessage {
 func RoomJSON(r *sdk.Room) sdk.RawMessage {
 	b := openRaw(r.Raw)
 	if b == nil {
-		b = append(b, '{')
-		b = appendKV(b, "id", r.ID)
+		b = appendKVs([]byte{'{'}, "id", r.ID)
 	}
-	b = appendKV(b, "name", r.Name)
-	b = appendKV(b, "avatar", r.AvatarURL)
-	b = appendKV(b, "room_type", r.ChatType)
-	b = appendKV(b, "isChannel", r.IsPublicChannel)
-	b = appendKV(b, "participantNumber", int64(max(r.TotalParticipants, len(r.Participants))))
-	b = appendKV(b, "count_notif", int64(r.UnreadCount))
+	b = appendKVs(b, "name", r.Name, "avatar", r.AvatarURL, "room_type", r.ChatType, "isChannel", r.IsPublicChannel,
+		"participantNumber", int64(max(r.TotalParticipants, len(r.Participants))), "count_notif", int64(r.UnreadCount))
 	b = append(b, `"comments":[`...)
 	for i, cm := range r.Comments {
 		if i > 0 {
@@ -99,29 +81,29 @@ func errorJSON(err error) map[string]any {
 	return map[string]any{"status": sdk.StatusOf(err), "message": err.Error()}
 }
 
-func appendRaw(b []byte, k string, v sdk.RawMessage) []byte {
-	if len(v) == 0 {
-		v = sdk.RawMessage("null")
+// appendKVs appends "key":value, pairs (strings, int64s, bools and raw
+// JSON, nil raw as null), each followed by a comma.
+func appendKVs(b []byte, kv ...any) []byte {
+	for i := 0; i+1 < len(kv); i += 2 {
+		b = strconv.AppendQuote(b, kv[i].(string))
+		b = append(b, ':')
+		switch x := kv[i+1].(type) {
+		case string:
+			enc, _ := jsonx.Marshal(x)
+			b = append(b, enc...)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		case bool:
+			b = strconv.AppendBool(b, x)
+		case sdk.RawMessage:
+			if len(x) == 0 {
+				x = sdk.RawMessage("null")
+			}
+			b = append(b, x...)
+		}
+		b = append(b, ',')
 	}
-	b = strconv.AppendQuote(b, k)
-	b = append(b, ':')
-	b = append(b, v...)
-	return append(b, ',')
-}
-
-func appendKV(b []byte, k string, v any) []byte {
-	b = strconv.AppendQuote(b, k)
-	b = append(b, ':')
-	switch x := v.(type) {
-	case string:
-		enc, _ := jsonx.Marshal(x)
-		b = append(b, enc...)
-	case int64:
-		b = strconv.AppendInt(b, x, 10)
-	case bool:
-		b = strconv.AppendBool(b, x)
-	}
-	return append(b, ',')
+	return b
 }
 
 // AppendJSON appends v as JSON: RawMessage values as they are, comments

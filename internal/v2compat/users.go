@@ -26,11 +26,7 @@ func UnblockUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
 }
 
 func userCall(ctx context.Context, a Args, call func(context.Context, string) (*sdk.User, error)) ([]byte, error) {
-	uid, err := a.str(0, "userId", true)
-	if err != nil {
-		return nil, err
-	}
-	return userReply(call(ctx, uid))
+	return withStr(a, "userId", func(uid string) ([]byte, error) { return userReply(call(ctx, uid)) })
 }
 
 // GetBlockedUser is getBlockedUser(page?, limit?).
