@@ -36,8 +36,16 @@ func (c *Client) receipt(method string, roomID, commentID int64, read bool) erro
 	return nil
 }
 
+// DeleteOptions are DeleteComment's options; the zero value deletes for
+// everyone, for good (v2's defaults).
+type DeleteOptions struct {
+	ForMeOnly bool // hide the messages from this user only
+	Soft      bool // mark them deleted, keeping the rows
+}
+
 // DeleteComment deletes messages by unique id and returns the whole body.
-func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, forEveryone, hard bool) (RawMessage, error) {
+func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, o DeleteOptions) (RawMessage, error) {
+	forEveryone, hard := !o.ForMeOnly, !o.Soft
 	if err := c.requireLogin("DeleteComment"); err != nil {
 		return nil, err
 	}

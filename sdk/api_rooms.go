@@ -59,9 +59,17 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	return room, nil
 }
 
+// RoomOptions name a room that does not exist yet; an existing room keeps
+// its own.
+type RoomOptions struct {
+	Name      string
+	AvatarURL string
+}
+
 // GetOrCreateRoomByUniqueID opens a channel-style room by its unique id
 // and follows its {AppId}/{uniqueId}/c topic.
-func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID, name, avatarURL string) (*Room, error) {
+func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID string, o RoomOptions) (*Room, error) {
+	name, avatarURL := o.Name, o.AvatarURL
 	if err := c.requireLogin("GetOrCreateRoomByUniqueID"); err != nil {
 		return nil, err
 	}

@@ -102,7 +102,8 @@ func DeleteComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(s.Client.DeleteComment(ctx, room, ids, a.boolDefault(2, true), a.boolDefault(3, true)))
+	return raw(s.Client.DeleteComment(ctx, room, ids,
+		sdk.DeleteOptions{ForMeOnly: !a.boolDefault(2, true), Soft: !a.boolDefault(3, true)}))
 }
 
 // UpdateMessage is updateMessage({unique_id | unique_temp_id, message,

@@ -37,7 +37,7 @@ func GetOrCreateRoomByUniqueID(ctx context.Context, s *Session, a Args) ([]byte,
 	if r.err != nil {
 		return nil, r.err
 	}
-	return roomReply(s.Client.GetOrCreateRoomByUniqueID(ctx, uid, name, avatar))
+	return roomReply(s.Client.GetOrCreateRoomByUniqueID(ctx, uid, sdk.RoomOptions{Name: name, AvatarURL: avatar}))
 }
 
 // CreateGroupRoom is createGroupRoom(name, userIds, options?); it resolves
