@@ -58,6 +58,7 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 func (c *Client) login(ctx context.Context, u *User, key string, results RawMessage) {
 	c.stopSession()
 	cursor := c.resetGate(u.LastCommentID)
+	me := *u // read below without the lock, once other calls may edit u
 	c.mu.Lock()
 	c.user = u
 	if u.LastSyncEventID > c.lastEventID {
@@ -65,15 +66,15 @@ func (c *Client) login(ctx context.Context, u *User, key string, results RawMess
 	}
 	c.mu.Unlock()
 	st := map[string]any{
-		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,
-		"username": u.Username, "avatar_url": u.AvatarURL, "email": u.Email,
-		"last_received_comment_id": cursor, "refresh_token": u.RefreshToken,
+		"isLogin": true, "isInit": true, "userData": me.Raw, "user_id": me.Email,
+		"username": me.Username, "avatar_url": me.AvatarURL, "email": me.Email,
+		"last_received_comment_id": cursor, "refresh_token": me.RefreshToken,
 	}
 	if key != "" {
 		st["key"] = key
 	}
 	c.emitMirror("_state", st)
-	c.emit(LoginSucceeded{User: *u, Results: results})
+	c.emit(LoginSucceeded{User: me, Results: results})
 	c.startSession(ctx)
 }
 
