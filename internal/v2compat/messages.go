@@ -178,18 +178,10 @@ func SearchMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // SearchMessage is searchMessage(options).
 func SearchMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var o sdk.SearchOptions
-	if err := a.decode(0, "options", &o, true); err != nil {
-		return nil, err
-	}
-	return raw(s.Client.SearchMessage(ctx, o))
+	return withOptions(a, true, func(o sdk.SearchOptions) ([]byte, error) { return raw(s.Client.SearchMessage(ctx, o)) })
 }
 
 // GetFileList is getFileList(options?).
 func GetFileList(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var o sdk.FileListOptions
-	if err := a.decode(0, "options", &o, false); err != nil {
-		return nil, err
-	}
-	return raw(s.Client.GetFileList(ctx, o))
+	return withOptions(a, false, func(o sdk.FileListOptions) ([]byte, error) { return raw(s.Client.GetFileList(ctx, o)) })
 }

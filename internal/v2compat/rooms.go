@@ -59,24 +59,18 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // GetRoomsInfo is getRoomsInfo(options?).
 func GetRoomsInfo(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var o sdk.RoomsInfoOptions
-	if err := a.decode(0, "options", &o, false); err != nil {
-		return nil, err
-	}
-	return raw(s.Client.GetRoomsInfo(ctx, o))
+	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return raw(s.Client.GetRoomsInfo(ctx, o)) })
 }
 
 // LoadRoomList is loadRoomList(options?): rooms in their v2 shape.
 func LoadRoomList(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var o sdk.RoomListOptions
-	if err := a.decode(0, "options", &o, false); err != nil {
-		return nil, err
-	}
-	rooms, err := s.Client.LoadRoomList(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	return list(rooms, RoomJSON), nil
+	return withOptions(a, false, func(o sdk.RoomListOptions) ([]byte, error) {
+		rooms, err := s.Client.LoadRoomList(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return list(rooms, RoomJSON), nil
+	})
 }
 
 // UpdateRoom is updateRoom({id, room_name?, avatar_url?, options?});

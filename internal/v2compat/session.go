@@ -47,6 +47,16 @@ func list[T any](xs []T, f func(T) sdk.RawMessage) []byte {
 	return AppendJSON(nil, out)
 }
 
+// withOptions decodes a member's only argument, an options object, into
+// a T and calls on with it.
+func withOptions[T any](a Args, required bool, on func(T) ([]byte, error)) ([]byte, error) {
+	var o T
+	if err := a.decode(0, "options", &o, required); err != nil {
+		return nil, err
+	}
+	return on(o)
+}
+
 // raw passes a JSON result through.
 func raw(r sdk.RawMessage, err error) ([]byte, error) {
 	if err != nil {
