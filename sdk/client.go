@@ -16,7 +16,8 @@ import (
 // Client is one chat session. Its methods are safe for concurrent use.
 type Client struct {
 	cfg    Config
-	debug  bool // a Logger was given: log every call and event (debugMode)
+	debug  atomic.Bool // a Logger is set: log every call and event (debugMode)
+	v2     v2state     // v2opts.go
 	sem    chan struct{}
 	events eventQueue
 	// mirrorSink is the v2 adapter's receiver of mirror events (see
@@ -70,13 +71,14 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	cfg.Logger = newSwapLogger(cfg.Logger) // SetLogger may replace it later
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return ErrClosed
 	}
 	c.cfg = cfg
-	c.debug = debug
+	c.setDebug(debug)
 	c.sem = make(chan struct{}, cfg.MaxInFlight)
 	c.customHeaders = map[string]string{}
 	for k, v := range cfg.CustomHeaders {
@@ -88,6 +90,7 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 			c.cfg.Logger.Warn("app config not loaded, using defaults", "err", err)
 		}
 	}
+	c.initV2()
 	c.mu.Lock()
 	c.inited = true
 	c.mu.Unlock()
@@ -107,6 +110,11 @@ func (c *Client) loadAppConfig(ctx context.Context) error {
 		EnableRealtime *bool  `json:"enable_realtime"`
 		SyncInterval   int64  `json:"sync_interval"`
 		SyncOnConnect  int64  `json:"sync_on_connect"`
+		// server-only fields (v2: no user value to merge with)
+		Extras          RawMessage `json:"extras"`
+		EnableSync      *bool      `json:"enable_sync"`
+		EnableSyncEvent *bool      `json:"enable_sync_event"`
+		BrokerLBURL     string     `json:"broker_lb_url"`
 	}
 	if err := jsonx.Unmarshal(res, &ac); err != nil {
 		return fmt.Errorf("qiscus: config: %w", err)
@@ -130,6 +138,7 @@ func (c *Client) loadAppConfig(ctx context.Context) error {
 	if ac.SyncOnConnect > 0 {
 		c.cfg.SyncOnConnect = time.Duration(ac.SyncOnConnect) * time.Millisecond
 	}
+	applyServerOnly(&c.cfg, ac.Extras, ac.EnableSync, ac.EnableSyncEvent, ac.BrokerLBURL)
 	return nil
 }
 
@@ -279,6 +288,7 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.mu.Lock()
 	c.user = nil
 	c.selected = nil
+	c.v2.known, c.v2.order = nil, nil
 	c.eventSubs = map[string]func(RawMessage){}
 	c.mu.Unlock()
 	c.emitMirror("_selected", nil)

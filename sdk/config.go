@@ -42,6 +42,19 @@ type Config struct {
 	DisableRealtime   bool
 	CustomHeaders     map[string]string
 	UpdateStatusDelay time.Duration // coalescing window for receipts; default 300ms
+
+	// The v2 init options and app-config flags below are explained in v2opts.go.
+	UpdateCommentStatusMode  string        // UpdateStatusEnabled (default), UpdateStatusThrottled or UpdateStatusDisabled
+	UpdateStatusThrottle     time.Duration // the throttled mode's window; default 300ms
+	UploadURL                string        // upload()'s endpoint; default {BaseURL}/api/v2/sdk/upload
+	SyncOnlyWhenDisconnected bool          // no periodic /sync while realtime is up
+	DisableSync              bool          // no periodic /sync at all (app config enable_sync: false)
+	DisableSyncEvent         bool          // no periodic /sync_event (app config enable_sync_event: false)
+	Extras                   RawMessage    // default extras of SendComment (app config extras)
+	BrokerLBURL              string        // broker load balancer; default DefaultBrokerLBURL
+	RealtimeLB               *bool         // use the balancer; nil: v2's custom-server guess
+
+	lbExplicit bool // RealtimeLB was given (it wins over the app config, as in v2.16.9)
 }
 
 // Version is this SDK's version, sent as WEB_{Version} like the v2 client.
@@ -51,6 +64,8 @@ const Version = "2.16.9-go.0"
 const (
 	DefaultBaseURL = "https://api.qiscus.com"
 	DefaultMQTTURL = "wss://realtime-jogja.qiscus.com:1886/mqtt"
+	// DefaultBrokerLBURL is v2's broker load balancer.
+	DefaultBrokerLBURL = "https://realtime-lb.qiscus.com"
 )
 
 func (c Config) withDefaults() Config {
@@ -58,6 +73,16 @@ func (c Config) withDefaults() Config {
 		c.BaseURL = DefaultBaseURL
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.lbExplicit = c.RealtimeLB != nil
+	if c.RealtimeLB == nil {
+		// v2's custom-server guess: another server and no balancer of
+		// its own means the public balancer is not the app's.
+		lb := c.BrokerLBURL != "" || ((c.BaseURL == "" || c.BaseURL == DefaultBaseURL) && (c.MQTTURL == "" || c.MQTTURL == DefaultMQTTURL))
+		c.RealtimeLB = &lb
+	}
+	if c.BrokerLBURL == "" {
+		c.BrokerLBURL = DefaultBrokerLBURL
+	}
 	if c.MQTTURL == "" {
 		c.MQTTURL = DefaultMQTTURL
 	}
@@ -84,6 +109,10 @@ func (c Config) withDefaults() Config {
 	def(&c.ReconnectMax, 30*time.Second)
 	def(&c.ConnectWait, 5*time.Second)
 	def(&c.UpdateStatusDelay, 300*time.Millisecond)
+	def(&c.UpdateStatusThrottle, 300*time.Millisecond)
+	if c.UpdateCommentStatusMode == "" {
+		c.UpdateCommentStatusMode = UpdateStatusEnabled
+	}
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 6
 	}
@@ -105,6 +134,16 @@ func (c Config) validate() error {
 	}
 	if !isWebSocketURL(c.MQTTURL) {
 		return argError("Init", "mqttURL", "must be a ws:// or wss:// URL")
+	}
+	switch c.UpdateCommentStatusMode {
+	case UpdateStatusEnabled, UpdateStatusThrottled, UpdateStatusDisabled:
+	default:
+		return argError("Init", "updateCommentStatusMode", "must be one of QiscusSDKCore.UpdateCommentStatusMode")
+	}
+	if c.UploadURL != "" {
+		if u, err := url.Parse(c.UploadURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return argError("Init", "uploadURL", "must be an http(s) URL")
+		}
 	}
 	return nil
 }

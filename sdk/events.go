@@ -73,7 +73,7 @@ func (c *Client) emit(ev Event) {
 	if c.cfg.OnEvent == nil {
 		return
 	}
-	if c.debug {
+	if c.debugOn() {
 		c.cfg.Logger.Debug("event", "type", eventName(ev))
 	}
 	c.enqueue(queued{ev: ev})

@@ -25,6 +25,7 @@ type gateDoer struct {
 	release chan error    // nil: send it on; an error: fail it (no response)
 	armed   chan struct{} // closed: hold the next /sync
 	used    atomic.Bool   // the one held /sync has been taken
+	synced  atomic.Int32  // /sync requests answered
 }
 
 func newGateDoer() *gateDoer {
@@ -53,7 +54,11 @@ func (d *gateDoer) Do(ctx context.Context, r *sdk.Request) (*sdk.Response, error
 		default:
 		}
 	}
-	return d.inner.Do(ctx, r)
+	res, err := d.inner.Do(ctx, r)
+	if err == nil && strings.Contains(r.URL, "/sync?") {
+		d.synced.Add(1)
+	}
+	return res, err
 }
 
 // gapSetup: bob is online; MQTT goes away; alice posts m1 and m2 (bob can
@@ -83,6 +88,10 @@ func gapSetup(t *testing.T) (e *env, gate *gateDoer, bev *events, uids []string)
 	}
 	post("m0")
 	bev.waitFor(t, "m0 at bob", func() bool { return newMessagesWith(bev, "m0") == 1 })
+	// The /sync of bob's first connect must be over before m1 and m2 exist:
+	// on a busy machine it can run late and fetch them, leaving no gap (or
+	// be the one held below).
+	bev.waitFor(t, "bob's first /sync", func() bool { return gate.synced.Load() >= 1 })
 
 	e.srv.SetMQTTEnabled(false)
 	e.srv.DisconnectMQTT()
@@ -119,7 +128,11 @@ func arrivalOrder(ev *events) []string {
 func TestGapFilledInOrder(t *testing.T) {
 	_, gate, bev, uids := gapSetup(t)
 	gate.release <- nil
-	bev.waitFor(t, "m1 and m2 at bob", func() bool { return newMessagesWith(bev, "m1") > 0 && newMessagesWith(bev, "m2") > 0 })
+	// Wait for all four: the held m3 goes out right after m1 and m2, through
+	// the event queue, so reading the order as soon as m2 is seen can miss it.
+	bev.waitFor(t, "m1, m2 and m3 at bob", func() bool {
+		return newMessagesWith(bev, "m1") > 0 && newMessagesWith(bev, "m2") > 0 && newMessagesWith(bev, "m3") > 0
+	})
 	if got := strings.Join(arrivalOrder(bev), " "); got != strings.Join(uids, " ") {
 		t.Fatalf("bob heard %q, want %q (room id order)", got, strings.Join(uids, " "))
 	}

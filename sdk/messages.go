@@ -81,6 +81,9 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text string, o S
 	if len(payload) > 0 && !jsonx.Valid(payload) {
 		return nil, argError("SendComment", "payload", "is not valid JSON")
 	}
+	if len(extras) == 0 || string(extras) == "null" {
+		extras = c.cfg.Extras // v2: the app config's extras when none are given
+	}
 	if len(extras) > 0 && !jsonx.Valid(extras) {
 		return nil, argError("SendComment", "extras", "is not valid JSON")
 	}
@@ -249,6 +252,9 @@ type LoadOptions struct {
 	LastCommentID int64
 	After         bool
 	Limit         int
+	// Timestamp is v2's timestamp option, passed through as given (the
+	// server pages from that time when it supports it).
+	Timestamp string
 }
 
 // LoadComments returns a page of a room's history, oldest first (v2's
@@ -267,6 +273,9 @@ func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) 
 	q := (&params{}).set("topic_id", roomID)
 	if o.LastCommentID > 0 {
 		q.set("last_comment_id", o.LastCommentID)
+	}
+	if o.Timestamp != "" {
+		q.set("timestamp", o.Timestamp)
 	}
 	q.set("after", o.After)
 	if o.Limit > 0 {

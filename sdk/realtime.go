@@ -25,6 +25,9 @@ type realtime struct {
 	cli         *paho.Client
 	topics      map[string]struct{}
 	presenceOff bool // publishOnlinePresence(false) stops the heartbeat
+	paused      bool // closeRealtimeConnection: stay down until opened again
+	resume      chan struct{}
+	wake        chan struct{} // the poll loop re-reads its interval (up/down changed)
 
 	firstUp  chan struct{}
 	upOnce   sync.Once
@@ -34,7 +37,8 @@ type realtime struct {
 
 func newRealtime(c *Client, ctx context.Context, cancel context.CancelFunc) *realtime {
 	rt := &realtime{c: c, ctx: ctx, cancel: cancel, topics: map[string]struct{}{},
-		firstUp: make(chan struct{}), syncKick: make(chan struct{}, 1), done: make(chan struct{})}
+		firstUp: make(chan struct{}), syncKick: make(chan struct{}, 1), done: make(chan struct{}),
+		resume: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	u := c.User()
 	for _, s := range []string{"/c", "/n", "/update"} {
 		rt.topics[u.Token+s] = struct{}{}
@@ -83,6 +87,9 @@ func (rt *realtime) run() {
 	go rt.c.pollLoop(rt.ctx)
 	attempt, everUp := 0, false
 	for rt.ctx.Err() == nil {
+		if !rt.waitUnpaused() {
+			return
+		}
 		cli, err := rt.connect()
 		if err != nil {
 			rt.c.cfg.Logger.Warn("mqtt connect failed", "err", err, "attempt", attempt)
@@ -116,11 +123,59 @@ func (rt *realtime) run() {
 				return
 			}
 			rt.c.cfg.Logger.Info("mqtt connection lost; reconnecting")
+			rt.wakePoll() // now down: poll at SyncInterval
 		}
 		if !sleepCtx(rt.ctx, backoff(attempt, rt.c.cfg.ReconnectMin, rt.c.cfg.ReconnectMax)) {
 			return
 		}
 		attempt++
+		if !rt.isPaused() {
+			rt.c.lookupBroker(rt.ctx) // v2 asked the balancer after every close
+		}
+	}
+}
+
+func (rt *realtime) isPaused() bool {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.paused
+}
+
+// waitUnpaused blocks while closeRealtimeConnection holds the connection
+// down; false when the session ends.
+func (rt *realtime) waitUnpaused() bool {
+	for rt.isPaused() {
+		select {
+		case <-rt.ctx.Done():
+			return false
+		case <-rt.resume:
+		}
+	}
+	return true
+}
+
+// pause closes the connection and keeps it closed (on), or lets run
+// connect again (off).
+func (rt *realtime) pause(on bool) {
+	if rt.disabled {
+		return
+	}
+	rt.mu.Lock()
+	rt.paused = on
+	cli := rt.cli
+	if on {
+		rt.cli = nil
+	}
+	rt.mu.Unlock()
+	if on && cli != nil {
+		_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+		rt.wakePoll() // poll at SyncInterval while closed
+	}
+	if !on {
+		select {
+		case rt.resume <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -144,9 +199,10 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(rt.ctx, 15*time.Second)
 	defer cancel()
-	conn, err := rt.c.cfg.Dialer.Dial(ctx, rt.c.cfg.MQTTURL)
+	broker := rt.c.currentMQTTURL()
+	conn, err := rt.c.cfg.Dialer.Dial(ctx, broker)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", rt.c.cfg.MQTTURL, err)
+		return nil, fmt.Errorf("dial %s: %w", broker, err)
 	}
 	clientID := newClientID(rt.c.cfg.AppID, u.Email)
 	cli := paho.NewClient(paho.ClientConfig{
@@ -181,6 +237,11 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	}
 	rt.publishPresence(cli)
 	rt.mu.Lock()
+	if rt.paused { // closeRealtimeConnection while we were connecting
+		rt.mu.Unlock()
+		_ = cli.Disconnect(&paho.Disconnect{})
+		return nil, ErrNotConnected
+	}
 	rt.cli = cli
 	rt.mu.Unlock()
 	return cli, nil
@@ -281,6 +342,13 @@ func (rt *realtime) publish(ctx context.Context, topic string, payload []byte, r
 		return fmt.Errorf("qiscus: publish %s: %w", topic, err)
 	}
 	return nil
+}
+
+func (rt *realtime) wakePoll() {
+	select {
+	case rt.wake <- struct{}{}:
+	default:
+	}
 }
 
 func (rt *realtime) kickSync() {

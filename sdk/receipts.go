@@ -35,13 +35,19 @@ func (c *Client) markReceipt(roomID, id int64, read bool) {
 }
 
 func (r *receipts) mark(roomID, id int64, read bool) {
+	mode, _ := r.c.statusMode()
+	if mode == UpdateStatusDisabled && !read {
+		return // v2: no "received" receipts in this mode; "read" ones still go
+	}
 	r.mu.Lock()
 	w := r.want[roomID]
 	if w == nil {
 		w = &receiptWant{}
 		r.want[roomID] = w
 	}
-	w.recv = max(w.recv, id)
+	if mode != UpdateStatusDisabled {
+		w.recv = max(w.recv, id)
+	}
 	if read {
 		w.read = max(w.read, id)
 	}
@@ -60,7 +66,8 @@ func (r *receipts) run() {
 			return
 		case <-r.kick:
 		}
-		if !sleepCtx(r.ctx, r.c.cfg.UpdateStatusDelay) {
+		_, window := r.c.statusMode()
+		if !sleepCtx(r.ctx, window) {
 			return
 		}
 		r.mu.Lock()
@@ -73,7 +80,9 @@ func (r *receipts) run() {
 			if w.read > 0 {
 				p.set("last_comment_read_id", w.read)
 			}
-			p.set("last_comment_received_id", w.recv)
+			if w.recv > 0 {
+				p.set("last_comment_received_id", w.recv)
+			}
 			ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)
 			_, err := r.c.call(ctx, "POST", "update_comment_status", nil, p)
 			cancel()
@@ -83,7 +92,9 @@ func (r *receipts) run() {
 					if w.read > 0 {
 						r.mark(room, w.read, true)
 					}
-					r.mark(room, w.recv, false)
+					if w.recv > 0 {
+						r.mark(room, w.recv, false)
+					}
 					failed = true
 				}
 			}

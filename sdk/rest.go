@@ -129,7 +129,7 @@ func (c *Client) callOnce(ctx context.Context, method, path string, query *param
 	}
 	resp, err := c.cfg.HTTP.Do(ctx, &Request{Method: method, URL: u, Header: h, Body: b})
 	<-c.sem
-	if c.debug {
+	if c.debugOn() {
 		st := 0
 		if resp != nil {
 			st = resp.Status

@@ -107,6 +107,7 @@ func (c *Client) setActiveRoom(room *Room) {
 	c.mu.Lock()
 	prev := c.selected
 	c.selected = room
+	c.rememberRoomLocked(room)
 	me := ""
 	if c.user != nil {
 		me = c.user.Email
@@ -115,12 +116,17 @@ func (c *Client) setActiveRoom(room *Room) {
 	c.mu.Unlock()
 	if rt != nil {
 		if prev != nil && prev.ID != room.ID {
-			rt.unsubscribe(append(roomTopics(prev.ID), presenceTopicsOf(prev, me)...)...)
+			rt.unsubscribe(c.leaveTopics(prev, me)...)
 		}
-		rt.subscribe(append(roomTopics(room.ID), presenceTopicsOf(room, me)...)...)
+		topics := append(roomTopics(room.ID), presenceTopicsOf(room, me)...)
+		if ch := c.channelTopicOf(room); ch != "" {
+			topics = append(topics, ch) // v2's getRoomById did this for channels
+		}
+		rt.subscribe(topics...)
 	}
 	cp := c.selectedCopy(room)
 	c.emitMirror("_selected", cp)
+	c.emitMirror("_state", map[string]any{"isTypingStatus": nil, "chatmateStatus": nil}) // as v2
 	if !room.IsPublicChannel {
 		c.emit(RoomChanged{Room: cp}) // v2 waited 3 s
 	}
@@ -129,6 +135,17 @@ func (c *Client) setActiveRoom(room *Room) {
 		last := room.Comments[n-1]
 		c.markReceipt(room.ID, last.ID, true)
 	}
+}
+
+// leaveTopics are the topics a room that is no longer selected drops: its
+// typing, receipts, the opponent's presence and its {AppId}/{uniqueId}/c
+// (v2 never dropped that one, reference G.1 #19).
+func (c *Client) leaveTopics(r *Room, me string) []string {
+	t := append(roomTopics(r.ID), presenceTopicsOf(r, me)...)
+	if validRoomIDString(r.UniqueID) {
+		t = append(t, c.cfg.AppID+"/"+r.UniqueID+"/c")
+	}
+	return t
 }
 
 func presenceTopicsOf(r *Room, me string) []string {
@@ -172,7 +189,7 @@ func (c *Client) ExitChatRoom() {
 	rt := c.rt
 	c.mu.Unlock()
 	if prev != nil && rt != nil {
-		rt.unsubscribe(append(roomTopics(prev.ID), presenceTopicsOf(prev, me)...)...)
+		rt.unsubscribe(c.leaveTopics(prev, me)...)
 	}
 	c.emitMirror("_selected", nil)
 }

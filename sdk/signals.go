@@ -42,6 +42,7 @@ func (c *Client) handlePresence(userID string, payload []byte) {
 		return
 	}
 	c.emit(presenceEvent(userID, p))
+	c.chatmateStatus(userID, p)
 }
 
 // presenceEvent reads a validated "1", "0" or "{0|1}:{ms}".
@@ -72,6 +73,7 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 			return
 		}
 		c.emit(TypingChanged{RoomID: roomID, UserID: uid, Typing: msg == "1"})
+		c.typingStatus(roomID, uid, msg == "1")
 	case "d", "r":
 		idStr, uniq, ok := strings.Cut(string(payload), ":")
 		id, err := strconv.ParseInt(idStr, 10, 64)
@@ -91,11 +93,12 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 // got that far (v2 let one reader mark a group message read, G.1 #8).
 func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string, read bool) {
 	c.mu.Lock()
-	r := c.selected
-	if r == nil || r.ID != roomID || c.user == nil {
+	r := c.knownRoomLocked(roomID) // any room opened this session, not only the selected one
+	if r == nil || c.user == nil {
 		c.mu.Unlock()
 		return
 	}
+	isSelected := r == c.selected
 	me := c.user.Email
 	found := false
 	for i := range r.Participants {
@@ -151,7 +154,7 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 		}
 	}
 	c.mu.Unlock()
-	for i := len(changed) - 1; i >= 0; i-- {
+	for i := len(changed) - 1; i >= 0 && isSelected; i-- {
 		ch := changed[i]
 		c.emitMirror("_selectedComment", "set", ch.idx, ch.cm.clone())
 	}

@@ -16,15 +16,21 @@ func (c *Client) pollLoop(ctx context.Context) {
 	c.mu.Lock()
 	rt := c.rt
 	c.mu.Unlock()
-	var kick chan struct{}
+	var kick, wake chan struct{}
 	if rt != nil {
-		kick = rt.syncKick
+		kick, wake = rt.syncKick, rt.wake
 	}
 	failures := 0
 	for {
 		every := c.cfg.SyncInterval
 		if rt != nil && !rt.disabled && rt.connected() {
 			every = c.cfg.SyncOnConnect
+			if c.cfg.SyncOnlyWhenDisconnected {
+				every = 0 // kicks (reconnects, gaps) still sync
+			}
+		}
+		if c.periodicSyncOff() {
+			every = 0 // stopSync / enable_sync false: kicks only
 		}
 		if failures > 0 && c.heldCount() > 0 {
 			if d := backoff(failures-1, 250*time.Millisecond, 5*time.Second); every <= 0 || d < every {
@@ -43,8 +49,16 @@ func (c *Client) pollLoop(ctx context.Context) {
 				t.Stop()
 			}
 			return
+		case <-wake: // connected or not changed: a new interval
+			if t != nil {
+				t.Stop()
+			}
+			continue
 		case <-kick:
 		case <-tick:
+			if c.periodicSyncOff() {
+				continue // stopSync while the timer ran
+			}
 		}
 		if t != nil {
 			t.Stop()
@@ -54,6 +68,9 @@ func (c *Client) pollLoop(ctx context.Context) {
 			c.cfg.Logger.Warn("sync failed", "err", err)
 		} else {
 			failures = 0
+		}
+		if c.cfg.DisableSyncEvent {
+			continue
 		}
 		if err := c.SyncEvents(ctx); err != nil && ctx.Err() == nil {
 			c.cfg.Logger.Debug("sync_event failed", "err", err)

@@ -73,8 +73,10 @@ func multipartFile(name, ctype string, data io.Reader) ([]byte, string, error) {
 	return b.Bytes(), "multipart/form-data; boundary=" + boundary, nil
 }
 
-// uploadURL is where files go: the v2 upload endpoint.
-func (c *Client) uploadURL() string { return c.cfg.BaseURL + "/api/v2/sdk/upload" }
+// uploadURL is where files go: init's uploadURL or the uploadURL property
+// (SetUploadURL), else the v2 upload endpoint. uploadFile uses it too (v2's
+// ignored it there).
+func (c *Client) uploadURL() string { return c.currentUploadURL() }
 
 // uploadResult decodes an upload response to the file URL.
 func uploadResult(status int, body []byte) (string, error) {

@@ -34,6 +34,7 @@ func (b *bridge) object() js.Value {
 	o := js.Global().Get("Object").New()
 	o.Set("version", sdk.Version)
 	o.Set("jsonImpl", jsonx.Impl)
+	o.Set("methods", methodList()) // the member table, for the shim's table test
 	o.Set("create", b.fn(func(_ js.Value, args []js.Value) any {
 		if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
 			panic("create(onEvents, onHook) needs two functions")

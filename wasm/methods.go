@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"syscall/js"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
@@ -44,6 +46,8 @@ var table = []method{
 	{"setHooks", v2(v2compat.SetHooks), false},
 	{"registerDeviceToken", v2(v2compat.RegisterDeviceToken), false},
 	{"removeDeviceToken", v2(v2compat.RemoveDeviceToken), false},
+	{"setDebugMode", v2(v2compat.SetDebugMode), false},
+	{"setUploadURL", v2(v2compat.SetUploadURL), false},
 
 	// Rooms
 	{"chatTarget", v2(v2compat.ChatTarget), false},
@@ -62,6 +66,10 @@ var table = []method{
 	{"getRoomUnreadCount", v2(v2compat.GetRoomUnreadCount), false},
 	{"exitChatRoom", v2(v2compat.ExitChatRoom), false},
 	{"clearRoomMessages", v2(v2compat.ClearRoomMessages), false},
+	{"setActiveRoom", v2(v2compat.SetActiveRoom), false},
+	{"clearRoomsCache", v2(v2compat.ClearRoomsCache), false},
+	{"removeSelectedRoomParticipants", v2(v2compat.RemoveSelectedRoomParticipants), false},
+	{"getRoomParticipants", v2(v2compat.GetRoomParticipants), false},
 
 	// Messages
 	{"sendComment", v2(v2compat.SendComment), false},
@@ -81,6 +89,9 @@ var table = []method{
 	{"generateReplyMessage", v2(v2compat.GenerateReplyMessage), true},
 	{"getThumbnailURL", v2(v2compat.GetThumbnailURL), true},
 	{"getBlurryThumbnailURL", v2(v2compat.GetBlurryThumbnailURL), true},
+	{"prepareCommentToBeSubmitted", v2(v2compat.PrepareCommentToBeSubmitted), true},
+	{"sortComments", v2(v2compat.SortComments), false},
+	{"updateLastReceivedComment", v2(v2compat.UpdateLastReceivedComment), false},
 
 	// Realtime: typing, presence, custom events, sync
 	{"publishTyping", v2(v2compat.PublishTyping), false},
@@ -92,6 +103,10 @@ var table = []method{
 	{"publishOnlinePresence", v2(v2compat.PublishOnlinePresence), false},
 	{"synchronize", v2(v2compat.Synchronize), false},
 	{"synchronizeEvent", v2(v2compat.SynchronizeEvent), false},
+	{"startSync", v2(v2compat.StartSync), false},
+	{"stopSync", v2(v2compat.StopSync), false},
+	{"closeRealtimeConnection", v2(v2compat.CloseRealtimeConnection), false},
+	{"openRealtimeConnection", v2(v2compat.OpenRealtimeConnection), false},
 
 	// Users
 	{"getUserPresences", v2(v2compat.GetUserPresences), false},
@@ -116,6 +131,22 @@ var methods = func() map[string]method {
 	}
 	return m
 }()
+
+// methodList is the table for the shim's table test
+// (js/test/api-surface.test.mjs): {all: [...], sync: [...]}, sorted.
+func methodList() map[string]any {
+	var all, syncs []any
+	for _, m := range table {
+		all = append(all, m.name)
+		if m.sync {
+			syncs = append(syncs, m.name)
+		}
+	}
+	byName := func(a, b any) int { return strings.Compare(a.(string), b.(string)) }
+	slices.SortFunc(all, byName)
+	slices.SortFunc(syncs, byName)
+	return map[string]any{"all": all, "sync": syncs}
+}
 
 func (inst *instance) dispatch(name, argsJSON string, extra []js.Value) ([]byte, error) {
 	a, err := v2compat.ParseArgs(name, argsJSON)

@@ -19,6 +19,14 @@ type initConfig struct {
 	SyncOnConnect int64             `json:"syncOnConnect"`
 	DebugMode     bool              `json:"debugMode"`
 	CustomHeaders map[string]string `json:"customHeaders"`
+	// issue 11: the v2 options that were ignored
+	UploadURL                string `json:"uploadURL"`
+	BrokerLBURL              string `json:"brokerLbURL"`
+	EnableRealtimeLB         *bool  `json:"enableRealtimeLB"`
+	EnableRealtime           *bool  `json:"enableRealtime"`
+	SyncOnlyWhenDisconnected bool   `json:"syncOnlyWhenDisconnected"`
+	UpdateCommentStatusMode  string `json:"updateCommentStatusMode"`
+	UpdateStatusThrottle     int64  `json:"updateCommentStatusThrottleDelay"`
 }
 
 // Init is init(config): every callback and mirror update of the client
@@ -44,6 +52,11 @@ func Init(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if ic.DebugMode {
 		cfg.Logger = s.Logger
 	}
+	cfg.UploadURL, cfg.BrokerLBURL, cfg.RealtimeLB = ic.UploadURL, ic.BrokerLBURL, ic.EnableRealtimeLB
+	cfg.DisableRealtime = ic.EnableRealtime != nil && !*ic.EnableRealtime
+	cfg.SyncOnlyWhenDisconnected = ic.SyncOnlyWhenDisconnected
+	cfg.UpdateCommentStatusMode = ic.UpdateCommentStatusMode
+	cfg.UpdateStatusThrottle = time.Duration(ic.UpdateStatusThrottle) * time.Millisecond
 	return none(s.Client.Init(ctx, cfg))
 }
 
@@ -152,4 +165,24 @@ func deviceToken(ctx context.Context, s *Session, a Args, call func(context.Cont
 		return nil, r.err
 	}
 	return raw(call(ctx, tok, a.boolish(1), platform))
+}
+
+// SetDebugMode is the debugMode property set after init: the session's
+// logger on, or logging off.
+func SetDebugMode(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	if a.boolish(0) {
+		s.Client.SetLogger(s.Logger)
+	} else {
+		s.Client.SetLogger(nil)
+	}
+	return nil, nil
+}
+
+// SetUploadURL is the uploadURL property set: "" restores the default.
+func SetUploadURL(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	u, err := a.str(0, "uploadURL", false)
+	if err != nil {
+		return nil, err
+	}
+	return none(s.Client.SetUploadURL(u))
 }

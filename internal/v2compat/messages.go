@@ -3,6 +3,7 @@ package v2compat
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
@@ -52,11 +53,18 @@ func load(ctx context.Context, s *Session, a Args, room int64, more bool) ([]byt
 		LastCommentID sdk.RawMessage `json:"last_comment_id"`
 		After         any            `json:"after"`
 		Limit         int            `json:"limit"`
+		Timestamp     any            `json:"timestamp"`
 	}
 	if err := a.decode(1, "options", &o, false); err != nil {
 		return nil, err
 	}
 	lo := sdk.LoadOptions{Limit: o.Limit, After: o.After == true || o.After == "true"}
+	switch ts := o.Timestamp.(type) { // passed through as v2 sends it
+	case string:
+		lo.Timestamp = ts
+	case float64:
+		lo.Timestamp = strconv.FormatFloat(ts, 'f', -1, 64)
+	}
 	var err error
 	if more {
 		lo.LastCommentID, err = a.id(0, "lastCommentId", true)
@@ -184,4 +192,30 @@ func SearchMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // GetFileList is getFileList(options?).
 func GetFileList(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	return withOptions(a, false, func(o sdk.FileListOptions) ([]byte, error) { return raw(s.Client.GetFileList(ctx, o)) })
+}
+
+// PrepareCommentToBeSubmitted is prepareCommentToBeSubmitted(comment): the
+// pending comment in its v2 shape, without I/O.
+func PrepareCommentToBeSubmitted(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	data, err := a.object(0, "comment")
+	if err != nil || data == nil {
+		return nil, a.bad("comment", "must be an object")
+	}
+	return commentReply(s.Client.PrepareComment(data))
+}
+
+// SortComments is sortComments(): the selected room's comments by time.
+func SortComments(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.SortComments()
+	return nil, nil
+}
+
+// UpdateLastReceivedComment is updateLastReceivedComment(commentId): it
+// raises the /sync cursor and resolves with the cursor.
+func UpdateLastReceivedComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	id, err := a.id(0, "commentId", true)
+	if err != nil {
+		return nil, err
+	}
+	return AppendJSON(nil, s.Client.UpdateLastReceivedComment(id)), nil
 }

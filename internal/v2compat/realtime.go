@@ -76,3 +76,26 @@ func Synchronize(ctx context.Context, s *Session, a Args) ([]byte, error) {
 func SynchronizeEvent(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	return none(s.Client.SyncEvents(ctx))
 }
+
+// StartSync is startSync(): periodic /sync and /sync_event resume.
+func StartSync(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.StartSync()
+	return nil, nil
+}
+
+// StopSync is stopSync(): periodic polling stops; gap syncs still run.
+func StopSync(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.StopSync()
+	return nil, nil
+}
+
+// CloseRealtimeConnection is closeRealtimeConnection(): MQTT stays down
+// until OpenRealtimeConnection.
+func CloseRealtimeConnection(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return none(s.Client.CloseRealtimeConnection())
+}
+
+// OpenRealtimeConnection is openRealtimeConnection().
+func OpenRealtimeConnection(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return none(s.Client.OpenRealtimeConnection())
+}

@@ -153,3 +153,44 @@ func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	}
 	return raw(s.Client.ClearRoomMessages(ctx, ids))
 }
+
+// SetActiveRoom is setActiveRoom(room): opens a room object the app holds,
+// without a request.
+func SetActiveRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	room, err := a.object(0, "room")
+	if err != nil || room == nil {
+		return nil, a.bad("room", "must be a room object")
+	}
+	_, err = s.Client.SetActiveRoom(ctx, room)
+	return none(err)
+}
+
+// ClearRoomsCache is clearRoomsCache(): forget the rooms but the selected one.
+func ClearRoomsCache(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.ClearRoomsCache()
+	return nil, nil
+}
+
+// RemoveSelectedRoomParticipants is removeSelectedRoomParticipants(values,
+// key?): resolves with the participants as they were.
+func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	vals := r.strs(0, "values", true)
+	key := r.str(1, "key", false)
+	if r.err != nil {
+		return nil, r.err
+	}
+	before, err := s.Client.RemoveSelectedRoomParticipants(vals, key)
+	if err != nil {
+		return nil, err
+	}
+	return AppendJSON(nil, before), nil
+}
+
+// GetRoomParticipants is the deprecated getRoomParticipants(roomUniqueId,
+// offset?).
+func GetRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return withStr(a, "roomUniqueId", func(uid string) ([]byte, error) {
+		return raw(s.Client.GetRoomParticipants(ctx, uid, a.int(1)))
+	})
+}

@@ -106,8 +106,12 @@ func TestSessionSendCommentRoundTrip(t *testing.T) {
 	alice, ap := login(t, hs, "alice")
 	bob, bp := login(t, hs, "bob")
 
-	if st := ap.named(alice, "_state"); len(st) == 0 || st[0][0].(map[string]any)["isLogin"] != true ||
-		st[0][0].(map[string]any)["user_id"] != "alice" {
+	// init's _state carries the settings properties; setUser's comes last.
+	st := ap.named(alice, "_state")
+	if len(st) < 2 || st[0][0].(map[string]any)["uploadURL"] != hs.URL+"/api/v2/sdk/upload" {
+		t.Fatalf("_state after init = %v", st)
+	}
+	if last := st[len(st)-1][0].(map[string]any); last["isLogin"] != true || last["user_id"] != "alice" {
 		t.Fatalf("_state after setUser = %v", st)
 	}
 	if ls := ap.named(alice, "loginSuccess"); len(ls) != 1 {

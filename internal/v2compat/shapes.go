@@ -2,6 +2,7 @@ package v2compat
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
@@ -134,6 +135,23 @@ func AppendJSON(b []byte, v any) []byte {
 			return append(b, "null"...)
 		}
 		return append(b, RoomJSON(x)...)
+	case []*sdk.Comment:
+		return append(b, list(x, CommentJSON)...)
+	case map[string]any: // a mirror patch may hold comments
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendQuote(b, k)
+			b = AppendJSON(append(b, ':'), x[k])
+		}
+		return append(b, '}')
 	}
 	enc, err := jsonx.Marshal(v)
 	if err != nil {

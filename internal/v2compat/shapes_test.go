@@ -38,3 +38,21 @@ func TestAppendJSONPassesRawThrough(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+// TestAppendJSONPatchWithComments: a _selectedPatch from SortComments holds
+// the comments as *sdk.Comment copies; the JS side gets them in the v2
+// shape (unique_id, isSent …), not as Go structs.
+func TestAppendJSONPatchWithComments(t *testing.T) {
+	cs := []*sdk.Comment{{ID: 1, RoomID: 9, UniqueTempID: "a", Status: sdk.StatusSent}, {ID: 2, RoomID: 9, UniqueTempID: "b", Status: sdk.StatusRead}}
+	var m struct {
+		Comments []map[string]any `json:"comments"`
+		N        int              `json:"participantNumber"`
+	}
+	out := AppendJSON(nil, map[string]any{"comments": cs, "participantNumber": 2})
+	if err := jsonx.Unmarshal(out, &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(m.Comments) != 2 || m.Comments[0]["unique_id"] != "a" || m.Comments[1]["isRead"] != true || m.N != 2 {
+		t.Fatalf("patch rendered as %s", out)
+	}
+}

@@ -38,13 +38,29 @@ const FORWARDED = [
   'unsubscribeUserPresence', 'publishOnlinePresence', 'getUserPresences', 'registerDeviceToken', 'removeDeviceToken',
   // realtime and misc
   'publishTyping', 'publishEvent', 'synchronize', 'synchronizeEvent', 'setCustomHeader',
+  // issue 11: the rest of v2's prototype (sdk/v2opts.go)
+  'getRoomParticipants', 'removeSelectedRoomParticipants', 'setActiveRoom', 'clearRoomsCache', 'sortComments',
+  'startSync', 'stopSync', 'closeRealtimeConnection', 'openRealtimeConnection',
 ];
 
 // Pure methods that return synchronously in v2 (no I/O; computed in Go).
 const SYNC = [
   'generateMessage', 'generateFileAttachmentMessage', 'generateCustomMessage', 'generateReplyMessage',
-  'getThumbnailURL', 'getBlurryThumbnailURL',
+  'getThumbnailURL', 'getBlurryThumbnailURL', 'prepareCommentToBeSubmitted',
 ];
+
+// qiscus.events names: v2's bus names for our callback-style event names
+// (reference §A.6). Names v2 has no bus event for get a kebab-case one.
+const BUS_NAMES = Object.freeze({
+  loginSuccess: 'login-success', loginError: 'login-error', authTokenRefreshed: 'token-refreshed',
+  newMessages: 'newmessages', commentSent: 'comment-sent', commentRetryExceed: 'comment-retry-exceed',
+  commentDelivered: 'comment-delivered', commentRead: 'comment-read', commentDeleted: 'comment-deleted',
+  roomCleared: 'room-cleared', typing: 'typing', onRoomTyping: 'room-typing', presence: 'presence',
+  roomChanged: 'room-changed', chatRoomCreated: 'chat-room-created', groupRoomCreated: 'group-room-created',
+  blockUser: 'block-user', unblockUser: 'unblock-user', updateProfile: 'profile-updated',
+  fileUploaded: 'file-uploaded', messageUpdated: 'message-updated', onReconnect: 'reconnect',
+  prePostComment: 'pre-post-comment',
+});
 
 let runtime = null; // Promise<bridge>, shared by every instance on the page
 
@@ -143,8 +159,25 @@ class QiscusSDKCore {
     this.rooms = [];
     this.last_received_comment_id = 0;
     this.options = { avatar: true };
-    this.debugMode = false;
+    this._debugMode = false;
     this.version = VERSION;
+    // v2's settings, mirrored from the core after init (sdk V2Properties)
+    this._uploadURL = null;
+    this.brokerLbUrl = 'https://realtime-lb.qiscus.com';
+    this.syncInterval = 5000;
+    this.syncOnConnect = 30000;
+    this.syncOnlyWhenDisconnected = false;
+    this.enableRealtime = true;
+    this.enableSync = true;
+    this.enableSyncEvent = true;
+    this.enableLb = true;
+    this.extras = null;
+    this.updateCommentStatusMode = UPDATE_COMMENT_STATUS_MODE.enabled;
+    this.updateCommentStatusThrottleDelay = 300;
+    this.isTypingStatus = null;
+    this.chatmateStatus = null;
+    this.lastReceiveMessages = [];
+    this.uploadedFiles = [];
     this._bridge = null;
     this._handle = null;
     this._eventSubs = new Map();
@@ -154,6 +187,25 @@ class QiscusSDKCore {
   static get Interceptor() { return INTERCEPTOR; }
   static get UpdateCommentStatusMode() { return UPDATE_COMMENT_STATUS_MODE; }
   get Interceptor() { return INTERCEPTOR; }
+
+  // The lists the shim forwards to Go, for the method-table test.
+  static get _goMembers() { return { forwarded: FORWARDED.slice(), sync: SYNC.slice() }; }
+
+  // upload()'s endpoint; setting it reaches the core ('' or null: the default).
+  get uploadURL() { return this._uploadURL || this.baseURL + '/api/v2/sdk/upload'; }
+  set uploadURL(v) {
+    this._uploadURL = v || null;
+    if (this._bridge && this._handle !== null) this._call('setUploadURL', [v || '']).catch((e) => this._report('uploadURL', e));
+  }
+
+  // Setting debugMode after init switches the core's logging too.
+  get debugMode() { return this._debugMode; }
+  set debugMode(v) {
+    this._debugMode = !!v;
+    if (this._bridge && this._handle !== null) this._call('setDebugMode', [!!v]).catch((e) => this._report('debugMode', e));
+  }
+
+  _report(what, e) { console.error('qiscus-sdk-core: ' + what + ':', e); }
 
   // Where qiscus-sdk-core.wasm is served from, for a CDN or a custom path.
   // Default: next to this script (bundlers rewrite the ESM entry's literal
@@ -166,7 +218,7 @@ class QiscusSDKCore {
       return rejectWith('init', 'Please provide valid AppId');
     }
     this.options = Object.assign({ avatar: true }, config.options || {});
-    this.debugMode = !!config.debugMode;
+    this._debugMode = !!config.debugMode;
     this._bridge = await loadRuntime(wasmURL(config));
     if (this._handle === null) {
       this._handle = this._bridge.create((batch) => this._onEvents(batch), (name, json) => this._onHook(name, json));
@@ -174,11 +226,10 @@ class QiscusSDKCore {
     const cfg = Object.assign({}, config);
     delete cfg.options;
     delete cfg.wasmURL; // a URL object is not JSON; the core has no use for it
-    await this._call('init', [cfg]);
+    if (cfg.uploadURL === undefined && this._uploadURL) cfg.uploadURL = this._uploadURL; // set before init
+    await this._call('init', [cfg]); // its _state sets baseURL, mqttURL, uploadURL, sync* and the rest
     await this._syncHooks();
     this.AppId = config.AppId;
-    if (config.baseURL) this.baseURL = config.baseURL;
-    if (config.mqttURL) this.mqttURL = config.mqttURL;
     this.isConfigLoaded = true;
   }
 
@@ -244,13 +295,31 @@ class QiscusSDKCore {
   }
 
   onMessageUpdated(handler) {
-    this.events.on('messageUpdated', handler);
-    return () => this.events.off('messageUpdated', handler);
+    this.events.on(BUS_NAMES.messageUpdated, handler);
+    return () => this.events.off(BUS_NAMES.messageUpdated, handler);
   }
 
+  // Raises the /sync cursor in the core (never lowers it); resolves with it.
   updateLastReceivedComment(id) {
     if (id > this.last_received_comment_id) this.last_received_comment_id = id;
+    return this._call('updateLastReceivedComment', [id]);
   }
+
+  // v2's local list of uploads in progress ({name, roomId}); UI state only.
+  addUploadedFile(name, roomId) { this.uploadedFiles.push({ name, roomId }); }
+
+  removeUploadedFile(name, roomId) {
+    const i = this.uploadedFiles.findIndex((f) => f.name === name && f.roomId === roomId);
+    if (i >= 0) this.uploadedFiles.splice(i, 1);
+  }
+
+  // v2 called a misspelt callback here; this fires onReconnectCallback and
+  // the 'reconnect' bus event.
+  onReconnectMqtt() { this._dispatch('onReconnect', []); }
+
+  // v2 registered its bus listeners here (again on every call); the core
+  // wires its events once, so this does nothing.
+  setEventListeners() {}
 
   logging(message, params) {
     if (this.debugMode) console.log('Qiscus ->', message, params === undefined ? '' : params);
@@ -278,9 +347,12 @@ class QiscusSDKCore {
 
   _dispatch(name, args) {
     switch (name) {
-      case '_state':
-        Object.assign(this, args[0]);
+      case '_state': {
+        const st = args[0];
+        if ('uploadURL' in st) { this._uploadURL = st.uploadURL; delete st.uploadURL; } // not the setter
+        Object.assign(this, st);
         return;
+      }
       case '_selected':
         this.selected = args[0];
         return;
@@ -302,9 +374,12 @@ class QiscusSDKCore {
       }
       case '_notification':
         return;
+      case 'newMessages':
+        this.lastReceiveMessages = args[0];
+        break;
       default:
     }
-    this.events.emit(name, args.length > 1 ? args : args[0]);
+    this.events.emit(BUS_NAMES[name] || name, args.length > 1 ? args : args[0]);
     const cb = this.options[name + 'Callback'];
     if (typeof cb === 'function') this._safe(cb, args, name + 'Callback');
   }

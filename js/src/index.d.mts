@@ -160,6 +160,19 @@ export interface InitConfig {
   withConfig?: boolean;
   syncInterval?: number;
   syncOnConnect?: number;
+  /** No periodic /sync while realtime is up (the syncs that fill a reconnect's gap still run). */
+  syncOnlyWhenDisconnected?: boolean;
+  /** false: no MQTT connection at all; /sync polls at syncInterval (v2 connected anyway after login). */
+  enableRealtime?: boolean;
+  /** Broker load balancer, asked after a connection closes (v2 §D.5); the scheme follows mqttURL's. */
+  brokerLbURL?: string;
+  /** Use the balancer. Unset: off for a custom baseURL/mqttURL without brokerLbURL, as in v2. */
+  enableRealtimeLB?: boolean;
+  /** upload()'s and uploadFile()'s endpoint (v2's uploadFile ignored it). */
+  uploadURL?: string;
+  /** disabled: no "received" receipts ("read" still go); throttled: merged over the delay, nothing dropped. */
+  updateCommentStatusMode?: 'UpdateCommentStatusMode.disabled' | 'UpdateCommentStatusMode.throttled' | 'UpdateCommentStatusMode.enabled';
+  updateCommentStatusThrottleDelay?: number;
   debugMode?: boolean;
   /**
    * The URL of qiscus-sdk-core.wasm, for a CDN or a custom path. Default: the
@@ -175,11 +188,20 @@ export interface InitConfig {
 
 export interface LoadCommentsOptions {
   last_comment_id?: number;
-  timestamp?: string;
+  /** Sent to load_comments as given. */
+  timestamp?: string | number;
   after?: boolean;
   limit?: number;
 }
 
+/**
+ * qiscus.events: v2's event names (login-success, login-error, token-refreshed,
+ * newmessages, comment-sent, comment-retry-exceed, comment-delivered,
+ * comment-read, comment-deleted, room-cleared, typing, room-typing, presence,
+ * room-changed, chat-room-created, group-room-created, block-user,
+ * unblock-user, profile-updated, file-uploaded), plus message-updated,
+ * reconnect and pre-post-comment, which v2 did not put on its bus.
+ */
 export interface Emitter {
   on(type: string, fn: (e: any) => void): void;
   off(type: string, fn?: (e: any) => void): void;
@@ -218,8 +240,35 @@ export declare class QiscusSDKCore {
   rooms: Room[];
   last_received_comment_id: number;
   options: Callbacks & { avatar: boolean };
+  /** Setting it after init switches the core's console logging too. */
   debugMode: boolean;
   version: string;
+  /** upload()'s endpoint; assigning it reaches the core (null or '' restores the default). */
+  get uploadURL(): string;
+  set uploadURL(url: string | null);
+  /** ms; the core's values after init and the app config. syncOnConnect is -1 when off (default 30000 here, 10000 in v2). */
+  syncInterval: number;
+  syncOnConnect: number;
+  syncOnlyWhenDisconnected: boolean;
+  enableRealtime: boolean;
+  /** startSync()/stopSync() and the app config's enable_sync. */
+  enableSync: boolean;
+  /** The app config's enable_sync_event; true unless it says false (v2 defaulted to false). */
+  enableSyncEvent: boolean;
+  enableLb: boolean;
+  brokerLbUrl: string;
+  /** Default extras of sendComment, from the app config. */
+  extras: Record<string, unknown> | null;
+  updateCommentStatusMode: string;
+  updateCommentStatusThrottleDelay: number;
+  /** "{username} is typing ..." while someone types in the selected room, else null. */
+  isTypingStatus: string | null;
+  /** The selected 1-on-1 room's other user: "Online" or "Last seen {ISO time}" (v2 never said Online). */
+  chatmateStatus: string | null;
+  /** The last batch given to newMessagesCallback. */
+  lastReceiveMessages: RawComment[];
+  /** v2's local list maintained by addUploadedFile/removeUploadedFile. */
+  uploadedFiles: Array<{ name: string; roomId: number | string }>;
 
   /** Rejects with "Please provide valid AppId" when AppId is missing. */
   init(config: InitConfig): Promise<void>;
@@ -327,7 +376,34 @@ export declare class QiscusSDKCore {
   /** fn returns the (possibly changed) message or a Promise of it. The returned function removes the hook (v2's did not). */
   intercept(name: 'message::before-sent' | 'message::before-received', fn: (message: any) => any): () => void;
   synchronizeEvent(): Promise<void>;
-  updateLastReceivedComment(id: number): void;
+  /** Raises the /sync cursor in the core (never lowers it): later syncs start after id. Resolves the cursor. */
+  updateLastReceivedComment(id: number): Promise<number>;
+
+  // --- issue 11: the rest of v2's prototype ---
+  /** Opens a Room the app already has (topics, receipts, selected) without a request. v2 returned undefined. */
+  setActiveRoom(room: Room | Record<string, unknown>): Promise<void>;
+  /** Sorts selected.comments by unix_timestamp, pending ones last. */
+  sortComments(): Promise<void>;
+  /** Forgets the rooms kept for receipts, except the selected one. */
+  clearRoomsCache(): Promise<void>;
+  /** Local edit of selected.participants; resolves the participants as they were. */
+  removeSelectedRoomParticipants(values: Array<string | number>, key?: 'id' | 'email' | 'username'): Promise<Participant[]>;
+  /** Deprecated in v2 and broken there since 2.14; works here. */
+  getRoomParticipants(roomUniqueId: string, offset?: number): Promise<{ meta: { current_offset?: number; per_page?: number; total: number }; participants: Participant[] }>;
+  /** Synchronous: the pending Comment for these fields (unique id, unix_timestamp now). */
+  prepareCommentToBeSubmitted(comment: Partial<RawComment> & Record<string, unknown>): Comment;
+  /** Stop/resume the periodic /sync and /sync_event (gap-filling syncs after a reconnect still run). */
+  startSync(): Promise<void>;
+  stopSync(): Promise<void>;
+  /** Close the MQTT connection and keep it closed (/sync polls meanwhile); open reconnects. */
+  closeRealtimeConnection(): Promise<void>;
+  openRealtimeConnection(): Promise<void>;
+  /** Fires onReconnectCallback and the 'reconnect' event (v2 called a misspelt callback). */
+  onReconnectMqtt(): void;
+  /** A no-op: the core wires its events once (v2 registered its listeners again on every call). */
+  setEventListeners(): void;
+  addUploadedFile(name: string, roomId: number | string): void;
+  removeUploadedFile(name: string, roomId: number | string): void;
   logging(message: string, params?: unknown): void;
   readonly logger: (...args: unknown[]) => void;
   noop(): void;

@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,9 +27,15 @@ import (
 // CONNACK is returned even when the broker refuses.
 func (e *testEnv) connectWith(cp *paho.Connect) (*mqttClient, *paho.Connack, error) {
 	e.t.Helper()
+	return e.connectOn(e.dialWS(), cp)
+}
+
+// connectOn sends cp over conn, a WebSocket to the broker.
+func (e *testEnv) connectOn(conn net.Conn, cp *paho.Connect) (*mqttClient, *paho.Connack, error) {
+	e.t.Helper()
 	mc := &mqttClient{t: e.t, msgs: make(chan *paho.Publish, 256)}
 	mc.c = paho.NewClient(paho.ClientConfig{
-		Conn: &packetConn{Conn: e.dialWS()},
+		Conn: &packetConn{Conn: conn},
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 			func(pr paho.PublishReceived) (bool, error) {
 				mc.msgs <- pr.Packet

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"log/slog"
 	"net"
@@ -192,7 +193,7 @@ func (c *replayConn) Read(p []byte) (int, error) {
 // topics (r/{room}/…, and its channel topic unless the room is a public
 // channel, which anyone may subscribe), in live and stored sessions alike: a
 // member removed from a room stops getting its typing, receipts and events.
-func (b *broker) dropRoomSubscriptions(r *room, userPKs []int64) {
+func (b *broker) dropRoomSubscriptions(r *store.Room, userPKs []int64) {
 	if len(userPKs) == 0 {
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -117,107 +116,12 @@ func TestConcurrentRetriesStoreOnce(t *testing.T) {
 	mb.none(200 * time.Millisecond)
 }
 
-// holdWriteLock takes SQLite's write lock on a connection of its own until
-// release is called, so that comment writes queue up and go in one batch.
-func holdWriteLock(t *testing.T, st *store) (release func()) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := st.db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-			t.Error(err)
-		}
-		conn.Close()
-	}
-}
-
-// A batch with a failing post is written again one post at a time: the
-// failing post gets its error, the others are stored.
-func TestCommentBatchFailureIsPerPost(t *testing.T) {
-	ctx := context.Background()
-	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now()
-	u, err := st.loginOrRegister(ctx, loginInput{ID: "alice", Password: "pw"}, now, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := st.createGroupRoom(ctx, "G", "", "", []int64{u.PK}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	for round, bad := range []int{3, 0} { // with failing posts, then without
-		release := holdWriteLock(t, st)
-		batched := st.writer.batched.Load()
-		type result struct {
-			c       comment
-			created bool
-			err     error
-		}
-		results := make([]result, 12)
-		published := make([]int64, 0, len(results))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for i := range results {
-			in := newComment{RoomID: room, SenderPK: u.PK, UniqueTempID: fmt.Sprint(round, "-", i),
-				Message: "m", Type: "text", CreatedAt: now}
-			if i < bad {
-				in.RoomID = 999999 // no such room: a foreign key error
-			}
-			wg.Go(func() {
-				c, created, err := st.insertComment(ctx, in, func(c *comment) {
-					mu.Lock()
-					published = append(published, c.ID)
-					mu.Unlock()
-				})
-				results[i] = result{c, created, err}
-			})
-		}
-		time.Sleep(200 * time.Millisecond) // let them queue behind the lock
-		release()
-		wg.Wait()
-		for i, r := range results {
-			switch {
-			case i < bad && (r.err == nil || !strings.Contains(r.err.Error(), "FOREIGN KEY")):
-				t.Errorf("round %d post %d: err %v, want a foreign key error", round, i, r.err)
-			case i >= bad && (r.err != nil || !r.created || r.c.ID == 0):
-				t.Errorf("round %d post %d: %+v", round, i, r)
-			}
-		}
-		if !slices.IsSorted(published) || len(published) != len(results)-bad {
-			t.Errorf("round %d: published %v", round, published)
-		}
-		if st.writer.batched.Load() == batched {
-			t.Errorf("round %d: no posts were written together", round)
-		}
-	}
-	var n int
-	if err := st.db.QueryRow("SELECT COUNT(*) FROM comments").Scan(&n); err != nil || n != 2*12-3 {
-		t.Errorf("%d comments (%v), want %d", n, err, 2*12-3)
-	}
-}
-
 // waitCached waits until the post path has room and every token in its cache.
 func waitCached(t *testing.T, e *testEnv, room int64, tokens ...string) {
 	t.Helper()
 	deadline := time.Now().Add(waitFor)
 	for {
-		ok := e.s.store.cache.room(room) != nil
-		for _, tok := range tokens {
-			_, found := e.s.store.cache.user(tok)
-			ok = ok && found
-		}
-		if ok {
+		if e.s.store.Cached(room, tokens...) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -337,52 +241,6 @@ func TestRetryShowsCurrentStatus(t *testing.T) {
 	checkFields(t, e.mustPost(alice, room, "new"), []fieldWant{{"results.comment.status", "sent"}})
 }
 
-// Closing the store while posts are coming in ends every call: the ones the
-// writer took are finished, the others fail.
-func TestCloseDuringPosts(t *testing.T) {
-	ctx := context.Background()
-	st, err := openStore(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	u, err := st.loginOrRegister(ctx, loginInput{ID: "alice", Password: "pw"}, now, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := st.createGroupRoom(ctx, "G", "", "", []int64{u.PK}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Go(func() {
-			for k := 0; k < 10000; k++ {
-				_, _, err := st.insertComment(ctx, newComment{RoomID: room, SenderPK: u.PK,
-					UniqueTempID: fmt.Sprint(i, "-", k), Message: "m", Type: "text", CreatedAt: now}, nil)
-				if err != nil {
-					return
-				}
-			}
-		})
-	}
-	go func() { wg.Wait(); close(done) }()
-	time.Sleep(100 * time.Millisecond)
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-done:
-	case <-time.After(waitFor):
-		t.Fatal("posts still running after Close")
-	}
-	if _, _, err := st.insertComment(ctx, newComment{RoomID: room, SenderPK: u.PK, UniqueTempID: "late",
-		Message: "m", Type: "text", CreatedAt: now}, nil); err == nil || !strings.Contains(err.Error(), "closed") {
-		t.Errorf("insert after Close: %v", err)
-	}
-}
-
 // fanOut encodes a comment once per distinct view; every member still gets
 // exactly the bytes of the comment rendered for them.
 func TestFanOutPayloadPerViewer(t *testing.T) {
@@ -400,15 +258,15 @@ func TestFanOutPayloadPerViewer(t *testing.T) {
 	ctx := context.Background()
 	for _, room := range []int64{single, group} {
 		id := e.mustPost(alice, room, "hello").num("results.comment.id")
-		c, err := e.s.store.commentInRoom(ctx, room, id)
+		c, err := e.s.store.CommentInRoom(ctx, room, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := e.s.store.roomDetail(ctx, room)
+		d, err := e.s.store.RoomDetail(ctx, room)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range d.participants {
+		for _, p := range d.Participants {
 			want, err := gojson.Marshal(commentJSONFor(&c, d, p.PK))
 			if err != nil {
 				t.Fatal(err)

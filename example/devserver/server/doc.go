@@ -15,4 +15,14 @@
 //
 // It is a development server: it accepts WebSocket connections from any Origin and
 // makes no attempt at rate limiting.
+//
+// This package is the HTTP side and the assembly: both APIs (the SDK's and
+// the server's) are adapters that decode a request, call the layers below and
+// render the v2 JSON; the broker hooks and the fan-out live here too. Below it:
+//
+//   - internal/chat: the domain service; PostComment is the one way a comment
+//     is posted (SDK API, server API, system events, Server.PostComment).
+//   - internal/store: SQLite: schema and migrations, every statement, the
+//     comment writer (group commit, fan-out in commit order).
+//   - internal/apierr: the error kinds every layer wraps, and APIError.
 package server

@@ -1,85 +1,37 @@
 package server
 
-import (
-	"errors"
-	"fmt"
-	"net/http"
-)
+import "github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 
-// Error kinds. Every error a handler returns wraps one of these, which decides the
-// HTTP status.
+// The error kinds and specific errors of every layer (internal/apierr),
+// exported here for users of this package: errors.Is works with either name.
 var (
-	ErrBadRequest   = errors.New("bad request")
-	ErrUnauthorized = errors.New("unauthorized")
-	ErrForbidden    = errors.New("forbidden")
-	ErrNotFound     = errors.New("not found")
-	ErrConflict     = errors.New("conflict")
-	// ErrTokenExpired carries the exact text the v2 client compares against
-	// (case-insensitively) before it refreshes the token.
-	ErrTokenExpired = errors.New("Unauthorized. Token is expired")
-)
+	ErrBadRequest   = apierr.ErrBadRequest
+	ErrUnauthorized = apierr.ErrUnauthorized
+	ErrForbidden    = apierr.ErrForbidden
+	ErrNotFound     = apierr.ErrNotFound
+	ErrConflict     = apierr.ErrConflict
+	ErrTokenExpired = apierr.ErrTokenExpired
 
-// Specific errors, each wrapping a kind.
-var (
-	ErrUserNotFound    = fmt.Errorf("user %w", ErrNotFound)
-	ErrRoomNotFound    = fmt.Errorf("room %w", ErrNotFound)
-	ErrCommentNotFound = fmt.Errorf("comment %w", ErrNotFound)
-	ErrNotParticipant  = fmt.Errorf("%w: not a participant of this room", ErrForbidden)
-	ErrWrongPassword   = fmt.Errorf("%w: wrong password", ErrUnauthorized)
-	ErrInvalidToken    = fmt.Errorf("%w: invalid user id or token", ErrUnauthorized)
-	// ErrUniqueTempIDTaken: clients key a room's messages by unique_temp_id, so
-	// one sender's id must not name another sender's message too.
-	ErrUniqueTempIDTaken = fmt.Errorf("%w: unique_temp_id already used in this room by another user", ErrConflict)
+	ErrUserNotFound      = apierr.ErrUserNotFound
+	ErrRoomNotFound      = apierr.ErrRoomNotFound
+	ErrCommentNotFound   = apierr.ErrCommentNotFound
+	ErrNotParticipant    = apierr.ErrNotParticipant
+	ErrWrongPassword     = apierr.ErrWrongPassword
+	ErrInvalidToken      = apierr.ErrInvalidToken
+	ErrUniqueTempIDTaken = apierr.ErrUniqueTempIDTaken
 )
 
 // APIError is an error with the HTTP status and the message the client sees.
-type APIError struct {
-	Status  int
-	Message string
-	Kind    error // one of the Err* kinds above
-}
+type APIError = apierr.APIError
 
-func (e *APIError) Error() string { return e.Message }
-func (e *APIError) Unwrap() error { return e.Kind }
-
-// apiError builds an APIError of the given kind.
 func apiError(kind error, format string, args ...any) *APIError {
-	return &APIError{Status: kindStatus(kind), Message: fmt.Sprintf(format, args...), Kind: kind}
+	return apierr.New(kind, format, args...)
 }
 
-func badRequest(format string, args ...any) *APIError {
-	return apiError(ErrBadRequest, format, args...)
-}
+func badRequest(format string, args ...any) *APIError { return apierr.BadRequest(format, args...) }
 
-func kindStatus(err error) int {
-	switch {
-	case errors.Is(err, ErrBadRequest):
-		return http.StatusBadRequest
-	case errors.Is(err, ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, ErrTokenExpired), errors.Is(err, ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, ErrConflict):
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
+func unauthorized(format string, args ...any) *APIError { return apierr.Unauthorized(format, args...) }
 
-// errorResponse maps any error to the status and message written to the client.
-// Unknown errors become an opaque 500; the caller logs the detail.
-func errorResponse(err error) (int, string) {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.Status, ae.Message
-	}
-	if errors.Is(err, ErrTokenExpired) {
-		return http.StatusForbidden, ErrTokenExpired.Error()
-	}
-	status := kindStatus(err)
-	if status == http.StatusInternalServerError {
-		return status, "internal server error"
-	}
-	return status, err.Error()
-}
+func kindStatus(err error) int { return apierr.KindStatus(err) }
+
+func errorResponse(err error) (int, string) { return apierr.Response(err) }

@@ -3,9 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"math"
 	"net/http"
 	"strings"
@@ -47,7 +47,7 @@ type backupJSON struct {
 	UniqueID         string `json:"unique_id"`
 }
 
-func backupJSONOf(r *http.Request, e *exportRecord) backupJSON {
+func backupJSONOf(r *http.Request, e *store.ExportRecord) backupJSON {
 	b := backupJSON{
 		CreatedAt: rfc3339(e.CreatedAt), ErrorMessage: e.ErrorMessage, OriginalFilename: e.Filename,
 		Percentage: e.Percentage, ResourceName: e.Resource, Size: e.Size, Status: e.Status,
@@ -85,12 +85,12 @@ func (s *Server) handleCreateExport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := exportRecord{
-		UniqueID: newUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
+	e := store.ExportRecord{
+		UniqueID: store.NewUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
 		Status: "started", CreatedAt: c.now.UnixNano(),
 	}
 	e.Filename = rfc3339(e.CreatedAt) + "_exported_" + resource + ".json"
-	if err := s.store.createExport(c.ctx, e); err != nil {
+	if err := s.store.CreateExport(c.ctx, e); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
@@ -126,7 +126,7 @@ func (s *Server) handleListExports(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.listExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
+	es, err := s.store.ListExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *Server) handleListExports(c *call) (any, error) {
 
 // handleGetExport is GET exports/{unique_id}.
 func (s *Server) handleGetExport(c *call) (any, error) {
-	e, err := s.store.exportByID(c.ctx, c.p.String(":id"))
+	e, err := s.store.ExportByID(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) handleGetExport(c *call) (any, error) {
 
 // handleDeleteExport is DELETE exports/{unique_id}; the download goes too.
 func (s *Server) handleDeleteExport(c *call) (any, error) {
-	e, err := s.store.deleteExport(c.ctx, c.p.String(":id"))
+	e, err := s.store.DeleteExport(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func (s *Server) handleDeleteExport(c *call) (any, error) {
 
 // serveExportDownload serves a finished export's JSON file.
 func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid string) {
-	e, content, err := s.store.exportFile(r.Context(), uid)
+	e, content, err := s.store.ExportFile(r.Context(), uid)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -180,19 +180,17 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 		if errors.Is(err, context.Canceled) {
 			msg = "export interrupted: the server shut down"
 		}
-		if err := s.store.failExport(uctx, uid, msg); err != nil {
+		if err := s.store.FailExport(uctx, uid, msg); err != nil {
 			s.log.Error("record export failure", "export", uid, "err", err)
 		}
 	}
 	ex := exporter{st: s.store, from: from, to: to}
-	table := map[string]string{"users": "users", "rooms": "rooms", "comments": "comments"}[resource]
-	var total, maxID int64
-	if err := s.store.db.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+
-		" WHERE created_at >= ? AND created_at < ?", from, to).Scan(&total, &maxID); err != nil {
+	total, maxID, err := s.store.CountCreated(ctx, resource, from, to)
+	if err != nil {
 		fail(err)
 		return
 	}
-	if err := s.store.exportProgress(ctx, uid, 0, total); err != nil {
+	if err := s.store.ExportProgress(ctx, uid, 0, total); err != nil {
 		fail(err)
 		return
 	}
@@ -223,7 +221,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 		}
 		after = last
 		pct := int(done * 100 / max(total, 1))
-		if err := s.store.exportProgress(ctx, uid, min(pct, 99), total); err != nil {
+		if err := s.store.ExportProgress(ctx, uid, min(pct, 99), total); err != nil {
 			fail(err)
 			return
 		}
@@ -241,7 +239,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 	buf.WriteString("\n]\n")
 	uctx, cancel := bg()
 	defer cancel()
-	if err := s.store.finishExport(uctx, uid, buf.Bytes(), done); err != nil {
+	if err := s.store.FinishExport(uctx, uid, buf.Bytes(), done); err != nil {
 		fail(err)
 		return
 	}
@@ -293,7 +291,7 @@ type exportComment struct {
 func exportTime(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
 
 type exporter struct {
-	st       *store
+	st       *store.Store
 	from, to int64
 	rooms    map[int64]string // room id → unique id
 }
@@ -310,87 +308,62 @@ func (ex *exporter) batch(ctx context.Context, resource string, after, maxID int
 	}
 }
 
+func (ex *exporter) page(after, maxID int64) store.Page {
+	return store.Page{After: after, Max: maxID, From: ex.from, To: ex.to, Limit: int(exportBatchSize)}
+}
+
 func (ex *exporter) users(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, email, password, username, avatar_url, extras, token, created_at
-		FROM users WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?`,
-		after, maxID, ex.from, ex.to, exportBatchSize)
+	us, err := ex.st.UsersPage(ctx, ex.page(after, maxID))
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []any
+	out := make([]any, 0, len(us))
 	var last int64
-	for rows.Next() {
-		var u exportUser
-		var extras string
-		var created int64
-		if err := rows.Scan(&last, &u.Email, &u.PasswordHash, &u.Name, &u.AvatarURL, &extras,
-			&u.AuthenticationToken, &created); err != nil {
-			return nil, 0, err
-		}
-		u.Extras, u.CreateAt = object([]byte(extras)), exportTime(created)
-		out = append(out, u)
+	for _, u := range us {
+		out, last = append(out, exportUser{
+			Email: u.ID, PasswordHash: u.PasswordHash, Name: u.Username, AvatarURL: u.AvatarURL,
+			AuthenticationToken: u.Token, Extras: object(u.Extras), CreateAt: exportTime(u.CreatedAt),
+		}), u.PK
 	}
-	return out, last, rows.Err()
+	return out, last, nil
 }
 
 func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	rows, err := ex.st.db.QueryContext(ctx, `SELECT id, unique_id, name, avatar_url, options, chat_type,
-		is_public_channel, created_at FROM rooms WHERE id > ? AND id <= ? AND created_at >= ? AND created_at < ?
-		ORDER BY id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
+	rs, err := ex.st.RoomsPage(ctx, ex.page(after, maxID))
 	if err != nil {
 		return nil, 0, err
 	}
-	type row struct {
-		id      int64
-		r       exportRoom
-		created int64
-	}
-	var rs []row
-	for rows.Next() {
-		var x row
-		var chatType string
-		if err := rows.Scan(&x.id, &x.r.UniqueID, &x.r.Name, &x.r.AvatarURL, &x.r.Options, &chatType,
-			&x.r.IsPublicChannel, &x.created); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		x.r.Type, x.r.CreatedAt = chatTypeJSON(chatType), exportTime(x.created)
-		rs = append(rs, x)
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, 0, err
-	}
-	rows.Close()
 	out := make([]any, 0, len(rs))
 	var last int64
-	for _, x := range rs {
-		d, err := ex.st.roomDetail(ctx, x.id)
+	for _, r := range rs {
+		x := exportRoom{
+			UniqueID: r.UniqueID, Name: r.Name, AvatarURL: r.AvatarURL, Options: r.Options,
+			IsPublicChannel: r.IsPublicChannel, Type: chatTypeJSON(r.ChatType), CreatedAt: exportTime(r.CreatedAt),
+		}
+		d, err := ex.st.RoomDetail(ctx, r.ID)
 		if err != nil {
 			return nil, 0, err
 		}
-		x.r.ParticipantEmails = make([]string, len(d.participants))
-		for i := range d.participants {
-			x.r.ParticipantEmails[i] = d.participants[i].ID
+		x.ParticipantEmails = make([]string, len(d.Participants))
+		for i := range d.Participants {
+			x.ParticipantEmails[i] = d.Participants[i].ID
 		}
-		if x.r.CreatorEmail, err = ex.st.roomCreator(ctx, x.id); err != nil {
+		if x.CreatorEmail, err = ex.st.RoomCreator(ctx, r.ID); err != nil {
 			return nil, 0, err
 		}
-		if x.r.CreatorEmail == "" && len(d.participants) > 0 {
-			x.r.CreatorEmail = d.participants[0].ID
+		if x.CreatorEmail == "" && len(d.Participants) > 0 {
+			x.CreatorEmail = d.Participants[0].ID
 		}
-		if x.r.Type == "single" {
-			x.r.Name = restRoomName(d)
+		if x.Type == "single" {
+			x.Name = restRoomName(d)
 		}
-		out, last = append(out, x.r), x.id
+		out, last = append(out, x), r.ID
 	}
 	return out, last, nil
 }
 
 func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	cs, err := queryComments(ctx, ex.st.db, `WHERE c.id > ? AND c.id <= ? AND c.created_at >= ? AND c.created_at < ?
-		ORDER BY c.id LIMIT ?`, after, maxID, ex.from, ex.to, exportBatchSize)
+	cs, err := ex.st.CommentsPage(ctx, ex.page(after, maxID))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -403,7 +376,7 @@ func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, in
 		c := &cs[i]
 		roomUID, ok := ex.rooms[c.RoomID]
 		if !ok {
-			r, err := ex.st.roomByID(ctx, c.RoomID)
+			r, err := ex.st.RoomByID(ctx, c.RoomID)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -431,7 +404,7 @@ func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, in
 }
 
 // parentUniqueID is the unique id of the message a reply refers to, or "".
-func (ex *exporter) parentUniqueID(ctx context.Context, c *comment) (string, error) {
+func (ex *exporter) parentUniqueID(ctx context.Context, c *store.Comment) (string, error) {
 	var p struct {
 		ID json.Number `json:"replied_comment_id"`
 	}
@@ -442,11 +415,5 @@ func (ex *exporter) parentUniqueID(ctx context.Context, c *comment) (string, err
 	if err != nil {
 		return "", nil
 	}
-	var uid string
-	err = ex.st.db.QueryRowContext(ctx, "SELECT unique_temp_id FROM comments WHERE id = ? AND room_id = ?",
-		id, c.RoomID).Scan(&uid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return uid, err
+	return ex.st.CommentUniqueID(ctx, c.RoomID, id)
 }

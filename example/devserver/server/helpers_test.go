@@ -217,7 +217,7 @@ func (e *testEnv) mustPost(u *testUser, roomID int64, msg string) resp {
 func (e *testEnv) commentCount() int {
 	e.t.Helper()
 	var n int
-	if err := e.s.store.db.QueryRow("SELECT COUNT(*) FROM comments").Scan(&n); err != nil {
+	if err := e.s.store.DB.QueryRow("SELECT COUNT(*) FROM comments").Scan(&n); err != nil {
 		e.t.Fatal(err)
 	}
 	return n

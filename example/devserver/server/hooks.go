@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,7 +75,7 @@ func (s *session) identity() (string, int64) {
 
 // bind identifies an anonymous session as u. ok is false if the session is
 // someone else; fresh is true when this call bound it.
-func (s *session) bind(u *user) (ok, fresh bool) {
+func (s *session) bind(u *store.User) (ok, fresh bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.userPK == 0 {
@@ -161,7 +162,7 @@ func (h *hooks) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	defer cancel()
 	sess := &session{}
 	if pk.Connect.UsernameFlag || pk.Connect.PasswordFlag {
-		u, err := h.s.store.authenticate(ctx, string(pk.Connect.Username), string(pk.Connect.Password), time.Now())
+		u, err := h.s.store.Authenticate(ctx, string(pk.Connect.Username), string(pk.Connect.Password), time.Now())
 		if err != nil {
 			h.s.log.Info("mqtt connect refused", "client", cl.ID, "user", string(pk.Connect.Username), "err", err)
 			code := packets.ErrNotAuthorized
@@ -334,8 +335,8 @@ func (h *hooks) canSubscribe(ctx context.Context, cl *mqtt.Client, sess *session
 	_, userPK := sess.identity()
 	switch {
 	case len(lv) == 2 && isTokenKind(lv[1]):
-		u, err := h.s.store.userByToken(ctx, lv[0])
-		if err != nil || u.expired(time.Now()) {
+		u, err := h.s.store.UserByToken(ctx, lv[0])
+		if err != nil || u.Expired(time.Now()) {
 			return false
 		}
 		ok, fresh := sess.bind(&u) // someone else's token is refused
@@ -349,7 +350,7 @@ func (h *hooks) canSubscribe(ctx context.Context, cl *mqtt.Client, sess *session
 	case lv[0] == "u" && len(lv) == 3 && lv[2] == "s":
 		return userPK != 0 && literal(lv[1])
 	case lv[0] == h.s.cfg.AppID && len(lv) == 3 && lv[2] == "c" && literal(lv[1]):
-		r, err := h.s.store.roomByUniqueID(ctx, lv[1])
+		r, err := h.s.store.RoomByUniqueID(ctx, lv[1])
 		if err != nil {
 			return false
 		}
@@ -378,7 +379,7 @@ func (h *hooks) canPublish(ctx context.Context, sess *session, topic string) boo
 }
 
 func (h *hooks) participant(ctx context.Context, roomID, userPK int64) bool {
-	ok, err := h.s.store.isParticipant(ctx, roomID, userPK)
+	ok, err := h.s.store.IsParticipant(ctx, roomID, userPK)
 	if err != nil {
 		h.s.log.Warn("mqtt acl", "room", roomID, "err", err)
 	}

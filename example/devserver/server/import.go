@@ -3,10 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"mime"
 	"net/http"
@@ -56,7 +55,7 @@ type importJSON struct {
 	UniqueID         string          `json:"unique_id"`
 }
 
-func importJSONOf(r *importRecord) importJSON {
+func importJSONOf(r *store.ImportRecord) importJSON {
 	return importJSON{
 		CreatedAt: rfc3339(r.CreatedAt), Errors: object(r.Errors), OriginalFilename: r.Filename,
 		ResourceName: r.Resource, Size: r.Size, Status: r.Status, TotalRows: r.TotalRows, UniqueID: r.UniqueID,
@@ -121,11 +120,11 @@ func (s *Server) handleCreateImport(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := importRecord{
-		UniqueID: newUUID(), Resource: resource, Filename: filename, Status: "started",
+	rec := store.ImportRecord{
+		UniqueID: store.NewUUID(), Resource: resource, Filename: filename, Status: "started",
 		Errors: []byte(`{"Message":"","Data":null}`), Size: int64(len(file)), CreatedAt: c.now.UnixNano(),
 	}
-	if err := s.store.createImport(c.ctx, rec); err != nil {
+	if err := s.store.CreateImport(c.ctx, rec); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("import "+rec.UniqueID, func(ctx context.Context) { s.runImport(ctx, rec.UniqueID, resource, rows) })
@@ -155,7 +154,7 @@ func (s *Server) handleListImports(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.store.listImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
+	rs, err := s.store.ListImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +167,7 @@ func (s *Server) handleListImports(c *call) (any, error) {
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
 func (s *Server) handleGetImport(c *call) (any, error) {
-	r, err := s.store.importByID(c.ctx, c.p.String(":id"))
+	r, err := s.store.ImportByID(c.ctx, c.p.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +179,9 @@ var errRowsInvalid = errors.New("import has invalid rows")
 
 func (s *Server) runImport(ctx context.Context, uid, resource string, rows []json.RawMessage) {
 	im := &importer{s: s, ctx: ctx, now: time.Now(), seen: map[string]bool{}, comments: map[string]importedComment{}}
-	err := s.store.tx(ctx, func(tx *sql.Tx) error {
+	// Through the comment writer, like every comment insert: ids stay in
+	// commit order, and posts wait for the import instead of racing it.
+	err := s.store.Import(ctx, func(tx *store.ImportTx) error {
 		im.tx = tx
 		for i, raw := range rows {
 			key, err := im.row(resource, raw)
@@ -212,7 +213,7 @@ func (s *Server) runImport(ctx context.Context, uid, resource string, rows []jso
 	}
 	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := s.store.finishImport(uctx, uid, status, total, report); err != nil {
+	if err := s.store.FinishImport(uctx, uid, status, total, report); err != nil {
 		s.log.Error("record import result", "import", uid, "err", err)
 	}
 	s.log.Info("import done", "import", uid, "type", resource, "status", status, "rows", len(rows),
@@ -222,7 +223,7 @@ func (s *Server) runImport(ctx context.Context, uid, resource string, rows []jso
 type importer struct {
 	s        *Server
 	ctx      context.Context
-	tx       *sql.Tx
+	tx       *store.ImportTx
 	now      time.Time
 	seen     map[string]bool // "email:…", "token:…", "room:…", "comment:…" of this file
 	comments map[string]importedComment
@@ -257,11 +258,10 @@ func (im *importer) row(resource string, raw json.RawMessage) (key string, err e
 	}
 }
 
-// exists reports whether a query finds a row.
-func (im *importer) exists(query string, args ...any) (bool, error) {
-	var one int
-	err := im.tx.QueryRowContext(im.ctx, query, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+// found turns a lookup's error into whether it found something: notFound is
+// the sentinel of finding nothing.
+func found(err, notFound error) (bool, error) {
+	if errors.Is(err, notFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -295,7 +295,8 @@ func (im *importer) user(u *exportUser) error {
 		return rowError("Email %q appears twice in the file", email)
 	}
 	im.seen["email:"+email] = true
-	if ok, err := im.exists("SELECT 1 FROM users WHERE email = ?", email); err != nil || ok {
+	_, err := im.tx.UserByID(email)
+	if ok, err := found(err, ErrUserNotFound); err != nil || ok {
 		return firstErr(err, rowError("a user with Email %q already exists", email))
 	}
 	name := strings.TrimSpace(u.Name)
@@ -310,8 +311,7 @@ func (im *importer) user(u *exportUser) error {
 			return err
 		}
 	}
-	var tok user
-	issueToken(&tok, im.now, im.s.cfg.TokenTTL)
+	nu := store.NewUser{ID: email, Username: name, AvatarURL: u.AvatarURL, Password: u.Password}
 	if t := strings.TrimSpace(u.AuthenticationToken); t != "" {
 		if !validToken(t) {
 			return rowError("AuthenticationToken must be at most 255 characters without spaces, / + or #")
@@ -320,29 +320,22 @@ func (im *importer) user(u *exportUser) error {
 			return rowError("AuthenticationToken appears twice in the file")
 		}
 		im.seen["token:"+t] = true
-		if ok, err := im.exists("SELECT 1 FROM users WHERE token = ?", t); err != nil || ok {
+		if ok, err := im.tx.TokenTaken(t); err != nil || ok {
 			return firstErr(err, rowError("AuthenticationToken is already used by another user"))
 		}
-		tok.Token = t
+		nu.Token = t
 	}
-	hash := ""
-	switch {
-	case u.Password != "":
-		hash = hashPassword(u.Password)
-	case u.PasswordHash != "":
-		if parts := strings.Split(u.PasswordHash, ":"); len(parts) != 3 || parts[0] != "sha256" {
+	if u.Password == "" && u.PasswordHash != "" {
+		if !store.ValidPasswordHash(u.PasswordHash) {
 			return rowError("PasswordHash is not a hash this server wrote")
 		}
-		hash = u.PasswordHash
-	default:
-		hash = hashPassword(rand.Text())
+		nu.PasswordHash = u.PasswordHash
 	}
 	created := u.CreateAt
 	if created == "" {
 		created = u.CreatedAt
 	}
-	at, err := importTime("CreateAt", created, im.now)
-	if err != nil {
+	if nu.CreatedAt, err = importTime("CreateAt", created, im.now); err != nil {
 		return err
 	}
 	extras := []byte("{}")
@@ -352,11 +345,8 @@ func (im *importer) user(u *exportUser) error {
 		}
 		extras = u.Extras
 	}
-	_, err = im.tx.ExecContext(im.ctx, `INSERT INTO users
-		(email, password, username, avatar_url, extras, token, refresh_token, token_expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		email, hash, name, u.AvatarURL, string(extras), tok.Token, tok.RefreshToken, tok.TokenExpiresAt, at.UnixNano())
-	return err
+	nu.Extras = extras
+	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
 }
 
 func firstErr(errs ...error) error {
@@ -369,7 +359,7 @@ func firstErr(errs ...error) error {
 }
 
 func (im *importer) userPK(field, email string) (int64, error) {
-	u, err := userBy(im.ctx, im.tx, "email", email)
+	u, err := im.tx.UserByID(email)
 	if errors.Is(err, ErrUserNotFound) {
 		return 0, rowError("%s %q does not exist (import the users first)", field, email)
 	}
@@ -388,7 +378,8 @@ func (im *importer) room(r *exportRoom) error {
 		return rowError("UniqueId %q appears twice in the file", uid)
 	}
 	im.seen["room:"+uid] = true
-	if ok, err := im.exists("SELECT 1 FROM rooms WHERE unique_id = ?", uid); err != nil || ok {
+	_, err := im.tx.RoomByUniqueID(uid)
+	if ok, err := found(err, ErrRoomNotFound); err != nil || ok {
 		return firstErr(err, rowError("a room with UniqueId %q already exists", uid))
 	}
 	if r.Type != "single" && r.Type != "group" {
@@ -444,21 +435,9 @@ func (im *importer) room(r *exportRoom) error {
 	if err != nil {
 		return err
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO rooms
-		(unique_id, name, avatar_url, options, chat_type, is_public_channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		uid, name, r.AvatarURL, r.Options, chatType, chatType == "channel", at.UnixNano())
-	if err != nil {
-		return err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	if _, err := im.tx.ExecContext(im.ctx, "INSERT INTO restapi_room_creators (room_id, user_id) VALUES (?, ?)",
-		id, creator); err != nil {
-		return err
-	}
-	return restAddParticipantsTx(im.ctx, im.tx, id, pks)
+	_, err = im.tx.CreateRoom(store.NewRoom{UniqueID: uid, Name: name, AvatarURL: r.AvatarURL, Options: r.Options,
+		ChatType: chatType, CreatorPK: creator, MemberPKs: pks, CreatedAt: at})
+	return err
 }
 
 func (im *importer) comment(c *exportComment) error {
@@ -473,20 +452,21 @@ func (im *importer) comment(c *exportComment) error {
 		return rowError("UniqueId %q appears twice in the file", uid)
 	}
 	im.seen["comment:"+uid] = true
-	if ok, err := im.exists("SELECT 1 FROM comments WHERE unique_temp_id = ?", uid); err != nil || ok {
+	_, err := im.tx.CommentByUniqueID(uid, 0)
+	if ok, err := found(err, ErrCommentNotFound); err != nil || ok {
 		return firstErr(err, rowError("a comment with UniqueId %q already exists", uid))
 	}
 	if c.RoomUniqueID == "" {
 		return rowError("RoomUniqueId is required")
 	}
-	var roomID int64
-	err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM rooms WHERE unique_id = ?", c.RoomUniqueID).Scan(&roomID)
-	if errors.Is(err, sql.ErrNoRows) {
+	room, err := im.tx.RoomByUniqueID(c.RoomUniqueID)
+	if errors.Is(err, ErrRoomNotFound) {
 		return rowError("RoomUniqueId %q does not exist (import the rooms first)", c.RoomUniqueID)
 	}
 	if err != nil {
 		return err
 	}
+	roomID := room.ID
 	if c.CreatorEmail == "" {
 		return rowError("CreatorEmail is required")
 	}
@@ -513,19 +493,14 @@ func (im *importer) comment(c *exportComment) error {
 	if err != nil {
 		return err
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO comments
-		(room_id, user_id, comment_before_id, unique_temp_id, message, type, payload, extras, created_at,
-		is_deleted, disable_link_preview)
-		SELECT ?, ?, COALESCE(MAX(id), 0), ?, ?, ?, ?, ?, ?, ?, ? FROM comments WHERE room_id = ?`,
-		roomID, sender, uid, msg, typ, nullJSON(payload), nullJSON(extras), at.UnixNano(),
-		c.IsDeleted, c.DisableLinkPreview, roomID)
+	cm, err := im.tx.InsertComment(store.NewComment{
+		RoomID: roomID, SenderPK: sender, UniqueTempID: uid, Message: msg, Type: typ, Payload: payload,
+		Extras: extras, CreatedAt: at, DisableLinkPreview: c.DisableLinkPreview, IsDeleted: c.IsDeleted,
+	})
 	if err != nil {
 		return err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
+	id := cm.ID
 	im.comments[uid] = importedComment{id: id, roomID: roomID}
 	return nil
 }
@@ -573,12 +548,9 @@ func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64
 			return "", nil, err
 		}
 	}
-	msg, out, err := normalizeMessage(typ, c.Message, payload, func(id int64) (*comment, error) {
-		cm, err := scanComment(im.tx.QueryRowContext(im.ctx, commentSelect+"WHERE c.room_id = ? AND c.id = ?", roomID, id))
-		if err != nil {
-			return nil, notFound(err, ErrCommentNotFound, fmt.Sprintf("id %d in room %d", id, roomID))
-		}
-		return &cm, nil
+	msg, out, err := normalizeMessage(typ, c.Message, payload, func(id int64) (*store.Comment, error) {
+		cm, err := im.tx.CommentInRoom(roomID, id)
+		return &cm, err
 	})
 	var ae *APIError
 	if errors.As(err, &ae) {
@@ -596,11 +568,9 @@ func (im *importer) parentID(uid string, roomID int64) (int64, error) {
 		}
 		return c.id, nil
 	}
-	var id int64
-	err := im.tx.QueryRowContext(im.ctx, "SELECT id FROM comments WHERE unique_temp_id = ? AND room_id = ? ORDER BY id LIMIT 1",
-		uid, roomID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	c, err := im.tx.CommentByUniqueID(uid, roomID)
+	if errors.Is(err, ErrCommentNotFound) {
 		return 0, rowError("ParentCommentUniqueId %q is not a comment of this room (earlier in the file or already stored)", uid)
 	}
-	return id, err
+	return c.ID, err
 }

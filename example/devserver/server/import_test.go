@@ -137,7 +137,7 @@ func TestImportRowValidation(t *testing.T) {
 			{"Message": "x", "Type": "custom", "UniqueId": "c8", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `", "Payload": {"content": 1}},
 			{"Message": "x", "Type": "location", "UniqueId": "c9", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `", "Payload": {"name": "n"}},
 			{"Message": "` + strings.Repeat("y", 4001) + `", "UniqueId": "c10", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `"},
-			{"Message": "x", "Type": "sticker", "UniqueId": "c11", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `"},
+			{"Message": "x", "Type": "sticker pack", "UniqueId": "c11", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `"},
 			{"Message": "x", "Type": "reply", "UniqueId": "c12", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + o + `", "Payload": {"replied_comment_id": 1}, "ParentCommentUniqueId": "c-ok"},
 			{"Message": "x", "Type": "system_event", "UniqueId": "c13", "CreatorEmail": "alice@example.com", "RoomUniqueId": "` + g + `", "Payload": [1]}
 		]`, []rowErr{
@@ -145,7 +145,7 @@ func TestImportRowValidation(t *testing.T) {
 			{5, `RoomUniqueId "no-room" does not exist`}, {6, `CreatorEmail "ghost" does not exist`}, {7, "Message is required"},
 			{8, "ParentCommentUniqueId is required for a reply"}, {9, `ParentCommentUniqueId "nope" is not a comment of this room`},
 			{10, "is not a comment of this room"}, {11, "invalid card Payload: title is required"}, {12, "needs a type"},
-			{13, "invalid location Payload: latitude is required"}, {14, "message is too long"}, {15, `unknown message type "sticker"`},
+			{13, "invalid location Payload: latitude is required"}, {14, "message is too long"}, {15, `type "sticker pack" may only hold ASCII letters`},
 			{16, `ParentCommentUniqueId "c-ok" is in another room`}, {17, "Payload of a system_event must be a JSON object"},
 		}},
 	}
@@ -309,7 +309,7 @@ type storedComment struct {
 // replies, the unique id of the message replied_comment_id points at.
 func commentsByUID(t *testing.T, e *testEnv) (map[string]storedComment, map[string]int64) {
 	t.Helper()
-	rows, err := e.s.store.db.Query(`SELECT c.id, c.unique_temp_id, r.unique_id, u.email, c.type, c.message,
+	rows, err := e.s.store.DB.Query(`SELECT c.id, c.unique_temp_id, r.unique_id, u.email, c.type, c.message,
 		COALESCE(c.payload, ''), COALESCE(c.extras, ''), c.created_at, c.disable_link_preview
 		FROM comments c JOIN rooms r ON r.id = c.room_id JOIN users u ON u.id = c.user_id ORDER BY c.id`)
 	if err != nil {
@@ -372,7 +372,7 @@ type storedRoom struct {
 
 func roomsByUID(t *testing.T, e *testEnv) map[string]storedRoom {
 	t.Helper()
-	rows, err := e.s.store.db.Query(`SELECT r.id, r.unique_id, r.name, r.chat_type, r.avatar_url, r.options,
+	rows, err := e.s.store.DB.Query(`SELECT r.id, r.unique_id, r.name, r.chat_type, r.avatar_url, r.options,
 		COALESCE((SELECT u.email FROM restapi_room_creators c JOIN users u ON u.id = c.user_id WHERE c.room_id = r.id), '')
 		FROM rooms r`)
 	if err != nil {
@@ -394,11 +394,11 @@ func roomsByUID(t *testing.T, e *testEnv) map[string]storedRoom {
 	rows.Close()
 	out := map[string]storedRoom{}
 	for _, x := range rs {
-		d, err := e.s.store.roomDetail(t.Context(), x.id)
+		d, err := e.s.store.RoomDetail(t.Context(), x.id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range d.participants {
+		for _, p := range d.Participants {
 			x.r.members = append(x.r.members, p.ID)
 		}
 		sort.Strings(x.r.members)
@@ -435,13 +435,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 		"subject_email": {"alice"}, "object_email[]": {"carol"}}), 200)
 	mustStatus(t, a.restJSON("post_comment", map[string]any{"sender_email": "bob", "room_id": fmt.Sprint(group), "message": "see https://x",
 		"disable_link_preview": true, "extras": map[string]any{"k": "v"}}), 200)
+	// App-defined types, through both APIs: they survive the trip unchanged.
+	mustStatus(t, a.postJSON("post_comment", bob, map[string]any{"comment": "", "topic_id": group, "type": "sticker",
+		"payload": map[string]any{"pack": "cats", "id": 7}}), 200)
+	mustStatus(t, a.restPost(bob, group, "com.example.poll", "Lunch?", json.RawMessage(`["pizza","soup"]`)), 200)
 	mustStatus(t, a.restForm("remove_room_participants", url.Values{"room_id": {fmt.Sprint(group)}, "emails[]": {"carol"}}), 200)
 
 	files := exportAll(t, a)
 	wantComments, oldIDs := commentsByUID(t, a)
 	wantRooms := roomsByUID(t, a)
-	if len(wantComments) != 9 {
-		t.Fatalf("%d comments before the export, want 9", len(wantComments))
+	if len(wantComments) != 11 {
+		t.Fatalf("%d comments before the export, want 11", len(wantComments))
 	}
 
 	// The wipe: a new server on a new database file, with other data in it.

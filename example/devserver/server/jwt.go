@@ -85,10 +85,6 @@ func b64url(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 }
 
-func unauthorized(format string, args ...any) *APIError {
-	return apiError(ErrUnauthorized, format, args...)
-}
-
 // parseIdentityToken checks everything but the nonce, which the store consumes
 // together with the login: format → 400, trust (alg, signature, iss, time) → 401.
 func parseIdentityToken(secret, appID, token string, now time.Time) (identityClaims, error) {

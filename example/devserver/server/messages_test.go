@@ -373,7 +373,7 @@ func TestSearch(t *testing.T) {
 	}{
 		{"bad room type", map[string]any{"room_type": "channel"}, "room_type must be single or group"},
 		{"bad room id", map[string]any{"room_ids": []string{"x"}}, "room_ids must hold room ids"},
-		{"bad type", map[string]any{"type": "sticker"}, `unknown comment type "sticker"`},
+		{"bad type", map[string]any{"type": "sticker/*"}, `type "sticker/*" may only hold ASCII letters`},
 		{"bad page", map[string]any{"page": "one"}, "page must be an integer"},
 	}
 	for _, tt := range errs {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"time"
 
@@ -142,16 +143,16 @@ func rfc3339(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339)
 }
 
-func userJSONOf(u *user) userJSON {
+func userJSONOf(u *store.User) userJSON {
 	return userJSON{
 		ID: u.PK, IDStr: idStr(u.PK), Email: u.ID, Username: u.Username,
 		AvatarURL: u.AvatarURL, Avatar: avatarOf(u.AvatarURL), Extras: object(u.Extras),
 	}
 }
 
-func participantJSONOf(p *participant) participantJSON {
+func participantJSONOf(p *store.Participant) participantJSON {
 	return participantJSON{
-		userJSON:          userJSONOf(&p.user),
+		userJSON:          userJSONOf(&p.User),
 		LastCommentReadID: p.LastReadID, LastCommentReadIDStr: idStr(p.LastReadID),
 		LastCommentReceivedID: p.LastReceivedID, LastCommentReceivedIDStr: idStr(p.LastReceivedID),
 	}
@@ -167,7 +168,7 @@ func chatTypeJSON(chatType string) string {
 
 // commentJSONFor renders c as viewerPK sees it (single rooms are named after
 // the other person).
-func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
+func commentJSONFor(c *store.Comment, d *store.RoomDetail, viewerPK int64) commentJSON {
 	return commentJSON{
 		ID: c.ID, IDStr: idStr(c.ID),
 		CommentBeforeID: c.BeforeID, CommentBeforeIDStr: idStr(c.BeforeID),
@@ -177,16 +178,16 @@ func commentJSONFor(c *comment, d *roomDetail, viewerPK int64) commentJSON {
 		UserAvatarURL: c.Sender.AvatarURL, UserAvatar: avatarOf(c.Sender.AvatarURL),
 		UserExtras: object(c.Sender.Extras),
 		RoomID:     c.RoomID, RoomIDStr: idStr(c.RoomID), TopicID: c.RoomID, TopicIDStr: idStr(c.RoomID),
-		RoomName: d.nameFor(viewerPK), RawRoomName: d.Name, RoomAvatar: d.avatarFor(viewerPK),
+		RoomName: d.NameFor(viewerPK), RawRoomName: d.Name, RoomAvatar: d.AvatarFor(viewerPK),
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, RoomOptions: d.Options,
 		IsPublicChannel: d.IsPublicChannel, UniqueTempID: c.UniqueTempID, IsDeleted: c.IsDeleted,
-		Status:    d.statusOf(c.ID, c.Sender.PK),
+		Status:    d.StatusOf(c.ID, c.Sender.PK),
 		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
 		UnixNanoTimestamp: c.CreatedAt, DisableLinkPreview: c.DisableLinkPreview,
 	}
 }
 
-func commentsJSONFor(cs []comment, d *roomDetail, viewerPK int64) []commentJSON {
+func commentsJSONFor(cs []store.Comment, d *store.RoomDetail, viewerPK int64) []commentJSON {
 	out := make([]commentJSON, len(cs))
 	for i := range cs {
 		out[i] = commentJSONFor(&cs[i], d, viewerPK)
@@ -195,17 +196,17 @@ func commentsJSONFor(cs []comment, d *roomDetail, viewerPK int64) []commentJSON 
 }
 
 // roomJSONFor renders a room for viewerPK; last may be nil.
-func roomJSONFor(d *roomDetail, viewerPK int64, last *comment, unread int64) roomJSON {
+func roomJSONFor(d *store.RoomDetail, viewerPK int64, last *store.Comment, unread int64) roomJSON {
 	r := roomJSON{
-		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.nameFor(viewerPK), RawRoomName: d.Name,
+		ID: d.ID, IDStr: idStr(d.ID), RoomName: d.NameFor(viewerPK), RawRoomName: d.Name,
 		ChatType: chatTypeJSON(d.ChatType), RoomType: d.ChatType, IsPublicChannel: d.IsPublicChannel,
-		AvatarURL: d.avatarFor(viewerPK), Options: d.Options, UniqueID: d.UniqueID,
+		AvatarURL: d.AvatarFor(viewerPK), Options: d.Options, UniqueID: d.UniqueID,
 		LastCommentIDStr: "0", LastTopicID: d.ID, LastTopicIDStr: idStr(d.ID),
-		Participants:          make([]participantJSON, len(d.participants)),
-		RoomTotalParticipants: len(d.participants), UnreadCount: unread,
+		Participants:          make([]participantJSON, len(d.Participants)),
+		RoomTotalParticipants: len(d.Participants), UnreadCount: unread,
 	}
-	for i := range d.participants {
-		r.Participants[i] = participantJSONOf(&d.participants[i])
+	for i := range d.Participants {
+		r.Participants[i] = participantJSONOf(&d.Participants[i])
 	}
 	if last != nil {
 		r.LastCommentID, r.LastCommentIDStr, r.LastCommentMessage = last.ID, idStr(last.ID), last.Message
@@ -220,9 +221,13 @@ type actorJSON struct {
 	Name  string `json:"name"`
 }
 
-func actorOf(u *user) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
+func actorOf(u *store.User) actorJSON { return actorJSON{u.PK, u.ID, u.Username} }
 
 // eventJSON is a {token}/n notification and a sync_event entry.
+func eventJSONOf(e *store.Event) eventJSON {
+	return eventJSON{ID: e.ID, Timestamp: e.CreatedAt, ActionTopic: e.ActionTopic, Payload: e.Payload}
+}
+
 type eventJSON struct {
 	ID          int64           `json:"id"`
 	Timestamp   int64           `json:"timestamp"` // unix ns, as Qiscus sends it

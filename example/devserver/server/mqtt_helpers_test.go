@@ -20,9 +20,13 @@ const waitFor = 5 * time.Second
 // dialWS opens a WebSocket to /mqtt as an MQTT-over-WebSocket client does.
 func (e *testEnv) dialWS() net.Conn {
 	e.t.Helper()
+	return e.dialWSAt("ws" + strings.TrimPrefix(e.ts.URL, "http") + "/mqtt")
+}
+
+func (e *testEnv) dialWSAt(url string) net.Conn {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	url := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/mqtt"
 	c, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
 	if err != nil {
 		e.t.Fatalf("dial %s: %v", url, err)
@@ -50,6 +54,16 @@ func (e *testEnv) connectMQTT(clientID string, u *testUser) (*mqttClient, *paho.
 		cp = withCreds(cp, u)
 	}
 	return e.connectWith(cp)
+}
+
+// mqttAt connects as u to the broker at url (ws://…/mqtt).
+func (e *testEnv) mqttAt(url, clientID string, u *testUser) *mqttClient {
+	e.t.Helper()
+	mc, _, err := e.connectOn(e.dialWSAt(url), withCreds(&paho.Connect{ClientID: clientID, CleanStart: true}, u))
+	if err != nil {
+		e.t.Fatalf("connect %s at %s: %v", clientID, url, err)
+	}
+	return mc
 }
 
 func (e *testEnv) mqtt(clientID string, u *testUser) *mqttClient {

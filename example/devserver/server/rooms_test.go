@@ -529,7 +529,7 @@ func TestAuthRequired(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.TokenTTL = time.Hour })
 	alice := e.login("alice", "Alice")
 	expired := e.login("bob", "Bob")
-	if _, err := e.s.store.db.Exec("UPDATE users SET token_expires_at = 1 WHERE email = 'bob'"); err != nil {
+	if _, err := e.s.store.DB.Exec("UPDATE users SET token_expires_at = 1 WHERE email = 'bob'"); err != nil {
 		t.Fatal(err)
 	}
 	for key, ep := range e.s.endpoints() {

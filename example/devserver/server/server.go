@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"log/slog"
 	"net/http"
 	"os"
@@ -52,7 +54,7 @@ const defaultMaxUpload = 20 << 20
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *store
+	store   *store.Store
 	broker  *broker
 	handler http.Handler
 	rest    *restAPI // server API: background exports and imports, webhooks
@@ -68,10 +70,7 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	// beforeCommentInsert, when a test sets it, runs in postComment between
-	// reading the room and storing the comment: a seam to change the world
-	// (rotate a token) at exactly that point.
-	beforeCommentInsert func()
+	chat *chat.Service // posting comments
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -87,7 +86,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(ctx, cfg.DBPath)
+	st, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
@@ -105,6 +104,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
+	s.chat = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
+		Unsubscribe: s.broker.dropRoomSubscriptions, Ctx: base, Log: log}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -149,6 +150,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
+	mux.HandleFunc("GET "+brokerLBPath, s.handleBrokerLB)
 	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
 	mux.Handle("/", staticHandler(s.cfg.WebDir))

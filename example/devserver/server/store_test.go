@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,13 +55,13 @@ func TestPersistenceAcrossReopen(t *testing.T) {
 
 func TestStoreModes(t *testing.T) {
 	t.Run("file uses WAL", func(t *testing.T) {
-		st, err := openStore(context.Background(), filepath.Join(t.TempDir(), "x.db"))
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
 		var mode string
-		if err := st.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		if err := st.DB.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 			t.Fatalf("journal_mode %q %v", mode, err)
 		}
 	})

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -38,17 +40,17 @@ func (s *Server) SetMQTTEnabled(on bool) {
 // (same checks, fan-out to {token}/c and idempotency on uniqueID; "" makes
 // one up), and returns the comment JSON the sender would get.
 func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, text, uniqueID string) (json.RawMessage, error) {
-	u, err := s.store.userByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cj, err := s.postComment(ctx, &u, newComment{
+	cm, d, err := s.chat.PostComment(ctx, &u, store.NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
-	}, webhookMobile)
+	}, chat.PostOptions{Webhook: webhookMobile})
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	b, err := json.Marshal(cj)
+	b, err := json.Marshal(commentJSONFor(&cm, d, u.PK))
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}

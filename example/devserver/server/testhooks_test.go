@@ -191,8 +191,8 @@ func TestPostFollowsTokenRotatedBeforeCommit(t *testing.T) {
 	oldC.mustSubscribe(alice.Token + "/c")
 	var newC *mqttClient
 	var fresh string
-	e.s.beforeCommentInsert = func() {
-		e.s.beforeCommentInsert = nil // once: the refresh below posts nothing, but be sure
+	e.s.chat.BeforeInsert = func() {
+		e.s.chat.BeforeInsert = nil // once: the refresh below posts nothing, but be sure
 		rr := e.form("refresh_user_token", nil, url.Values{"user_id": {"alice"}, "refresh_token": {refresh}}.Encode())
 		mustStatus(t, rr, 200)
 		fresh = rr.str("results.token")

@@ -111,11 +111,11 @@ func (s *Server) handleUpload(c *call) (any, error) {
 		if fieldToken == "" {
 			return nil, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header or a token field")
 		}
-		u, err := s.store.userByToken(c.ctx, fieldToken)
+		u, err := s.store.UserByToken(c.ctx, fieldToken)
 		if err != nil {
 			return nil, err
 		}
-		if u.expired(c.now) {
+		if u.Expired(c.now) {
 			return nil, ErrTokenExpired
 		}
 		c.user = u

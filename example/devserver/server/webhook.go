@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"net/http"
 	"sync"
@@ -142,10 +143,10 @@ func (w *webhooks) attempt(j webhookJob, n int) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.s.ctx), 5*time.Second)
 	defer cancel()
-	if _, err := w.s.store.db.ExecContext(ctx, `INSERT INTO webhook_deliveries
-		(delivery_id, event_type, comment_id, url, attempt, status_code, error, success, duration_ms, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		j.id, j.eventType, j.commentID, w.url, n, code, errText, ok, took.Milliseconds(), start.UnixNano()); err != nil {
+	if err := w.s.store.RecordWebhookAttempt(ctx, store.WebhookAttempt{
+		DeliveryID: j.id, EventType: j.eventType, CommentID: j.commentID, URL: w.url, Attempt: n,
+		StatusCode: code, Error: errText, Success: ok, Took: took, At: start,
+	}); err != nil {
 		w.s.log.Error("record webhook attempt", "delivery", j.id, "err", err)
 	}
 	return ok
@@ -172,7 +173,7 @@ func (w *webhooks) post(j webhookJob, n int) (int, error) {
 }
 
 // queueWebhook queues the webhook of a new comment; it never blocks.
-func (s *Server) queueWebhook(eventType string, c *comment, d *roomDetail) {
+func (s *Server) queueWebhook(eventType string, c *store.Comment, d *store.RoomDetail) {
 	if s.rest == nil || s.rest.webhooks == nil {
 		return
 	}
@@ -181,7 +182,7 @@ func (s *Server) queueWebhook(eventType string, c *comment, d *roomDetail) {
 		s.log.Error("encode webhook", "comment", c.ID, "err", err)
 		return
 	}
-	j := webhookJob{id: newUUID(), eventType: eventType, commentID: c.ID, body: body}
+	j := webhookJob{id: store.NewUUID(), eventType: eventType, commentID: c.ID, body: body}
 	select {
 	case s.rest.webhooks.queue <- j:
 	default:
@@ -237,13 +238,13 @@ type webhookMessageJSON struct {
 	Timestamp    string          `json:"timestamp"`
 }
 
-func webhookBody(eventType string, c *comment, d *roomDetail) webhookJSON {
+func webhookBody(eventType string, c *store.Comment, d *store.RoomDetail) webhookJSON {
 	room := webhookRoomJSON{
 		ID: d.ID, TopicID: d.ID, Type: chatTypeJSON(d.ChatType), Name: restRoomName(d), UniqueID: d.UniqueID,
-		Participants: make([]webhookParticipantJSON, len(d.participants)),
+		Participants: make([]webhookParticipantJSON, len(d.Participants)),
 	}
-	for i := range d.participants {
-		p := &d.participants[i]
+	for i := range d.Participants {
+		p := &d.Participants[i]
 		room.Participants[i] = webhookParticipantJSON{ID: p.PK, Email: p.ID, Username: p.Username, AvatarURL: p.AvatarURL}
 	}
 	return webhookJSON{Type: eventType, Payload: webhookPayloadJSON{

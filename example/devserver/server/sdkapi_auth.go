@@ -1,0 +1,241 @@
+package server
+
+import (
+	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"strings"
+	"unicode"
+)
+
+type configJSON struct {
+	BaseURL             string `json:"base_url"`
+	BrokerLBURL         string `json:"broker_lb_url"`
+	BrokerURL           string `json:"broker_url"`
+	EnableRealtime      bool   `json:"enable_realtime"`
+	EnableRealtimeCheck bool   `json:"enable_realtime_check"`
+	SyncInterval        int    `json:"sync_interval"`
+	SyncOnConnect       int    `json:"sync_on_connect"`
+	EnableEventReport   bool   `json:"enable_event_report"`
+	Extras              string `json:"extras"`
+	EnableSync          bool   `json:"enable_sync"`
+	EnableSyncEvent     bool   `json:"enable_sync_event"`
+	AutoRefreshToken    bool   `json:"auto_refresh_token"`
+}
+
+// handleConfig is GET config. Empty URLs keep whatever the app passed to init.
+func (s *Server) handleConfig(*call) (any, error) {
+	return configJSON{
+		EnableRealtime: true, EnableRealtimeCheck: true,
+		SyncInterval: 5000, SyncOnConnect: 10000, EnableSync: true,
+	}, nil
+}
+
+// handleLoginOrRegister is POST login_or_register (form: email, password,
+// username, avatar_url, extras as a JSON string).
+func (s *Server) handleLoginOrRegister(c *call) (any, error) {
+	id, err := c.p.requireString("email")
+	if err != nil {
+		return nil, err
+	}
+	if err := validUserID(id); err != nil {
+		return nil, err
+	}
+	pw, err := c.p.requireString("password")
+	if err != nil {
+		return nil, err
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.LoginOrRegister(c.ctx, store.LoginInput{
+		ID: id, Password: pw,
+		Profile: store.Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
+	}, c.now, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	lu, err := s.loginUserJSON(c.ctx, &u)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": lu}, nil
+}
+
+// validUserID keeps user ids usable as MQTT topic levels (u/{id}/s, r/…/{id}/t).
+func validUserID(id string) error {
+	if len(id) > 255 || strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/+#") ||
+		strings.IndexFunc(id, unicode.IsControl) >= 0 {
+		return badRequest("email (the user id) must be 1-255 characters without / + # or control characters")
+	}
+	return nil
+}
+
+func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (loginUserJSON, error) {
+	lastComment, err := s.store.LastCommentID(ctx, u.PK)
+	if err != nil {
+		return loginUserJSON{}, err
+	}
+	lastEvent, err := s.store.LastEventID(ctx, u.PK)
+	if err != nil {
+		return loginUserJSON{}, err
+	}
+	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	if err != nil {
+		return loginUserJSON{}, err
+	}
+	out := loginUserJSON{
+		userJSON: userJSONOf(u), Token: u.Token, RefreshToken: u.RefreshToken,
+		PnAndroidConfigured: android, PnIOSConfigured: ios,
+		LastCommentID: lastComment, LastCommentIDStr: idStr(lastComment), LastSyncEventID: lastEvent,
+		RtKey: "devserver",
+		App:   appJSON{Code: s.cfg.AppID, ID: 1, IDStr: "1", Name: s.cfg.AppID},
+	}
+	if u.TokenExpiresAt > 0 {
+		out.TokenExpiresAt = rfc3339(u.TokenExpiresAt)
+	}
+	return out, nil
+}
+
+// handleNonce is POST auth/nonce: a single-use nonce for an identity token,
+// valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
+func (s *Server) handleNonce(c *call) (any, error) {
+	nonce, exp, err := s.store.CreateNonce(c.ctx, c.now, nonceTTL)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"nonce": nonce, "expired_at": exp.Unix()}, nil
+}
+
+// handleVerifyIdentityToken is POST auth/verify_identity_token (JSON:
+// identity_token). A valid token (HS256 with the app secret, iss = app id,
+// unexpired, with an unused nonce, which it consumes) logs its prn user in,
+// creating or updating them from name, avatar_url and extras.
+func (s *Server) handleVerifyIdentityToken(c *call) (any, error) {
+	token, err := c.p.requireString("identity_token")
+	if err != nil {
+		return nil, err
+	}
+	cl, err := parseIdentityToken(s.cfg.Secret, s.cfg.AppID, token, c.now)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.IdentityLogin(c.ctx, cl.Nce, cl.Prn,
+		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.now, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	lu, err := s.loginUserJSON(c.ctx, &u)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": lu, "identity_token": token}, nil
+}
+
+type tokenPairJSON struct {
+	Token          string `json:"token"`
+	RefreshToken   string `json:"refresh_token"`
+	TokenExpiresAt string `json:"token_expires_at"` // RFC 3339, "" when tokens never expire
+}
+
+// handleRefreshUserToken is POST refresh_user_token (form: user_id,
+// refresh_token). It needs no valid token (it is how an expired one is
+// replaced) and rotates both: the old token and refresh token stop working.
+func (s *Server) handleRefreshUserToken(c *call) (any, error) {
+	id, err := c.p.requireString("user_id")
+	if err != nil {
+		return nil, err
+	}
+	refresh, err := c.p.requireString("refresh_token")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.RefreshToken(c.ctx, id, refresh, c.now, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	out := tokenPairJSON{Token: u.Token, RefreshToken: u.RefreshToken}
+	if u.TokenExpiresAt > 0 {
+		out.TokenExpiresAt = rfc3339(u.TokenExpiresAt)
+	}
+	return out, nil
+}
+
+// handleExpireUserToken is POST expire_user_token (form: user_id): the
+// caller's token expires now, so the next request gets 403 and the client
+// refreshes.
+func (s *Server) handleExpireUserToken(c *call) (any, error) {
+	if id := c.p.String("user_id"); id != "" && id != c.user.ID {
+		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.user.ID)
+	}
+	if err := s.store.ExpireToken(c.ctx, &c.user, c.now); err != nil {
+		return nil, err
+	}
+	return map[string]any{"changed": true, "token_expires_at": rfc3339(c.user.TokenExpiresAt)}, nil
+}
+
+// handleLogout is POST logout (form: user_id, token). It invalidates nothing
+// (the token stays valid for the user's other devices) and never fails for a
+// known app, so the v2 client always gets to clean up (reference G.1 #14).
+func (s *Server) handleLogout(*call) (any, error) {
+	return map[string]any{}, nil
+}
+
+// handleMyProfile is GET my_profile: the full login user, token included.
+func (s *Server) handleMyProfile(c *call) (any, error) {
+	lu, err := s.loginUserJSON(c.ctx, &c.user)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": lu}, nil
+}
+
+// handleUpdateProfile is PATCH my_profile (form: name, avatar_url, extras as a
+// JSON string; each optional, null or "" leaves it alone). The v2 client
+// replaces userData with the result, so it is the full user with the token.
+func (s *Server) handleUpdateProfile(c *call) (any, error) {
+	var up store.ProfileUpdate
+	if v := c.p.String("name"); v != "" {
+		if len(v) > 255 {
+			return nil, badRequest("name is too long (max 255 bytes)")
+		}
+		up.Name = &v
+	}
+	if v := c.p.String("avatar_url"); v != "" {
+		up.AvatarURL = &v
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	up.Extras = extras
+	if err := s.store.UpdateProfile(c.ctx, &c.user, up); err != nil {
+		return nil, err
+	}
+	return s.handleMyProfile(c)
+}
+
+// handleDevIdentityToken is POST /api/v2/dev/identity_token (form: nonce,
+// user_id, name). Dev only: it signs with the server's own secret what an
+// app backend would, so browser tests can exercise the identity-token login.
+func (s *Server) handleDevIdentityToken(c *call) (any, error) {
+	nonce, err := c.p.requireString("nonce")
+	if err != nil {
+		return nil, err
+	}
+	id, err := c.p.requireString("user_id")
+	if err != nil {
+		return nil, err
+	}
+	if err := validUserID(id); err != nil {
+		return nil, badRequest("user_id: %s", err.Error())
+	}
+	if s.cfg.Secret == "" {
+		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
+	}
+	tok, err := SignIdentityToken(s.cfg.Secret, s.cfg.AppID, nonce, id, c.p.String("name"), 0)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"identity_token": tok}, nil
+}

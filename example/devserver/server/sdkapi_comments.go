@@ -1,0 +1,236 @@
+package server
+
+import (
+	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"strconv"
+
+	json "github.com/goccy/go-json"
+)
+
+// handlePostComment is POST post_comment (JSON: comment, topic_id, unique_temp_id,
+// type, payload, extras). A new comment is published to every participant's
+// {token}/c, the sender included, before the response is written; a retry with
+// the same unique_temp_id returns the stored comment and publishes nothing.
+func (s *Server) handlePostComment(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("topic_id")
+	if err != nil {
+		return nil, err
+	}
+	typ := c.p.String("type")
+	if typ == "" {
+		typ = "text"
+	}
+	msg := c.p.String("comment")
+	if err := chat.CheckMessage(msg, typ); err != nil {
+		return nil, err
+	}
+	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // serverapi_message_types.go
+	if err != nil {
+		return nil, err
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	cm, d, err := s.chat.PostComment(c.ctx, &c.user, store.NewComment{
+		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
+		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
+	}, chat.PostOptions{Webhook: webhookMobile})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+}
+
+// commentPayload reads payload as JSON. The v2 client sends a payload string it
+// could not JSON.parse as it is, so such a string is kept as a JSON string.
+// reply and custom comments need an object (clients read its fields), and a
+// custom one needs its "type".
+func commentPayload(p params, typ string) ([]byte, error) {
+	payload, err := p.JSON("payload")
+	if err != nil {
+		payload, _ = json.Marshal(p.String("payload"))
+	}
+	if typ != "custom" && typ != "reply" {
+		return payload, nil
+	}
+	var obj map[string]json.RawMessage
+	if len(payload) == 0 || payload[0] != '{' || json.Unmarshal(payload, &obj) != nil {
+		return nil, badRequest("a %s comment needs a JSON object payload", typ)
+	}
+	if _, ok := obj["type"]; typ == "custom" && !ok {
+		return nil, badRequest("a custom comment's payload needs a type")
+	}
+	return payload, nil
+}
+
+// handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,
+// newest first.
+func (s *Server) handleLoadComments(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("topic_id")
+	if err != nil {
+		return nil, err
+	}
+	cursor, _, err := c.p.Int64("last_comment_id")
+	if err != nil {
+		return nil, err
+	}
+	after, err := c.p.Bool("after")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.readableRoom(c.ctx, roomID, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": commentsJSONFor(cs, d, c.user.PK)}, nil
+}
+
+type updateStatusJSON struct {
+	Changed               bool  `json:"changed"`
+	LastCommentReadID     int64 `json:"last_comment_read_id"`
+	LastCommentReceivedID int64 `json:"last_comment_received_id"`
+	UserID                int64 `json:"user_id"`
+}
+
+// handleUpdateCommentStatus is POST update_comment_status (form: room_id,
+// last_comment_read_id and/or last_comment_received_id). Cursors only move
+// forward; each move is published as "{id}:{uniqueId}" on
+// r/{room}/{room}/{me}/r or /d and recorded as a sync event.
+func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
+	roomID, err := c.p.requireInt64("room_id")
+	if err != nil {
+		return nil, err
+	}
+	readID, _, err := c.p.Int64("last_comment_read_id")
+	if err != nil {
+		return nil, err
+	}
+	receivedID, _, err := c.p.Int64("last_comment_received_id")
+	if err != nil {
+		return nil, err
+	}
+	if readID <= 0 && receivedID <= 0 {
+		return nil, badRequest("last_comment_read_id or last_comment_received_id is required")
+	}
+	if _, err := s.memberRoom(c.ctx, roomID, c.user.PK); err != nil {
+		return nil, err
+	}
+	var up store.CursorUpdate
+	var read, received store.Comment
+	if readID > 0 {
+		if read, err = s.store.CommentInRoom(c.ctx, roomID, readID); err != nil {
+			return nil, err
+		}
+		up.Read, up.ReadEvent = read.ID, s.receiptEvent(&c.user, &read)
+	}
+	if receivedID > 0 {
+		if received, err = s.store.CommentInRoom(c.ctx, roomID, receivedID); err != nil {
+			return nil, err
+		}
+		up.Received, up.ReceivedEvent = received.ID, s.receiptEvent(&c.user, &received)
+	}
+	res, err := s.store.UpdateCursors(c.ctx, roomID, c.user.PK, up, c.now)
+	if err != nil {
+		return nil, err
+	}
+	if res.ReadMoved {
+		s.broker.publish(receiptTopic(roomID, c.user.ID, "r"), receiptPayload(&read))
+	}
+	if res.ReceivedMoved {
+		s.broker.publish(receiptTopic(roomID, c.user.ID, "d"), receiptPayload(&received))
+	}
+	return updateStatusJSON{
+		Changed: res.Changed, LastCommentReadID: res.Read, LastCommentReceivedID: res.Received,
+		UserID: c.user.PK,
+	}, nil
+}
+
+func receiptPayload(c *store.Comment) []byte {
+	return []byte(strconv.FormatInt(c.ID, 10) + ":" + c.UniqueTempID)
+}
+
+// receiptEvent is the sync_event payload of a read or delivered receipt.
+func (s *Server) receiptEvent(actor *store.User, c *store.Comment) []byte {
+	type dataJSON struct {
+		CommentID       int64  `json:"comment_id"`
+		CommentUniqueID string `json:"comment_unique_id"`
+		Email           string `json:"email"`
+		RoomID          int64  `json:"room_id"`
+	}
+	b, err := json.Marshal(struct {
+		Actor actorJSON `json:"actor"`
+		Data  dataJSON  `json:"data"`
+	}{
+		actorOf(actor),
+		dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID},
+	})
+	if err != nil {
+		s.log.Error("encode receipt event", "err", err)
+		return nil
+	}
+	return b
+}
+
+type syncMetaJSON struct {
+	LastReceivedCommentID int64 `json:"last_received_comment_id"`
+	NeedClear             bool  `json:"need_clear"`
+}
+
+// commentsJSONAcrossRooms renders comments of several rooms for viewerPK,
+// reading each room once.
+func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
+	rooms := map[int64]*store.RoomDetail{}
+	out := make([]commentJSON, 0, len(cs))
+	for i := range cs {
+		d, ok := rooms[cs[i].RoomID]
+		if !ok {
+			var err error
+			if d, err = s.store.RoomDetail(ctx, cs[i].RoomID); err != nil {
+				return nil, err
+			}
+			rooms[cs[i].RoomID] = d
+		}
+		out = append(out, commentJSONFor(&cs[i], d, viewerPK))
+	}
+	return out, nil
+}
+
+// handleSync is GET sync?last_received_comment_id&limit: newer comments from all
+// of the caller's rooms, oldest first. meta.last_received_comment_id is the
+// highest id returned, or the input when there is none, so the cursor never
+// moves backwards.
+func (s *Server) handleSync(c *call) (any, error) {
+	after, _, err := c.p.Int64("last_received_comment_id")
+	if err != nil {
+		return nil, err
+	}
+	after = max(after, 0)
+	limit, err := c.p.limit("limit", 100, 500)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.CommentsSince(c.ctx, c.user.PK, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	last := after
+	if len(cs) > 0 {
+		last = cs[len(cs)-1].ID
+	}
+	return map[string]any{"comments": out, "meta": syncMetaJSON{LastReceivedCommentID: last}}, nil
+}

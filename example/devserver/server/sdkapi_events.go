@@ -1,0 +1,61 @@
+package server
+
+import (
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+const (
+	// syncEventPage is the most events one sync_event call returns.
+	syncEventPage = 100
+	// syncEventRecent is how far back start_event_id=0 looks: the v2 client
+	// always starts from 0 (reference §D.6), so only fresh events are replayed.
+	syncEventRecent = 5 * time.Minute
+)
+
+type syncEventJSON struct {
+	Events              []eventJSON `json:"events"`
+	IsStartEventIDFound bool        `json:"is_start_event_id_found"`
+}
+
+// handleSyncEvent is GET sync_event?start_event_id: the caller's events
+// (deletes, clears, delivered and read receipts of their rooms) after that
+// id, oldest first, at most 100. start_event_id 0 returns only the last few
+// minutes. The body has no results wrapper.
+func (s *Server) handleSyncEvent(c *call) (any, error) {
+	start, _, err := c.p.Int64("start_event_id")
+	if err != nil {
+		return nil, err
+	}
+	var since int64
+	found := false
+	if start <= 0 {
+		start, since = 0, c.now.Add(-syncEventRecent).UnixNano()
+	} else if found, err = s.store.HasEvent(c.ctx, c.user.PK, start); err != nil {
+		return nil, err
+	}
+	es, err := s.store.EventsSince(c.ctx, c.user.PK, start, since, syncEventPage)
+	if err != nil {
+		return nil, err
+	}
+	out := syncEventJSON{Events: make([]eventJSON, len(es)), IsStartEventIDFound: found}
+	for i := range es {
+		out.Events[i] = eventJSONOf(&es[i])
+	}
+	return rawBody{out}, nil
+}
+
+// eventPayload encodes {actor, data}.
+func (s *Server) eventPayload(actor *store.User, data any) ([]byte, error) {
+	b, err := json.Marshal(struct {
+		Actor actorJSON `json:"actor"`
+		Data  any       `json:"data"`
+	}{actorOf(actor), data})
+	if err != nil {
+		return nil, fmt.Errorf("encode event: %w", err)
+	}
+	return b, nil
+}

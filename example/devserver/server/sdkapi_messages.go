@@ -1,0 +1,612 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// roomCache loads each room once per request.
+type roomCache struct {
+	s     *Server
+	rooms map[int64]*store.RoomDetail
+}
+
+func (s *Server) roomCache() *roomCache {
+	return &roomCache{s: s, rooms: map[int64]*store.RoomDetail{}}
+}
+
+func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, error) {
+	if d, ok := rc.rooms[id]; ok {
+		return d, nil
+	}
+	d, err := rc.s.store.RoomDetail(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rc.rooms[id] = d
+	return d, nil
+}
+
+// render turns comments into JSON for viewerPK.
+func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
+	out := make([]commentJSON, 0, len(cs))
+	for i := range cs {
+		d, err := rc.get(ctx, cs[i].RoomID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, commentJSONFor(&cs[i], d, viewerPK))
+	}
+	return out, nil
+}
+
+// ownComments resolves unique ids to the caller's comments. A unique id only
+// used by others is refused (only the sender may change a comment); an
+// unknown one is a 404. Comments in rooms the caller left are refused too.
+func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comment, error) {
+	all, err := s.store.CommentsByUniqueIDs(c.ctx, uids)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Comment
+	for _, uid := range uids {
+		mine, others := 0, 0
+		for _, cm := range all {
+			if cm.UniqueTempID != uid {
+				continue
+			}
+			if cm.Sender.PK != c.user.PK {
+				others++
+				continue
+			}
+			ok, err := s.store.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, cm.RoomID)
+			}
+			mine++
+			out = append(out, cm)
+		}
+		switch {
+		case mine == 0 && others > 0:
+			return nil, apiError(ErrForbidden, "only the sender can %s comment %q", verb, uid)
+		case mine == 0:
+			return nil, fmt.Errorf("%w: unique id %q", ErrCommentNotFound, uid)
+		}
+	}
+	return out, nil
+}
+
+// boolDefault reads an optional boolean parameter.
+func boolDefault(p params, k string, def bool) (bool, error) {
+	if p.String(k) == "" {
+		return def, nil
+	}
+	return p.Bool(k)
+}
+
+type deletedMessagesJSON struct {
+	RoomID           string   `json:"room_id"` // a string, as the v2 client expects
+	MessageUniqueIDs []string `json:"message_unique_ids"`
+}
+
+// maxDeleteUniqueIDs bounds the distinct ids of one delete_messages: one SQL
+// variable each (SQLite allows 32,766), and ownComments matches them pairwise.
+const maxDeleteUniqueIDs = 1000
+
+// handleDeleteMessages is DELETE delete_messages with a JSON body {unique_ids,
+// is_delete_for_everyone, is_hard_delete} or the same as a query string
+// (unique_ids[]=…). Only the sender may delete. Deleted comments vanish from
+// load_comments and sync; each room's participants get a delete_message
+// notification on {token}/n, also recorded for sync_event. Soft and "for me"
+// deletes (deprecated in v2) are treated like hard deletes for everyone;
+// is_hard_delete is passed on as sent.
+func (s *Server) handleDeleteMessages(c *call) (any, error) {
+	uids := c.p.Strings("unique_ids")
+	if len(uids) == 0 {
+		return nil, badRequest("unique_ids is required")
+	}
+	seen := map[string]bool{}
+	uids = slices.DeleteFunc(uids, func(u string) bool { dup := seen[u]; seen[u] = true; return dup })
+	if len(uids) > maxDeleteUniqueIDs {
+		return nil, badRequest("unique_ids may hold at most %d ids", maxDeleteUniqueIDs)
+	}
+	if _, err := boolDefault(c.p, "is_delete_for_everyone", true); err != nil {
+		return nil, err
+	}
+	hard, err := boolDefault(c.p, "is_hard_delete", true)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.ownComments(c, uids, "delete")
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	byRoom := map[int64][]string{}
+	for i := range cs {
+		if !cs[i].IsDeleted {
+			ids = append(ids, cs[i].ID)
+			byRoom[cs[i].RoomID] = append(byRoom[cs[i].RoomID], cs[i].UniqueTempID)
+		}
+		cs[i].IsDeleted = true
+	}
+	if len(ids) > 0 {
+		payloads := map[int64][]byte{}
+		for roomID, rids := range byRoom {
+			p, err := s.eventPayload(&c.user, map[string]any{
+				"is_hard_delete":   hard,
+				"deleted_messages": []deletedMessagesJSON{{RoomID: idStr(roomID), MessageUniqueIDs: rids}},
+			})
+			if err != nil {
+				return nil, err
+			}
+			payloads[roomID] = p
+		}
+		notices, err := s.store.DeleteComments(c.ctx, ids, payloads, c.now)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range notices {
+			d, err := s.store.RoomDetail(c.ctx, n.RoomID)
+			if err != nil {
+				return nil, err
+			}
+			ev := eventJSON{ID: n.EventID, Timestamp: c.now.UnixNano(), ActionTopic: "delete_message", Payload: n.Payload}
+			s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
+		}
+	}
+	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": out}, nil
+}
+
+// deletedRoomJSON is a room in a clear_room notification.
+type deletedRoomJSON struct {
+	ID          int64        `json:"id"`
+	IDStr       string       `json:"id_str"`
+	UniqueID    string       `json:"unique_id"`
+	RoomName    string       `json:"room_name"`
+	RawRoomName string       `json:"raw_room_name"`
+	ChatType    string       `json:"chat_type"`
+	AvatarURL   string       `json:"avatar_url"`
+	Options     string       `json:"options"`
+	LastComment *commentJSON `json:"last_comment"` // null: nothing is left
+}
+
+// handleClearRoomMessages is DELETE clear_room_messages with a JSON body
+// {room_channel_ids: [room unique ids]} or the query room_channel_ids[]=….
+// As the Qiscus docs say, clearing only affects the caller: the comments up
+// to now disappear for them, and their other sessions get a clear_room
+// notification on {token}/n (also recorded for sync_event). results.rooms
+// holds the same room objects as the notification.
+func (s *Server) handleClearRoomMessages(c *call) (any, error) {
+	uids := c.p.Strings("room_channel_ids")
+	if len(uids) == 0 {
+		return nil, badRequest("room_channel_ids is required (room unique ids)")
+	}
+	var ids []int64
+	rooms := []deletedRoomJSON{}
+	for _, uid := range uids {
+		r, err := s.store.RoomByUniqueID(c.ctx, uid)
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.memberRoom(c.ctx, r.ID, c.user.PK)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(ids, d.ID) {
+			continue
+		}
+		ids = append(ids, d.ID)
+		rooms = append(rooms, deletedRoomJSON{
+			ID: d.ID, IDStr: idStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.user.PK),
+			RawRoomName: d.Name, ChatType: chatTypeJSON(d.ChatType), AvatarURL: d.AvatarFor(c.user.PK),
+			Options: d.Options,
+		})
+	}
+	payload, err := s.eventPayload(&c.user, map[string]any{"deleted_rooms": rooms})
+	if err != nil {
+		return nil, err
+	}
+	eventID, err := s.store.ClearRooms(c.ctx, c.user.PK, ids, payload, c.now)
+	if err != nil {
+		return nil, err
+	}
+	s.broker.publishJSON(tokenTopic(c.user.Token, "n"),
+		eventJSON{ID: eventID, Timestamp: c.now.UnixNano(), ActionTopic: "clear_room", Payload: payload})
+	return map[string]any{"rooms": rooms}, nil
+}
+
+// handleUpdateMessage is POST update_message (JSON: token, comment,
+// unique_id, extras, payload). Only the sender may edit; the body's token is
+// ignored (the v2 client sends the one from login, stale after a refresh).
+// Absent fields are kept. Each participant gets the edited comment on
+// {token}/update.
+func (s *Server) handleUpdateMessage(c *call) (any, error) {
+	uid, err := c.p.requireString("unique_id")
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.ownComments(c, []string{uid}, "edit")
+	if err != nil {
+		return nil, err
+	}
+	cm := cs[len(cs)-1] // the newest, should a unique id repeat across rooms
+	if cm.IsDeleted {
+		return nil, fmt.Errorf("%w: unique id %q was deleted", ErrCommentNotFound, uid)
+	}
+	if c.p.Has("comment") {
+		cm.Message = c.p.String("comment")
+	}
+	if err := chat.CheckMessage(cm.Message, cm.Type); err != nil {
+		return nil, err
+	}
+	if c.p.Has("payload") {
+		if cm.Payload, err = commentPayload(c.p, cm.Type); err != nil {
+			return nil, err
+		}
+	}
+	if c.p.Has("extras") {
+		if cm.Extras, err = c.p.JSONObject("extras"); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.UpdateComment(c.ctx, &cm); err != nil {
+		return nil, err
+	}
+	d, err := s.store.RoomDetail(c.ctx, cm.RoomID)
+	if err != nil {
+		return nil, err
+	}
+	hidden, err := s.store.HiddenFor(c.ctx, cm.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.toParticipants(d, "update", hidden, func(p *store.Participant) any { return commentJSONFor(&cm, d, p.PK) })
+	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+}
+
+// maxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
+// is an SQL variable and SQLite allows 32,766 per statement; a thousand rooms
+// is already more than a search page is meant for.
+const maxFilterRoomIDs = 1000
+
+// searchRooms turns room ids sent as numbers or strings into a filter; none
+// means every room of the caller. Repeats count once; more than
+// maxFilterRoomIDs distinct ids is a bad request.
+func searchRooms(p params, k string) ([]int64, error) {
+	vs := p.Strings(k)
+	if len(vs) == 0 {
+		return nil, nil
+	}
+	seen := make(map[int64]struct{}, min(len(vs), maxFilterRoomIDs+1))
+	out := make([]int64, 0, min(len(vs), maxFilterRoomIDs))
+	for _, v := range vs {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, badRequest("%s must hold room ids (integers), got %q", k, v)
+		}
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		if len(out) == maxFilterRoomIDs {
+			return nil, badRequest("%s may hold at most %d room ids", k, maxFilterRoomIDs)
+		}
+		seen[id] = struct{}{}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// handleSearchMessages is POST search_messages (form: query, room_id,
+// last_comment_id): the caller's visible comments containing query, newest
+// first, 20 at a time (older than last_comment_id when given).
+func (s *Server) handleSearchMessages(c *call) (any, error) {
+	q, err := c.p.requireString("query")
+	if err != nil {
+		return nil, err
+	}
+	f := store.CommentFilter{ViewerPK: c.user.PK, Query: q}
+	if id, ok, err := c.p.Int64("room_id"); err != nil {
+		return nil, err
+	} else if ok {
+		f.RoomIDs = []int64{id}
+	}
+	if f.BeforeID, _, err = c.p.Int64("last_comment_id"); err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	cs, _, err := s.store.SearchComments(c.ctx, f, 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": out}, nil
+}
+
+// handleSearch is POST search (JSON: query, sender, type, room_ids[],
+// room_type single|group, is_public, page, limit). is_public=true searches
+// public channels. An empty query matches every comment.
+func (s *Server) handleSearch(c *call) (any, error) {
+	f := store.CommentFilter{ViewerPK: c.user.PK, Query: c.p.String("query"), SenderID: c.p.String("sender")}
+	var err error
+	if f.Type = c.p.String("type"); f.Type != "" {
+		if err := checkTypeName(f.Type); err != nil {
+			return nil, err
+		}
+	}
+	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
+		return nil, err
+	}
+	public, err := c.p.Bool("is_public")
+	if err != nil {
+		return nil, err
+	}
+	switch rt := c.p.String("room_type"); {
+	case public:
+		f.ChatTypes = []string{"channel"}
+	case rt == "single" || rt == "group":
+		f.ChatTypes = []string{rt}
+	case rt != "":
+		return nil, badRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
+	}
+	page, err := c.p.page()
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	cs, total, err := s.store.SearchComments(c.ctx, f, (page-1)*limit, limit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": out, "page": page, "limit": limit, "total": total}, nil
+}
+
+// File kinds of file_list, by extension.
+var (
+	mediaExts = extSet("jpg jpeg png gif webp bmp svg heic heif tif tiff avif " +
+		"mp4 mov m4v webm mkv avi 3gp mpeg mpg mp3 wav ogg oga opus m4a aac flac")
+	docExts = extSet("pdf doc docx xls xlsx ppt pptx odt ods odp rtf txt csv md pages numbers key")
+)
+
+func extSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range strings.Fields(s) {
+		m[e] = true
+	}
+	return m
+}
+
+func fileKind(ext string) string {
+	switch {
+	case mediaExts[ext]:
+		return "media"
+	case docExts[ext]:
+		return "doc"
+	}
+	return "others"
+}
+
+// fileTypes maps file_list's file_type to the kinds it lists.
+var fileTypes = map[string]string{
+	"": "", "all": "", "media": "media", "doc": "doc", "docs": "doc", "document": "doc",
+	"file": "doc", "others": "others", "other": "others",
+}
+
+// fileTextRe is the v2 attachment text "[file] url [/file]".
+var fileTextRe = regexp.MustCompile(`(?s)^\s*\[file\]\s*(\S+)\s*\[/file\]\s*(.*)$`)
+
+// fileJSON is one entry of file_list's files.
+type fileJSON struct {
+	CommentID       int64  `json:"comment_id"`
+	CommentIDStr    string `json:"comment_id_str"`
+	CommentUniqueID string `json:"comment_unique_id"`
+	RoomID          int64  `json:"room_id"`
+	RoomIDStr       string `json:"room_id_str"`
+	URL             string `json:"url"`
+	FileName        string `json:"file_name"`
+	Size            int64  `json:"size"` // bytes; 0 when unknown
+	Extension       string `json:"extension"`
+	FileType        string `json:"file_type"` // media, doc or others
+	Caption         string `json:"caption"`
+	Email           string `json:"email"` // the sender's user id
+	Username        string `json:"username"`
+	Timestamp       string `json:"timestamp"`
+	UnixTimestamp   int64  `json:"unix_timestamp"`
+}
+
+// fileOf extracts the file of an attachment comment: a file_attachment's
+// payload {url, file_name, size, caption}, or a "[file] url [/file]" text.
+func (s *Server) fileOf(c *store.Comment) (fileJSON, bool) {
+	f := fileJSON{
+		CommentID: c.ID, CommentIDStr: idStr(c.ID), CommentUniqueID: c.UniqueTempID,
+		RoomID: c.RoomID, RoomIDStr: idStr(c.RoomID), Email: c.Sender.ID, Username: c.Sender.Username,
+		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
+	}
+	if c.Type == "file_attachment" {
+		var p struct {
+			URL      string  `json:"url"`
+			FileName string  `json:"file_name"`
+			Size     float64 `json:"size"`
+			Caption  string  `json:"caption"`
+		}
+		if json.Unmarshal(c.Payload, &p) != nil || p.URL == "" {
+			return f, false
+		}
+		f.URL, f.FileName, f.Size, f.Caption = p.URL, p.FileName, int64(p.Size), p.Caption
+	} else if m := fileTextRe.FindStringSubmatch(c.Message); m != nil {
+		f.URL, f.Caption = m[1], strings.TrimSpace(m[2])
+	} else {
+		return f, false
+	}
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		return f, false
+	}
+	if f.FileName == "" {
+		f.FileName, _ = url.PathUnescape(path.Base(u.Path))
+	}
+	f.Extension = strings.ToLower(strings.TrimPrefix(path.Ext(f.FileName), "."))
+	if f.Extension == "" {
+		f.Extension = strings.ToLower(strings.TrimPrefix(path.Ext(u.Path), "."))
+	}
+	f.FileType = fileKind(f.Extension)
+	if f.Size == 0 {
+		f.Size = s.uploadedSize(u.Path)
+	}
+	return f, true
+}
+
+// uploadedSize is the size of a file this server serves at /files/…, or 0.
+func (s *Server) uploadedSize(urlPath string) int64 {
+	rel, ok := strings.CutPrefix(urlPath, "/files/")
+	root, _ := s.uploadRoot(false)
+	if !ok || root == "" {
+		return 0
+	}
+	rel, err := url.PathUnescape(rel)
+	if err != nil || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return 0
+	}
+	fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
+}
+
+func extList(p params, k string) map[string]bool {
+	m := map[string]bool{}
+	for _, v := range p.Strings(k) {
+		for e := range strings.SplitSeq(v, ",") {
+			if e = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(e), ".")); e != "" {
+				m[e] = true
+			}
+		}
+	}
+	return m
+}
+
+// handleFileList is POST file_list (JSON: room_ids[], file_type, page, limit,
+// include_extensions[], exclude_extensions[], sender). It lists the
+// attachments the caller can see, newest first: file_attachment comments and
+// "[file] url [/file]" texts. file_type is media (images, video, audio), doc
+// (documents), others, or all/empty. results: {files, comments, page, limit,
+// total}, where comments[i] is the comment carrying files[i].
+func (s *Server) handleFileList(c *call) (any, error) {
+	f := store.CommentFilter{ViewerPK: c.user.PK, SenderID: c.p.String("sender"), FilesOnly: true}
+	var err error
+	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
+		return nil, err
+	}
+	kind, ok := fileTypes[strings.ToLower(c.p.String("file_type"))]
+	if !ok {
+		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.p.String("file_type"))
+	}
+	include, exclude := extList(c.p, "include_extensions"), extList(c.p, "exclude_extensions")
+	page, err := c.p.page()
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	cs, _, err := s.store.SearchComments(c.ctx, f, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	var files []fileJSON
+	var matched []store.Comment
+	for i := range cs {
+		fj, ok := s.fileOf(&cs[i])
+		switch {
+		case !ok, kind != "" && fj.FileType != kind,
+			len(include) > 0 && !include[fj.Extension], exclude[fj.Extension]:
+			continue
+		}
+		files = append(files, fj)
+		matched = append(matched, cs[i])
+	}
+	total := len(files)
+	from, to := min((page-1)*limit, total), min(page*limit, total)
+	comments, err := s.roomCache().render(c.ctx, matched[from:to], c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	pageFiles := append([]fileJSON{}, files[from:to]...)
+	return map[string]any{"files": pageFiles, "comments": comments, "page": page, "limit": limit, "total": total}, nil
+}
+
+// handleCommentReceipt is GET comment_receipt?comment_id: who, other than the
+// sender, has read the comment, has only received it, or has neither.
+func (s *Server) handleCommentReceipt(c *call) (any, error) {
+	id, err := c.p.requireInt64("comment_id")
+	if err != nil {
+		return nil, err
+	}
+	cm, err := s.store.CommentByID(c.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.readableRoom(c.ctx, cm.RoomID, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	visible, err := s.store.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(visible) == 0 || visible[0].ID != cm.ID {
+		return nil, fmt.Errorf("%w: id %d", ErrCommentNotFound, id)
+	}
+	read, delivered, pending := []participantJSON{}, []participantJSON{}, []participantJSON{}
+	for i := range d.Participants {
+		p := &d.Participants[i]
+		switch {
+		case p.PK == cm.Sender.PK:
+		case p.LastReadID >= cm.ID:
+			read = append(read, participantJSONOf(p))
+		case p.LastReceivedID >= cm.ID:
+			delivered = append(delivered, participantJSONOf(p))
+		default:
+			pending = append(pending, participantJSONOf(p))
+		}
+	}
+	return map[string]any{
+		"comment": commentJSONFor(&cm, d, c.user.PK),
+		"read_by": read, "delivered_to": delivered, "pending": pending,
+	}, nil
+}

@@ -1,0 +1,613 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// roomCommentsPage is how many comments come with a room.
+const roomCommentsPage = 20
+
+// handleGetOrCreateRoomWithTarget is POST get_or_create_room_with_target (form:
+// emails as one value or an array, options as a JSON string). The same pair
+// always gets the same single room.
+func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
+	emails := c.p.Strings("emails")
+	if len(emails) == 0 {
+		return nil, badRequest("emails is required (the target user id)")
+	}
+	// v3 and the server API send both members; the caller is implied.
+	targets := slices.DeleteFunc(slices.Clone(emails), func(e string) bool { return e == c.user.ID })
+	switch len(targets) {
+	case 0:
+		return nil, badRequest("cannot open a single room with yourself")
+	case 1:
+	default:
+		return nil, badRequest("emails must name exactly one target user, got %d", len(targets))
+	}
+	options, err := c.p.JSON("options")
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.store.UserByID(c.ctx, targets[0])
+	if err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	id, err := s.store.GetOrCreateSingleRoom(c.ctx, &c.user, &target, string(options), c.now)
+	if err != nil {
+		return nil, err
+	}
+	return s.roomWithComments(c.ctx, id, c.user.PK)
+}
+
+// handleGetRoomByID is GET get_room_by_id?id=.
+func (s *Server) handleGetRoomByID(c *call) (any, error) {
+	id, err := c.p.requireInt64("id")
+	if err != nil {
+		return nil, err
+	}
+	return s.roomWithComments(c.ctx, id, c.user.PK)
+}
+
+// roomWithComments is {room, comments} (comments newest first) as viewerPK sees them.
+func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (map[string]any, error) {
+	d, err := s.readableRoom(ctx, roomID, viewerPK)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
+	if err != nil {
+		return nil, err
+	}
+	var last *store.Comment
+	if len(cs) > 0 {
+		last = &cs[0]
+	}
+	unread, err := s.unread(ctx, d, viewerPK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"room":     roomJSONFor(d, viewerPK, last, unread),
+		"comments": commentsJSONFor(cs, d, viewerPK),
+	}, nil
+}
+
+// unread counts what viewerPK has not read in the room.
+func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64) (int64, error) {
+	var readID int64
+	if p := d.Participant(viewerPK); p != nil {
+		readID = p.LastReadID
+	}
+	return s.store.UnreadCount(ctx, d.ID, viewerPK, readID)
+}
+
+// roomJSONView renders a room for viewerPK with its latest visible comment.
+func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (roomJSON, *store.Comment, error) {
+	last, err := s.store.LastComment(ctx, d.ID, viewerPK)
+	if err != nil {
+		return roomJSON{}, nil, err
+	}
+	unread, err := s.unread(ctx, d, viewerPK)
+	if err != nil {
+		return roomJSON{}, nil, err
+	}
+	return roomJSONFor(d, viewerPK, last, unread), last, nil
+}
+
+// readableRoom loads a room the user may read: a participant, or anyone for a
+// public channel.
+func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
+	d, err := s.store.RoomDetail(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if !d.CanRead(userPK) {
+		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
+	}
+	return d, nil
+}
+
+// memberRoom loads a room the user belongs to.
+func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
+	d, err := s.store.RoomDetail(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if d.Participant(userPK) == nil {
+		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
+	}
+	return d, nil
+}
+
+// resolveUsers looks up user ids (deduplicated, in order); an unknown one is a 404.
+func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, error) {
+	seen := map[string]bool{}
+	var out []store.User
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		u, err := s.store.UserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// validRoomName bounds names and unique ids; unique ids are also MQTT topic
+// levels ({AppId}/{uniqueId}/c), like user ids.
+func validRoomName(k, v string) error {
+	if len(v) > 255 {
+		return badRequest("%s is too long (max 255 bytes)", k)
+	}
+	return nil
+}
+
+// handleCreateRoom is POST create_room (form: name, participants[],
+// avatar_url, options as a JSON string). The creator is always a participant.
+func (s *Server) handleCreateRoom(c *call) (any, error) {
+	name, err := c.p.requireString("name")
+	if err != nil {
+		return nil, err
+	}
+	if err := validRoomName("name", name); err != nil {
+		return nil, err
+	}
+	options, err := c.p.JSON("options")
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.resolveUsers(c.ctx, c.p.Strings("participants"))
+	if err != nil {
+		return nil, fmt.Errorf("participants: %w", err)
+	}
+	id, err := s.store.CreateGroupRoom(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
+		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
+	if err != nil {
+		return nil, err
+	}
+	return s.roomWithComments(c.ctx, id, c.user.PK)
+}
+
+// handleGetOrCreateRoomWithUniqueID is POST get_or_create_room_with_unique_id
+// (form: unique_id, name, avatar_url): a public channel, which the caller
+// joins. changed is true when the channel was created or renamed.
+func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
+	uid, err := c.p.requireString("unique_id")
+	if err != nil {
+		return nil, err
+	}
+	if err := validUserID(uid); err != nil {
+		return nil, badRequest("unique_id must be 1-255 characters without / + # or control characters")
+	}
+	name := c.p.String("name")
+	if err := validRoomName("name", name); err != nil {
+		return nil, err
+	}
+	id, changed, err := s.store.GetOrCreateChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.roomWithComments(c.ctx, id, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	res["changed"] = changed
+	return res, nil
+}
+
+// roomInfo renders a room of a list (user_rooms, rooms_info) for viewerPK.
+// placeholder gives an empty room a last_comment with id 0 instead of null:
+// the v2 loadRoomList reads last_comment.id of every room.
+func (s *Server) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
+	r, last, err := s.roomJSONView(ctx, d, viewerPK)
+	if err != nil {
+		return roomInfoJSON{}, err
+	}
+	if !showParticipants {
+		r.Participants = []participantJSON{}
+	}
+	if removed {
+		r.UnreadCount = 0 // they no longer read this room
+	}
+	out := roomInfoJSON{roomJSON: r, IsRemoved: removed}
+	switch {
+	case last != nil:
+		cj := commentJSONFor(last, d, viewerPK)
+		out.LastComment = &cj
+	case placeholder:
+		cj := commentJSONFor(&store.Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
+		cj.Status = "sent"
+		out.LastComment = &cj
+	}
+	return out, nil
+}
+
+// maxRoomsInfo bounds one rooms_info request.
+const maxRoomsInfo = 100
+
+// handleRoomsInfo is POST rooms_info (JSON: room_id[] as numbers or strings,
+// room_unique_id[], show_participants, show_removed). Rooms the caller may not
+// see (or that do not exist) are left out; meta tells how many came back.
+func (s *Server) handleRoomsInfo(c *call) (any, error) {
+	var ids []int64
+	for _, v := range c.p.Strings("room_id") {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, badRequest("room_id must hold room ids (integers), got %q", v)
+		}
+		ids = append(ids, id)
+	}
+	uids := c.p.Strings("room_unique_id")
+	requested := len(ids) + len(uids)
+	if requested == 0 {
+		return nil, badRequest("room_id or room_unique_id is required")
+	}
+	if requested > maxRoomsInfo {
+		return nil, badRequest("at most %d rooms per request, got %d", maxRoomsInfo, requested)
+	}
+	showParticipants, err := c.p.Bool("show_participants")
+	if err != nil {
+		return nil, err
+	}
+	showRemoved, err := c.p.Bool("show_removed")
+	if err != nil {
+		return nil, err
+	}
+	for _, uid := range uids {
+		r, err := s.store.RoomByUniqueID(c.ctx, uid)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		ids = append(ids, r.ID)
+	}
+	seen := map[int64]bool{}
+	infos := []roomInfoJSON{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		d, err := s.store.RoomDetail(c.ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		removed := false
+		if !d.CanRead(c.user.PK) {
+			if removed, err = s.store.WasRemoved(c.ctx, id, c.user.PK); err != nil {
+				return nil, err
+			}
+			if !removed || !showRemoved {
+				continue
+			}
+		}
+		info, err := s.roomInfo(c.ctx, d, c.user.PK, showParticipants, removed, false)
+		if err != nil {
+			return nil, err
+		}
+		infos = append(infos, info)
+	}
+	return map[string]any{
+		"meta":       map[string]int{"request_rooms_total": requested, "response_rooms_total": len(infos)},
+		"rooms_info": infos,
+	}, nil
+}
+
+// roomTypes maps user_rooms' room_type to the chat types it lists.
+var roomTypes = map[string][]string{
+	"": {"single", "group", "channel"}, "default": {"single", "group", "channel"},
+	"all": {"single", "group", "channel"}, "single": {"single"}, "group": {"group"}, "channel": {"channel"},
+}
+
+// handleUserRooms is GET user_rooms?page&limit&show_participants&show_empty&
+// show_removed&room_type: the caller's rooms, latest activity first. Rooms
+// without comments are left out unless show_empty; then their last_comment
+// is a placeholder with id 0.
+func (s *Server) handleUserRooms(c *call) (any, error) {
+	page, err := c.p.page()
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	var flags [3]bool
+	for i, k := range []string{"show_participants", "show_empty", "show_removed"} {
+		if flags[i], err = c.p.Bool(k); err != nil {
+			return nil, err
+		}
+	}
+	showParticipants, showEmpty, showRemoved := flags[0], flags[1], flags[2]
+	types, ok := roomTypes[c.p.String("room_type")]
+	if !ok {
+		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.p.String("room_type"))
+	}
+	refs, err := s.store.UserRooms(c.ctx, c.user.PK, showRemoved)
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		d        *store.RoomDetail
+		removed  bool
+		activity int64
+	}
+	var list []entry
+	for _, ref := range refs {
+		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(types, d.ChatType) {
+			continue
+		}
+		last, err := s.store.LastComment(c.ctx, d.ID, c.user.PK)
+		if err != nil {
+			return nil, err
+		}
+		if last == nil && !showEmpty {
+			continue
+		}
+		e := entry{d: d, removed: ref.Removed, activity: d.CreatedAt}
+		if last != nil {
+			e.activity = last.CreatedAt
+		}
+		list = append(list, e)
+	}
+	slices.SortStableFunc(list, func(a, b entry) int {
+		if a.activity != b.activity {
+			return cmp.Compare(b.activity, a.activity)
+		}
+		return cmp.Compare(b.d.ID, a.d.ID)
+	})
+	total := len(list)
+	from := min((page-1)*limit, total)
+	infos := []roomInfoJSON{}
+	for _, e := range list[from:min(from+limit, total)] {
+		info, err := s.roomInfo(c.ctx, e.d, c.user.PK, showParticipants, e.removed, true)
+		if err != nil {
+			return nil, err
+		}
+		infos = append(infos, info)
+	}
+	return map[string]any{
+		"meta":       map[string]int{"current_page": page, "total_room": total},
+		"rooms_info": infos,
+	}, nil
+}
+
+// handleUpdateRoom is POST update_room (form: id, room_name, avatar_url,
+// options as a JSON string; each optional). Participants only; nothing is
+// published.
+func (s *Server) handleUpdateRoom(c *call) (any, error) {
+	id, err := c.p.requireInt64("id")
+	if err != nil {
+		return nil, err
+	}
+	var up store.RoomUpdate
+	if v := c.p.String("room_name"); v != "" {
+		if err := validRoomName("room_name", v); err != nil {
+			return nil, err
+		}
+		up.Name = &v
+	}
+	if v := c.p.String("avatar_url"); v != "" {
+		up.AvatarURL = &v
+	}
+	options, err := c.p.JSON("options")
+	if err != nil {
+		return nil, err
+	}
+	if options != nil {
+		o := string(options)
+		up.Options = &o
+	}
+	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.UpdateRoom(c.ctx, id, up); err != nil {
+		return nil, err
+	}
+	d, err := s.store.RoomDetail(c.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r, _, err := s.roomJSONView(c.ctx, d, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"room": r}, nil
+}
+
+// groupForChange loads a group room whose participants the caller may change,
+// and the users named by emails[].
+func (s *Server) groupForChange(c *call) (*store.RoomDetail, []store.User, error) {
+	roomID, err := c.p.requireInt64("room_id")
+	if err != nil {
+		return nil, nil, err
+	}
+	emails := c.p.Strings("emails")
+	if len(emails) == 0 {
+		return nil, nil, badRequest("emails is required (the user ids)")
+	}
+	d, err := s.memberRoom(c.ctx, roomID, c.user.PK)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.ChatType != "group" {
+		kind := d.ChatType
+		if kind == "channel" {
+			kind = "public channel"
+		}
+		return nil, nil, badRequest("participants can only be changed in group rooms (room %d is a %s room)", roomID, kind)
+	}
+	users, err := s.resolveUsers(c.ctx, emails)
+	if err != nil {
+		return nil, nil, fmt.Errorf("emails: %w", err)
+	}
+	return d, users, nil
+}
+
+func pksOf(us []store.User) []int64 {
+	out := make([]int64, len(us))
+	for i := range us {
+		out[i] = us[i].PK
+	}
+	return out
+}
+
+// handleAddRoomParticipants is POST add_room_participants (form: room_id,
+// emails[]). participants_added lists the users who were not in the room yet.
+func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
+	d, users, err := s.groupForChange(c)
+	if err != nil {
+		return nil, err
+	}
+	added, err := s.chat.AddParticipants(c.ctx, d.ID, pksOf(users))
+	if err != nil {
+		return nil, err
+	}
+	if d, err = s.store.RoomDetail(c.ctx, d.ID); err != nil {
+		return nil, err
+	}
+	out := []participantJSON{}
+	for _, pk := range added {
+		if p := d.Participant(pk); p != nil {
+			out = append(out, participantJSONOf(p))
+		}
+	}
+	return map[string]any{"participants_added": out}, nil
+}
+
+// handleRemoveRoomParticipants is POST remove_room_participants (form:
+// room_id, emails[]). participants_removed lists the user ids that were in the
+// room; a participant may remove themselves.
+func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
+	d, users, err := s.groupForChange(c)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := s.chat.RemoveParticipants(c.ctx, &d.Room, pksOf(users), c.now)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, pk := range removed {
+		for _, u := range users {
+			if u.PK == pk {
+				out = append(out, u.ID)
+			}
+		}
+	}
+	return map[string]any{"participants_removed": out}, nil
+}
+
+// handleRoomParticipants is GET room_participants?room_unique_id&page&limit
+// (or &offset, the deprecated form).
+func (s *Server) handleRoomParticipants(c *call) (any, error) {
+	uid, err := c.p.requireString("room_unique_id")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	offset := 0
+	if c.p.Has("offset") {
+		o, _, err := c.p.Int64("offset")
+		if err != nil {
+			return nil, err
+		}
+		offset = int(max(o, 0))
+	} else {
+		page, err := c.p.page()
+		if err != nil {
+			return nil, err
+		}
+		offset = (page - 1) * limit
+	}
+	r, err := s.store.RoomByUniqueID(c.ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.readableRoom(c.ctx, r.ID, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	total := len(d.Participants)
+	from := min(offset, total)
+	out := []participantJSON{}
+	for i := from; i < min(from+limit, total); i++ {
+		out = append(out, participantJSONOf(&d.Participants[i]))
+	}
+	return map[string]any{
+		"meta":         map[string]int{"current_offset": offset, "per_page": limit, "total": total},
+		"participants": out,
+	}, nil
+}
+
+// unreadPerRoom is the caller's unread count in each of their rooms.
+func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
+	refs, err := s.store.UserRooms(c.ctx, c.user.PK, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(refs))
+	for _, ref := range refs {
+		d, err := s.store.RoomDetail(c.ctx, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.unread(c.ctx, d, c.user.PK)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// handleTotalUnreadCount is GET total_unread_count: unread comments across
+// the caller's rooms (comments by others after their read cursor).
+func (s *Server) handleTotalUnreadCount(c *call) (any, error) {
+	counts, err := s.unreadPerRoom(c)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, n := range counts {
+		total += n
+	}
+	return map[string]int64{"total_unread_count": total}, nil
+}
+
+// handleRoomUnreadCount is GET get_room_unread_count: how many of the
+// caller's rooms have unread comments.
+func (s *Server) handleRoomUnreadCount(c *call) (any, error) {
+	counts, err := s.unreadPerRoom(c)
+	if err != nil {
+		return nil, err
+	}
+	var rooms int64
+	for _, n := range counts {
+		if n > 0 {
+			rooms++
+		}
+	}
+	return map[string]int64{"total_unread_count": rooms}, nil
+}

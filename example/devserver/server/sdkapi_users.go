@@ -1,0 +1,172 @@
+package server
+
+import (
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"strconv"
+	"strings"
+)
+
+// blockTarget reads user_email: a known user other than the caller.
+func (s *Server) blockTarget(c *call) (store.User, error) {
+	id, err := c.p.requireString("user_email")
+	if err != nil {
+		return store.User{}, err
+	}
+	if id == c.user.ID {
+		return store.User{}, badRequest("you cannot block or unblock yourself")
+	}
+	u, err := s.store.UserByID(c.ctx, id)
+	if err != nil {
+		return store.User{}, fmt.Errorf("user_email: %w", err)
+	}
+	return u, nil
+}
+
+// handleBlockUser is POST block_user (form: user_email). The blocked user's
+// comments in single rooms no longer reach the caller.
+func (s *Server) handleBlockUser(c *call) (any, error) {
+	return s.setBlocked(c, true)
+}
+
+// handleUnblockUser is POST unblock_user (form: user_email). Comments sent
+// while blocked stay hidden.
+func (s *Server) handleUnblockUser(c *call) (any, error) {
+	return s.setBlocked(c, false)
+}
+
+func (s *Server) setBlocked(c *call, on bool) (any, error) {
+	u, err := s.blockTarget(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": userJSONOf(&u)}, nil
+}
+
+// offsetPage reads page and limit.
+func offsetPage(p params, def, max int) (page, limit int, err error) {
+	if page, err = p.page(); err != nil {
+		return 0, 0, err
+	}
+	if limit, err = p.limit("limit", def, max); err != nil {
+		return 0, 0, err
+	}
+	return page, limit, nil
+}
+
+func usersJSON(us []store.User) []userJSON {
+	out := make([]userJSON, len(us))
+	for i := range us {
+		out[i] = userJSONOf(&us[i])
+	}
+	return out
+}
+
+// handleGetBlockedUsers is GET get_blocked_users?page&limit. The list is under
+// both blocked_users (read by v2) and users (read by v3).
+func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
+	page, limit, err := offsetPage(c.p, 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	us, total, err := s.store.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
+	if err != nil {
+		return nil, err
+	}
+	list := usersJSON(us)
+	return map[string]any{"blocked_users": list, "users": list, "total": total}, nil
+}
+
+// handleGetUserList is GET get_user_list?query&page&limit: users whose id or
+// name contains query (every user when it is empty), by id.
+func (s *Server) handleGetUserList(c *call) (any, error) {
+	page, limit, err := offsetPage(c.p, 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	us, total, err := s.store.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"meta":  map[string]int{"total_data": total, "total_page": (total + limit - 1) / limit},
+		"users": usersJSON(us),
+	}, nil
+}
+
+type userStatusJSON struct {
+	Email     string `json:"email"`
+	Status    int    `json:"status"`    // 1 online, 0 offline
+	Timestamp int64  `json:"timestamp"` // epoch ms of the last presence change, 0 if never seen
+}
+
+// maxStatusUsers bounds one users/status request.
+const maxStatusUsers = 500
+
+// handleUsersStatus is POST users/status (JSON: user_ids): each known user's
+// presence from the retained u/{id}/s message, "{0|1}:{epochMs}". Unknown
+// user ids are left out.
+func (s *Server) handleUsersStatus(c *call) (any, error) {
+	ids := c.p.Strings("user_ids")
+	if len(ids) == 0 {
+		return nil, badRequest("user_ids is required")
+	}
+	if len(ids) > maxStatusUsers {
+		return nil, badRequest("at most %d user_ids per request, got %d", maxStatusUsers, len(ids))
+	}
+	out := []userStatusJSON{}
+	for _, id := range ids {
+		if _, err := s.store.UserByID(c.ctx, id); err != nil {
+			continue
+		}
+		st := userStatusJSON{Email: id}
+		if pk, ok := s.broker.mq.Topics.Retained.Get("u/" + id + "/s"); ok {
+			state, ms, _ := strings.Cut(string(pk.Payload), ":")
+			if state == "1" {
+				st.Status = 1
+			}
+			st.Timestamp, _ = strconv.ParseInt(ms, 10, 64)
+		}
+		out = append(out, st)
+	}
+	return map[string]any{"user_status": out}, nil
+}
+
+// handleSetDeviceToken is POST set_user_device_token (form: device_token,
+// device_platform, is_development). changed is false when nothing was new.
+func (s *Server) handleSetDeviceToken(c *call) (any, error) {
+	return s.deviceToken(c, true)
+}
+
+// handleRemoveDeviceToken is POST remove_user_device_token (same form).
+// changed is false when the token was not registered.
+func (s *Server) handleRemoveDeviceToken(c *call) (any, error) {
+	return s.deviceToken(c, false)
+}
+
+func (s *Server) deviceToken(c *call, on bool) (any, error) {
+	token, err := c.p.requireString("device_token")
+	if err != nil {
+		return nil, err
+	}
+	isDev, err := c.p.Bool("is_development")
+	if err != nil {
+		return nil, err
+	}
+	platform := strings.ToLower(c.p.String("device_platform"))
+	if platform == "" {
+		platform = "rn" // the v2 client's fixed value before 2.16
+	}
+	changed, err := s.store.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	if err != nil {
+		return nil, err
+	}
+	android, ios, err := s.store.PushConfigured(c.ctx, c.user.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"changed": changed, "pn_android_configured": android, "pn_ios_configured": ios}, nil
+}

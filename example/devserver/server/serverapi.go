@@ -1,0 +1,324 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The server API ("REST API" in the Qiscus docs): /api/v2/rest/<endpoint>,
+// authenticated by the app secret in the QISCUS_SDK_SECRET header. The same table
+// is also served under /api/v2.1/rest/, the base of Qiscus's newer message API
+// docs (post_comment with user_id, load_comments with page).
+
+// restAPI holds the server API's background work: exports, imports and webhook
+// deliveries. close waits for all of it.
+type restAPI struct {
+	s        *Server
+	webhooks *webhooks // nil when Config.WebhookURL is ""
+
+	mu     sync.Mutex // guards closed and jobs.Add against close
+	closed bool
+	jobs   sync.WaitGroup // exports and imports
+}
+
+func newRESTAPI(s *Server) *restAPI {
+	r := &restAPI{s: s}
+	if s.cfg.WebhookURL != "" {
+		r.webhooks = newWebhooks(s)
+	}
+	return r
+}
+
+// close waits for the background work; the server's context is already done.
+func (r *restAPI) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	if r.webhooks != nil {
+		r.webhooks.close()
+	}
+	r.jobs.Wait()
+}
+
+// goJob runs a background job unless the server is shutting down (the job's
+// record then stays "started").
+func (r *restAPI) goJob(name string, fn func(ctx context.Context)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || r.s.ctx.Err() != nil {
+		r.s.log.Warn("background job not started: shutting down", "job", name)
+		return
+	}
+	r.jobs.Add(1)
+	go func() {
+		defer r.jobs.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				r.s.log.Error("background job panicked", "job", name, "panic", v)
+			}
+		}()
+		fn(r.s.ctx)
+	}()
+}
+
+// restEndpoints maps "METHOD name" to its handler. Exports by id are routed in
+// restAPIHandler (their names carry the id).
+func (s *Server) restEndpoints() map[string]func(*call) (any, error) {
+	return map[string]func(*call) (any, error){
+		// users
+		"POST login_or_register": s.handleRESTLoginOrRegister,
+		"GET user_profile":       s.handleRESTUserProfile,
+		"POST reset_user_token":  s.handleRESTResetUserToken,
+		// rooms
+		"GET get_user_rooms":                 s.handleRESTGetUserRooms,
+		"POST create_room":                   s.handleRESTCreateRoom,
+		"POST update_room":                   s.handleRESTUpdateRoom,
+		"GET get_or_create_room_with_target": s.handleRESTGetOrCreateRoomWithTarget,
+		"POST get_rooms_info":                s.handleRESTGetRoomsInfo,
+		"POST add_room_participants":         s.handleRESTAddRoomParticipants,
+		"POST remove_room_participants":      s.handleRESTRemoveRoomParticipants,
+		// messages
+		"POST post_comment":              s.handleRESTPostComment,
+		"GET load_comments":              s.handleRESTLoadComments,
+		"POST post_system_event_message": s.handleRESTPostSystemEvent,
+		"POST search_messages":           s.handleRESTSearchMessages,
+		// data
+		"POST exports":       s.handleCreateExport,
+		"GET exports":        s.handleListExports,
+		"GET exports/:id":    s.handleGetExport,
+		"DELETE exports/:id": s.handleDeleteExport,
+		"POST imports":       s.handleCreateImport,
+		"GET imports":        s.handleListImports,
+		"GET imports/:id":    s.handleGetImport,
+	}
+}
+
+// restAliases are extra spellings of endpoints: the Qiscus docs show
+// get_or_create_room_with_target as a GET while the SDK API has it as a POST,
+// and get_rooms_info as a POST though it only reads.
+var restAliases = map[string]string{
+	"POST get_or_create_room_with_target": "GET get_or_create_room_with_target",
+	"GET get_rooms_info":                  "POST get_rooms_info",
+	"GET search_messages":                 "POST search_messages",
+}
+
+func (s *Server) restAPIHandler() http.Handler {
+	eps := s.restEndpoints()
+	for alias, target := range restAliases {
+		eps[alias] = eps[target]
+	}
+	known := map[string]bool{}
+	for k := range eps {
+		_, name, _ := strings.Cut(k, " ")
+		known[name] = true
+	}
+	// No CORS: the server API is for app backends. A browser page of another
+	// origin gets no grant to call it (with a secret it should never hold).
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.Trim(r.URL.Path, "/")
+		// exports/{id}/download is a capability URL (like the cloud storage
+		// links Qiscus hands out): the random id is the credential.
+		if id, ok := strings.CutSuffix(name, "/download"); ok && strings.HasPrefix(id, "exports/") &&
+			(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.serveExportDownload(w, r, strings.TrimPrefix(id, "exports/"))
+			return
+		}
+		var pathID string
+		for _, res := range []string{"exports/", "imports/"} {
+			if rest, ok := strings.CutPrefix(name, res); ok && rest != "" && !strings.Contains(rest, "/") {
+				name, pathID = res+":id", rest
+			}
+		}
+		fn, ok := eps[r.Method+" "+name]
+		switch {
+		case !ok && known[name]:
+			s.writeError(w, r, &APIError{Status: http.StatusMethodNotAllowed,
+				Message: "method " + r.Method + " not allowed for " + name, Kind: ErrBadRequest})
+			return
+		case !ok:
+			s.writeError(w, r, apiError(ErrNotFound, "unknown endpoint %q", name))
+			return
+		}
+		res, err := s.serveREST(r, fn, pathID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.writeJSON(w, http.StatusOK, struct {
+			Status  int `json:"status"`
+			Results any `json:"results"`
+		}{http.StatusOK, res})
+	})
+}
+
+func (s *Server) serveREST(r *http.Request, fn func(*call) (any, error), pathID string) (any, error) {
+	if err := s.checkSecret(r); err != nil {
+		return nil, err
+	}
+	c := &call{ctx: r.Context(), r: r, now: time.Now()}
+	var p params
+	var err error
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		p, err = parseForm(r.URL.RawQuery) // the body is the endpoint's to read (imports)
+	} else {
+		p, err = parseParams(r)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if pathID != "" {
+		p.m[":id"] = &param{vals: []string{pathID}}
+	}
+	c.p = p
+	return fn(c)
+}
+
+// checkSecret authenticates a server API request: QISCUS_SDK_SECRET (any
+// spelling: QISCUS-SDK-SECRET, qiscus_sdk_secret, …) must be the app secret. An
+// app id header is optional, but must name this app when sent.
+func (s *Server) checkSecret(r *http.Request) error {
+	if s.cfg.Secret == "" {
+		return apiError(ErrUnauthorized, "the server API is disabled: the server has no app secret (-secret)")
+	}
+	got := header(r, "QISCUS-SDK-SECRET")
+	if got == "" {
+		return apiError(ErrUnauthorized, "missing app secret: send the QISCUS_SDK_SECRET header")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Secret)) != 1 {
+		return apiError(ErrUnauthorized, "invalid app secret")
+	}
+	if id := header(r, "QISCUS-SDK-APP-ID"); id != "" && id != s.cfg.AppID {
+		return apiError(ErrUnauthorized, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
+	}
+	return nil
+}
+
+// --- parameter helpers shared by the server API handlers ---
+
+// strs returns the values of an array parameter sent as k, k[] (form or JSON
+// key), k[n] or k[][n].
+func strs(p params, k string) []string {
+	out := p.Strings(k)
+	if len(out) == 0 {
+		out = p.Strings(k + "[]")
+	}
+	return out
+}
+
+// dedupe removes repeated values, keeping the first occurrence.
+func dedupe(vs []string) []string {
+	seen := map[string]bool{}
+	out := vs[:0:0]
+	for _, v := range vs {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// page reads a 1-based page number; absent gives 0.
+func (p params) restPage(k string) (int, error) {
+	v, ok, err := p.Int64(k)
+	switch {
+	case err != nil:
+		return 0, err
+	case !ok:
+		return 0, nil
+	case v < 1 || v > 1_000_000:
+		return 0, badRequest("%s must be a positive integer, got %d", k, v)
+	}
+	return int(v), nil
+}
+
+// restUser looks up a user by the id (email) given in parameter k.
+func (s *Server) restUser(ctx context.Context, p params, k string) (store.User, error) {
+	id, err := p.requireString(k)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return store.User{}, fmt.Errorf("%s: %w", k, err)
+	}
+	return u, nil
+}
+
+// restUsers looks up every user id, reporting all the unknown ones at once.
+func (s *Server) restUsers(ctx context.Context, ids []string) ([]store.User, error) {
+	out := make([]store.User, 0, len(ids))
+	var missing []string
+	for _, id := range ids {
+		u, err := s.store.UserByID(ctx, id)
+		if errors.Is(err, ErrUserNotFound) {
+			missing = append(missing, strconv.Quote(id))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrUserNotFound, strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+// restRoom resolves a room reference: a numeric room id, or a room unique id.
+func (s *Server) restRoom(ctx context.Context, ref string) (*store.RoomDetail, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, badRequest("room_id is required")
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
+		d, err := s.store.RoomDetail(ctx, id)
+		if !errors.Is(err, ErrRoomNotFound) {
+			return d, err
+		}
+	}
+	r, err := s.store.RoomByUniqueID(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("%w (room_id %q is neither a room id nor a room unique id)", ErrRoomNotFound, ref)
+	}
+	return s.store.RoomDetail(ctx, r.ID)
+}
+
+func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*store.RoomDetail, error) {
+	ref, err := p.requireString(k)
+	if err != nil {
+		return nil, err
+	}
+	return s.restRoom(ctx, ref)
+}
+
+// restRoomName is a room's name when nobody in particular looks at it: single
+// rooms, which store no name, are named after their two members' ids, as the
+// Qiscus server API examples show.
+func restRoomName(d *store.RoomDetail) string {
+	if d.Name != "" || d.ChatType != "single" {
+		return d.Name
+	}
+	ids := make([]string, len(d.Participants))
+	for i := range d.Participants {
+		ids[i] = d.Participants[i].ID
+	}
+	return strings.Join(ids, " ")
+}
+
+func requireGroup(d *store.RoomDetail) error {
+	if d.ChatType == "single" {
+		return badRequest("room %d is a single room; this needs a group room", d.ID)
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"strings"
+	"unicode"
+
+	json "github.com/goccy/go-json"
+)
+
+const (
+	maxUniqueTempIDLength = 255
+	searchLimit           = 100 // search_messages returns the last 100 matches
+)
+
+// handleRESTPostComment is POST post_comment: sender_email (or user_id, the
+// v2.1 name), room_id (id or unique id), message, type?, payload?, extras?,
+// unique_temp_id?, disable_link_preview?. The sender must be in the room.
+func (s *Server) handleRESTPostComment(c *call) (any, error) {
+	senderID := c.p.String("sender_email")
+	if senderID == "" {
+		senderID = c.p.String("user_id")
+	}
+	if senderID == "" {
+		return nil, badRequest("sender_email (or user_id) is required")
+	}
+	roomRef, err := c.p.requireString("room_id")
+	if err != nil {
+		return nil, err
+	}
+	var flags [2]bool
+	for i, k := range []string{"split_long_message", "skip_realtime"} {
+		if flags[i], err = c.p.Bool(k); err != nil {
+			return nil, err
+		}
+	}
+	split, skipRealtime := flags[0], flags[1]
+	typ := strings.TrimSpace(c.p.String("type"))
+	if typ == "" {
+		typ = "text"
+	}
+	msg := c.p.String("message")
+	parts := []string{msg}
+	if split && typ == "text" {
+		if parts = splitMessage(msg, chat.MaxMessageLength); len(parts) > maxMessageParts {
+			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, chat.MaxMessageLength)
+		}
+	}
+	if err := checkLength(parts[0]); err != nil {
+		return nil, err
+	}
+	payload, err := c.p.JSON("payload")
+	if err != nil {
+		return nil, err
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	noPreview, err := c.p.Bool("disable_link_preview")
+	if err != nil {
+		return nil, err
+	}
+	uniqueID := strings.TrimSpace(c.p.String("unique_temp_id"))
+	if len(uniqueID)+len(partSuffix(len(parts))) > maxUniqueTempIDLength {
+		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", maxUniqueTempIDLength)
+	}
+	if uniqueID == "" {
+		uniqueID = store.NewUniqueTempID()
+	}
+	sender, err := s.store.UserByID(c.ctx, senderID)
+	if err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	d, err := s.restRoom(c.ctx, roomRef)
+	if err != nil {
+		return nil, err
+	}
+	if d.Participant(sender.PK) == nil && !d.IsPublicChannel {
+		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, sender.ID, d.ID)
+	}
+	if len(parts) > 1 {
+		if payload != nil {
+			return nil, badRequest("a split text message takes no payload")
+		}
+		for i, part := range parts {
+			if strings.TrimSpace(part) == "" {
+				return nil, badRequest("part %d of the split message would be blank", i+1)
+			}
+		}
+	}
+	if msg, payload, err = normalizeMessage(typ, parts[0], payload, s.repliedIn(c.ctx, d.ID)); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && builtinTypes[typ] {
+		return nil, badRequest("message is required")
+	}
+	parts[0] = msg
+	// The parts are posted in order, each as its own message: a retry with
+	// the same unique_temp_id finds those already stored and posts the rest.
+	out := make([]commentJSON, 0, len(parts))
+	for i, part := range parts {
+		cm, pd, err := s.chat.PostComment(c.ctx, &sender, store.NewComment{
+			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
+			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
+		}, chat.PostOptions{Webhook: webhookREST, AsServer: true, NoRealtime: skipRealtime})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, commentJSONFor(&cm, pd, sender.PK))
+	}
+	res := map[string]any{"comment": out[0]}
+	if split {
+		res["comments"] = out
+	}
+	return res, nil
+}
+
+// maxMessageParts bounds split_long_message: 25 parts of 4000 characters.
+const maxMessageParts = 25
+
+// partSuffix is the unique_temp_id suffix of part n (1-based) of a split
+// message: none for the first, so an unsplit message keeps its id.
+func partSuffix(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("-part%d", n)
+}
+
+// splitMessage cuts text into parts of at most limit characters whose
+// concatenation is text. A part ends after the last whitespace of its
+// final eighth when there is one, so words stay whole.
+func splitMessage(text string, limit int) []string {
+	rs := []rune(text)
+	var parts []string
+	for len(rs) > limit {
+		cut := limit
+		for i := limit; i > limit-limit/8; i-- {
+			if unicode.IsSpace(rs[i-1]) {
+				cut = i
+				break
+			}
+		}
+		parts = append(parts, string(rs[:cut]))
+		rs = rs[cut:]
+	}
+	return append(parts, string(rs))
+}
+
+// handleRESTLoadComments is GET load_comments (room_id: id or unique id, page?,
+// limit? default 20, max 100), newest first.
+func (s *Server) handleRESTLoadComments(c *call) (any, error) {
+	page, err := c.p.restPage("page")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := c.p.limit("limit", 20, 100)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.RoomCommentsPage(c.ctx, d.ID, limit, (max(page, 1)-1)*limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": restCommentsJSON(cs, d)}, nil
+}
+
+// handleRESTSearchMessages is POST search_messages (user_email, query,
+// room_id?): the last 100 messages containing query (case-insensitive) in the
+// user's rooms, newest first.
+func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
+	query := strings.TrimSpace(c.p.String("query"))
+	if query == "" {
+		return nil, badRequest("query is required")
+	}
+	u, err := s.restUser(c.ctx, c.p, "user_email")
+	if err != nil {
+		return nil, err
+	}
+	var roomID int64
+	if ref := c.p.String("room_id"); ref != "" {
+		d, err := s.restRoom(c.ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if d.Participant(u.PK) == nil {
+			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
+		}
+		roomID = d.ID
+	}
+	cs, err := s.store.SearchMemberComments(c.ctx, u.PK, query, roomID, searchLimit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, u.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"comments": out}, nil
+}
+
+// systemEventTypes are the system_event_type values of post_system_event_message.
+var systemEventTypes = map[string]bool{
+	"create_room": true, "add_member": true, "join_room": true, "remove_member": true,
+	"left_room": true, "change_room_name": true, "change_room_avatar": true, "custom": true,
+}
+
+// handleRESTPostSystemEvent is POST post_system_event_message: system_event_type,
+// room_id, subject_email (not for custom), object_email[] (add_member,
+// remove_member), updated_room_name (create_room, change_room_name), message and
+// payload (custom), extras?. The System user sends the message, with the text
+// and payload of the docs; add_member and remove_member post one message per
+// object and return the last. It only posts a message: the room itself does
+// not change.
+func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
+	typ := strings.TrimSpace(c.p.String("system_event_type"))
+	if typ == "" {
+		return nil, badRequest("system_event_type is required")
+	}
+	if !systemEventTypes[typ] {
+		return nil, badRequest("unknown system_event_type %q (want one of add_member, change_room_avatar, "+
+			"change_room_name, create_room, custom, join_room, left_room, remove_member)", typ)
+	}
+	extras, err := c.p.JSONObject("extras")
+	if err != nil {
+		return nil, err
+	}
+	var msgs []systemEvent
+	if typ == "custom" {
+		if msgs, err = customSystemEvent(c.p); err != nil {
+			return nil, err
+		}
+	}
+	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	if err != nil {
+		return nil, err
+	}
+	if typ != "custom" {
+		if msgs, err = s.systemEvents(c.ctx, c.p, typ, d); err != nil {
+			return nil, err
+		}
+	}
+	sys, err := s.store.EnsureSystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
+	if err != nil {
+		return nil, err
+	}
+	var last store.Comment
+	for _, m := range msgs {
+		if last, d, err = s.chat.PostComment(c.ctx, &sys, store.NewComment{
+			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
+		}, chat.PostOptions{Webhook: webhookREST, AsServer: true}); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"comment": restCommentJSON(&last, d)}, nil
+}
+
+type systemEvent struct {
+	text    string
+	payload []byte
+}
+
+func customSystemEvent(p params) ([]systemEvent, error) {
+	msg := p.String("message")
+	if strings.TrimSpace(msg) == "" {
+		return nil, badRequest("message is required for a custom system event")
+	}
+	if err := checkLength(msg); err != nil {
+		return nil, err
+	}
+	payload, err := p.JSONObject("payload")
+	if err != nil {
+		return nil, err
+	}
+	if payload == nil {
+		payload = json.RawMessage("{}")
+	}
+	return []systemEvent{{msg, payload}}, nil
+}
+
+// systemEvents builds the messages of a documented subtype.
+func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
+	var objects []store.User
+	var newName string
+	switch typ {
+	case "add_member", "remove_member":
+		ids := dedupe(strs(p, "object_email"))
+		if len(ids) == 0 {
+			return nil, badRequest("object_email[] is required for %s", typ)
+		}
+		var err error
+		if objects, err = s.restUsers(ctx, ids); err != nil {
+			return nil, fmt.Errorf("object_email: %w", err)
+		}
+	case "create_room", "change_room_name":
+		if newName = strings.TrimSpace(p.String("updated_room_name")); newName == "" {
+			return nil, badRequest("updated_room_name is required for %s", typ)
+		}
+		if len(newName) > 255 {
+			return nil, badRequest("updated_room_name is too long (max 255 characters)")
+		}
+	}
+	subject, err := s.restUser(ctx, p, "subject_email")
+	if err != nil {
+		return nil, err
+	}
+	base := func() map[string]string {
+		return map[string]string{"type": typ, "subject_username": subject.Username, "subject_email": subject.ID}
+	}
+	one := func(text string, payload map[string]string) ([]systemEvent, error) {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkLength(text); err != nil {
+			return nil, err
+		}
+		return []systemEvent{{text, b}}, nil
+	}
+	name := subject.Username
+	switch typ {
+	case "create_room":
+		pl := base()
+		pl["room_name"] = newName
+		return one(fmt.Sprintf("%s created room '%s'", name, newName), pl)
+	case "join_room":
+		// The docs' full response example of join_room also carries empty object fields.
+		pl := base()
+		pl["room_name"], pl["object_email"], pl["object_username"] = restRoomName(d), "", ""
+		return one(name+" joined room", pl)
+	case "left_room":
+		pl := base()
+		pl["room_name"] = restRoomName(d)
+		return one(name+" left room", pl)
+	case "change_room_name":
+		pl := base()
+		pl["room_name"] = newName
+		return one(fmt.Sprintf("%s changed room name to '%s'", name, newName), pl)
+	case "change_room_avatar":
+		return one(name+" changed room avatar", base())
+	}
+	verb := "added"
+	if typ == "remove_member" {
+		verb = "removed"
+	}
+	out := make([]systemEvent, 0, len(objects))
+	for _, o := range objects {
+		pl := base()
+		pl["object_username"], pl["object_email"] = o.Username, o.ID
+		ev, err := one(fmt.Sprintf("%s %s %s", name, verb, o.Username), pl)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev...)
+	}
+	return out, nil
+}

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"net/url"
+	"strings"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
+)
+
+// handleRESTLoginOrRegister is POST login_or_register (email, password?,
+// username?, avatar_url?, device_token?, device_platform?, extras?). A new user
+// without a password gets a random one; an existing user is updated only when a
+// password is given, and that password becomes theirs.
+func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
+	id, err := c.p.requireString("email")
+	if err != nil {
+		return nil, err
+	}
+	if err := validUserID(id); err != nil {
+		return nil, err
+	}
+	in := store.UserInput{
+		LoginInput: store.LoginInput{ID: id, Password: c.p.String("password"), Profile: store.Profile{
+			Username: strings.TrimSpace(c.p.String("username")), AvatarURL: strings.TrimSpace(c.p.String("avatar_url")),
+		}},
+		DeviceToken: strings.TrimSpace(c.p.String("device_token")), DevicePlatform: c.p.String("device_platform"),
+	}
+	if len(in.Username) > 255 {
+		return nil, badRequest("username is too long (max 255 characters)")
+	}
+	if in.AvatarURL != "" {
+		if err := checkURL("avatar_url", in.AvatarURL); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case in.DevicePlatform != "" && in.DevicePlatform != "ios" && in.DevicePlatform != "android":
+		return nil, badRequest(`device_platform must be "ios" or "android", got %q`, in.DevicePlatform)
+	case in.DeviceToken != "" && in.DevicePlatform == "":
+		return nil, badRequest(`device_platform ("ios" or "android") is required with device_token`)
+	}
+	if in.Extras, err = c.p.JSONObject("extras"); err != nil {
+		return nil, err
+	}
+	u, _, err := s.store.UpsertUser(c.ctx, in, c.now, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	return s.restUserResult(c.ctx, &u)
+}
+
+// handleRESTUserProfile is GET user_profile?user_email=.
+func (s *Server) handleRESTUserProfile(c *call) (any, error) {
+	u, err := s.restUser(c.ctx, c.p, "user_email")
+	if err != nil {
+		return nil, err
+	}
+	return s.restUserResult(c.ctx, &u)
+}
+
+// handleRESTResetUserToken is POST reset_user_token (user_email). The old token
+// stops working at once: on the REST API, for new MQTT subscriptions, and for
+// the user's current MQTT connections, which are disconnected.
+func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
+	id, err := c.p.requireString("user_email")
+	if err != nil {
+		return nil, err
+	}
+	u, _, err := s.store.ResetToken(c.ctx, id, c.now, s.cfg.TokenTTL)
+	if err != nil {
+		return nil, err
+	}
+	n := s.disconnectUser(u.PK)
+	s.log.Info("user token reset", "user", u.ID, "mqtt_sessions_closed", n)
+	return s.restUserResult(c.ctx, &u)
+}
+
+func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
+	last, err := s.store.LastCommentID(ctx, u.PK)
+	if err != nil {
+		return nil, err
+	}
+	android, ios, err := s.store.PushConfigured(ctx, u.PK)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": restUserJSON{
+		ID: u.PK, Email: u.ID, Username: u.Username, AvatarURL: u.AvatarURL,
+		Avatar: restAvatarJSON{URL: u.AvatarURL}, Token: u.Token, Extras: object(u.Extras),
+		LastCommentID: last, PnAndroidConfigured: android, PnIOSConfigured: ios, RtKey: "devserver",
+	}}, nil
+}
+
+// disconnectUser closes every MQTT connection identified as the user (by
+// credentials, client id or a subscribed {token}/… topic) and returns how many.
+// MQTT 5 clients get a DISCONNECT "not authorized" first; 3.1.1 has no server
+// DISCONNECT, so those connections are just closed.
+func (s *Server) disconnectUser(userPK int64) int {
+	var victims []*mqtt.Client
+	s.broker.hooks.sessions.Range(func(k, v any) bool {
+		if _, pk := v.(*session).identity(); pk == userPK {
+			victims = append(victims, k.(*mqtt.Client))
+		}
+		return true
+	})
+	for _, cl := range victims {
+		if cl.Properties.ProtocolVersion >= 5 {
+			_ = s.broker.mq.DisconnectClient(cl, packets.ErrNotAuthorized)
+		} else {
+			cl.Stop(packets.ErrNotAuthorized)
+		}
+	}
+	return len(victims)
+}
+
+// checkURL requires an absolute http(s) URL.
+func checkURL(name, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return badRequest("%s must be an absolute http(s) URL, got %q", name, v)
+	}
+	return nil
+}
