@@ -91,36 +91,38 @@ func (c *Client) initV2() {
 	c.v2.mqttURL = c.cfg.MQTTURL
 	c.v2.syncStopped = c.cfg.DisableSync
 	c.v2.mu.Unlock()
-	c.emitMirror("_state", c.V2Properties())
+	c.emitMirror("_state", c.Settings())
 }
 
-// V2Properties are v2's public settings properties as they are now:
-// baseURL, mqttURL, uploadURL, syncInterval, syncOnConnect (ms; -1 when
-// off), syncOnlyWhenDisconnected, enableRealtime, enableSync,
-// enableSyncEvent, enableLb, brokerLbUrl, extras, updateCommentStatusMode
-// and updateCommentStatusThrottleDelay.
-func (c *Client) V2Properties() map[string]any {
+// Settings are the client's settings as they are now, including those
+// that may change after Init: the upload URL (SetUploadURL), the broker
+// (the load balancer may move it) and Sync (StopSync, StartSync).
+type Settings struct {
+	BaseURL, MQTTURL, UploadURL string
+	// SyncInterval and SyncOnConnect are negative when off.
+	SyncInterval, SyncOnConnect time.Duration
+	SyncOnlyWhenDisconnected    bool
+	Realtime                    bool // false: Config.DisableRealtime
+	Sync                        bool // periodic /sync runs
+	SyncEvent                   bool // periodic /sync_event runs
+	RealtimeLB                  bool // the broker load balancer is asked
+	BrokerLBURL                 string
+	Extras                      RawMessage // SendComment's default extras
+	UpdateCommentStatusMode     string
+	UpdateStatusThrottle        time.Duration
+}
+
+// Settings returns a copy of the current settings.
+func (c *Client) Settings() Settings {
 	c.v2.mu.Lock()
 	defer c.v2.mu.Unlock()
-	ms := func(d time.Duration) int64 {
-		if d < 0 {
-			return -1
-		}
-		return d.Milliseconds()
-	}
-	extras := RawMessage("null")
-	if len(c.cfg.Extras) > 0 {
-		extras = c.cfg.Extras
-	}
-	return map[string]any{
-		"baseURL": c.cfg.BaseURL, "mqttURL": c.v2.mqttURL, "uploadURL": c.v2.uploadURL,
-		"syncInterval": ms(c.cfg.SyncInterval), "syncOnConnect": ms(c.cfg.SyncOnConnect),
-		"syncOnlyWhenDisconnected": c.cfg.SyncOnlyWhenDisconnected, "enableRealtime": !c.cfg.DisableRealtime,
-		"enableSync": !c.v2.syncStopped, "enableSyncEvent": !c.cfg.DisableSyncEvent,
-		"enableLb": c.cfg.RealtimeLB != nil && *c.cfg.RealtimeLB, "brokerLbUrl": c.cfg.BrokerLBURL, "extras": extras,
-		"updateCommentStatusMode":          c.cfg.UpdateCommentStatusMode,
-		"updateCommentStatusThrottleDelay": ms(c.cfg.UpdateStatusThrottle),
-	}
+	return Settings{BaseURL: c.cfg.BaseURL, MQTTURL: c.v2.mqttURL, UploadURL: c.v2.uploadURL,
+		SyncInterval: c.cfg.SyncInterval, SyncOnConnect: c.cfg.SyncOnConnect,
+		SyncOnlyWhenDisconnected: c.cfg.SyncOnlyWhenDisconnected, Realtime: !c.cfg.DisableRealtime,
+		Sync: !c.v2.syncStopped, SyncEvent: !c.cfg.DisableSyncEvent,
+		RealtimeLB: c.cfg.RealtimeLB != nil && *c.cfg.RealtimeLB, BrokerLBURL: c.cfg.BrokerLBURL,
+		Extras: append(RawMessage(nil), c.cfg.Extras...), UpdateCommentStatusMode: c.cfg.UpdateCommentStatusMode,
+		UpdateStatusThrottle: c.cfg.UpdateStatusThrottle}
 }
 
 // SetLogger replaces the logger while the client runs (v2's debugMode set

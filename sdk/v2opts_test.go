@@ -295,10 +295,9 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	p := c.V2Properties()
-	if string(p["extras"].(sdk.RawMessage)) != `{"app":"x"}` || p["enableSync"] != false || p["enableSyncEvent"] != true ||
-		p["enableLb"] != true || p["brokerLbUrl"] != "http://127.0.0.1:1/broker_lb" {
-		t.Fatalf("properties after the app config: %v", p)
+	p := c.Settings()
+	if string(p.Extras) != `{"app":"x"}` || p.Sync || !p.SyncEvent || !p.RealtimeLB || p.BrokerLBURL != "http://127.0.0.1:1/broker_lb" {
+		t.Fatalf("settings after the app config: %+v", p)
 	}
 	if _, err := c.SetUser(ctx, "dora", "secret-dora", sdk.LoginOptions{Username: "Dora"}); err != nil {
 		t.Fatal(err)
@@ -376,7 +375,7 @@ func TestBrokerLoadBalancer(t *testing.T) {
 		c.RealtimeLB = &on
 		c.SyncOnConnect, c.SyncInterval = -1, time.Hour // messages only in realtime
 	})
-	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.V2Properties()["mqttURL"] == e.mqttURL() })
+	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.Settings().MQTTURL == e.mqttURL() })
 	bob, _ := e.login(t, "bob", nil)
 	room, err := bob.ChatTarget(ctx, "alice", nil)
 	if err != nil {

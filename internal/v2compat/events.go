@@ -2,6 +2,7 @@ package v2compat
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/internal/mirror"
@@ -105,10 +106,44 @@ func Callbacks(ev sdk.Event) []Callback {
 // Bind sends every callback and mirror update of c to push, in event
 // order, and returns the function to use as sdk.Config.OnEvent.
 func Bind(c *sdk.Client, push func(name string, args []any)) func(sdk.Event) {
-	mirror.Attach(c, func(m mirror.Event) { push(m.Name, m.Args) })
+	mirror.Attach(c, func(m mirror.Event) {
+		for i, a := range m.Args {
+			if st, ok := a.(sdk.Settings); ok {
+				m.Args[i] = settingsJSON(st)
+			}
+		}
+		push(m.Name, m.Args)
+	})
 	return func(ev sdk.Event) {
 		for _, cb := range Callbacks(ev) {
 			push(cb.Name, cb.Args)
 		}
+	}
+}
+
+// settingsJSON is the client's settings as v2's properties: baseURL,
+// mqttURL, uploadURL, syncInterval, syncOnConnect (ms; -1 when off),
+// syncOnlyWhenDisconnected, enableRealtime, enableSync, enableSyncEvent,
+// enableLb, brokerLbUrl, extras, updateCommentStatusMode and
+// updateCommentStatusThrottleDelay.
+func settingsJSON(s sdk.Settings) map[string]any {
+	ms := func(d time.Duration) int64 {
+		if d < 0 {
+			return -1
+		}
+		return d.Milliseconds()
+	}
+	extras := sdk.RawMessage("null")
+	if len(s.Extras) > 0 {
+		extras = s.Extras
+	}
+	return map[string]any{
+		"baseURL": s.BaseURL, "mqttURL": s.MQTTURL, "uploadURL": s.UploadURL,
+		"syncInterval": ms(s.SyncInterval), "syncOnConnect": ms(s.SyncOnConnect),
+		"syncOnlyWhenDisconnected": s.SyncOnlyWhenDisconnected, "enableRealtime": s.Realtime,
+		"enableSync": s.Sync, "enableSyncEvent": s.SyncEvent, "enableLb": s.RealtimeLB,
+		"brokerLbUrl": s.BrokerLBURL, "extras": extras,
+		"updateCommentStatusMode":          s.UpdateCommentStatusMode,
+		"updateCommentStatusThrottleDelay": ms(s.UpdateStatusThrottle),
 	}
 }

@@ -69,3 +69,20 @@ func TestCallbacksCoverEveryEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsJSON: init's _state carries sdk.Settings as v2's properties:
+// durations in ms (-1 when off), the negated switches, extras null when none.
+func TestSettingsJSON(t *testing.T) {
+	got := settingsJSON(sdk.Settings{SyncInterval: 5 * time.Second, SyncOnConnect: -1, Realtime: true, Sync: false,
+		UpdateStatusThrottle: 300 * time.Millisecond, BrokerLBURL: "https://lb"})
+	want := map[string]any{"syncInterval": int64(5000), "syncOnConnect": int64(-1), "enableRealtime": true,
+		"enableSync": false, "updateCommentStatusThrottleDelay": int64(300), "brokerLbUrl": "https://lb"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if string(got["extras"].(sdk.RawMessage)) != "null" {
+		t.Errorf("extras = %s, want null", got["extras"])
+	}
+}
