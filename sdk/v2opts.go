@@ -275,9 +275,9 @@ func (c *Client) KnownRoomIDs() []int64 {
 	return append([]int64(nil), c.v2.order...)
 }
 
-// SetActiveRoom opens a room the app already has (a v2 Room object or the
-// server's room JSON, with its comments): topics, receipts and selected
-// as for GetRoomByID, without a request.
+// SetActiveRoom opens a room the app already has (the server's room JSON,
+// with its comments): topics, receipts and selected as for GetRoomByID,
+// without a request.
 func (c *Client) SetActiveRoom(ctx context.Context, room RawMessage) (*Room, error) {
 	if err := c.requireLogin("SetActiveRoom"); err != nil {
 		return nil, err
@@ -287,19 +287,9 @@ func (c *Client) SetActiveRoom(ctx context.Context, room RawMessage) (*Room, err
 		return nil, argError("SetActiveRoom", "room", "must be a room object with an id")
 	}
 	var extra struct {
-		Comments  []RawMessage `json:"comments"`
-		IsChannel bool         `json:"isChannel"`
-		RoomType  string       `json:"room_type"`
-		Name      string       `json:"name"`
+		Comments []RawMessage `json:"comments"`
 	}
 	_ = jsonx.Unmarshal(room, &extra)
-	r.IsPublicChannel = r.IsPublicChannel || extra.IsChannel
-	if r.ChatType == "" {
-		r.ChatType = extra.RoomType
-	}
-	if r.Name == "" {
-		r.Name = extra.Name
-	}
 	for _, raw := range extra.Comments {
 		if cm, err := c.incoming(ctx, raw); err == nil {
 			r.Comments = append(r.Comments, cm)

@@ -1,6 +1,7 @@
 package v2compat
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
@@ -154,15 +155,36 @@ func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	return raw(s.Client.ClearRoomMessages(ctx, ids))
 }
 
-// SetActiveRoom is setActiveRoom(room): opens a room object the app holds,
-// without a request.
+// SetActiveRoom is setActiveRoom(room): opens a room object the app holds
+// (v2's Room object or the server's room JSON), without a request.
 func SetActiveRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	room, err := a.object(0, "room")
 	if err != nil || room == nil {
 		return nil, a.bad("room", "must be a room object")
 	}
-	_, err = s.Client.SetActiveRoom(ctx, room)
+	_, err = s.Client.SetActiveRoom(ctx, serverRoom(room))
 	return none(err)
+}
+
+// serverRoom adds the server's keys to a v2 Room object (room_type, name,
+// isChannel), keeping the server's where the object has them.
+func serverRoom(room sdk.RawMessage) sdk.RawMessage {
+	var k struct {
+		ChatType  string `json:"chat_type"`
+		RoomType  string `json:"room_type"`
+		RoomName  string `json:"room_name"`
+		Name      string `json:"name"`
+		Public    bool   `json:"is_public_channel"`
+		IsChannel bool   `json:"isChannel"`
+	}
+	b := openRaw(room)
+	if b == nil || jsonx.Unmarshal(room, &k) != nil {
+		return room
+	}
+	b = appendKVs(b, "chat_type", cmp.Or(k.ChatType, k.RoomType), "room_name", cmp.Or(k.RoomName, k.Name),
+		"is_public_channel", k.Public || k.IsChannel)
+	b[len(b)-1] = '}'
+	return b
 }
 
 // ClearRoomsCache is clearRoomsCache(): forget the rooms but the selected one.

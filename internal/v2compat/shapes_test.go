@@ -56,3 +56,28 @@ func TestAppendJSONPatchWithComments(t *testing.T) {
 		t.Fatalf("patch rendered as %s", out)
 	}
 }
+
+// TestServerRoom: setActiveRoom takes v2's Room object (room_type, name,
+// isChannel) or the server's room JSON; the client reads the server keys,
+// which win where both are given.
+func TestServerRoom(t *testing.T) {
+	for _, tc := range []struct {
+		in, chatType, name string
+		public             bool
+	}{
+		{`{"id":7,"room_type":"group","name":"G","isChannel":true}`, "group", "G", true},
+		{`{"id":7,"chat_type":"single","room_name":"S","room_type":"x","name":"y"}`, "single", "S", false},
+		{`{"id":7,"is_public_channel":true}`, "", "", true},
+	} {
+		var got struct {
+			ID       int64  `json:"id"`
+			ChatType string `json:"chat_type"`
+			Name     string `json:"room_name"`
+			Public   bool   `json:"is_public_channel"`
+		}
+		out := serverRoom(sdk.RawMessage(tc.in))
+		if err := jsonx.Unmarshal(out, &got); err != nil || got.ID != 7 || got.ChatType != tc.chatType || got.Name != tc.name || got.Public != tc.public {
+			t.Errorf("serverRoom(%s) = %s (%v)", tc.in, out, err)
+		}
+	}
+}
