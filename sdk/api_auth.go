@@ -11,7 +11,7 @@ import (
 
 // GetNonce starts an identity-token login: results {nonce, expired_at}.
 func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
-	if err := c.requireInit("getNonce"); err != nil {
+	if err := c.requireInit("GetNonce"); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, "POST", "auth/nonce", nil, nil)
@@ -20,11 +20,11 @@ func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
 // VerifyIdentityToken exchanges a JWT signed by the app's backend for the
 // login results ({user, …}); pass them to SetUserWithIdentityToken.
 func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) (RawMessage, error) {
-	if err := c.requireInit("verifyIdentityToken"); err != nil {
+	if err := c.requireInit("VerifyIdentityToken"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(identityToken) == "" {
-		return nil, argError("verifyIdentityToken", "identityToken", "is required")
+		return nil, argError("VerifyIdentityToken", "identityToken", "is required")
 	}
 	return c.call(ctx, "POST", "auth/verify_identity_token", nil, map[string]string{"identity_token": identityToken})
 }
@@ -32,8 +32,8 @@ func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) 
 // SetUserWithIdentityToken logs in with verifyIdentityToken's results.
 // Unlike v2 it returns a result, and it starts realtime for that user (v2
 // kept the anonymous connection, docs/PROTOCOL.md#differences).
-func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (RawMessage, error) {
-	if err := c.requireInit("setUserWithIdentityToken"); err != nil {
+func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) (*User, error) {
+	if err := c.requireInit("SetUserWithIdentityToken"); err != nil {
 		return nil, err
 	}
 	var r struct {
@@ -44,19 +44,21 @@ func (c *Client) SetUserWithIdentityToken(ctx context.Context, data RawMessage) 
 		_ = jsonx.Unmarshal(r.User, &u)
 	}
 	if u.Email == "" || u.Token == "" {
-		err := argError("setUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
-		c.emit(Event{Name: "loginError", Args: []any{data}})
+		err := argError("SetUserWithIdentityToken", "data", "must be verifyIdentityToken's result, with user.email and user.token")
+		c.emit(LoginFailed{Err: err, Data: data})
 		return nil, err
 	}
 	u.Raw = r.User
+	out := u.clone() // before login shares u with the session
 	c.login(ctx, &u, "", data)
-	return data, nil
+	return out, nil
 }
 
 // login installs u as the session user and starts realtime.
 func (c *Client) login(ctx context.Context, u *User, key string, results RawMessage) {
 	c.stopSession()
 	cursor := c.resetGate(u.LastCommentID)
+	me := *u // read below without the lock, once other calls may edit u
 	c.mu.Lock()
 	c.user = u
 	if u.LastSyncEventID > c.lastEventID {
@@ -64,21 +66,21 @@ func (c *Client) login(ctx context.Context, u *User, key string, results RawMess
 	}
 	c.mu.Unlock()
 	st := map[string]any{
-		"isLogin": true, "isInit": true, "userData": u.Raw, "user_id": u.Email,
-		"username": u.Username, "avatar_url": u.AvatarURL, "email": u.Email,
-		"last_received_comment_id": cursor, "refresh_token": u.RefreshToken,
+		"isLogin": true, "isInit": true, "userData": me.Raw, "user_id": me.Email,
+		"username": me.Username, "avatar_url": me.AvatarURL, "email": me.Email,
+		"last_received_comment_id": cursor, "refresh_token": me.RefreshToken,
 	}
 	if key != "" {
 		st["key"] = key
 	}
-	c.emit(Event{Name: "_state", Args: []any{st}})
-	c.emit(Event{Name: "loginSuccess", Args: []any{results}})
+	c.emitMirror("_state", st)
+	c.emit(LoginSucceeded{User: me, Results: results})
 	c.startSession(ctx)
 }
 
 // RefreshAuthToken trades the refresh token for a new token now.
 func (c *Client) RefreshAuthToken(ctx context.Context) (RawMessage, error) {
-	if err := c.requireLogin("refreshAuthToken"); err != nil {
+	if err := c.requireLogin("RefreshAuthToken"); err != nil {
 		return nil, err
 	}
 	if !c.canRefresh() {
@@ -121,11 +123,19 @@ func (c *Client) refreshLoop(ctx context.Context) {
 	}
 }
 
-// UpdateProfile changes the user's name, avatar or extras and returns the
-// user. Unlike v2 it reports errors, and it keeps the session token if the
-// server's user object has none.
-func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extras RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("updateProfile"); err != nil {
+// ProfileUpdate is what UpdateProfile changes; empty fields stay as they are.
+type ProfileUpdate struct {
+	Name      string
+	AvatarURL string
+	Extras    RawMessage // a JSON object, or nil
+}
+
+// UpdateProfile changes the user's name, avatar or extras and returns a
+// copy of the session user. Unlike v2 it reports errors, and it keeps the
+// session token if the server's user object has none.
+func (c *Client) UpdateProfile(ctx context.Context, up ProfileUpdate) (*User, error) {
+	name, avatarURL, extras := up.Name, up.AvatarURL, up.Extras
+	if err := c.requireLogin("UpdateProfile"); err != nil {
 		return nil, err
 	}
 	p := &params{}
@@ -142,25 +152,27 @@ func (c *Client) UpdateProfile(ctx context.Context, name, avatarURL string, extr
 	if err != nil {
 		return nil, err
 	}
-	user, err := c.mergeUser(res)
-	if err != nil {
+	if err := c.mergeUser(res); err != nil {
 		return nil, err
 	}
-	return user, nil
+	if u := c.User(); u != nil {
+		return u, nil
+	}
+	return nil, fmt.Errorf("UpdateProfile: %w", ErrNotLoggedIn) // logged out meanwhile
 }
 
 // mergeUser applies a {user} result to the session user.
-func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
+func (c *Client) mergeUser(res RawMessage) error {
 	var r struct {
 		User map[string]any `json:"user"`
 	}
 	if err := jsonx.Unmarshal(res, &r); err != nil || r.User == nil {
-		return nil, fmt.Errorf("qiscus: my_profile: response has no user")
+		return fmt.Errorf("qiscus: my_profile: response has no user")
 	}
 	c.mu.Lock()
 	if c.user == nil {
 		c.mu.Unlock()
-		return nil, ErrNotLoggedIn
+		return ErrNotLoggedIn
 	}
 	if _, ok := r.User["token"]; !ok || r.User["token"] == "" {
 		r.User["token"] = c.user.Token
@@ -174,20 +186,35 @@ func (c *Client) mergeUser(res RawMessage) (RawMessage, error) {
 	raw, _ := jsonx.Marshal(r.User)
 	c.user.Raw = raw
 	c.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"userData": RawMessage(raw)}}})
-	return raw, nil
+	c.emitMirror("_state", map[string]any{"userData": RawMessage(raw)})
+	return nil
 }
 
-// GetUserProfile returns the user's profile.
-func (c *Client) GetUserProfile(ctx context.Context) (RawMessage, error) {
-	if err := c.requireLogin("getUserProfile"); err != nil {
+// GetUserProfile fetches the user's profile (User.Raw is the server's
+// object; it has no token).
+func (c *Client) GetUserProfile(ctx context.Context) (*User, error) {
+	if err := c.requireLogin("GetUserProfile"); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "GET", "my_profile", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return field(res, "user")
+	return userField(res)
+}
+
+// userField decodes results.user, keeping its bytes in Raw.
+func userField(res RawMessage) (*User, error) {
+	raw, err := field(res, "user")
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if err := jsonx.Unmarshal(raw, &u); err != nil {
+		return nil, fmt.Errorf("qiscus: decode user: %w", err)
+	}
+	u.Raw = raw
+	return &u, nil
 }
 
 // field extracts one key of a results object.

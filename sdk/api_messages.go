@@ -13,12 +13,12 @@ import (
 // ReadComment reports that the user read up to commentID. Receipts are
 // coalesced per room and retried, never dropped.
 func (c *Client) ReadComment(roomID, commentID int64) error {
-	return c.receipt("readComment", roomID, commentID, true)
+	return c.receipt("ReadComment", roomID, commentID, true)
 }
 
 // ReceiveComment reports that the user received up to commentID.
 func (c *Client) ReceiveComment(roomID, commentID int64) error {
-	return c.receipt("receiveComment", roomID, commentID, false)
+	return c.receipt("ReceiveComment", roomID, commentID, false)
 }
 
 func (c *Client) receipt(method string, roomID, commentID int64, read bool) error {
@@ -35,12 +35,20 @@ func (c *Client) receipt(method string, roomID, commentID int64, read bool) erro
 	return nil
 }
 
+// DeleteOptions are DeleteComment's options; the zero value deletes for
+// everyone, for good (v2's defaults).
+type DeleteOptions struct {
+	ForMeOnly bool // hide the messages from this user only
+	Soft      bool // mark them deleted, keeping the rows
+}
+
 // DeleteComment deletes messages by unique id and returns the whole body.
-func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, forEveryone, hard bool) (RawMessage, error) {
-	if err := c.requireLogin("deleteComment"); err != nil {
+func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, o DeleteOptions) (RawMessage, error) {
+	forEveryone, hard := !o.ForMeOnly, !o.Soft
+	if err := c.requireLogin("DeleteComment"); err != nil {
 		return nil, err
 	}
-	if err := validIDs("deleteComment", "uniqueIds", uniqueIDs); err != nil {
+	if err := validIDs("DeleteComment", "uniqueIds", uniqueIDs); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "DELETE", "delete_messages", nil, map[string]any{
@@ -49,8 +57,7 @@ func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []st
 		return nil, err
 	}
 	c.removeFromSelected(roomID, uniqueIDs)
-	c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": roomID, "commentUniqueIds": uniqueIDs,
-		"isForEveryone": forEveryone, "isHard": hard}}})
+	c.emit(CommentDeleted{RoomID: roomID, UniqueIDs: uniqueIDs, ForEveryone: forEveryone, Hard: hard})
 	return wrapBody(res), nil
 }
 
@@ -78,17 +85,17 @@ func (c *Client) removeFromSelected(roomID int64, uniqueIDs []string) {
 	sel.Comments = kept
 	c.mu.Unlock()
 	for i := len(idxs) - 1; i >= 0; i-- { // from the end, so indexes stay valid
-		c.emit(Event{Name: "_selectedComment", Args: []any{"delete", idxs[i], nil}})
+		c.emitMirror("_selectedComment", "delete", idxs[i], nil)
 	}
 }
 
 // UpdateMessage edits a message's text (and extras/payload); results.comment.
 func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, extras, payload RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("updateMessage"); err != nil {
+	if err := c.requireLogin("UpdateMessage"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(uniqueID) == "" {
-		return nil, argError("updateMessage", "message.unique_id", "is required")
+		return nil, argError("UpdateMessage", "message.unique_id", "is required")
 	}
 	if n := len([]rune(message)); n > MaxMessageLength {
 		return nil, fmt.Errorf("%w: updateMessage: text has %d characters", ErrMessageTooLong, n)
@@ -117,7 +124,7 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, ex
 
 // SearchMessages is the deprecated search_messages call; v2 Comment shapes.
 func (c *Client) SearchMessages(ctx context.Context, query string, roomID, lastCommentID int64) ([]*Comment, error) {
-	if err := c.requireLogin("searchMessages"); err != nil {
+	if err := c.requireLogin("SearchMessages"); err != nil {
 		return nil, err
 	}
 	p := (&params{}).set("query", query)
@@ -163,7 +170,7 @@ type SearchOptions struct {
 
 // SearchMessage searches messages; the whole body is returned, as in v2.
 func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (RawMessage, error) {
-	if err := c.requireLogin("searchMessage"); err != nil {
+	if err := c.requireLogin("SearchMessage"); err != nil {
 		return nil, err
 	}
 	body := map[string]any{"query": o.Query, "room_ids": idStrings(o.RoomIDs)}
@@ -180,7 +187,7 @@ func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (RawMessage
 	case "channel":
 		body["room_type"], body["is_public"] = "group", true
 	default:
-		return nil, argError("searchMessage", "roomType", "must be single, group or channel")
+		return nil, argError("SearchMessage", "roomType", "must be single, group or channel")
 	}
 	if o.Page > 0 {
 		body["page"] = o.Page
@@ -219,7 +226,7 @@ type FileListOptions struct {
 // sender defaults to the current user only when neither sender nor userId
 // is given (v2 forced it whenever userId was missing).
 func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (RawMessage, error) {
-	if err := c.requireLogin("getFileList"); err != nil {
+	if err := c.requireLogin("GetFileList"); err != nil {
 		return nil, err
 	}
 	sender := o.Sender
@@ -261,7 +268,7 @@ func (c *Client) GenerateMessage(kind string, roomID int64, text string, extras 
 		return nil, fmt.Errorf("generateMessage: %w", ErrNotLoggedIn)
 	}
 	if roomID <= 0 {
-		return nil, argError("generate"+kind+"Message", "roomId", "is required")
+		return nil, argError("Generate"+kind+"Message", "roomId", "is required")
 	}
 	now := time.Now()
 	cm := &Comment{ID: now.UnixMilli(), RoomID: roomID, UniqueTempID: NewUniqueID(), Email: u.Email, Username: u.Username,
@@ -270,7 +277,7 @@ func (c *Client) GenerateMessage(kind string, roomID int64, text string, extras 
 	if payload != nil {
 		b, err := jsonx.Marshal(payload)
 		if err != nil {
-			return nil, argError("generate"+kind+"Message", "payload", "is not serialisable")
+			return nil, argError("Generate"+kind+"Message", "payload", "is not serialisable")
 		}
 		cm.Payload = b
 	}
@@ -304,7 +311,7 @@ func ThumbnailURL(u string, blurry bool) string {
 // server stores it once however often it is sent.
 func (c *Client) ResendComment(ctx context.Context, cm *Comment) (*Comment, error) {
 	if cm == nil || cm.RoomID <= 0 || cm.UniqueTempID == "" {
-		return nil, argError("resendComment", "comment", "needs room_id and unique_id")
+		return nil, argError("ResendComment", "comment", "needs room_id and unique_id")
 	}
-	return c.SendComment(ctx, cm.RoomID, cm.Message, cm.UniqueTempID, cm.Type, cm.Payload, cm.Extras)
+	return c.SendComment(ctx, cm.RoomID, cm.Message, SendOptions{UniqueTempID: cm.UniqueTempID, Type: cm.Type, Payload: cm.Payload, Extras: cm.Extras})
 }

@@ -20,17 +20,16 @@ func validIDs(method, arg string, ids []string) error {
 	return nil
 }
 
-// CreateGroupRoom creates a group and returns v2's camelCase summary
-// {id, name, lastCommentId, lastCommentMessage, lastTopicId, avatarURL,
-// options, participants}. options may be nil (v2 threw a TypeError).
-func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("createGroupRoom"); err != nil {
+// CreateGroupRoom creates a group room with the given members. options
+// may be nil (v2 threw a TypeError); its avatarURL sets the avatar.
+func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (*Room, error) {
+	if err := c.requireLogin("CreateGroupRoom"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(name) == "" {
-		return nil, argError("createGroupRoom", "name", "is required")
+		return nil, argError("CreateGroupRoom", "name", "is required")
 	}
-	if err := validIDs("createGroupRoom", "userIds", userIDs); err != nil {
+	if err := validIDs("CreateGroupRoom", "userIds", userIDs); err != nil {
 		return nil, err
 	}
 	var o struct {
@@ -39,7 +38,7 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	p := (&params{}).set("name", name).set("participants", userIDs)
 	if len(options) > 0 && string(options) != "null" {
 		if err := jsonx.Unmarshal(options, &o); err != nil {
-			return nil, argError("createGroupRoom", "options", "must be an object")
+			return nil, argError("CreateGroupRoom", "options", "must be an object")
 		}
 		if o.AvatarURL != "" {
 			p.set("avatar_url", o.AvatarURL)
@@ -56,26 +55,26 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	if err != nil {
 		return nil, err
 	}
-	parts := make([]map[string]any, 0, len(room.Participants))
-	for _, pp := range room.Participants {
-		parts = append(parts, map[string]any{"id": pp.ID, "email": pp.Email, "username": pp.Username, "avatarURL": pp.AvatarURL})
-	}
-	var lastTopic any = room.ID
-	out, _ := jsonx.Marshal(map[string]any{"id": room.ID, "name": room.Name, "lastCommentId": room.LastCommentID,
-		"lastCommentMessage": room.LastCommentMessage, "lastTopicId": lastTopic, "avatarURL": room.AvatarURL,
-		"options": room.Options, "participants": parts})
-	c.emit(Event{Name: "groupRoomCreated", Args: []any{RawMessage(out)}})
-	return out, nil
+	c.emit(GroupRoomCreated{Room: room.clone()})
+	return room, nil
+}
+
+// RoomOptions name a room that does not exist yet; an existing room keeps
+// its own.
+type RoomOptions struct {
+	Name      string
+	AvatarURL string
 }
 
 // GetOrCreateRoomByUniqueID opens a channel-style room by its unique id
 // and follows its {AppId}/{uniqueId}/c topic.
-func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID, name, avatarURL string) (*Room, error) {
-	if err := c.requireLogin("getOrCreateRoomByUniqueId"); err != nil {
+func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID string, o RoomOptions) (*Room, error) {
+	name, avatarURL := o.Name, o.AvatarURL
+	if err := c.requireLogin("GetOrCreateRoomByUniqueID"); err != nil {
 		return nil, err
 	}
 	if !validRoomIDString(uniqueID) {
-		return nil, argError("getOrCreateRoomByUniqueId", "uniqueId", "is required and may not contain / + #")
+		return nil, argError("GetOrCreateRoomByUniqueID", "uniqueId", "is required and may not contain / + #")
 	}
 	p := (&params{}).set("unique_id", uniqueID)
 	if name != "" {
@@ -112,7 +111,7 @@ type RoomsInfoOptions struct {
 
 // GetRoomsInfo returns the whole response body, as v2 did.
 func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (RawMessage, error) {
-	if err := c.requireLogin("getRoomsInfo"); err != nil {
+	if err := c.requireLogin("GetRoomsInfo"); err != nil {
 		return nil, err
 	}
 	show := true
@@ -160,7 +159,7 @@ type RoomListOptions struct {
 // LoadRoomList returns the user's rooms in v2's Room shape. A room with
 // no last comment is fine (v2 threw a TypeError).
 func (c *Client) LoadRoomList(ctx context.Context, o RoomListOptions) ([]*Room, error) {
-	if err := c.requireLogin("loadRoomList"); err != nil {
+	if err := c.requireLogin("LoadRoomList"); err != nil {
 		return nil, err
 	}
 	q := &params{}
@@ -236,11 +235,11 @@ type UpdateRoomOptions struct {
 
 // UpdateRoom changes a room's name, avatar or options; results.room.
 func (c *Client) UpdateRoom(ctx context.Context, id int64, name, avatarURL string, options RawMessage) (RawMessage, error) {
-	if err := c.requireLogin("updateRoom"); err != nil {
+	if err := c.requireLogin("UpdateRoom"); err != nil {
 		return nil, err
 	}
 	if id <= 0 {
-		return nil, argError("updateRoom", "id", "is required")
+		return nil, argError("UpdateRoom", "id", "is required")
 	}
 	p := (&params{}).set("id", id)
 	if name != "" {
@@ -311,7 +310,7 @@ func (c *Client) changeParticipants(ctx context.Context, method, path, key strin
 		}
 		ps, _ := jsonx.Marshal(sel.Participants)
 		c.mu.Unlock()
-		c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"participants": RawMessage(ps)}}})
+		c.emitMirror("_selectedPatch", map[string]any{"participants": RawMessage(ps)})
 	} else {
 		c.mu.Unlock()
 	}
@@ -320,11 +319,11 @@ func (c *Client) changeParticipants(ctx context.Context, method, path, key strin
 
 // GetParticipants pages through a room's members (broken in v2.14+).
 func (c *Client) GetParticipants(ctx context.Context, roomUniqueID string, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getParticipants"); err != nil {
+	if err := c.requireLogin("GetParticipants"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(roomUniqueID) == "" {
-		return nil, argError("getParticipants", "roomUniqueId", "is required")
+		return nil, argError("GetParticipants", "roomUniqueId", "is required")
 	}
 	if page <= 0 {
 		page = 1
@@ -365,10 +364,10 @@ func (c *Client) unreadCount(ctx context.Context, method, path string) (int64, e
 // ClearRoomMessages empties rooms, given their unique ids. The whole body
 // is returned; roomCleared arrives over realtime.
 func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) (RawMessage, error) {
-	if err := c.requireLogin("clearRoomMessages"); err != nil {
+	if err := c.requireLogin("ClearRoomMessages"); err != nil {
 		return nil, err
 	}
-	if err := validIDs("clearRoomMessages", "roomUniqueIds", roomUniqueIDs); err != nil {
+	if err := validIDs("ClearRoomMessages", "roomUniqueIds", roomUniqueIDs); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "DELETE", "clear_room_messages", nil, map[string]any{"room_channel_ids": roomUniqueIDs})

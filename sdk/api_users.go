@@ -6,17 +6,19 @@ import (
 	"strings"
 )
 
-// BlockUser blocks a user; results.user. blockUser event follows.
-func (c *Client) BlockUser(ctx context.Context, userID string) (RawMessage, error) {
-	return c.blockCall(ctx, "blockUser", "block_user", userID)
+// BlockUser blocks a user and returns them (User.Raw is the server's
+// object). A UserBlocked event follows.
+func (c *Client) BlockUser(ctx context.Context, userID string) (*User, error) {
+	return c.blockCall(ctx, "BlockUser", "block_user", userID)
 }
 
-// UnblockUser unblocks a user; results.user.
-func (c *Client) UnblockUser(ctx context.Context, userID string) (RawMessage, error) {
-	return c.blockCall(ctx, "unblockUser", "unblock_user", userID)
+// UnblockUser unblocks a user and returns them. A UserUnblocked event
+// follows.
+func (c *Client) UnblockUser(ctx context.Context, userID string) (*User, error) {
+	return c.blockCall(ctx, "UnblockUser", "unblock_user", userID)
 }
 
-func (c *Client) blockCall(ctx context.Context, method, path, userID string) (RawMessage, error) {
+func (c *Client) blockCall(ctx context.Context, method, path, userID string) (*User, error) {
 	if err := c.requireLogin(method); err != nil {
 		return nil, err
 	}
@@ -27,17 +29,21 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (Ra
 	if err != nil {
 		return nil, err
 	}
-	u, err := field(res, "user")
+	u, err := userField(res)
 	if err != nil {
 		return nil, err
 	}
-	c.emit(Event{Name: method, Args: []any{u}})
-	return u, nil
+	if method == "BlockUser" {
+		c.emit(UserBlocked{User: *u})
+	} else {
+		c.emit(UserUnblocked{User: *u})
+	}
+	return u.clone(), nil
 }
 
 // GetBlockedUser pages the blocked users; results.blocked_users.
 func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getBlockedUser"); err != nil {
+	if err := c.requireLogin("GetBlockedUser"); err != nil {
 		return nil, err
 	}
 	if page <= 0 {
@@ -55,7 +61,7 @@ func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessag
 
 // GetUsers searches users; results {meta, users} (broken in v2.14+).
 func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (RawMessage, error) {
-	if err := c.requireLogin("getUsers"); err != nil {
+	if err := c.requireLogin("GetUsers"); err != nil {
 		return nil, err
 	}
 	if page <= 0 {
@@ -69,10 +75,10 @@ func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (R
 
 // GetUserPresences returns results.user_status for the given users.
 func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) (RawMessage, error) {
-	if err := c.requireLogin("getUserPresences"); err != nil {
+	if err := c.requireLogin("GetUserPresences"); err != nil {
 		return nil, err
 	}
-	if err := validIDs("getUserPresences", "userIds", userIDs); err != nil {
+	if err := validIDs("GetUserPresences", "userIds", userIDs); err != nil {
 		return nil, err
 	}
 	res, err := c.call(ctx, "POST", "users/status", nil, map[string]any{"user_ids": userIDs})

@@ -84,8 +84,8 @@ func checkBroker(t *testing.T, e *env, br broker) {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "alice's typing", func() bool {
-		for _, ev := range bev.named("typing") {
-			if m := ev.Args[0].(map[string]any); m["username"] == "alice" && m["message"] == "1" && m["room_id"] == rid {
+		for _, ev := range eventsOf[sdk.TypingChanged](bev) {
+			if ev.UserID == "alice" && ev.Typing && ev.RoomID == room.ID {
 				return true
 			}
 		}
@@ -112,8 +112,8 @@ func checkBroker(t *testing.T, e *env, br broker) {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "alice online", func() bool {
-		for _, ev := range bev.named("presence") {
-			if msg, _ := ev.Args[0].(string); ev.Args[1] == "alice" && strings.HasPrefix(msg, "1:") {
+		for _, ev := range eventsOf[sdk.PresenceChanged](bev) {
+			if ev.UserID == "alice" && ev.Online {
 				return true
 			}
 		}
@@ -123,7 +123,7 @@ func checkBroker(t *testing.T, e *env, br broker) {
 	// A comment, published by the server (or, for an external broker, by
 	// the test as the server would) on bob's token topic.
 	uniq := "compat-" + strings.ReplaceAll(t.Name(), "/", "-")
-	sent, err := alice.SendComment(ctx, room.ID, "through the broker", uniq, "text", nil, nil)
+	sent, err := alice.SendComment(ctx, room.ID, "through the broker", sdk.SendOptions{UniqueTempID: uniq})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -41,11 +40,12 @@ type chaosLog struct {
 }
 
 func (l *chaosLog) on(ev sdk.Event) {
-	if ev.Name != "newMessages" || ev.Comment == nil {
+	m, ok := ev.(sdk.MessageReceived)
+	if !ok {
 		return
 	}
 	l.mu.Lock()
-	l.got = append(l.got, ev.Comment)
+	l.got = append(l.got, m.Comment)
 	l.mu.Unlock()
 	select {
 	case l.kick <- struct{}{}:
@@ -89,20 +89,14 @@ func chaosRun(t *testing.T, baseURL string, deadline time.Time, disrupt func(ctx
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		if _, err := c.SetUser(ctx, users[i], "secret-"+users[i], users[i], "", nil); err != nil {
+		if _, err := c.SetUser(ctx, users[i], "secret-"+users[i], sdk.LoginOptions{Username: users[i]}); err != nil {
 			t.Fatalf("setUser %s: %v", users[i], err)
 		}
 		clients[i] = c
 	}
-	res, err := clients[0].CreateGroupRoom(ctx, "chaos", users[1:], nil)
+	room, err := clients[0].CreateGroupRoom(ctx, "chaos", users[1:], nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var room struct {
-		ID int64 `json:"id"`
-	}
-	if err := jsonx.Unmarshal(res, &room); err != nil || room.ID <= 0 {
-		t.Fatalf("createGroupRoom = %s, %v", res, err)
 	}
 
 	dctx, dcancel := context.WithCancel(ctx)
@@ -121,7 +115,7 @@ func chaosRun(t *testing.T, baseURL string, deadline time.Time, disrupt func(ctx
 			for n := 0; n < chaosPerUser && ctx.Err() == nil; n++ {
 				<-tick.C
 				uniq := fmt.Sprintf("chaos-%s-%03d", users[i], n)
-				_, err := c.SendComment(ctx, room.ID, "message "+uniq, uniq, "", nil, nil)
+				_, err := c.SendComment(ctx, room.ID, "message "+uniq, sdk.SendOptions{UniqueTempID: uniq})
 				mu.Lock()
 				sends = append(sends, chaosSend{users[i], uniq, err})
 				mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/mirror"
 )
 
 // Client is one chat session. Its methods are safe for concurrent use.
@@ -19,6 +20,9 @@ type Client struct {
 	v2     v2state     // v2opts.go
 	sem    chan struct{}
 	events eventQueue
+	// mirrorSink is the v2 adapter's receiver of mirror events (see
+	// internal/mirror); nil for Go programs.
+	mirrorSink atomic.Pointer[mirror.Sink]
 	// syncMu serialises syncs: each one delivers pages in id order.
 	syncMu sync.Mutex
 	// refreshMu serialises token refreshes; calls that got a 401 wait on it.
@@ -162,17 +166,25 @@ func (c *Client) requireLogin(method string) error {
 	return nil
 }
 
-// SetUser logs in (or registers) and starts realtime. It returns the login
-// results ({user: …}) as the server sent them.
-func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarURL string, extras RawMessage) (RawMessage, error) {
-	if err := c.requireInit("setUser"); err != nil {
+// LoginOptions are SetUser's optional parts.
+type LoginOptions struct {
+	Username  string     // display name; "" is the user id
+	AvatarURL string     // "" keeps the current avatar
+	Extras    RawMessage // a JSON object, or nil
+}
+
+// SetUser logs in (or registers) and starts realtime. It returns a copy of
+// the session user (User.Raw is the server's user object).
+func (c *Client) SetUser(ctx context.Context, userID, userKey string, o LoginOptions) (*User, error) {
+	username, avatarURL, extras := o.Username, o.AvatarURL, o.Extras
+	if err := c.requireInit("SetUser"); err != nil {
 		return nil, err
 	}
 	switch {
 	case strings.TrimSpace(userID) == "":
-		return nil, argError("setUser", "userId", "is required")
+		return nil, argError("SetUser", "userId", "is required")
 	case userKey == "":
-		return nil, argError("setUser", "userKey", "is required")
+		return nil, argError("SetUser", "userKey", "is required")
 	}
 	if username == "" {
 		username = userID
@@ -186,7 +198,7 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 	}
 	res, err := c.call(ctx, "POST", "login_or_register", nil, p)
 	if err != nil {
-		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		c.emit(LoginFailed{Err: err})
 		return nil, err
 	}
 	var r struct {
@@ -198,12 +210,13 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey, username, avatarU
 	}
 	if u.Token == "" || u.Email == "" {
 		err := &APIError{Status: 500, Message: "login response has no user token", Path: "login_or_register"}
-		c.emit(Event{Name: "loginError", Args: []any{errorJSON(err)}})
+		c.emit(LoginFailed{Err: err})
 		return nil, err
 	}
 	u.Raw = r.User
+	out := u.clone() // before login shares u with the session
 	c.login(ctx, &u, userKey, res)
-	return res, nil
+	return out, nil
 }
 
 // startSession begins realtime, receipts and the presence heartbeat. It
@@ -278,8 +291,8 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.v2.known, c.v2.order = nil, nil
 	c.eventSubs = map[string]func(RawMessage){}
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selected", Args: []any{nil}})
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"isLogin": false, "isInit": false, "userData": map[string]any{}}}})
+	c.emitMirror("_selected", nil)
+	c.emitMirror("_state", map[string]any{"isLogin": false, "isInit": false, "userData": map[string]any{}})
 	return lerr
 }
 
@@ -302,8 +315,7 @@ func (c *Client) User() *User {
 	if c.user == nil {
 		return nil
 	}
-	u := *c.user
-	return &u
+	return c.user.clone()
 }
 
 // LastReceivedCommentID is the /sync cursor. It moves only when /sync
@@ -336,9 +348,4 @@ func (c *Client) SetCustomHeader(h map[string]string) {
 	for k, v := range h {
 		c.customHeaders[k] = v
 	}
-}
-
-// errorJSON is the shape errors take in callbacks: {status, message}.
-func errorJSON(err error) map[string]any {
-	return map[string]any{"status": StatusOf(err), "message": err.Error()}
 }

@@ -127,22 +127,22 @@ func (c Config) withDefaults() Config {
 
 func (c Config) validate() error {
 	if strings.TrimSpace(c.AppID) == "" {
-		return argError("init", "AppId", "is required (Please provide valid AppId)")
+		return argError("Init", "AppId", "is required (Please provide valid AppId)")
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return argError("init", "baseURL", "must be an http(s) URL")
+		return argError("Init", "baseURL", "must be an http(s) URL")
 	}
 	if !isWebSocketURL(c.MQTTURL) {
-		return argError("init", "mqttURL", "must be a ws:// or wss:// URL")
+		return argError("Init", "mqttURL", "must be a ws:// or wss:// URL")
 	}
 	switch c.UpdateCommentStatusMode {
 	case UpdateStatusEnabled, UpdateStatusThrottled, UpdateStatusDisabled:
 	default:
-		return argError("init", "updateCommentStatusMode", "must be one of QiscusSDKCore.UpdateCommentStatusMode")
+		return argError("Init", "updateCommentStatusMode", "must be one of QiscusSDKCore.UpdateCommentStatusMode")
 	}
 	if c.UploadURL != "" {
 		if u, err := url.Parse(c.UploadURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return argError("init", "uploadURL", "must be an http(s) URL")
+			return argError("Init", "uploadURL", "must be an http(s) URL")
 		}
 	}
 	return nil

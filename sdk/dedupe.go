@@ -117,7 +117,7 @@ func (c *Client) deliverLocked(cm *Comment, own, inOrder bool) {
 	}
 	g.newest = max(g.newest, cm.ID)
 	c.upsertSelected(cm)
-	c.emit(Event{Name: "newMessages", Args: []any{[]RawMessage{cm.Raw}}, Comment: cm})
+	c.emit(MessageReceived{Comment: cm.clone()})
 	c.mu.Lock()
 	fromOther := c.user != nil && cm.Email != c.user.Email
 	open := c.selected != nil && c.selected.ID == cm.RoomID

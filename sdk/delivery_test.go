@@ -29,16 +29,16 @@ func TestOnEventMayCallClient(t *testing.T) {
 	replies := make(chan error, 32)
 	cfg := sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), OnEvent: func(ev sdk.Event) {
 		once.Do(func() { <-ready })
-		if ev.Name != "newMessages" || ev.Comment == nil || ev.Comment.Email != "alice" {
+		m, ok := ev.(sdk.MessageReceived)
+		if !ok || m.Comment.Email != "alice" {
 			return
 		}
 		// Every kind of call from inside the handler: a send (which emits
 		// events of its own), a read of state and a REST fetch.
-		_, err := bot.SendComment(context.Background(), ev.Comment.RoomID, "echo: "+ev.Comment.Message,
-			"echo-"+ev.Comment.UniqueTempID, "", nil, nil)
+		_, err := bot.SendComment(context.Background(), m.Comment.RoomID, "echo: "+m.Comment.Message, sdk.SendOptions{UniqueTempID: "echo-" + m.Comment.UniqueTempID})
 		if err == nil {
 			_ = bot.LastReceivedCommentID()
-			_, err = bot.LoadComments(context.Background(), ev.Comment.RoomID, sdk.LoadOptions{Limit: 5})
+			_, err = bot.LoadComments(context.Background(), m.Comment.RoomID, sdk.LoadOptions{Limit: 5})
 		}
 		if err == nil {
 			err = bot.FlushEvents(context.Background()) // returns at once from OnEvent
@@ -51,7 +51,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 	}
 	close(ready)
 	t.Cleanup(func() { bot.Close() })
-	if _, err := bot.SetUser(ctx, "bot", "secret-bot", "Bot", "", nil); err != nil {
+	if _, err := bot.SetUser(ctx, "bot", "secret-bot", sdk.LoginOptions{Username: "Bot"}); err != nil {
 		t.Fatal(err)
 	}
 	room, err := alice.ChatTarget(ctx, "bot", nil)
@@ -60,7 +60,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 	}
 	const n = 20
 	for i := 0; i < n; i++ {
-		if _, err := alice.SendComment(ctx, room.ID, fmt.Sprintf("ping %d", i), fmt.Sprintf("ping-%d", i), "", nil, nil); err != nil {
+		if _, err := alice.SendComment(ctx, room.ID, fmt.Sprintf("ping %d", i), sdk.SendOptions{UniqueTempID: fmt.Sprintf("ping-%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +89,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	c3, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: e.http.URL, MQTTURL: e.mqttURL(), OnEvent: func(ev sdk.Event) {
-		if ev.Name == "loginSuccess" {
+		if _, ok := ev.(sdk.LoginSucceeded); ok {
 			closed <- c2.Close()
 		}
 	}})
@@ -98,7 +98,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 	}
 	_ = c3
 	t.Cleanup(func() { c3.Close() })
-	if _, err := c3.SetUser(ctx, "carol", "secret-carol", "Carol", "", nil); err != nil {
+	if _, err := c3.SetUser(ctx, "carol", "secret-carol", sdk.LoginOptions{Username: "Carol"}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -155,25 +155,19 @@ func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 	alice, aev := e.login(t, "alice", nil)
 	bob, _ := e.login(t, "bob", nil)
 	carol, cev := e.login(t, "carol", nil)
-	res, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, nil)
+	r, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, nil)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var r struct {
-		ID int64 `json:"id"`
-	}
-	if err := jsonx.Unmarshal(res, &r); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := carol.GetRoomByID(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	first, err := alice.SendComment(ctx, r.ID, "from alice", "shared-uid", "", nil, nil)
+	first, err := alice.SendComment(ctx, r.ID, "from alice", sdk.SendOptions{UniqueTempID: "shared-uid"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cev.waitFor(t, "alice's comment", func() bool { return newMessagesWith(cev, "shared-uid") == 1 })
-	if _, err := bob.SendComment(ctx, r.ID, "from bob", "shared-uid", "", nil, nil); err == nil {
+	if _, err := bob.SendComment(ctx, r.ID, "from bob", sdk.SendOptions{UniqueTempID: "shared-uid"}); err == nil {
 		t.Fatal("the server accepted bob's post with alice's unique_temp_id")
 	}
 	forged, _ := jsonx.Marshal(map[string]any{"id": first.ID + 1000, "comment_before_id": first.ID, "room_id": r.ID,
@@ -245,7 +239,7 @@ func TestSendAcrossTokenRotation(t *testing.T) {
 	d.mu.Lock()
 	d.armed = true
 	d.mu.Unlock()
-	if _, err := alice.SendComment(ctx, room.ID, "across a rotation", "rotated", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "across a rotation", sdk.SendOptions{UniqueTempID: "rotated"}); err != nil {
 		t.Fatalf("send across a token rotation: %v", err)
 	}
 	if d.failed != nil {

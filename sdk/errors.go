@@ -7,8 +7,8 @@ import (
 
 // Sentinel errors. Callers test them with errors.Is.
 var (
-	ErrNotInitialized  = errors.New("qiscus: init() has not been called")
-	ErrNotLoggedIn     = errors.New("qiscus: not logged in, call setUser first")
+	ErrNotInitialized  = errors.New("qiscus: client is not initialized")
+	ErrNotLoggedIn     = errors.New("qiscus: not logged in")
 	ErrInvalidArgument = errors.New("qiscus: invalid argument")
 	ErrMessageTooLong  = errors.New("qiscus: message is longer than 4000 characters")
 	ErrNotConnected    = errors.New("qiscus: realtime connection is not up")

@@ -2,37 +2,19 @@ package sdk
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/mirror"
 )
 
-// Event is one notification to the application. Name is the v2 callback
-// name without the "Callback" suffix; Args are the callback's arguments,
-// ready for JSON (RawMessage values pass through untouched). Names starting
-// with "_" update the mirrored v2 properties instead of calling back:
-//
-//	loginSuccess      [results]                 login results {user}
-//	loginError        [error]                   {status, message}
-//	newMessages       [[rawComment]]            one comment per event, as in v2
-//	commentSent       [{comment}]               v2 Comment shape
-//	chatRoomCreated   [{room}]                  v2 Room shape
-//	typing            [{message, username, room_id}]
-//	presence          [message, userId]         "1:1700000000000", "bob"
-//	commentDelivered  [{comment, userId}]
-//	commentRead       [{comment, userId}]
-//	onReconnect       []
-//	roomChanged       [room]                    when a room is opened
-//	commentRetryExceed [comment]               a send failed after its retries
-//	_state            [{isLogin, isInit, userData, user_id, …}]  partial
-//	_selected         [room or null]           replaces selected
-//	_selectedComment  [index, comment]         upsert into selected.comments
-//	_customEvent      [roomId, {sender, data}] for subscribeEvent callbacks
-type Event struct {
-	Name string
-	Args []any
-	// Comment is set on newMessages and commentSent for Go callers.
-	Comment *Comment
+func init() {
+	mirror.Attach = func(client any, s mirror.Sink) {
+		client.(*Client).mirrorSink.Store(&s)
+	}
 }
 
 // eventQueue hands events to Config.OnEvent from one goroutine of its own,
@@ -50,10 +32,12 @@ type eventQueue struct {
 	goid    atomic.Uint64 // the dispatcher goroutine, to spot calls from OnEvent
 }
 
-// queued is an event, a function to run in event order (subscribeEvent
-// handlers) or a barrier that FlushEvents waits on.
+// queued is an event, a mirror update for the v2 adapter, a function to
+// run in event order (subscribeEvent handlers) or a barrier that
+// FlushEvents waits on.
 type queued struct {
 	ev      Event
+	mirror  *mirror.Event
 	fn      func()
 	barrier chan struct{}
 }
@@ -89,10 +73,24 @@ func (c *Client) emit(ev Event) {
 	if c.cfg.OnEvent == nil {
 		return
 	}
-	if c.debugOn() && ev.Name[0] != '_' {
-		c.cfg.Logger.Debug("event", "name", ev.Name)
+	if c.debugOn() {
+		c.cfg.Logger.Debug("event", "type", eventName(ev))
 	}
 	c.enqueue(queued{ev: ev})
+}
+
+// emitMirror queues an update of the v2 adapter's mirrored properties, in
+// order with the events; without an adapter attached it is dropped.
+func (c *Client) emitMirror(name string, args ...any) {
+	if c.mirrorSink.Load() != nil {
+		c.enqueue(queued{mirror: &mirror.Event{Name: name, Args: args}})
+	}
+}
+
+// eventName is the event's type name without the package, for logs.
+func eventName(ev any) string {
+	s := fmt.Sprintf("%T", ev)
+	return s[strings.LastIndexByte(s, '.')+1:]
 }
 
 // emitFunc runs fn on the event goroutine, in order with the events.
@@ -128,7 +126,7 @@ func (c *Client) dispatch() {
 func (c *Client) run(q *queued) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.cfg.Logger.Error("event handler panic; continuing with the next event", "event", q.ev.Name, "panic", r)
+			c.cfg.Logger.Error("event handler panic; continuing with the next event", "event", eventName(q.ev), "panic", r)
 		}
 	}()
 	switch {
@@ -136,6 +134,8 @@ func (c *Client) run(q *queued) {
 		close(q.barrier)
 	case q.fn != nil:
 		q.fn()
+	case q.mirror != nil:
+		(*c.mirrorSink.Load())(*q.mirror)
 	default:
 		c.cfg.OnEvent(q.ev)
 	}

@@ -8,6 +8,14 @@ import (
 	"time"
 )
 
+// seqEvent numbers the events of one source.
+type seqEvent struct {
+	src string
+	n   int
+}
+
+func (seqEvent) isEvent() {}
+
 // TestEventQueueOrderAndReentry: events from several goroutines reach
 // OnEvent one at a time, each goroutine's in its emit order, none dropped,
 // while the handler itself emits (as a Client call from OnEvent does).
@@ -22,11 +30,11 @@ func TestEventQueueOrderAndReentry(t *testing.T) {
 		if inHandler > 1 {
 			t.Errorf("OnEvent ran concurrently")
 		}
-		src, n := ev.Args[0].(string), ev.Args[1].(int)
+		src, n := ev.(seqEvent).src, ev.(seqEvent).n
 		got[src] = append(got[src], n)
 		mu.Unlock()
 		if src == "g0" && n%100 == 0 {
-			c.emit(Event{Name: "x", Args: []any{"nested", n}}) // from inside OnEvent
+			c.emit(seqEvent{"nested", n}) // from inside OnEvent
 			if err := c.FlushEvents(context.Background()); err != nil {
 				t.Errorf("FlushEvents from OnEvent: %v", err)
 			}
@@ -42,7 +50,7 @@ func TestEventQueueOrderAndReentry(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < per; i++ {
-				c.emit(Event{Name: "x", Args: []any{fmt.Sprintf("g%d", g), i}})
+				c.emit(seqEvent{fmt.Sprintf("g%d", g), i})
 			}
 		}()
 	}
@@ -75,5 +83,5 @@ func TestEventQueueOrderAndReentry(t *testing.T) {
 	}
 	mu.Unlock()
 	c.Close()
-	c.emit(Event{Name: "x", Args: []any{"late", 0}}) // after Close: dropped, no panic
+	c.emit(seqEvent{"late", 0}) // after Close: dropped, no panic
 }

@@ -115,7 +115,7 @@ func gapSetup(t *testing.T) (e *env, gate *gateDoer, bev *events, uids []string)
 
 func arrivalOrder(ev *events) []string {
 	var out []string
-	for _, e := range ev.named("newMessages") {
+	for _, e := range eventsOf[sdk.MessageReceived](ev) {
 		if e.Comment != nil {
 			out = append(out, e.Comment.UniqueTempID)
 		}
@@ -146,9 +146,9 @@ func TestGapFilledInOrder(t *testing.T) {
 func TestGapNotSkippedAfterFailedSync(t *testing.T) {
 	e, gate, bev, _ := gapSetup(t)
 	gate.release <- errors.New("connection reset (test)")
-	n := len(bev.named("onReconnect"))
+	n := len(eventsOf[sdk.Reconnected](bev))
 	e.srv.DisconnectMQTT()
-	bev.waitFor(t, "bob reconnected again", func() bool { return len(bev.named("onReconnect")) > n })
+	bev.waitFor(t, "bob reconnected again", func() bool { return len(eventsOf[sdk.Reconnected](bev)) > n })
 	bev.waitFor(t, "m1 and m2 at bob after the failed /sync and a reconnect", func() bool {
 		return newMessagesWith(bev, "m1") == 1 && newMessagesWith(bev, "m2") == 1
 	})

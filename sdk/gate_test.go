@@ -18,7 +18,7 @@ func live(room, id, before int64, sender, uniq string) *Comment {
 // delivered is the ids of the newMessages events so far, in order.
 func delivered(rec *recorder) []int64 {
 	var ids []int64
-	for _, e := range rec.named("newMessages") {
+	for _, e := range eventsOf[MessageReceived](rec) {
 		ids = append(ids, e.Comment.ID)
 	}
 	return ids

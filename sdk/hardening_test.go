@@ -234,7 +234,7 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	}
 	proxy.inject(t, buf.Bytes())
 	bev.waitFor(t, "bob to reconnect after the oversize frame", func() bool {
-		return len(bev.named("onReconnect")) > 0 || newMessagesWith(bev, "huge") > 0
+		return len(eventsOf[sdk.Reconnected](bev)) > 0 || newMessagesWith(bev, "huge") > 0
 	})
 	if newMessagesWith(bev, "huge") > 0 {
 		t.Fatal("the 5 MB comment was read and delivered")
@@ -242,7 +242,7 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	if n := proxy.connections(); n < 2 {
 		t.Fatalf("%d connections through the proxy after the reconnect, want 2", n)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "after the oversize frame", "after-oversize", "text", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "after the oversize frame", sdk.SendOptions{UniqueTempID: "after-oversize"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "the message after the oversize frame", func() bool { return newMessagesWith(bev, "after-oversize") == 1 })
@@ -302,14 +302,14 @@ func TestHostileSignalsOverTheBroker(t *testing.T) {
 	if err := e.srv.PublishRaw(topics[1], []byte(`{"sender":"alice","data":{"ok":true}}`), false); err != nil {
 		t.Fatal(err)
 	}
-	bev.waitFor(t, "the valid room typing after the hostile payloads", func() bool { return len(bev.named("onRoomTyping")) > 0 })
+	bev.waitFor(t, "the valid room typing after the hostile payloads", func() bool { return len(eventsOf[sdk.RoomTyping](bev)) > 0 })
 	bev.waitFor(t, "the valid custom event", func() bool { mu.Lock(); defer mu.Unlock(); return len(events) > 0 })
 	mu.Lock()
 	defer mu.Unlock()
 	logs.mu.Lock()
 	defer logs.mu.Unlock()
-	if len(logs.lines) > 0 || len(events) != 1 || len(bev.named("onRoomTyping")) != 1 {
+	if len(logs.lines) > 0 || len(events) != 1 || len(eventsOf[sdk.RoomTyping](bev)) != 1 {
 		t.Fatalf("errors logged: %q; custom events %d (want 1): %s; onRoomTyping %d (want 1)",
-			logs.lines, len(events), events, len(bev.named("onRoomTyping")))
+			logs.lines, len(events), events, len(eventsOf[sdk.RoomTyping](bev)))
 	}
 }

@@ -9,9 +9,10 @@ import (
 // A hook that fails leaves the message as it was and is logged: an app bug
 // in a hook must not lose messages.
 type Hooks struct {
-	// BeforeSend sees the pending comment (v2 shape, with extras) before
-	// it is posted and may change message, type, payload and extras.
-	BeforeSend func(ctx context.Context, comment RawMessage) (RawMessage, error)
+	// BeforeSend sees a copy of the pending comment before it is posted;
+	// the Message, Type, Payload and Extras of the comment it returns are
+	// sent instead.
+	BeforeSend func(ctx context.Context, comment *Comment) (*Comment, error)
 	// BeforeReceive sees every incoming server comment (realtime, sync,
 	// load_comments, room fetches and send responses).
 	BeforeReceive func(ctx context.Context, comment RawMessage) (RawMessage, error)

@@ -60,16 +60,17 @@ func (ev *events) on(e sdk.Event) {
 	}
 }
 
-func (ev *events) named(name string) []sdk.Event {
+// eventsOf is the events of type T so far, in order.
+func eventsOf[T sdk.Event](ev *events) []T {
 	if ev.c != nil {
 		_ = ev.c.FlushEvents(context.Background())
 	}
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
-	var out []sdk.Event
+	var out []T
 	for _, e := range ev.list {
-		if e.Name == name {
-			out = append(out, e)
+		if x, ok := e.(T); ok {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -103,7 +104,7 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 	}
 	ev.c = c
 	t.Cleanup(func() { c.Close() })
-	if _, err := c.SetUser(ctx, id, "secret-"+id, strings.ToUpper(id[:1])+id[1:], "", nil); err != nil {
+	if _, err := c.SetUser(ctx, id, "secret-"+id, sdk.LoginOptions{Username: strings.ToUpper(id[:1]) + id[1:]}); err != nil {
 		t.Fatalf("setUser %s: %v", id, err)
 	}
 	return c, ev
@@ -111,7 +112,7 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 
 func newMessagesWith(ev *events, uniq string) int {
 	n := 0
-	for _, e := range ev.named("newMessages") {
+	for _, e := range eventsOf[sdk.MessageReceived](ev) {
 		if e.Comment != nil && e.Comment.UniqueTempID == uniq {
 			n++
 		}
@@ -128,7 +129,7 @@ func TestChatEndToEnd(t *testing.T) {
 	if u := alice.User(); u == nil || u.Email != "alice" || u.Token == "" {
 		t.Fatalf("alice user = %+v", u)
 	}
-	if n := len(aev.named("loginSuccess")); n != 1 {
+	if n := len(eventsOf[sdk.LoginSucceeded](aev)); n != 1 {
 		t.Fatalf("loginSuccess fired %d times", n)
 	}
 
@@ -139,7 +140,7 @@ func TestChatEndToEnd(t *testing.T) {
 	if room.ID <= 0 || room.ChatType != "single" || len(room.Participants) != 2 {
 		t.Fatalf("room = %+v", room)
 	}
-	if len(aev.named("chatRoomCreated")) != 1 {
+	if len(eventsOf[sdk.RoomCreated](aev)) != 1 {
 		t.Fatal("chatRoomCreated not fired")
 	}
 	broom, err := bob.ChatTarget(ctx, "alice", nil)
@@ -148,7 +149,7 @@ func TestChatEndToEnd(t *testing.T) {
 	}
 
 	// alice → bob over MQTT, same unique id; alice's own copy once.
-	sent, err := alice.SendComment(ctx, room.ID, "hello bob", "uniq-1", "text", nil, nil)
+	sent, err := alice.SendComment(ctx, room.ID, "hello bob", sdk.SendOptions{UniqueTempID: "uniq-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestChatEndToEnd(t *testing.T) {
 	aev.waitFor(t, "alice's echo", func() bool { return newMessagesWith(aev, "uniq-1") == 1 })
 
 	// bob replies; alice receives.
-	if _, err := bob.SendComment(ctx, room.ID, "hi alice", "uniq-2", "", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "hi alice", sdk.SendOptions{UniqueTempID: "uniq-2"}); err != nil {
 		t.Fatal(err)
 	}
 	aev.waitFor(t, "alice receives uniq-2", func() bool { return newMessagesWith(aev, "uniq-2") == 1 })
@@ -229,18 +230,17 @@ func TestTypingThrottleAndAutoStop(t *testing.T) {
 		}
 	}
 	bev.waitFor(t, "typing 0 after auto-stop", func() bool {
-		ts := bev.named("typing")
-		return len(ts) > 0 && ts[len(ts)-1].Args[0].(map[string]any)["message"] == "0"
+		ts := eventsOf[sdk.TypingChanged](bev)
+		return len(ts) > 0 && !ts[len(ts)-1].Typing
 	})
 	var msgs []string
-	for _, ev := range bev.named("typing") {
-		m := ev.Args[0].(map[string]any)
-		if m["username"] != "alice" || m["room_id"] != fmt.Sprint(room.ID) {
-			t.Fatalf("typing args = %v", m)
+	for _, ev := range eventsOf[sdk.TypingChanged](bev) {
+		if ev.UserID != "alice" || ev.RoomID != room.ID {
+			t.Fatalf("typing = %+v", ev)
 		}
-		msgs = append(msgs, m["message"].(string))
+		msgs = append(msgs, fmt.Sprint(ev.Typing))
 	}
-	if strings.Join(msgs, ",") != "1,0" {
+	if strings.Join(msgs, ",") != "true,false" {
 		t.Fatalf("bob saw typing %v, want [1 0] (throttled burst, then automatic stop)", msgs)
 	}
 }
@@ -289,9 +289,8 @@ func TestPresence(t *testing.T) {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "alice online", func() bool {
-		for _, ev := range bev.named("presence") {
-			msg, user := ev.Args[0].(string), ev.Args[1].(string)
-			if user == "alice" && strings.HasPrefix(msg, "1:") && len(msg) == 15 {
+		for _, ev := range eventsOf[sdk.PresenceChanged](bev) {
+			if ev.UserID == "alice" && ev.Online && time.Since(ev.At).Abs() < time.Minute {
 				return true
 			}
 		}
@@ -314,11 +313,11 @@ func TestMalformedPayloadIsSkipped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "still works", "after-garbage", "text", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "still works", sdk.SendOptions{UniqueTempID: "after-garbage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "the valid message after garbage", func() bool { return newMessagesWith(bev, "after-garbage") == 1 })
-	if n := len(bev.named("newMessages")); n != 1 {
+	if n := len(eventsOf[sdk.MessageReceived](bev)); n != 1 {
 		t.Fatalf("bob got %d newMessages, want only the valid one", n)
 	}
 }
@@ -332,7 +331,7 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.SendComment(ctx, 1, "hi", "", "", nil, nil); !errors.Is(err, sdk.ErrNotLoggedIn) {
+	if _, err := c.SendComment(ctx, 1, "hi", sdk.SendOptions{}); !errors.Is(err, sdk.ErrNotLoggedIn) {
 		t.Fatalf("before setUser: err = %v", err)
 	}
 
@@ -355,22 +354,22 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := alice.SendComment(ctx, tc.room, tc.text, "", "", nil, nil)
+			_, err := alice.SendComment(ctx, tc.room, tc.text, sdk.SendOptions{})
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.arg) {
 				t.Fatalf("err = %v, want %v naming %q", err, tc.want, tc.arg)
 			}
 		})
 	}
 	// 4000 characters exactly is fine.
-	if _, err := alice.SendComment(ctx, room.ID, strings.Repeat("é", 4000), "max", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, strings.Repeat("é", 4000), sdk.SendOptions{UniqueTempID: "max"}); err != nil {
 		t.Fatalf("4000 chars: %v", err)
 	}
 	// The same unique id twice is stored and delivered once.
-	a, err := alice.SendComment(ctx, room.ID, "once", "dup-id", "", nil, nil)
+	a, err := alice.SendComment(ctx, room.ID, "once", sdk.SendOptions{UniqueTempID: "dup-id"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := alice.SendComment(ctx, room.ID, "once", "dup-id", "", nil, nil)
+	b, err := alice.SendComment(ctx, room.ID, "once", sdk.SendOptions{UniqueTempID: "dup-id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +400,7 @@ func TestSendFailureReportsUniqueID(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", func(c *sdk.Config) { c.SendRetries = -1 })
-	_, err := alice.SendComment(ctx, 999999, "to nowhere", "lost-1", "", nil, nil)
+	_, err := alice.SendComment(ctx, 999999, "to nowhere", sdk.SendOptions{UniqueTempID: "lost-1"})
 	var se *sdk.SendError
 	if !errors.As(err, &se) || se.UniqueTempID != "lost-1" || sdk.StatusOf(err) < 400 {
 		t.Fatalf("err = %v (status %d), want a SendError for lost-1 with the server's status", err, sdk.StatusOf(err))

@@ -36,21 +36,34 @@ func NewUniqueID() string {
 	return "javascript-" + string(b)
 }
 
+// SendOptions are SendComment's optional parts.
+type SendOptions struct {
+	// Type is the message type; "" is "text". Known types (custom, reply,
+	// file_attachment …) need their payload.
+	Type    string
+	Payload RawMessage // a JSON object, or nil
+	Extras  RawMessage // a JSON object, or nil
+	// UniqueTempID identifies the message across retries and resends;
+	// "" makes a new one (NewUniqueID).
+	UniqueTempID string
+}
+
 // SendComment posts a message. The comment is shown as pending in the
 // selected room (only if it is that room, unlike v2), retried with the same
 // unique id on transient failures, and either acknowledged exactly once or
 // returned as a *SendError.
-func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, typ string, payload, extras RawMessage) (*Comment, error) {
-	if err := c.requireLogin("sendComment"); err != nil {
+func (c *Client) SendComment(ctx context.Context, roomID int64, text string, o SendOptions) (*Comment, error) {
+	uniqueID, typ, payload, extras := o.UniqueTempID, o.Type, o.Payload, o.Extras
+	if err := c.requireLogin("SendComment"); err != nil {
 		return nil, err
 	}
 	if roomID <= 0 {
-		return nil, argError("sendComment", "roomId", "is required (a positive room id)")
+		return nil, argError("SendComment", "roomId", "is required (a positive room id)")
 	}
 	if typ == "" {
 		typ = "text"
 	}
-	c.emit(Event{Name: "prePostComment", Args: []any{text}})
+	c.emit(CommentSending{RoomID: roomID, Text: text})
 	if f := c.currentHooks().FormatText; f != nil {
 		if t, err := f(ctx, text); err != nil {
 			c.cfg.Logger.Warn("commentFormaterCallback failed; sending the text unchanged", "err", err)
@@ -59,19 +72,19 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		}
 	}
 	if typ == "text" && strings.TrimSpace(text) == "" {
-		return nil, argError("sendComment", "text", "is required")
+		return nil, argError("SendComment", "text", "is required")
 	}
 	if n := utf8.RuneCountInString(text); n > MaxMessageLength {
 		return nil, fmt.Errorf("%w: sendComment: text has %d characters", ErrMessageTooLong, n)
 	}
 	if len(payload) > 0 && !jsonx.Valid(payload) {
-		return nil, argError("sendComment", "payload", "is not valid JSON")
+		return nil, argError("SendComment", "payload", "is not valid JSON")
 	}
 	if len(extras) == 0 || string(extras) == "null" {
 		extras = c.cfg.Extras // v2: the app config's extras when none are given
 	}
 	if len(extras) > 0 && !jsonx.Valid(extras) {
-		return nil, argError("sendComment", "extras", "is not valid JSON")
+		return nil, argError("SendComment", "extras", "is not valid JSON")
 	}
 	if uniqueID == "" {
 		uniqueID = NewUniqueID()
@@ -84,29 +97,14 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		Message: text, Type: typ, Payload: payload, Extras: extras, Status: StatusPending,
 		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
 	if h := c.currentHooks().BeforeSend; h != nil {
-		if out, err := h(ctx, pending.V2JSON()); err != nil {
+		if out, err := h(ctx, pending.clone()); err != nil {
 			c.cfg.Logger.Warn("MESSAGE_BEFORE_SENT hook failed; sending unchanged", "err", err)
-		} else {
-			var m struct {
-				Message *string    `json:"message"`
-				Type    string     `json:"type"`
-				Payload RawMessage `json:"payload"`
-				Extras  RawMessage `json:"extras"`
+		} else if out != nil {
+			if out.Type == "" {
+				out.Type = typ
 			}
-			if jsonx.Unmarshal(out, &m) == nil {
-				if m.Message != nil {
-					pending.Message, text = *m.Message, *m.Message
-				}
-				if m.Type != "" {
-					pending.Type, typ = m.Type, m.Type
-				}
-				if len(m.Payload) > 0 && string(m.Payload) != "null" {
-					pending.Payload, payload = m.Payload, m.Payload
-				}
-				if len(m.Extras) > 0 && string(m.Extras) != "null" {
-					pending.Extras, extras = m.Extras, m.Extras
-				}
-			}
+			text, typ, payload, extras = out.Message, out.Type, out.Payload, out.Extras
+			pending.Message, pending.Type, pending.Payload, pending.Extras = text, typ, payload, extras
 		}
 		if n := utf8.RuneCountInString(text); n > MaxMessageLength {
 			return nil, fmt.Errorf("%w: sendComment: text has %d characters after MESSAGE_BEFORE_SENT", ErrMessageTooLong, n)
@@ -146,7 +144,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		pending.Status = StatusFailed
 		c.upsertSelected(pending)
 		if retryable(err) { // transient, and the retries are used up
-			c.emit(Event{Name: "commentRetryExceed", Args: []any{pending.V2JSON()}, Comment: pending})
+			c.emit(CommentFailed{Comment: pending.clone()})
 		}
 		return pending, &SendError{UniqueTempID: uniqueID, Err: err}
 	}
@@ -156,7 +154,7 @@ func (c *Client) SendComment(ctx context.Context, roomID int64, text, uniqueID, 
 		// pending copy becomes the sent one now all the same.
 		c.upsertSelected(sent)
 	}
-	c.emit(Event{Name: "commentSent", Args: []any{map[string]any{"comment": sent.V2JSON()}}, Comment: sent})
+	c.emit(CommentSent{Comment: sent.clone()})
 	return sent, nil
 }
 
@@ -231,9 +229,9 @@ func (c *Client) upsertSelected(cm *Comment) {
 			r.LastCommentID, r.LastCommentMessage = cm.ID, cm.Message
 		}
 	}
-	v := cm.V2JSON()
+	v := cm.clone()
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selectedComment", Args: []any{op, idx, v}})
+	c.emitMirror("_selectedComment", op, idx, v)
 }
 
 func statusRank(s string) int {
@@ -262,14 +260,14 @@ type LoadOptions struct {
 // order depended on whether a room was selected, reference G.1 #17). Pages
 // of the selected room are merged into it.
 func (c *Client) LoadComments(ctx context.Context, roomID int64, o LoadOptions) ([]*Comment, error) {
-	if err := c.requireLogin("loadComments"); err != nil {
+	if err := c.requireLogin("LoadComments"); err != nil {
 		return nil, err
 	}
 	if roomID <= 0 {
-		return nil, argError("loadComments", "roomId", "is required (a positive room id)")
+		return nil, argError("LoadComments", "roomId", "is required (a positive room id)")
 	}
 	if o.Limit < 0 || o.Limit > 100 {
-		return nil, argError("loadComments", "limit", "must be between 1 and 100")
+		return nil, argError("LoadComments", "limit", "must be between 1 and 100")
 	}
 	q := (&params{}).set("topic_id", roomID)
 	if o.LastCommentID > 0 {

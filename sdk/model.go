@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"bytes"
-	"strconv"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
@@ -110,70 +109,6 @@ func parseComment(b []byte) (*Comment, error) {
 	return c, nil
 }
 
-// V2JSON is the comment as the v2 JS API shows it: the raw server fields
-// plus the Comment object's fields (unique_id, before_id, username_as,
-// isPending, …). Later keys override earlier ones in JSON.parse, which is
-// how the status fields are updated without re-encoding the raw object.
-func (c *Comment) V2JSON() RawMessage {
-	var b []byte
-	if len(c.Raw) > 1 {
-		b = append(b, c.Raw[:len(c.Raw)-1]...)
-		if len(bytes.TrimSpace(c.Raw[1:len(c.Raw)-1])) > 0 {
-			b = append(b, ',')
-		}
-	} else {
-		b = append(b, '{')
-		b = appendKV(b, "id", c.ID)
-		b = appendKV(b, "room_id", c.RoomID)
-		b = appendKV(b, "unique_temp_id", c.UniqueTempID)
-		b = appendKV(b, "email", c.Email)
-		b = appendKV(b, "username", c.Username)
-		b = appendKV(b, "message", c.Message)
-		b = appendKV(b, "type", c.Type)
-		b = appendKV(b, "timestamp", c.Timestamp)
-		b = appendKV(b, "unix_timestamp", c.UnixTime)
-		b = appendRaw(b, "payload", c.Payload)
-		b = appendRaw(b, "extras", c.Extras)
-	}
-	b = appendKV(b, "unique_id", c.UniqueTempID)
-	b = appendKV(b, "before_id", c.BeforeID)
-	b = appendKV(b, "username_as", c.Username)
-	b = appendKV(b, "username_real", c.Email)
-	b = appendKV(b, "status", c.Status)
-	b = appendKV(b, "isPending", c.Status == StatusPending)
-	b = appendKV(b, "isSent", c.Status == StatusSent || c.Status == StatusDelivered || c.Status == StatusRead)
-	b = appendKV(b, "isDelivered", c.Status == StatusDelivered || c.Status == StatusRead)
-	b = appendKV(b, "isRead", c.Status == StatusRead)
-	b = appendKV(b, "isFailed", c.Status == StatusFailed)
-	b[len(b)-1] = '}'
-	return b
-}
-
-func appendRaw(b []byte, k string, v RawMessage) []byte {
-	if len(v) == 0 {
-		v = RawMessage("null")
-	}
-	b = strconv.AppendQuote(b, k)
-	b = append(b, ':')
-	b = append(b, v...)
-	return append(b, ',')
-}
-
-func appendKV(b []byte, k string, v any) []byte {
-	b = strconv.AppendQuote(b, k)
-	b = append(b, ':')
-	switch x := v.(type) {
-	case string:
-		enc, _ := jsonx.Marshal(x)
-		b = append(b, enc...)
-	case int64:
-		b = strconv.AppendInt(b, x, 10)
-	case bool:
-		b = strconv.AppendBool(b, x)
-	}
-	return append(b, ',')
-}
-
 // rebase maps a subslice of from onto the same bytes of to.
 func rebase(sub, from, to []byte) RawMessage {
 	if len(sub) == 0 {
@@ -181,4 +116,36 @@ func rebase(sub, from, to []byte) RawMessage {
 	}
 	off := cap(from) - cap(sub)
 	return RawMessage(to[off : off+len(sub)])
+}
+
+// clone copies u; its fields are replaced, never edited in place.
+func (u *User) clone() *User {
+	cp := *u
+	return &cp
+}
+
+// clone copies c so the Client's later changes (a status moving on) do not
+// reach the copy; Raw, Payload and Extras are never written after parsing
+// and are shared.
+func (c *Comment) clone() *Comment {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	return &cp
+}
+
+// clone copies r with its own participant and comment lists, which the
+// Client edits in place while the room is selected.
+func (r *Room) clone() *Room {
+	if r == nil {
+		return nil
+	}
+	cp := *r
+	cp.Participants = append([]Participant(nil), r.Participants...)
+	cp.Comments = make([]*Comment, len(r.Comments))
+	for i, cm := range r.Comments {
+		cp.Comments[i] = cm.clone()
+	}
+	return &cp
 }

@@ -96,7 +96,7 @@ func (rt *realtime) run() {
 		} else {
 			attempt = 0
 			if everUp {
-				rt.c.emit(Event{Name: "onReconnect"})
+				rt.c.emit(Reconnected{})
 			}
 			everUp = true
 			rt.upOnce.Do(func() { close(rt.firstUp) })
@@ -399,7 +399,7 @@ func (c *Client) route(topic string, payload []byte) {
 			return
 		}
 		c.upsertSelected(cm)
-		c.emit(Event{Name: "messageUpdated", Args: []any{cm.Raw}})
+		c.emit(MessageUpdated{Comment: cm.clone()})
 	case len(parts) == 2 && parts[1] == "n":
 		c.handleNotification(payload)
 	case len(parts) == 5 && parts[0] == "r" && parts[1] == parts[2]:

@@ -247,19 +247,10 @@ func (c *Client) refreshTokenFrom(ctx context.Context, stale string) error {
 	raw, _ := jsonx.Marshal(u)
 	c.user.Raw = raw
 	c.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"userData": RawMessage(raw), "refresh_token": r.RefreshToken}}})
+	c.emitMirror("_state", map[string]any{"userData": RawMessage(raw), "refresh_token": r.RefreshToken})
 	if c.rt != nil {
 		c.rt.retoken(old, r.Token)
 	}
-	c.emit(Event{Name: "authTokenRefreshed", Args: []any{map[string]any{
-		"token": r.Token, "refreshToken": r.RefreshToken, "expiredAt": nullIfEmpty(r.TokenExpiresAt), "oldToken": old,
-	}}})
+	c.emit(TokenRefreshed{Token: r.Token, RefreshToken: r.RefreshToken, ExpiresAt: r.TokenExpiresAt, OldToken: old})
 	return nil
-}
-
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

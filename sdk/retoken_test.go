@@ -60,7 +60,7 @@ func TestMessageDuringTokenRotationArrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Realtime works before the rotation.
-	if _, err := bob.SendComment(ctx, room.ID, "before", "rot-before", "text", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "before", sdk.SendOptions{UniqueTempID: "rot-before"}); err != nil {
 		t.Fatal(err)
 	}
 	aev.waitFor(t, "rot-before at alice", func() bool { return newMessagesWith(aev, "rot-before") == 1 })
@@ -68,7 +68,7 @@ func TestMessageDuringTokenRotationArrives(t *testing.T) {
 	var posted error
 	hd.mu.Lock()
 	hd.after = func() { // the server has rotated alice's token; her client does not know yet
-		_, posted = bob.SendComment(ctx, room.ID, "during rotation", "rot-during", "text", nil, nil)
+		_, posted = bob.SendComment(ctx, room.ID, "during rotation", sdk.SendOptions{UniqueTempID: "rot-during"})
 	}
 	hd.mu.Unlock()
 	old := alice.User().Token
@@ -85,7 +85,7 @@ func TestMessageDuringTokenRotationArrives(t *testing.T) {
 		func() bool { return newMessagesWith(aev, "rot-during") > 0 })
 
 	// And realtime follows the new token.
-	if _, err := bob.SendComment(ctx, room.ID, "after", "rot-after", "text", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "after", sdk.SendOptions{UniqueTempID: "rot-after"}); err != nil {
 		t.Fatal(err)
 	}
 	aev.waitFor(t, "rot-after at alice", func() bool { return newMessagesWith(aev, "rot-after") == 1 })

@@ -40,16 +40,16 @@ func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessa
 // ChatTarget gets or creates the 1-on-1 room with userID and opens it.
 // options is a JSON object (may be nil); its "message", if set, is sent.
 func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessage) (*Room, error) {
-	if err := c.requireLogin("chatTarget"); err != nil {
+	if err := c.requireLogin("ChatTarget"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(userID) == "" {
-		return nil, argError("chatTarget", "userId", "is required")
+		return nil, argError("ChatTarget", "userId", "is required")
 	}
 	opts := "{}"
 	if len(options) > 0 && string(options) != "null" {
 		if !bytes.HasPrefix(bytes.TrimSpace(options), []byte("{")) {
-			return nil, argError("chatTarget", "options", "must be an object")
+			return nil, argError("ChatTarget", "options", "must be an object")
 		}
 		opts = string(options)
 	}
@@ -63,12 +63,12 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 		return nil, err
 	}
 	c.setActiveRoom(room)
-	c.emit(Event{Name: "chatRoomCreated", Args: []any{map[string]any{"room": room.V2JSON()}}})
+	c.emit(RoomCreated{Room: c.selectedCopy(room)})
 	var o struct {
 		Message string `json:"message"`
 	}
 	if jsonx.Unmarshal([]byte(opts), &o) == nil && o.Message != "" {
-		if _, err := c.SendComment(ctx, room.ID, o.Message, "", "text", nil, nil); err != nil {
+		if _, err := c.SendComment(ctx, room.ID, o.Message, SendOptions{}); err != nil {
 			return room, err
 		}
 	}
@@ -77,11 +77,11 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 
 // GetRoomByID fetches a room with its latest comments and opens it.
 func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
-	if err := c.requireLogin("getRoomById"); err != nil {
+	if err := c.requireLogin("GetRoomByID"); err != nil {
 		return nil, err
 	}
 	if id <= 0 {
-		return nil, argError("getRoomById", "id", "must be a positive room id")
+		return nil, argError("GetRoomByID", "id", "must be a positive room id")
 	}
 	res, err := c.call(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
 	if err != nil {
@@ -124,11 +124,11 @@ func (c *Client) setActiveRoom(room *Room) {
 		}
 		rt.subscribe(topics...)
 	}
-	v2 := room.V2JSON()
-	c.emit(Event{Name: "_selected", Args: []any{v2}})
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"isTypingStatus": nil, "chatmateStatus": nil}}}) // as v2
+	cp := c.selectedCopy(room)
+	c.emitMirror("_selected", cp)
+	c.emitMirror("_state", map[string]any{"isTypingStatus": nil, "chatmateStatus": nil}) // as v2
 	if !room.IsPublicChannel {
-		c.emit(Event{Name: "roomChanged", Args: []any{v2}}) // v2 waited 3 s
+		c.emit(RoomChanged{Room: cp}) // v2 waited 3 s
 	}
 	c.markHistory(room.Comments) // history is not "new"
 	if n := len(room.Comments); n > 0 {
@@ -160,11 +160,21 @@ func presenceTopicsOf(r *Room, me string) []string {
 	return nil
 }
 
-// Selected returns the open room, or nil.
+// Selected returns a copy of the open room, or nil. The Client goes on
+// changing its own room (comments, statuses, participants); the copy is
+// the caller's.
 func (c *Client) Selected() *Room {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.selected
+	return c.selected.clone()
+}
+
+// selectedCopy copies room under the client lock: once selected, the
+// Client edits it.
+func (c *Client) selectedCopy(room *Room) *Room {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return room.clone()
 }
 
 // ExitChatRoom closes the selected room.
@@ -181,34 +191,5 @@ func (c *Client) ExitChatRoom() {
 	if prev != nil && rt != nil {
 		rt.unsubscribe(c.leaveTopics(prev, me)...)
 	}
-	c.emit(Event{Name: "_selected", Args: []any{nil}})
-}
-
-// V2JSON is the room as v2's Room object: the raw fields plus name,
-// avatar, room_type, isChannel, participantNumber, count_notif and the
-// comments in their v2 shape, ascending.
-func (r *Room) V2JSON() RawMessage {
-	var b []byte
-	if len(r.Raw) > 2 {
-		b = append(b, r.Raw[:len(r.Raw)-1]...)
-		b = append(b, ',')
-	} else {
-		b = append(b, '{')
-		b = appendKV(b, "id", r.ID)
-	}
-	b = appendKV(b, "name", r.Name)
-	b = appendKV(b, "avatar", r.AvatarURL)
-	b = appendKV(b, "room_type", r.ChatType)
-	b = appendKV(b, "isChannel", r.IsPublicChannel)
-	b = appendKV(b, "participantNumber", int64(max(r.TotalParticipants, len(r.Participants))))
-	b = appendKV(b, "count_notif", int64(r.UnreadCount))
-	b = append(b, `"comments":[`...)
-	for i, cm := range r.Comments {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, cm.V2JSON()...)
-	}
-	b = append(b, "]}"...)
-	return b
+	c.emitMirror("_selected", nil)
 }

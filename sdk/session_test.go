@@ -28,7 +28,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "before", "before-outage", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "before", sdk.SendOptions{UniqueTempID: "before-outage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "message before the outage", func() bool { return newMessagesWith(bev, "before-outage") == 1 })
@@ -44,12 +44,12 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 		during = append(during, u)
 	}
 	time.Sleep(400 * time.Millisecond) // a few refused reconnect attempts
-	if n := len(bev.named("onReconnect")); n != 0 {
+	if n := len(eventsOf[sdk.Reconnected](bev)); n != 0 {
 		t.Fatalf("onReconnect fired %d times while the broker refused connections (v2 fired per attempt)", n)
 	}
 	e.srv.SetMQTTEnabled(true)
 
-	bev.waitFor(t, "onReconnect", func() bool { return len(bev.named("onReconnect")) >= 1 })
+	bev.waitFor(t, "onReconnect", func() bool { return len(eventsOf[sdk.Reconnected](bev)) >= 1 })
 	bev.waitFor(t, "the outage's messages", func() bool {
 		for _, u := range during {
 			if newMessagesWith(bev, u) != 1 {
@@ -59,12 +59,12 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 		return true
 	})
 	// Realtime works again, and nothing arrived twice.
-	if _, err := alice.SendComment(ctx, room.ID, "after", "after-outage", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "after", sdk.SendOptions{UniqueTempID: "after-outage"}); err != nil {
 		t.Fatal(err)
 	}
 	bev.waitFor(t, "message after the outage", func() bool { return newMessagesWith(bev, "after-outage") == 1 })
 	var order []string
-	for _, ev := range bev.named("newMessages") {
+	for _, ev := range eventsOf[sdk.MessageReceived](bev) {
 		order = append(order, ev.Comment.UniqueTempID)
 	}
 	want := append(append([]string{"before-outage"}, during...), "after-outage")
@@ -91,19 +91,18 @@ func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 	if err != nil {
 		t.Fatalf("call after expiry: %v", err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "still here", "after-expiry", "", nil, nil); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "still here", sdk.SendOptions{UniqueTempID: "after-expiry"}); err != nil {
 		t.Fatal(err)
 	}
 	if alice.User().Token == old {
 		t.Fatal("token was not refreshed")
 	}
-	refreshed := aev.named("authTokenRefreshed")
+	refreshed := eventsOf[sdk.TokenRefreshed](aev)
 	if len(refreshed) == 0 {
 		t.Fatal("authTokenRefreshed not fired")
 	}
-	m := refreshed[0].Args[0].(map[string]any)
-	if m["oldToken"] != old || m["token"] == "" || m["token"] == old {
-		t.Fatalf("authTokenRefreshed args = %v", m)
+	if r := refreshed[0]; r.OldToken != old || r.Token == "" || r.Token == old {
+		t.Fatalf("TokenRefreshed = %+v", r)
 	}
 	// Realtime moved to the new token's topics: messages still arrive.
 	aev.waitFor(t, "own message over the new token topic", func() bool { return newMessagesWith(aev, "after-expiry") == 1 })
@@ -175,7 +174,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.SendComment(ctx, room.ID, "hi carol", "to-carol", "", nil, nil); err != nil {
+	if _, err := bob.SendComment(ctx, room.ID, "hi carol", sdk.SendOptions{UniqueTempID: "to-carol"}); err != nil {
 		t.Fatal(err)
 	}
 	ev.waitFor(t, "carol receives over realtime", func() bool { return newMessagesWith(ev, "to-carol") == 1 })

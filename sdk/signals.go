@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
@@ -40,8 +41,19 @@ func (c *Client) handlePresence(userID string, payload []byte) {
 		}
 		return
 	}
-	c.emit(Event{Name: "presence", Args: []any{p, userID}})
+	c.emit(presenceEvent(userID, p))
 	c.chatmateStatus(userID, p)
+}
+
+// presenceEvent reads a validated "1", "0" or "{0|1}:{ms}".
+func presenceEvent(userID, p string) PresenceChanged {
+	ev := PresenceChanged{UserID: userID, Online: p[0] == '1'}
+	if len(p) > 2 {
+		if ms, err := strconv.ParseInt(p[2:], 10, 64); err == nil {
+			ev.At = time.UnixMilli(ms)
+		}
+	}
+	return ev
 }
 
 // handleRoomSignal handles r/{rid}/{rid}/{uid}/{t|d|r}.
@@ -60,7 +72,7 @@ func (c *Client) handleRoomSignal(roomID int64, rid, uid, kind string, payload [
 			c.cfg.Logger.Debug("skipping malformed typing", "room", rid, "user", uid, "bytes", len(payload))
 			return
 		}
-		c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": msg, "username": uid, "room_id": rid}}})
+		c.emit(TypingChanged{RoomID: roomID, UserID: uid, Typing: msg == "1"})
 		c.typingStatus(roomID, uid, msg == "1")
 	case "d", "r":
 		idStr, uniq, ok := strings.Cut(string(payload), ":")
@@ -144,15 +156,15 @@ func (c *Client) applyReceipt(roomID int64, userID string, id int64, uniq string
 	c.mu.Unlock()
 	for i := len(changed) - 1; i >= 0 && isSelected; i-- {
 		ch := changed[i]
-		c.emit(Event{Name: "_selectedComment", Args: []any{"set", ch.idx, ch.cm.V2JSON()}})
+		c.emitMirror("_selectedComment", "set", ch.idx, ch.cm.clone())
 	}
 	if len(changed) > 0 {
 		top := changed[0].cm // the newest comment that changed
-		name := "commentDelivered"
 		if top.Status == StatusRead {
-			name = "commentRead"
+			c.emit(CommentRead{Comment: top.clone(), UserID: userID})
+		} else {
+			c.emit(CommentDelivered{Comment: top.clone(), UserID: userID})
 		}
-		c.emit(Event{Name: name, Args: []any{map[string]any{"comment": top.V2JSON(), "userId": userID}}})
 	}
 }
 
@@ -192,11 +204,10 @@ func (c *Client) handleRoomTyping(rid string, payload []byte) {
 		c.cfg.Logger.Debug("skipping malformed room typing", "room", rid, "bytes", len(payload))
 		return
 	}
-	t["room_id"] = rid
-	c.emit(Event{Name: "onRoomTyping", Args: []any{t}})
-	// v2 also reports room (bot) typing through typingCallback.
-	c.emit(Event{Name: "typing", Args: []any{map[string]any{"message": t["text"], "username": t["sender_name"],
-		"email": t["sender_id"], "room_id": rid}}})
+	id, _ := strconv.ParseInt(rid, 10, 64)
+	str := func(k string) string { s, _ := t[k].(string); return s }
+	c.emit(RoomTyping{RoomID: id, Status: str("status"), SenderID: str("sender_id"), SenderName: str("sender_name"),
+		Text: str("text"), Raw: append(RawMessage(nil), payload...)})
 }
 
 // notification is {token}/n and a sync_event entry.
@@ -242,11 +253,9 @@ func (c *Client) applyNotification(n *notification) {
 		hard = *d.IsHardDelete
 	}
 	for _, dm := range d.DeletedMessages {
-		rid := fmt.Sprint(dm.RoomID)
-		id, _ := strconv.ParseInt(rid, 10, 64)
+		id, _ := strconv.ParseInt(fmt.Sprint(dm.RoomID), 10, 64)
 		c.removeFromSelected(id, dm.MessageUniqueIDs)
-		c.emit(Event{Name: "commentDeleted", Args: []any{map[string]any{"roomId": rid,
-			"commentUniqueIds": dm.MessageUniqueIDs, "isForEveryone": true, "isHard": hard}}})
+		c.emit(CommentDeleted{RoomID: id, UniqueIDs: dm.MessageUniqueIDs, ForEveryone: true, Hard: hard})
 	}
 	for _, raw := range d.DeletedRooms {
 		var r struct {
@@ -261,9 +270,9 @@ func (c *Client) applyNotification(n *notification) {
 		}
 		c.mu.Unlock()
 		if cleared {
-			c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"comments": []any{}}}})
+			c.emitMirror("_selectedPatch", map[string]any{"comments": []any{}})
 		}
-		c.emit(Event{Name: "roomCleared", Args: []any{raw}})
+		c.emit(RoomCleared{RoomID: r.ID, Raw: raw})
 	}
 	if (n.ActionTopic == "delivered" || n.ActionTopic == "read") && d.CommentID > 0 {
 		rid, _ := strconv.ParseInt(fmt.Sprint(d.RoomID), 10, 64)
@@ -333,10 +342,10 @@ func (c *Client) PublishEvent(ctx context.Context, roomID string, data RawMessag
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("publishEvent", "roomId", "is required")
+		return argError("PublishEvent", "roomId", "is required")
 	}
 	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) || !jsonx.Valid(data) {
-		return argError("publishEvent", "payload", "must be an object")
+		return argError("PublishEvent", "payload", "must be an object")
 	}
 	u := c.User()
 	b, _ := jsonx.Marshal(map[string]any{"sender": u.Email, "data": data})
@@ -351,10 +360,10 @@ func (c *Client) SubscribeEvent(ctx context.Context, roomID string, fn func(RawM
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("subscribeEvent", "roomId", "is required")
+		return argError("SubscribeEvent", "roomId", "is required")
 	}
 	if fn == nil {
-		return argError("subscribeEvent", "callback", "is required")
+		return argError("SubscribeEvent", "callback", "is required")
 	}
 	c.mu.Lock()
 	c.eventSubs[roomID] = fn
@@ -370,7 +379,7 @@ func (c *Client) UnsubscribeEvent(ctx context.Context, roomID string) error {
 		return err
 	}
 	if !validRoomIDString(roomID) {
-		return argError("unsubscribeEvent", "roomId", "is required")
+		return argError("UnsubscribeEvent", "roomId", "is required")
 	}
 	c.mu.Lock()
 	delete(c.eventSubs, roomID)
@@ -386,7 +395,7 @@ func (c *Client) SubscribeUserPresence(ctx context.Context, userID string) error
 		return err
 	}
 	if !validRoomIDString(userID) {
-		return argError("subscribeUserPresence", "userId", "is required")
+		return argError("SubscribeUserPresence", "userId", "is required")
 	}
 	rt.subscribe("u/" + userID + "/s")
 	return nil

@@ -58,7 +58,7 @@ func TestHostileSignalPayloadsAreDropped(t *testing.T) {
 	}
 	if len(rec.evs) != 0 || len(events) != 0 {
 		for _, e := range rec.evs {
-			t.Errorf("malformed input produced event %s %.200v", e.Name, e.Args)
+			t.Errorf("malformed input produced event %T %.200v", e, e)
 		}
 		for _, e := range events {
 			t.Errorf("malformed input reached the custom event subscriber: %.200s", e)
@@ -68,7 +68,7 @@ func TestHostileSignalPayloadsAreDropped(t *testing.T) {
 	c.route("r/12/typing", []byte(`{"status":"typing_on","sender_id":"bot","sender_name":"Bot","text":"hmm"}`))
 	c.route("r/12/12/e", []byte(`{"sender":"bob","data":{"k":1}}`))
 	c.route("r/12/12/e", []byte(`{"data":{"k":2}}`)) // the official v2 client sends no sender
-	if n := len(rec.named("onRoomTyping")); n != 1 {
+	if n := len(eventsOf[RoomTyping](rec)); n != 1 {
 		t.Fatalf("valid room typing fired onRoomTyping %d times, want 1", n)
 	}
 	if len(events) != 2 {

@@ -92,7 +92,7 @@ func (c *Client) kickSync() {
 // the ones the app has not seen, in id order. Only Sync moves the cursor,
 // and only forward: to the last id of a page it delivered.
 func (c *Client) Sync(ctx context.Context) error {
-	if err := c.requireLogin("synchronize"); err != nil {
+	if err := c.requireLogin("Synchronize"); err != nil {
 		return err
 	}
 	c.syncMu.Lock()
@@ -148,7 +148,7 @@ func (c *Client) Sync(ctx context.Context) error {
 // SyncEvents replays deletes, clears and receipts recorded since the last
 // event id (seeded from the login's last_sync_event_id, not 0 as in v2).
 func (c *Client) SyncEvents(ctx context.Context) error {
-	if err := c.requireLogin("synchronizeEvent"); err != nil {
+	if err := c.requireLogin("SynchronizeEvent"); err != nil {
 		return err
 	}
 	c.mu.Lock()

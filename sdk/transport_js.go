@@ -117,31 +117,19 @@ func await(ctx context.Context, p js.Value, abort js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-// UploadBlob uploads a browser File or Blob with XMLHttpRequest, the only
-// browser API that reports upload progress. progress receives the XHR
-// progress event; roomID > 0 also sends v2's "[file] url [/file]" message
-// (uploadFile). It returns the file URL.
-func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, progress func(ev js.Value)) (string, *Comment, error) {
-	if err := c.requireLogin("upload"); err != nil {
-		return "", nil, err
-	}
-	if blob.Type() != js.TypeObject || blob.Get("size").Type() != js.TypeNumber {
-		return "", nil, argError("upload", "file", "must be a File or Blob")
-	}
+// postFile posts an upload body with XMLHttpRequest, the only browser API
+// that reports upload progress.
+func (c *Client) postFile(ctx context.Context, contentType string, body []byte, progress func(sent, total int64)) (int, []byte, error) {
 	xhr := js.Global().Get("XMLHttpRequest").New()
 	xhr.Call("open", "POST", c.uploadURL())
 	for k, v := range c.headers() {
-		if k != "Content-Type" {
+		if k != "Content-Type" { // set once: XHR would join two values
 			xhr.Call("setRequestHeader", k, v)
 		}
 	}
-	fd := js.Global().Get("FormData").New()
-	name := blob.Get("name")
-	if name.Type() == js.TypeString {
-		fd.Call("append", "file", blob, name)
-	} else {
-		fd.Call("append", "file", blob, "file")
-	}
+	xhr.Call("setRequestHeader", "Content-Type", contentType)
+	u8 := js.Global().Get("Uint8Array").New(len(body))
+	js.CopyBytesToJS(u8, body)
 	type result struct {
 		status int
 		body   string
@@ -151,7 +139,7 @@ func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, pr
 	var onProgress, onLoad, onError js.Func
 	onProgress = js.FuncOf(func(_ js.Value, a []js.Value) any {
 		if progress != nil && len(a) > 0 {
-			progress(a[0])
+			progress(int64(a[0].Get("loaded").Float()), int64(a[0].Get("total").Float()))
 		}
 		return nil
 	})
@@ -160,7 +148,7 @@ func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, pr
 		return nil
 	})
 	onError = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- result{err: errors.New("upload: network error")}
+		done <- result{err: errors.New("network error")}
 		return nil
 	})
 	defer onProgress.Release()
@@ -170,7 +158,7 @@ func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, pr
 	xhr.Call("addEventListener", "load", onLoad)
 	xhr.Call("addEventListener", "error", onError)
 	xhr.Call("addEventListener", "abort", onError)
-	xhr.Call("send", fd)
+	xhr.Call("send", u8)
 	var r result
 	select {
 	case r = <-done:
@@ -179,13 +167,5 @@ func (c *Client) UploadBlob(ctx context.Context, roomID int64, blob js.Value, pr
 		r = <-done
 		r.err = ctx.Err()
 	}
-	if r.err != nil {
-		return "", nil, fmt.Errorf("qiscus: %w", r.err)
-	}
-	url, err := uploadResult(r.status, []byte(r.body))
-	if err != nil {
-		return "", nil, err
-	}
-	cm, err := c.afterUpload(ctx, roomID, url)
-	return url, cm, err
+	return r.status, []byte(r.body), r.err
 }

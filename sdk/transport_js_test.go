@@ -82,15 +82,15 @@ func TestBrowserChat(t *testing.T) {
 	ctx := context.Background()
 	got := make(chan *Comment, 4)
 	bob, err := New(ctx, Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt, OnEvent: func(ev Event) {
-		if ev.Name == "newMessages" && ev.Comment.Email == "wasm-alice" {
-			got <- ev.Comment
+		if m, ok := ev.(MessageReceived); ok && m.Comment.Email == "wasm-alice" {
+			got <- m.Comment
 		}
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bob.Close()
-	if _, err := bob.SetUser(ctx, "wasm-bob", "pw", "Bob", "", nil); err != nil {
+	if _, err := bob.SetUser(ctx, "wasm-bob", "pw", LoginOptions{Username: "Bob"}); err != nil {
 		t.Fatal(err)
 	}
 	alice, err := New(ctx, Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt})
@@ -98,14 +98,14 @@ func TestBrowserChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alice.Close()
-	if _, err := alice.SetUser(ctx, "wasm-alice", "pw", "Alice", "", nil); err != nil {
+	if _, err := alice.SetUser(ctx, "wasm-alice", "pw", LoginOptions{Username: "Alice"}); err != nil {
 		t.Fatal(err)
 	}
 	room, err := alice.ChatTarget(ctx, "wasm-bob", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.SendComment(ctx, room.ID, "from the browser", "wasm-1", "", nil, jsonxRaw(`{"k":1}`)); err != nil {
+	if _, err := alice.SendComment(ctx, room.ID, "from the browser", SendOptions{UniqueTempID: "wasm-1", Extras: jsonxRaw(`{"k":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -145,7 +145,7 @@ func testReadLimit(t *testing.T, sfx string) {
 	t.Cleanup(func() { maxPacketSize = old })
 
 	conn, _ := dialRaw(t, base, me.User(), "dev_wasm-limit_raw"+sfx, me.User().Token+"/c")
-	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", "wasm-limit-1"+sfx, "", nil, nil); err != nil {
+	if _, err := me.SendComment(ctx, room.ID, "a comment of ordinary size, over the lowered limit", SendOptions{UniqueTempID: "wasm-limit-1" + sfx}); err != nil {
 		t.Fatal(err)
 	}
 	type result struct {
@@ -194,7 +194,7 @@ func restLogin(t *testing.T, base, id string) *Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if _, err := c.SetUser(ctx, id, "pw", id, "", nil); err != nil {
+	if _, err := c.SetUser(ctx, id, "pw", LoginOptions{Username: id}); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -6,9 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"time"
 )
@@ -58,46 +56,26 @@ const defaultMaxInFlight = 6
 // secureRandom fills b from crypto/rand, which never fails since Go 1.24.
 func secureRandom(b []byte) { _, _ = rand.Read(b) }
 
-// Upload sends a file (multipart field "file") and returns its URL.
-// progress, if set, sees the bytes written so far and the total.
-func (c *Client) Upload(ctx context.Context, fileName string, data []byte, progress func(sent, total int64)) (string, error) {
-	if err := c.requireLogin("upload"); err != nil {
-		return "", err
-	}
-	if fileName == "" {
-		return "", argError("upload", "file", "needs a name")
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", fileName)
+// postFile posts an upload body, reporting the bytes written.
+func (c *Client) postFile(ctx context.Context, contentType string, body []byte, progress func(sent, total int64)) (int, []byte, error) {
+	total := int64(len(body))
+	req, err := http.NewRequestWithContext(ctx, "POST", c.uploadURL(),
+		&progressReader{r: bytes.NewReader(body), total: total, fn: progress})
 	if err != nil {
-		return "", err
-	}
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	total := int64(buf.Len())
-	body := &progressReader{r: &buf, total: total, fn: progress}
-	req, err := http.NewRequestWithContext(ctx, "POST", c.uploadURL(), body)
-	if err != nil {
-		return "", err
+		return 0, nil, err
 	}
 	req.ContentLength = total
 	for k, v := range c.headers() {
 		req.Header[k] = []string{v}
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", contentType)
 	resp, err := defaultHTTPClient.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("qiscus: upload: %w", err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	url, err := uploadResult(resp.StatusCode, b)
-	if err != nil {
-		return "", err
-	}
-	_, _ = c.afterUpload(ctx, 0, url)
-	return url, nil
+	return resp.StatusCode, b, nil
 }
 
 type progressReader struct {

@@ -21,7 +21,7 @@ func (c *Client) PublishTyping(ctx context.Context, roomID int64, typing bool) e
 		return err
 	}
 	if roomID <= 0 {
-		return argError("publishTyping", "roomId", "is required (a positive room id)")
+		return argError("PublishTyping", "roomId", "is required (a positive room id)")
 	}
 	me := c.User().Email
 	rid := strconv.FormatInt(roomID, 10)

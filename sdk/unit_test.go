@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
 
 func comment(id int64, uniq string) *Comment {
@@ -33,14 +31,15 @@ func (r *recorder) all() []Event {
 	return append([]Event(nil), r.evs...)
 }
 
-func (r *recorder) named(name string) []Event {
+// eventsOf is the events of type T so far, in order.
+func eventsOf[T Event](r *recorder) []T {
 	_ = r.c.FlushEvents(context.Background())
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []Event
+	var out []T
 	for _, e := range r.evs {
-		if e.Name == name {
-			out = append(out, e)
+		if x, ok := e.(T); ok {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -62,7 +61,7 @@ func TestDeliverFiresOnceAcrossPaths(t *testing.T) {
 	c.deliver(comment(7, "u7"), false) // MQTT
 	c.deliver(comment(7, "u7"), false) // sync
 	c.deliver(comment(7, "u7"), true)  // send response
-	if n := len(rec.named("newMessages")); n != 1 {
+	if n := len(eventsOf[MessageReceived](rec)); n != 1 {
 		t.Fatalf("newMessages fired %d times, want 1", n)
 	}
 }
@@ -109,24 +108,28 @@ func TestReceiptAggregationInGroup(t *testing.T) {
 		want      string
 		wantEvent string
 	}{
-		{"bob", 2, true, "sent,sent,sent", ""},                              // carol has neither
-		{"carol", 2, false, "delivered,delivered,sent", "commentDelivered"}, // all got it, bob read it
-		{"carol", 1, true, "read,delivered,sent", "commentRead"},
-		{"carol", 2, true, "read,read,sent", "commentRead"},
+		{"bob", 2, true, "sent,sent,sent", ""},                       // carol has neither
+		{"carol", 2, false, "delivered,delivered,sent", "delivered"}, // all got it, bob read it
+		{"carol", 1, true, "read,delivered,sent", "read"},
+		{"carol", 2, true, "read,read,sent", "read"},
 		{"alice", 3, true, "read,read,sent", ""}, // own receipts are ignored
 	}
+	count := map[string]func() int{
+		"read":      func() int { return len(eventsOf[CommentRead](rec)) },
+		"delivered": func() int { return len(eventsOf[CommentDelivered](rec)) },
+	}
 	for i, s := range steps {
-		before := len(rec.named("commentRead")) + len(rec.named("commentDelivered"))
+		before := len(eventsOf[CommentRead](rec)) + len(eventsOf[CommentDelivered](rec))
 		c.handleRoomSignal(1, "1", s.user, map[bool]string{true: "r", false: "d"}[s.read], []byte(fmt.Sprintf("%d:u", s.id)))
 		if got := status(); got != s.want {
 			t.Fatalf("step %d: statuses %s, want %s", i, got, s.want)
 		}
-		after := len(rec.named("commentRead")) + len(rec.named("commentDelivered"))
+		after := len(eventsOf[CommentRead](rec)) + len(eventsOf[CommentDelivered](rec))
 		if (s.wantEvent != "") != (after == before+1) {
 			t.Fatalf("step %d: receipt events %d→%d, want event %q", i, before, after, s.wantEvent)
 		}
 		if s.wantEvent != "" {
-			if n := len(rec.named(s.wantEvent)); n == 0 {
+			if n := count[s.wantEvent](); n == 0 {
 				t.Fatalf("step %d: no %s event", i, s.wantEvent)
 			}
 		}
@@ -159,42 +162,18 @@ func TestRouteSkipsMalformedAndKeepsGoing(t *testing.T) {
 	c.route("u/bob/s", []byte("1:1700000000000"))
 	c.route("u/bob/s", []byte("0"))
 	c.route("r/1/1/bob/t", []byte("1"))
-	if n := len(rec.named("newMessages")); n != 1 {
+	if n := len(eventsOf[MessageReceived](rec)); n != 1 {
 		t.Fatalf("newMessages = %d, want 1", n)
 	}
-	if n := len(rec.named("presence")); n != 2 {
+	if n := len(eventsOf[PresenceChanged](rec)); n != 2 {
 		t.Fatalf("presence = %d, want 2", n)
 	}
-	ty := rec.named("typing")
+	ty := eventsOf[TypingChanged](rec)
 	if len(ty) != 1 {
 		t.Fatalf("typing = %d, want 1", len(ty))
 	}
-	m := ty[0].Args[0].(map[string]any)
-	if m["message"] != "1" || m["username"] != "bob" || m["room_id"] != "1" {
-		t.Fatalf("typing args = %v", m)
-	}
-}
-
-func TestCommentV2JSON(t *testing.T) {
-	c, err := parseComment([]byte(`{"id":3,"room_id":9,"unique_temp_id":"u","email":"bob","username":"Bob","message":"hi","comment_before_id":2,"status":"sent"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Status = StatusRead
-	var m map[string]any
-	if err := jsonx.Unmarshal(c.V2JSON(), &m); err != nil {
-		t.Fatalf("V2JSON is not JSON: %v\n%s", err, c.V2JSON())
-	}
-	want := map[string]any{"unique_id": "u", "before_id": float64(2), "username_as": "Bob", "username_real": "bob",
-		"status": "read", "isRead": true, "isDelivered": true, "isSent": true, "isPending": false, "isFailed": false, "message": "hi"}
-	for k, v := range want {
-		if m[k] != v {
-			t.Errorf("%s = %v, want %v", k, m[k], v)
-		}
-	}
-	pending := &Comment{RoomID: 9, UniqueTempID: "p", Message: `a "quote"`, Status: StatusPending}
-	if err := jsonx.Unmarshal(pending.V2JSON(), &m); err != nil || m["isPending"] != true || m["message"] != `a "quote"` {
-		t.Fatalf("pending V2JSON = %s (%v)", pending.V2JSON(), err)
+	if want := (TypingChanged{RoomID: 1, UserID: "bob", Typing: true}); ty[0] != want {
+		t.Fatalf("typing = %+v, want %+v", ty[0], want)
 	}
 }
 
@@ -245,20 +224,11 @@ func TestRoomTypingRouting(t *testing.T) {
 	c, rec := testClient(t)
 	c.route("r/12/typing", []byte(`{"status":"typing_on","sender_id":"bot","sender_name":"Bot","text":"hmm","room_id":"999"}`))
 	c.route("r/12/typing", []byte(`not json`))
-	rt := rec.named("onRoomTyping")
+	rt := eventsOf[RoomTyping](rec)
 	if len(rt) != 1 {
 		t.Fatalf("onRoomTyping fired %d times, want 1", len(rt))
 	}
-	m := rt[0].Args[0].(map[string]any)
-	if m["room_id"] != "12" || m["status"] != "typing_on" || m["sender_id"] != "bot" {
-		t.Fatalf("onRoomTyping args = %v (room_id must come from the topic)", m)
-	}
-	ty := rec.named("typing")
-	if len(ty) != 1 {
-		t.Fatalf("typing fired %d times, want 1", len(ty))
-	}
-	tm := ty[0].Args[0].(map[string]any)
-	if tm["message"] != "hmm" || tm["username"] != "Bot" || tm["email"] != "bot" || tm["room_id"] != "12" {
-		t.Fatalf("typing args = %v", tm)
+	if e := rt[0]; e.RoomID != 12 || e.Status != "typing_on" || e.SenderID != "bot" || e.SenderName != "Bot" || e.Text != "hmm" {
+		t.Fatalf("room typing = %+v (the room id must come from the topic)", e)
 	}
 }

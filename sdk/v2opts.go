@@ -91,36 +91,38 @@ func (c *Client) initV2() {
 	c.v2.mqttURL = c.cfg.MQTTURL
 	c.v2.syncStopped = c.cfg.DisableSync
 	c.v2.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{c.V2Properties()}})
+	c.emitMirror("_state", c.Settings())
 }
 
-// V2Properties are v2's public settings properties as they are now:
-// baseURL, mqttURL, uploadURL, syncInterval, syncOnConnect (ms; -1 when
-// off), syncOnlyWhenDisconnected, enableRealtime, enableSync,
-// enableSyncEvent, enableLb, brokerLbUrl, extras, updateCommentStatusMode
-// and updateCommentStatusThrottleDelay.
-func (c *Client) V2Properties() map[string]any {
+// Settings are the client's settings as they are now, including those
+// that may change after Init: the upload URL (SetUploadURL), the broker
+// (the load balancer may move it) and Sync (StopSync, StartSync).
+type Settings struct {
+	BaseURL, MQTTURL, UploadURL string
+	// SyncInterval and SyncOnConnect are negative when off.
+	SyncInterval, SyncOnConnect time.Duration
+	SyncOnlyWhenDisconnected    bool
+	Realtime                    bool // false: Config.DisableRealtime
+	Sync                        bool // periodic /sync runs
+	SyncEvent                   bool // periodic /sync_event runs
+	RealtimeLB                  bool // the broker load balancer is asked
+	BrokerLBURL                 string
+	Extras                      RawMessage // SendComment's default extras
+	UpdateCommentStatusMode     string
+	UpdateStatusThrottle        time.Duration
+}
+
+// Settings returns a copy of the current settings.
+func (c *Client) Settings() Settings {
 	c.v2.mu.Lock()
 	defer c.v2.mu.Unlock()
-	ms := func(d time.Duration) int64 {
-		if d < 0 {
-			return -1
-		}
-		return d.Milliseconds()
-	}
-	extras := RawMessage("null")
-	if len(c.cfg.Extras) > 0 {
-		extras = c.cfg.Extras
-	}
-	return map[string]any{
-		"baseURL": c.cfg.BaseURL, "mqttURL": c.v2.mqttURL, "uploadURL": c.v2.uploadURL,
-		"syncInterval": ms(c.cfg.SyncInterval), "syncOnConnect": ms(c.cfg.SyncOnConnect),
-		"syncOnlyWhenDisconnected": c.cfg.SyncOnlyWhenDisconnected, "enableRealtime": !c.cfg.DisableRealtime,
-		"enableSync": !c.v2.syncStopped, "enableSyncEvent": !c.cfg.DisableSyncEvent,
-		"enableLb": c.cfg.RealtimeLB != nil && *c.cfg.RealtimeLB, "brokerLbUrl": c.cfg.BrokerLBURL, "extras": extras,
-		"updateCommentStatusMode":          c.cfg.UpdateCommentStatusMode,
-		"updateCommentStatusThrottleDelay": ms(c.cfg.UpdateStatusThrottle),
-	}
+	return Settings{BaseURL: c.cfg.BaseURL, MQTTURL: c.v2.mqttURL, UploadURL: c.v2.uploadURL,
+		SyncInterval: c.cfg.SyncInterval, SyncOnConnect: c.cfg.SyncOnConnect,
+		SyncOnlyWhenDisconnected: c.cfg.SyncOnlyWhenDisconnected, Realtime: !c.cfg.DisableRealtime,
+		Sync: !c.v2.syncStopped, SyncEvent: !c.cfg.DisableSyncEvent,
+		RealtimeLB: c.cfg.RealtimeLB != nil && *c.cfg.RealtimeLB, BrokerLBURL: c.cfg.BrokerLBURL,
+		Extras: append(RawMessage(nil), c.cfg.Extras...), UpdateCommentStatusMode: c.cfg.UpdateCommentStatusMode,
+		UpdateStatusThrottle: c.cfg.UpdateStatusThrottle}
 }
 
 // SetLogger replaces the logger while the client runs (v2's debugMode set
@@ -145,7 +147,7 @@ func (c *Client) UploadURL() string { return c.currentUploadURL() }
 func (c *Client) SetUploadURL(u string) error {
 	if u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return argError("uploadURL", "url", "must be an http(s) URL")
+			return argError("SetUploadURL", "url", "must be an http(s) URL")
 		}
 	} else {
 		u = c.cfg.BaseURL + "/api/v2/sdk/upload"
@@ -153,7 +155,7 @@ func (c *Client) SetUploadURL(u string) error {
 	c.v2.mu.Lock()
 	c.v2.uploadURL = u
 	c.v2.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"uploadURL": u}}})
+	c.emitMirror("_state", map[string]any{"uploadURL": u})
 	return nil
 }
 
@@ -169,7 +171,7 @@ func (c *Client) setSyncStopped(off bool) {
 	c.v2.mu.Lock()
 	c.v2.syncStopped = off
 	c.v2.mu.Unlock()
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"enableSync": !off}}})
+	c.emitMirror("_state", map[string]any{"enableSync": !off})
 	if !off {
 		c.kickSync()
 	}
@@ -178,13 +180,13 @@ func (c *Client) setSyncStopped(off bool) {
 // CloseRealtimeConnection closes the MQTT connection and keeps it closed;
 // /sync polls at SyncInterval meanwhile, as in v2.
 func (c *Client) CloseRealtimeConnection() error {
-	return c.pauseRealtime("closeRealtimeConnection", true)
+	return c.pauseRealtime("CloseRealtimeConnection", true)
 }
 
 // OpenRealtimeConnection reconnects after CloseRealtimeConnection; the
 // gap is filled by /sync as after any reconnect.
 func (c *Client) OpenRealtimeConnection() error {
-	return c.pauseRealtime("openRealtimeConnection", false)
+	return c.pauseRealtime("OpenRealtimeConnection", false)
 }
 
 func (c *Client) pauseRealtime(method string, on bool) error {
@@ -273,31 +275,21 @@ func (c *Client) KnownRoomIDs() []int64 {
 	return append([]int64(nil), c.v2.order...)
 }
 
-// SetActiveRoom opens a room the app already has (a v2 Room object or the
-// server's room JSON, with its comments): topics, receipts and selected
-// as for GetRoomByID, without a request.
+// SetActiveRoom opens a room the app already has (the server's room JSON,
+// with its comments): topics, receipts and selected as for GetRoomByID,
+// without a request.
 func (c *Client) SetActiveRoom(ctx context.Context, room RawMessage) (*Room, error) {
-	if err := c.requireLogin("setActiveRoom"); err != nil {
+	if err := c.requireLogin("SetActiveRoom"); err != nil {
 		return nil, err
 	}
 	r, err := parseRoom(room)
 	if err != nil || r.ID <= 0 {
-		return nil, argError("setActiveRoom", "room", "must be a room object with an id")
+		return nil, argError("SetActiveRoom", "room", "must be a room object with an id")
 	}
 	var extra struct {
-		Comments  []RawMessage `json:"comments"`
-		IsChannel bool         `json:"isChannel"`
-		RoomType  string       `json:"room_type"`
-		Name      string       `json:"name"`
+		Comments []RawMessage `json:"comments"`
 	}
 	_ = jsonx.Unmarshal(room, &extra)
-	r.IsPublicChannel = r.IsPublicChannel || extra.IsChannel
-	if r.ChatType == "" {
-		r.ChatType = extra.RoomType
-	}
-	if r.Name == "" {
-		r.Name = extra.Name
-	}
 	for _, raw := range extra.Comments {
 		if cm, err := c.incoming(ctx, raw); err == nil {
 			r.Comments = append(r.Comments, cm)
@@ -327,12 +319,12 @@ func (c *Client) SortComments() {
 		}
 		return a.ID < b.ID
 	})
-	out := make([]RawMessage, len(r.Comments))
+	out := make([]*Comment, len(r.Comments))
 	for i, cm := range r.Comments {
-		out[i] = cm.V2JSON()
+		out[i] = cm.clone()
 	}
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"comments": out}}})
+	c.emitMirror("_selectedPatch", map[string]any{"comments": out})
 }
 
 // RemoveSelectedRoomParticipants drops participants of the selected room
@@ -343,13 +335,13 @@ func (c *Client) RemoveSelectedRoomParticipants(values []string, key string) ([]
 		key = "id"
 	}
 	if key != "id" && key != "email" && key != "username" {
-		return nil, argError("removeSelectedRoomParticipants", "key", `must be "id", "email" or "username"`)
+		return nil, argError("RemoveSelectedRoomParticipants", "key", `must be "id", "email" or "username"`)
 	}
 	c.mu.Lock()
 	r := c.selected
 	if r == nil {
 		c.mu.Unlock()
-		return nil, fmt.Errorf("removeSelectedRoomParticipants: %w", ErrNoRoomSelected)
+		return nil, fmt.Errorf("RemoveSelectedRoomParticipants: %w", ErrNoRoomSelected)
 	}
 	before := append([]Participant(nil), r.Participants...)
 	drop := map[string]bool{}
@@ -371,7 +363,7 @@ func (c *Client) RemoveSelectedRoomParticipants(values []string, key string) ([]
 	}
 	r.Participants = kept
 	c.mu.Unlock()
-	c.emit(Event{Name: "_selectedPatch", Args: []any{map[string]any{"participants": kept, "participantNumber": len(kept)}}})
+	c.emitMirror("_selectedPatch", map[string]any{"participants": kept, "participantNumber": len(kept)})
 	return before, nil
 }
 
@@ -392,7 +384,7 @@ func (c *Client) PrepareComment(data RawMessage) (*Comment, error) {
 		UsernameReal string     `json:"username_real"`
 	}
 	if err := jsonx.Unmarshal(data, &d); err != nil {
-		return nil, argError("prepareCommentToBeSubmitted", "comment", "must be an object")
+		return nil, argError("PrepareComment", "comment", "must be an object")
 	}
 	now := time.Now()
 	cm := &Comment{ID: d.ID, Message: d.Message, Type: d.Type, Payload: nullToNilRaw(d.Payload), Extras: nullToNilRaw(d.Extras),
@@ -429,11 +421,11 @@ func nullToNilRaw(r RawMessage) RawMessage {
 // GetRoomParticipants is v2's deprecated getRoomParticipants: the members
 // of a room by unique id from offset (broken in v2.14+, working here).
 func (c *Client) GetRoomParticipants(ctx context.Context, roomUniqueID string, offset int) (RawMessage, error) {
-	if err := c.requireLogin("getRoomParticipants"); err != nil {
+	if err := c.requireLogin("GetRoomParticipants"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(roomUniqueID) == "" {
-		return nil, argError("getRoomParticipants", "roomUniqueId", "is required")
+		return nil, argError("GetRoomParticipants", "roomUniqueID", "is required")
 	}
 	return c.call(ctx, "GET", "room_participants", (&params{}).set("room_unique_id", roomUniqueID).set("offset", max(offset, 0)), nil)
 }
@@ -486,7 +478,7 @@ func (c *Client) lookupBroker(ctx context.Context) {
 	c.v2.mqttURL = u
 	c.v2.mu.Unlock()
 	if changed {
-		c.emit(Event{Name: "_state", Args: []any{map[string]any{"mqttURL": u}}})
+		c.emitMirror("_state", map[string]any{"mqttURL": u})
 	}
 }
 
@@ -547,7 +539,7 @@ func (c *Client) typingStatus(roomID int64, userID string, on bool) {
 	if on {
 		st = name + " is typing ..."
 	}
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"isTypingStatus": st}}})
+	c.emitMirror("_state", map[string]any{"isTypingStatus": st})
 }
 
 // chatmateStatus mirrors v2's chatmateStatus for the selected 1-on-1
@@ -579,5 +571,5 @@ func (c *Client) chatmateStatus(userID, payload string) {
 			}
 		}
 	}
-	c.emit(Event{Name: "_state", Args: []any{map[string]any{"chatmateStatus": st}}})
+	c.emitMirror("_state", map[string]any{"chatmateStatus": st})
 }

@@ -45,7 +45,7 @@ func (d *recDoer) matching(path string) []sdk.Request {
 // sendTo posts text from c into room and returns the sent comment.
 func sendTo(t *testing.T, c *sdk.Client, room int64, text string) *sdk.Comment {
 	t.Helper()
-	cm, err := c.SendComment(context.Background(), room, text, "", "text", nil, nil)
+	cm, err := c.SendComment(context.Background(), room, text, sdk.SendOptions{Type: "text"})
 	if err != nil {
 		t.Fatalf("send %q: %v", text, err)
 	}
@@ -175,8 +175,8 @@ func TestReceiptsReachRoomsNotSelected(t *testing.T) {
 	}
 	aev.waitFor(t, "commentRead for the room not selected", func() bool {
 		_ = alice.SyncEvents(ctx)
-		for _, ev := range aev.named("commentRead") {
-			if a, ok := ev.Args[0].(map[string]any); ok && strings.Contains(string(a["comment"].(sdk.RawMessage)), m.UniqueTempID) {
+		for _, ev := range eventsOf[sdk.CommentRead](aev) {
+			if ev.Comment != nil && ev.Comment.UniqueTempID == m.UniqueTempID {
 				return true
 			}
 		}
@@ -200,7 +200,7 @@ func TestChannelTopicFollowsSelection(t *testing.T) {
 	e := newEnv(t)
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.SyncInterval = time.Hour; c.SyncOnConnect = -1 })
 	bob, _ := e.login(t, "bob", nil)
-	ch, err := bob.GetOrCreateRoomByUniqueID(ctx, "news-"+strings.ReplaceAll(t.Name(), "/", "-"), "News", "")
+	ch, err := bob.GetOrCreateRoomByUniqueID(ctx, "news-"+strings.ReplaceAll(t.Name(), "/", "-"), sdk.RoomOptions{Name: "News"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestStopSyncAndSyncOnlyWhenDisconnected(t *testing.T) {
 	if err := alice.OpenRealtimeConnection(); err != nil {
 		t.Fatal(err)
 	}
-	aev.waitFor(t, "reconnected", func() bool { return len(aev.named("onReconnect")) > 0 })
+	aev.waitFor(t, "reconnected", func() bool { return len(eventsOf[sdk.Reconnected](aev)) > 0 })
 	m3 := sendTo(t, bob, room.ID, "live again")
 	aev.waitFor(t, "a live message after reopening", func() bool { return delivered(aev, m3.UniqueTempID) })
 }
@@ -295,12 +295,11 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	p := c.V2Properties()
-	if string(p["extras"].(sdk.RawMessage)) != `{"app":"x"}` || p["enableSync"] != false || p["enableSyncEvent"] != true ||
-		p["enableLb"] != true || p["brokerLbUrl"] != "http://127.0.0.1:1/broker_lb" {
-		t.Fatalf("properties after the app config: %v", p)
+	p := c.Settings()
+	if string(p.Extras) != `{"app":"x"}` || p.Sync || !p.SyncEvent || !p.RealtimeLB || p.BrokerLBURL != "http://127.0.0.1:1/broker_lb" {
+		t.Fatalf("settings after the app config: %+v", p)
 	}
-	if _, err := c.SetUser(ctx, "dora", "secret-dora", "Dora", "", nil); err != nil {
+	if _, err := c.SetUser(ctx, "dora", "secret-dora", sdk.LoginOptions{Username: "Dora"}); err != nil {
 		t.Fatal(err)
 	}
 	e.login(t, "bob", nil)
@@ -376,7 +375,7 @@ func TestBrokerLoadBalancer(t *testing.T) {
 		c.RealtimeLB = &on
 		c.SyncOnConnect, c.SyncInterval = -1, time.Hour // messages only in realtime
 	})
-	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.V2Properties()["mqttURL"] == e.mqttURL() })
+	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.Settings().MQTTURL == e.mqttURL() })
 	bob, _ := e.login(t, "bob", nil)
 	room, err := bob.ChatTarget(ctx, "alice", nil)
 	if err != nil {
@@ -407,7 +406,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	aev.waitFor(t, "alice has the room's last message", func() bool { return delivered(aev, last.UniqueTempID) })
 
 	payload := sdk.RawMessage(`{"question":"lunch?","options":["noodles","rice"]}`)
-	cm, err := alice.SendComment(ctx, room.ID, "a poll", "poll-1", "x-poll", payload, nil)
+	cm, err := alice.SendComment(ctx, room.ID, "a poll", sdk.SendOptions{UniqueTempID: "poll-1", Type: "x-poll", Payload: payload})
 	posts := rec.matching("/post_comment")
 	if len(posts) == 0 {
 		t.Fatalf("sendComment of an app-defined type made no request (err %v)", err)
@@ -424,7 +423,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	}
 	// The server stored and published it: bob hears it with its type and payload.
 	bev.waitFor(t, "the poll at bob", func() bool { return delivered(bev, "poll-1") })
-	for _, ev := range bev.named("newMessages") {
+	for _, ev := range eventsOf[sdk.MessageReceived](bev) {
 		if ev.Comment != nil && ev.Comment.UniqueTempID == "poll-1" &&
 			(ev.Comment.Type != "x-poll" || !strings.Contains(string(ev.Comment.Raw), `"options":["noodles","rice"]`)) {
 			t.Fatalf("bob heard %s", ev.Comment.Raw)
@@ -439,7 +438,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	aev.waitFor(t, "the app-defined comment in realtime", func() bool { return delivered(aev, "poll-live") })
-	for _, ev := range aev.named("newMessages") {
+	for _, ev := range eventsOf[sdk.MessageReceived](aev) {
 		if ev.Comment != nil && ev.Comment.UniqueTempID == "poll-live" &&
 			(ev.Comment.Type != "x-poll" || !strings.Contains(string(ev.Comment.Raw), `"options":["noodles","rice"]`)) {
 			t.Fatalf("delivered as %s", ev.Comment.Raw)
@@ -447,7 +446,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	}
 
 	n := len(rec.matching("/post_comment"))
-	if _, err := alice.SendComment(ctx, room.ID, "broken", "", "x-poll", sdk.RawMessage(`{"question":`), nil); !errors.Is(err, sdk.ErrInvalidArgument) {
+	if _, err := alice.SendComment(ctx, room.ID, "broken", sdk.SendOptions{Type: "x-poll", Payload: sdk.RawMessage(`{"question":`)}); !errors.Is(err, sdk.ErrInvalidArgument) {
 		t.Fatalf("a payload that is not JSON: err %v, want ErrInvalidArgument", err)
 	}
 	if len(rec.matching("/post_comment")) != n {

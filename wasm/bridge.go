@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -33,7 +34,7 @@ func (b *bridge) object() js.Value {
 	o := js.Global().Get("Object").New()
 	o.Set("version", sdk.Version)
 	o.Set("jsonImpl", jsonx.Impl)
-	o.Set("methods", methodList()) // methods_v2.go; for the method-table test
+	o.Set("methods", methodList()) // the member table, for the shim's table test
 	o.Set("create", b.fn(func(_ js.Value, args []js.Value) any {
 		if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
 			panic("create(onEvents, onHook) needs two functions")
@@ -59,7 +60,7 @@ func (b *bridge) object() js.Value {
 		inst := b.instances[args[0].Int()]
 		b.mu.Unlock()
 		method := args[1].String()
-		if inst == nil || !syncMethods[method] {
+		if inst == nil || !methods[method].sync {
 			return jsError(errors.New("qiscus: " + method + " cannot be called synchronously"))
 		}
 		res, err := inst.dispatch(method, args[2].String(), nil)
@@ -167,6 +168,7 @@ func jsError(err error) js.Value {
 
 // instance is one QiscusSDKCore object's Go side.
 type instance struct {
+	session  *v2compat.Session
 	client   *sdk.Client
 	onEvents js.Value
 	onHook   js.Value
@@ -184,7 +186,9 @@ type instance struct {
 
 func newInstance(onEvents, onHook js.Value) *instance {
 	ctx, cancel := context.WithCancel(context.Background())
-	inst := &instance{client: sdk.NewClient(), onEvents: onEvents, onHook: onHook, ctx: ctx, cancel: cancel}
+	inst := &instance{onEvents: onEvents, onHook: onHook, ctx: ctx, cancel: cancel}
+	inst.session = v2compat.NewSession(inst.push, inst.hook, consoleLogger{})
+	inst.client = inst.session.Client
 	inst.flushFn = js.FuncOf(func(js.Value, []js.Value) any {
 		inst.flush()
 		return nil
@@ -226,7 +230,7 @@ func (inst *instance) push(name string, args []any) {
 		if i > 0 {
 			inst.batch = append(inst.batch, ',')
 		}
-		inst.batch = appendJSON(inst.batch, a)
+		inst.batch = v2compat.AppendJSON(inst.batch, a)
 	}
 	inst.batch = append(inst.batch, "]}"...)
 	schedule := !inst.scheduled
@@ -239,30 +243,6 @@ func (inst *instance) push(name string, args []any) {
 			js.Global().Call("setTimeout", inst.flushFn, 0)
 		}
 	}
-}
-
-func appendJSON(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case sdk.RawMessage:
-		if len(x) == 0 {
-			return append(b, "null"...)
-		}
-		return append(b, x...)
-	case []sdk.RawMessage:
-		b = append(b, '[')
-		for i, r := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, r...)
-		}
-		return append(b, ']')
-	}
-	enc, err := jsonx.Marshal(v)
-	if err != nil {
-		return append(b, "null"...)
-	}
-	return append(b, enc...)
 }
 
 func (inst *instance) flush() {
@@ -292,32 +272,15 @@ func (inst *instance) flush() {
 func (inst *instance) hook(ctx context.Context, name string, in []byte) ([]byte, error) {
 	_ = inst.client.FlushEvents(ctx) // the app sees earlier events first
 	inst.flush()
-	p := inst.onHook.Invoke(name, string(in))
-	ch := make(chan js.Value, 1)
-	errc := make(chan error, 1)
-	onOK := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
-	onErr := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		msg := "hook failed"
-		if len(a) > 0 && a[0].Truthy() {
-			msg = a[0].Call("toString").String()
-		}
-		errc <- errors.New(msg)
-		return nil
-	})
-	js.Global().Get("Promise").Call("resolve", p).Call("then", onOK, onErr)
-	release := func() { onOK.Release(); onErr.Release() }
-	select {
-	case v := <-ch:
-		release()
-		if v.Type() != js.TypeString {
-			return nil, errors.New(name + ": hook result is not serialisable")
-		}
-		return []byte(v.String()), nil
-	case err := <-errc:
-		release()
-		return nil, err
-	case <-ctx.Done():
-		// The funcs must outlive a promise that may still settle.
-		return nil, ctx.Err()
+	v, err := await(ctx, inst.onHook.Invoke(name, string(in)))
+	if errors.Is(err, errNoReason) {
+		return nil, errors.New("hook failed")
 	}
+	if err != nil {
+		return nil, err
+	}
+	if v.Type() != js.TypeString {
+		return nil, errors.New(name + ": hook result is not serialisable")
+	}
+	return []byte(v.String()), nil
 }

@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 	"syscall/js"
-	"time"
 )
 
 // consoleLogger is debugMode's logger: console.log with v2's prefix.
@@ -23,5 +22,3 @@ func (l consoleLogger) Debug(msg string, kv ...any) { l.log("DEBUG", msg, kv) }
 func (l consoleLogger) Info(msg string, kv ...any)  { l.log("INFO", msg, kv) }
 func (l consoleLogger) Warn(msg string, kv ...any)  { l.log("WARN", msg, kv) }
 func (l consoleLogger) Error(msg string, kv ...any) { l.log("ERROR", msg, kv) }
-
-func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }

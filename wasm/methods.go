@@ -3,959 +3,159 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"syscall/js"
 
-	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
-// args is a call's decoded argument list with v2-style validation helpers
-// whose errors name the method and the argument.
-type args struct {
-	method string
-	raw    []sdk.RawMessage
-	extra  []js.Value
+// method is one QiscusSDKCore member. call converts what JSON cannot
+// carry (a File, a callback: extra) and hands over to the adapter; sync
+// members return at once in v2 and must not wait on I/O.
+type method struct {
+	name string
+	call func(inst *instance, a v2compat.Args, extra []js.Value) ([]byte, error)
+	sync bool
 }
 
-func (a args) present(i int) bool {
-	return i < len(a.raw) && len(a.raw[i]) > 0 && string(a.raw[i]) != "null"
+// v2 is a member whose arguments are all JSON: the adapter does the rest.
+func v2(h v2compat.Handler) func(*instance, v2compat.Args, []js.Value) ([]byte, error) {
+	return func(inst *instance, a v2compat.Args, _ []js.Value) ([]byte, error) {
+		return h(inst.ctx, inst.session, a)
+	}
 }
 
-func (a args) bad(name, problem string) error {
-	return fmt.Errorf("%w: %s: %s %s", sdk.ErrInvalidArgument, a.method, name, problem)
+// table is every member, by area. Adding one is a row here and a handler
+// in internal/v2compat.
+var table = []method{
+	// Auth and the session
+	{"init", v2(v2compat.Init), false},
+	{"setUser", v2(v2compat.SetUser), false},
+	{"getNonce", v2(v2compat.GetNonce), false},
+	{"verifyIdentityToken", v2(v2compat.VerifyIdentityToken), false},
+	{"setUserWithIdentityToken", v2(v2compat.SetUserWithIdentityToken), false},
+	{"refreshAuthToken", v2(v2compat.RefreshAuthToken), false},
+	{"logout", v2(v2compat.Disconnect), false},
+	{"disconnect", v2(v2compat.Disconnect), false},
+	{"updateProfile", v2(v2compat.UpdateProfile), false},
+	{"getUserProfile", v2(v2compat.GetUserProfile), false},
+	{"setCustomHeader", v2(v2compat.SetCustomHeader), false},
+	{"setHooks", v2(v2compat.SetHooks), false},
+	{"registerDeviceToken", v2(v2compat.RegisterDeviceToken), false},
+	{"removeDeviceToken", v2(v2compat.RemoveDeviceToken), false},
+	{"setDebugMode", v2(v2compat.SetDebugMode), false},
+	{"setUploadURL", v2(v2compat.SetUploadURL), false},
+
+	// Rooms
+	{"chatTarget", v2(v2compat.ChatTarget), false},
+	{"getRoomById", v2(v2compat.GetRoomByID), false},
+	{"chatGroup", v2(v2compat.GetRoomByID), false},
+	{"getOrCreateRoomByUniqueId", v2(v2compat.GetOrCreateRoomByUniqueID), false},
+	{"getOrCreateRoomByChannel", v2(v2compat.GetOrCreateRoomByUniqueID), false},
+	{"createGroupRoom", v2(v2compat.CreateGroupRoom), false},
+	{"getRoomsInfo", v2(v2compat.GetRoomsInfo), false},
+	{"loadRoomList", v2(v2compat.LoadRoomList), false},
+	{"updateRoom", v2(v2compat.UpdateRoom), false},
+	{"addParticipantsToGroup", v2(v2compat.AddParticipantsToGroup), false},
+	{"removeParticipantsFromGroup", v2(v2compat.RemoveParticipantsFromGroup), false},
+	{"getParticipants", v2(v2compat.GetParticipants), false},
+	{"getTotalUnreadCount", v2(v2compat.GetTotalUnreadCount), false},
+	{"getRoomUnreadCount", v2(v2compat.GetRoomUnreadCount), false},
+	{"exitChatRoom", v2(v2compat.ExitChatRoom), false},
+	{"clearRoomMessages", v2(v2compat.ClearRoomMessages), false},
+	{"setActiveRoom", v2(v2compat.SetActiveRoom), false},
+	{"clearRoomsCache", v2(v2compat.ClearRoomsCache), false},
+	{"removeSelectedRoomParticipants", v2(v2compat.RemoveSelectedRoomParticipants), false},
+	{"getRoomParticipants", v2(v2compat.GetRoomParticipants), false},
+
+	// Messages
+	{"sendComment", v2(v2compat.SendComment), false},
+	{"loadComments", v2(v2compat.LoadComments), false},
+	{"loadMore", v2(v2compat.LoadMore), false},
+	{"readComment", v2(v2compat.ReadComment), false},
+	{"receiveComment", v2(v2compat.ReceiveComment), false},
+	{"deleteComment", v2(v2compat.DeleteComment), false},
+	{"updateMessage", v2(v2compat.UpdateMessage), false},
+	{"resendComment", v2(v2compat.ResendComment), false},
+	{"searchMessages", v2(v2compat.SearchMessages), false},
+	{"searchMessage", v2(v2compat.SearchMessage), false},
+	{"getFileList", v2(v2compat.GetFileList), false},
+	{"generateMessage", v2(v2compat.GenerateMessage), true},
+	{"generateFileAttachmentMessage", v2(v2compat.GenerateFileAttachmentMessage), true},
+	{"generateCustomMessage", v2(v2compat.GenerateCustomMessage), true},
+	{"generateReplyMessage", v2(v2compat.GenerateReplyMessage), true},
+	{"getThumbnailURL", v2(v2compat.GetThumbnailURL), true},
+	{"getBlurryThumbnailURL", v2(v2compat.GetBlurryThumbnailURL), true},
+	{"prepareCommentToBeSubmitted", v2(v2compat.PrepareCommentToBeSubmitted), true},
+	{"sortComments", v2(v2compat.SortComments), false},
+	{"updateLastReceivedComment", v2(v2compat.UpdateLastReceivedComment), false},
+
+	// Realtime: typing, presence, custom events, sync
+	{"publishTyping", v2(v2compat.PublishTyping), false},
+	{"publishEvent", v2(v2compat.PublishEvent), false},
+	{"subscribeEvent", v2(v2compat.SubscribeEvent), false},
+	{"unsubscribeEvent", v2(v2compat.UnsubscribeEvent), false},
+	{"subscribeUserPresence", v2(v2compat.SubscribeUserPresence), false},
+	{"unsubscribeUserPresence", v2(v2compat.UnsubscribeUserPresence), false},
+	{"publishOnlinePresence", v2(v2compat.PublishOnlinePresence), false},
+	{"synchronize", v2(v2compat.Synchronize), false},
+	{"synchronizeEvent", v2(v2compat.SynchronizeEvent), false},
+	{"startSync", v2(v2compat.StartSync), false},
+	{"stopSync", v2(v2compat.StopSync), false},
+	{"closeRealtimeConnection", v2(v2compat.CloseRealtimeConnection), false},
+	{"openRealtimeConnection", v2(v2compat.OpenRealtimeConnection), false},
+
+	// Users
+	{"getUserPresences", v2(v2compat.GetUserPresences), false},
+	{"blockUser", v2(v2compat.BlockUser), false},
+	{"unblockUser", v2(v2compat.UnblockUser), false},
+	{"getBlockedUser", v2(v2compat.GetBlockedUser), false},
+	{"getUsers", v2(v2compat.GetUsers), false},
+
+	// Files: the File and the callback are not JSON (methods_files.go)
+	{"upload", upload, false},
+	{"uploadFile", upload, false},
 }
 
-func (a args) str(i int, name string, required bool) (string, error) {
-	if !a.present(i) {
-		if required {
-			return "", a.bad(name, "is required")
+// methods is the table by name.
+var methods = func() map[string]method {
+	m := make(map[string]method, len(table))
+	for _, x := range table {
+		if _, dup := m[x.name]; dup {
+			panic("wasm: method " + x.name + " listed twice")
 		}
-		return "", nil
+		m[x.name] = x
 	}
-	var s string
-	if err := jsonx.Unmarshal(a.raw[i], &s); err != nil {
-		var n jsonx.RawMessage
-		if jsonx.Unmarshal(a.raw[i], &n) == nil && len(n) > 0 && (n[0] == '-' || (n[0] >= '0' && n[0] <= '9')) {
-			return string(n), nil // ids given as numbers are fine
+	return m
+}()
+
+// methodList is the table for the shim's table test
+// (js/test/api-surface.test.mjs): {all: [...], sync: [...]}, sorted.
+func methodList() map[string]any {
+	var all, syncs []any
+	for _, m := range table {
+		all = append(all, m.name)
+		if m.sync {
+			syncs = append(syncs, m.name)
 		}
-		return "", a.bad(name, "must be a string")
 	}
-	if required && strings.TrimSpace(s) == "" {
-		return "", a.bad(name, "is required")
-	}
-	return s, nil
+	byName := func(a, b any) int { return strings.Compare(a.(string), b.(string)) }
+	slices.SortFunc(all, byName)
+	slices.SortFunc(syncs, byName)
+	return map[string]any{"all": all, "sync": syncs}
 }
 
-// id accepts a number or a numeric string, as v2 apps pass both.
-func (a args) id(i int, name string, required bool) (int64, error) {
-	if !a.present(i) {
-		if required {
-			return 0, a.bad(name, "is required")
-		}
-		return 0, nil
+func (inst *instance) dispatch(name, argsJSON string, extra []js.Value) ([]byte, error) {
+	a, err := v2compat.ParseArgs(name, argsJSON)
+	if err != nil {
+		return nil, err
 	}
-	s := strings.Trim(string(bytes.TrimSpace(a.raw[i])), `"`)
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, a.bad(name, "must be a positive id")
-	}
-	return n, nil
-}
-
-func (a args) object(i int, name string) (sdk.RawMessage, error) {
-	if !a.present(i) {
-		return nil, nil
-	}
-	if a.raw[i][0] != '{' {
-		return nil, a.bad(name, "must be an object")
-	}
-	return a.raw[i], nil
-}
-
-// payload is v2's sendComment payload: an object, or a JSON string of one.
-func (a args) payload(i int, name string) (sdk.RawMessage, error) {
-	if !a.present(i) {
-		return nil, nil
-	}
-	if a.raw[i][0] == '"' {
-		var s string
-		_ = jsonx.Unmarshal(a.raw[i], &s)
-		if s == "" {
-			return nil, nil
-		}
-		if !jsonx.Valid([]byte(s)) {
-			return nil, a.bad(name, "must be an object or a JSON string")
-		}
-		return sdk.RawMessage(s), nil
-	}
-	return a.raw[i], nil
-}
-
-// decode unmarshals an object argument into v.
-func (a args) decode(i int, name string, v any, required bool) error {
-	if !a.present(i) {
-		if required {
-			return a.bad(name, "is required")
-		}
-		return nil
-	}
-	if a.raw[i][0] != '{' {
-		return a.bad(name, "must be an object")
-	}
-	if err := jsonx.Unmarshal(a.raw[i], v); err != nil {
-		return a.bad(name, "has a field of the wrong type: "+err.Error())
-	}
-	return nil
-}
-
-// strs is an array of ids; numbers are accepted and stringified.
-func (a args) strs(i int, name string, required bool) ([]string, error) {
-	if !a.present(i) {
-		if required {
-			return nil, a.bad(name, "must be an array")
-		}
-		return nil, nil
-	}
-	var raw []sdk.RawMessage
-	if a.raw[i][0] != '[' || jsonx.Unmarshal(a.raw[i], &raw) != nil {
-		return nil, a.bad(name, "must be an array")
-	}
-	out := make([]string, 0, len(raw))
-	for k := range raw {
-		s, err := args{method: a.method, raw: raw}.str(k, fmt.Sprintf("%s[%d]", name, k), true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// int is an optional number (page, limit); 0 when absent or not a number.
-func (a args) int(i int) int {
-	if !a.present(i) {
-		return 0
-	}
-	n, _ := strconv.Atoi(strings.Trim(string(a.raw[i]), `"`))
-	return n
-}
-
-func (a args) boolDefault(i int, def bool) bool {
-	if !a.present(i) {
-		return def
-	}
-	return a.boolish(i)
-}
-
-func (a args) boolish(i int) bool {
-	if !a.present(i) {
-		return false
-	}
-	switch strings.Trim(string(a.raw[i]), `"`) {
-	case "1", "true":
-		return true
-	}
-	return false
-}
-
-type initConfig struct {
-	AppID         string            `json:"AppId"`
-	BaseURL       string            `json:"baseURL"`
-	MQTTURL       string            `json:"mqttURL"`
-	BrokerURL     string            `json:"brokerUrl"`
-	WithConfig    *bool             `json:"withConfig"`
-	SyncInterval  int64             `json:"syncInterval"`
-	SyncOnConnect int64             `json:"syncOnConnect"`
-	DebugMode     bool              `json:"debugMode"`
-	CustomHeaders map[string]string `json:"customHeaders"`
-	// issue 11: the v2 options that were ignored
-	UploadURL                string `json:"uploadURL"`
-	BrokerLBURL              string `json:"brokerLbURL"`
-	EnableRealtimeLB         *bool  `json:"enableRealtimeLB"`
-	EnableRealtime           *bool  `json:"enableRealtime"`
-	SyncOnlyWhenDisconnected bool   `json:"syncOnlyWhenDisconnected"`
-	UpdateCommentStatusMode  string `json:"updateCommentStatusMode"`
-	UpdateStatusThrottle     int64  `json:"updateCommentStatusThrottleDelay"`
-}
-
-type handler func(inst *instance, a args) ([]byte, error)
-
-func (inst *instance) dispatch(method, argsJSON string, extra []js.Value) ([]byte, error) {
-	var raw []sdk.RawMessage
-	if err := jsonx.Unmarshal([]byte(argsJSON), &raw); err != nil {
-		return nil, fmt.Errorf("%w: %s: arguments are not serialisable: %v", sdk.ErrInvalidArgument, method, err)
-	}
-	h, ok := methods[method]
+	m, ok := methods[name]
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown method %q", sdk.ErrInvalidArgument, method)
+		return nil, fmt.Errorf("%w: unknown method %q", sdk.ErrInvalidArgument, name)
 	}
-	return h(inst, args{method: method, raw: raw, extra: extra})
-}
-
-// syncMethods are pure and return synchronously in v2.
-var syncMethods = map[string]bool{
-	"getThumbnailURL": true, "getBlurryThumbnailURL": true, "generateMessage": true,
-	"generateFileAttachmentMessage": true, "generateCustomMessage": true, "generateReplyMessage": true,
-	"prepareCommentToBeSubmitted": true,
-}
-
-// methods maps each v2 method to its Go call. Argument order and defaults
-// are v2's; results are JSON in v2's shapes.
-var methods map[string]handler
-
-func init() {
-	methods = map[string]handler{
-		"init":     mInit,
-		"setUser":  mSetUser,
-		"getNonce": func(i *instance, a args) ([]byte, error) { return result(i.client.GetNonce(i.ctx)) },
-		"verifyIdentityToken": func(i *instance, a args) ([]byte, error) {
-			tok, err := a.str(0, "identityToken", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.VerifyIdentityToken(i.ctx, tok))
-		},
-		"setUserWithIdentityToken": func(i *instance, a args) ([]byte, error) {
-			data, err := a.object(0, "data")
-			if err != nil || data == nil {
-				return nil, a.bad("data", "must be the object verifyIdentityToken resolved with")
-			}
-			return result(i.client.SetUserWithIdentityToken(i.ctx, data))
-		},
-		"refreshAuthToken": func(i *instance, a args) ([]byte, error) { return result(i.client.RefreshAuthToken(i.ctx)) },
-		"logout":           func(i *instance, a args) ([]byte, error) { return nil, i.client.Disconnect(i.ctx) },
-		"disconnect":       func(i *instance, a args) ([]byte, error) { return nil, i.client.Disconnect(i.ctx) },
-		"updateProfile": func(i *instance, a args) ([]byte, error) {
-			var p struct {
-				Name      string         `json:"name"`
-				AvatarURL string         `json:"avatar_url"`
-				Extras    sdk.RawMessage `json:"extras"`
-			}
-			if err := a.decode(0, "profile", &p, true); err != nil {
-				return nil, err
-			}
-			u, err := i.client.UpdateProfile(i.ctx, p.Name, p.AvatarURL, p.Extras)
-			if err != nil {
-				return nil, err
-			}
-			_ = i.client.FlushEvents(i.ctx) // after the _state the update emitted, as before
-			i.push("updateProfile", []any{a.raw[0]})
-			return u, nil
-		},
-		"getUserProfile": func(i *instance, a args) ([]byte, error) { return result(i.client.GetUserProfile(i.ctx)) },
-
-		"chatTarget": func(i *instance, a args) ([]byte, error) {
-			id, err := a.str(0, "userId", true)
-			if err != nil {
-				return nil, err
-			}
-			opts, err := a.object(1, "options")
-			if err != nil {
-				return nil, err
-			}
-			return roomResult(i.client.ChatTarget(i.ctx, id, opts))
-		},
-		"getRoomById":               mGetRoom,
-		"chatGroup":                 mGetRoom,
-		"getOrCreateRoomByUniqueId": mUniqueRoom,
-		"getOrCreateRoomByChannel":  mUniqueRoom,
-		"createGroupRoom": func(i *instance, a args) ([]byte, error) {
-			name, err := a.str(0, "name", true)
-			if err != nil {
-				return nil, err
-			}
-			ids, err := a.strs(1, "userIds", true)
-			if err != nil {
-				return nil, err
-			}
-			opts, err := a.object(2, "options")
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.CreateGroupRoom(i.ctx, name, ids, opts))
-		},
-		"getRoomsInfo": func(i *instance, a args) ([]byte, error) {
-			var o sdk.RoomsInfoOptions
-			if err := a.decode(0, "options", &o, false); err != nil {
-				return nil, err
-			}
-			return result(i.client.GetRoomsInfo(i.ctx, o))
-		},
-		"loadRoomList": func(i *instance, a args) ([]byte, error) {
-			var o sdk.RoomListOptions
-			if err := a.decode(0, "options", &o, false); err != nil {
-				return nil, err
-			}
-			rooms, err := i.client.LoadRoomList(i.ctx, o)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]sdk.RawMessage, len(rooms))
-			for k, r := range rooms {
-				out[k] = r.V2JSON()
-			}
-			return appendJSON(nil, out), nil
-		},
-		"updateRoom": func(i *instance, a args) ([]byte, error) {
-			var o struct {
-				ID        sdk.RawMessage `json:"id"`
-				RoomName  string         `json:"room_name"`
-				AvatarURL string         `json:"avatar_url"`
-				Options   sdk.RawMessage `json:"options"`
-			}
-			if err := a.decode(0, "room", &o, true); err != nil {
-				return nil, err
-			}
-			id, err := args{method: a.method, raw: []sdk.RawMessage{o.ID}}.id(0, "room.id", true)
-			if err != nil {
-				return nil, err
-			}
-			opts := o.Options
-			if len(opts) > 0 && opts[0] == '"' { // already a JSON string
-				var s string
-				_ = jsonx.Unmarshal(opts, &s)
-				opts = sdk.RawMessage(s)
-			}
-			return result(i.client.UpdateRoom(i.ctx, id, o.RoomName, o.AvatarURL, opts))
-		},
-		"addParticipantsToGroup":      mParticipants(true),
-		"removeParticipantsFromGroup": mParticipants(false),
-		"getParticipants": func(i *instance, a args) ([]byte, error) {
-			uid, err := a.str(0, "roomUniqueId", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.GetParticipants(i.ctx, uid, a.int(1), a.int(2)))
-		},
-		"getTotalUnreadCount": func(i *instance, a args) ([]byte, error) {
-			n, err := i.client.GetTotalUnreadCount(i.ctx)
-			return appendJSON(nil, n), err
-		},
-		"getRoomUnreadCount": func(i *instance, a args) ([]byte, error) {
-			n, err := i.client.GetRoomUnreadCount(i.ctx)
-			return appendJSON(nil, n), err
-		},
-		"exitChatRoom": func(i *instance, a args) ([]byte, error) { i.client.ExitChatRoom(); return nil, nil },
-		"clearRoomMessages": func(i *instance, a args) ([]byte, error) {
-			ids, err := a.strs(0, "roomUniqueIds", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.ClearRoomMessages(i.ctx, ids))
-		},
-
-		"sendComment":    mSendComment,
-		"loadComments":   mLoad,
-		"loadMore":       mLoad,
-		"readComment":    mReceipt(true),
-		"receiveComment": mReceipt(false),
-		"deleteComment": func(i *instance, a args) ([]byte, error) {
-			room, err := a.id(0, "roomId", false)
-			if err != nil {
-				return nil, err
-			}
-			ids, err := a.strs(1, "commentUniqueIds", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.DeleteComment(i.ctx, room, ids, a.boolDefault(2, true), a.boolDefault(3, true)))
-		},
-		"updateMessage": func(i *instance, a args) ([]byte, error) {
-			var m struct {
-				Message      string         `json:"message"`
-				UniqueID     string         `json:"unique_id"`
-				UniqueTempID string         `json:"unique_temp_id"`
-				Extras       sdk.RawMessage `json:"extras"`
-				Payload      sdk.RawMessage `json:"payload"`
-			}
-			if err := a.decode(0, "message", &m, true); err != nil {
-				return nil, err
-			}
-			if m.UniqueID == "" {
-				m.UniqueID = m.UniqueTempID
-			}
-			return result(i.client.UpdateMessage(i.ctx, m.UniqueID, m.Message, m.Extras, m.Payload))
-		},
-		"resendComment": func(i *instance, a args) ([]byte, error) {
-			var m struct {
-				RoomID       sdk.RawMessage `json:"room_id"`
-				Message      string         `json:"message"`
-				UniqueID     string         `json:"unique_id"`
-				UniqueTempID string         `json:"unique_temp_id"`
-				Type         string         `json:"type"`
-				Payload      sdk.RawMessage `json:"payload"`
-				Extras       sdk.RawMessage `json:"extras"`
-			}
-			if err := a.decode(0, "comment", &m, true); err != nil {
-				return nil, err
-			}
-			rid, err := args{method: a.method, raw: []sdk.RawMessage{m.RoomID}}.id(0, "comment.room_id", true)
-			if err != nil {
-				return nil, err
-			}
-			if m.UniqueID == "" {
-				m.UniqueID = m.UniqueTempID
-			}
-			if _, err := i.client.ResendComment(i.ctx, &sdk.Comment{RoomID: rid, Message: m.Message, UniqueTempID: m.UniqueID,
-				Type: m.Type, Payload: nullToNil(m.Payload), Extras: nullToNil(m.Extras)}); err != nil {
-				return nil, err
-			}
-			if sel := i.client.Selected(); sel != nil {
-				return sel.V2JSON(), nil
-			}
-			return nil, nil
-		},
-		"searchMessages": func(i *instance, a args) ([]byte, error) {
-			var o struct {
-				Query         string         `json:"query"`
-				RoomID        sdk.RawMessage `json:"room_id"`
-				LastCommentID sdk.RawMessage `json:"last_comment_id"`
-			}
-			if err := a.decode(0, "options", &o, true); err != nil {
-				return nil, err
-			}
-			rid, _ := args{raw: []sdk.RawMessage{o.RoomID}}.id(0, "", false)
-			last, _ := args{raw: []sdk.RawMessage{o.LastCommentID}}.id(0, "", false)
-			cs, err := i.client.SearchMessages(i.ctx, o.Query, rid, last)
-			if err != nil {
-				return nil, err
-			}
-			return commentsV2(cs), nil
-		},
-		"searchMessage": func(i *instance, a args) ([]byte, error) {
-			var o sdk.SearchOptions
-			if err := a.decode(0, "options", &o, true); err != nil {
-				return nil, err
-			}
-			return result(i.client.SearchMessage(i.ctx, o))
-		},
-		"getFileList": func(i *instance, a args) ([]byte, error) {
-			var o sdk.FileListOptions
-			if err := a.decode(0, "options", &o, false); err != nil {
-				return nil, err
-			}
-			return result(i.client.GetFileList(i.ctx, o))
-		},
-		"generateMessage":               mGenerate("text"),
-		"generateFileAttachmentMessage": mGenerate("file"),
-		"generateCustomMessage":         mGenerate("custom"),
-		"generateReplyMessage":          mGenerate("reply"),
-		"getThumbnailURL": func(i *instance, a args) ([]byte, error) {
-			u, err := a.str(0, "url", true)
-			if err != nil {
-				return nil, err
-			}
-			return appendJSON(nil, sdk.ThumbnailURL(u, false)), nil
-		},
-		"getBlurryThumbnailURL": func(i *instance, a args) ([]byte, error) {
-			u, err := a.str(0, "url", true)
-			if err != nil {
-				return nil, err
-			}
-			return appendJSON(nil, sdk.ThumbnailURL(u, true)), nil
-		},
-		"upload":     mUpload(false),
-		"uploadFile": mUpload(true),
-
-		"publishTyping": func(i *instance, a args) ([]byte, error) {
-			if !a.present(0) {
-				return nil, a.bad("value", "is required (1 or 0)")
-			}
-			return nil, i.client.PublishTypingSelected(i.ctx, a.boolish(0))
-		},
-		"publishEvent": func(i *instance, a args) ([]byte, error) {
-			room, err := a.str(0, "roomId", true)
-			if err != nil {
-				return nil, err
-			}
-			if !a.present(1) {
-				return nil, a.bad("payload", "is required")
-			}
-			data, err := a.object(1, "payload")
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.client.PublishEvent(i.ctx, room, data)
-		},
-		"subscribeEvent": func(i *instance, a args) ([]byte, error) {
-			room, err := a.str(0, "roomId", true)
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.client.SubscribeEvent(i.ctx, room, func(ev sdk.RawMessage) {
-				i.push("_customEvent", []any{room, ev})
-			})
-		},
-		"unsubscribeEvent": func(i *instance, a args) ([]byte, error) {
-			room, err := a.str(0, "roomId", true)
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.client.UnsubscribeEvent(i.ctx, room)
-		},
-		"subscribeUserPresence": func(i *instance, a args) ([]byte, error) {
-			uid, err := a.str(0, "userId", true)
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.client.SubscribeUserPresence(i.ctx, uid)
-		},
-		"unsubscribeUserPresence": func(i *instance, a args) ([]byte, error) {
-			uid, err := a.str(0, "userId", true)
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.client.UnsubscribeUserPresence(i.ctx, uid)
-		},
-		"publishOnlinePresence": func(i *instance, a args) ([]byte, error) {
-			if !a.present(0) {
-				return nil, a.bad("online", "is required (true or false)")
-			}
-			return nil, i.client.PublishOnlinePresence(i.ctx, a.boolish(0))
-		},
-		"getUserPresences": func(i *instance, a args) ([]byte, error) {
-			ids, err := a.strs(0, "userIds", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.GetUserPresences(i.ctx, ids))
-		},
-		"blockUser": func(i *instance, a args) ([]byte, error) {
-			uid, err := a.str(0, "userId", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.BlockUser(i.ctx, uid))
-		},
-		"unblockUser": func(i *instance, a args) ([]byte, error) {
-			uid, err := a.str(0, "userId", true)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.UnblockUser(i.ctx, uid))
-		},
-		"getBlockedUser": func(i *instance, a args) ([]byte, error) {
-			return result(i.client.GetBlockedUser(i.ctx, a.int(0), a.int(1)))
-		},
-		"getUsers": func(i *instance, a args) ([]byte, error) {
-			q, err := a.str(0, "query", false)
-			if err != nil {
-				return nil, err
-			}
-			return result(i.client.GetUsers(i.ctx, q, a.int(1), a.int(2)))
-		},
-
-		"registerDeviceToken": mDeviceToken(true),
-		"removeDeviceToken":   mDeviceToken(false),
-		"synchronize":         func(i *instance, a args) ([]byte, error) { return nil, i.client.Sync(i.ctx) },
-		"synchronizeEvent":    func(i *instance, a args) ([]byte, error) { return nil, i.client.SyncEvents(i.ctx) },
-		"setCustomHeader": func(i *instance, a args) ([]byte, error) {
-			var h map[string]string
-			if !a.present(0) || jsonx.Unmarshal(a.raw[0], &h) != nil {
-				return nil, a.bad("headers", "must be an object of strings")
-			}
-			i.client.SetCustomHeader(h)
-			return nil, nil
-		},
-		"setHooks": mSetHooks,
-	}
-	for name, h := range v2Members { // methods_v2.go
-		methods[name] = h
-	}
-}
-
-func mInit(inst *instance, a args) ([]byte, error) {
-	var ic initConfig
-	if !a.present(0) || a.raw[0][0] != '{' {
-		return nil, a.bad("config", "must be an object with AppId")
-	}
-	if err := jsonx.Unmarshal(a.raw[0], &ic); err != nil {
-		return nil, a.bad("config", "is malformed: "+err.Error())
-	}
-	cfg := sdk.Config{AppID: ic.AppID, BaseURL: ic.BaseURL, MQTTURL: ic.MQTTURL, WithConfig: true,
-		CustomHeaders: ic.CustomHeaders, OnEvent: func(ev sdk.Event) { inst.push(ev.Name, ev.Args) }}
-	if ic.MQTTURL != "" && ic.BrokerURL != "" {
-		cfg.MQTTURL = ic.BrokerURL
-	}
-	if ic.WithConfig != nil {
-		cfg.WithConfig = *ic.WithConfig
-	}
-	cfg.SyncInterval = msDuration(ic.SyncInterval)
-	cfg.SyncOnConnect = msDuration(ic.SyncOnConnect)
-	if ic.DebugMode {
-		cfg.Logger = consoleLogger{}
-	}
-	cfg.UploadURL, cfg.BrokerLBURL, cfg.RealtimeLB = ic.UploadURL, ic.BrokerLBURL, ic.EnableRealtimeLB
-	cfg.DisableRealtime = ic.EnableRealtime != nil && !*ic.EnableRealtime
-	cfg.SyncOnlyWhenDisconnected = ic.SyncOnlyWhenDisconnected
-	cfg.UpdateCommentStatusMode, cfg.UpdateStatusThrottle = ic.UpdateCommentStatusMode, msDuration(ic.UpdateStatusThrottle)
-	return nil, inst.client.Init(inst.ctx, cfg)
-}
-
-func mSetUser(inst *instance, a args) ([]byte, error) {
-	id, err := a.str(0, "userId", true)
-	if err != nil {
-		return nil, err
-	}
-	key, err := a.str(1, "userKey", true)
-	if err != nil {
-		return nil, err
-	}
-	name, err := a.str(2, "username", false)
-	if err != nil {
-		return nil, err
-	}
-	avatar, err := a.str(3, "avatarURL", false)
-	if err != nil {
-		return nil, err
-	}
-	extras, err := a.object(4, "extras")
-	if err != nil {
-		return nil, err
-	}
-	return result(inst.client.SetUser(inst.ctx, id, key, name, avatar, extras))
-}
-
-func mGetRoom(inst *instance, a args) ([]byte, error) {
-	id, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return roomResult(inst.client.GetRoomByID(inst.ctx, id))
-}
-
-func mUniqueRoom(inst *instance, a args) ([]byte, error) {
-	uid, err := a.str(0, "uniqueId", true)
-	if err != nil {
-		return nil, err
-	}
-	name, err := a.str(1, "roomName", false)
-	if err != nil {
-		return nil, err
-	}
-	avatar, err := a.str(2, "avatarURL", false)
-	if err != nil {
-		return nil, err
-	}
-	return roomResult(inst.client.GetOrCreateRoomByUniqueID(inst.ctx, uid, name, avatar))
-}
-
-func mParticipants(add bool) handler {
-	return func(inst *instance, a args) ([]byte, error) {
-		room, err := a.id(0, "roomId", true)
-		if err != nil {
-			return nil, err
-		}
-		ids, err := a.strs(1, "userIds", true)
-		if err != nil {
-			return nil, err
-		}
-		if add {
-			return result(inst.client.AddParticipantsToGroup(inst.ctx, room, ids))
-		}
-		return result(inst.client.RemoveParticipantsFromGroup(inst.ctx, room, ids))
-	}
-}
-
-func mReceipt(read bool) handler {
-	return func(inst *instance, a args) ([]byte, error) {
-		room, err := a.id(0, "roomId", true)
-		if err != nil {
-			return nil, err
-		}
-		id, err := a.id(1, "commentId", true)
-		if err != nil {
-			return nil, err
-		}
-		if read {
-			return nil, inst.client.ReadComment(room, id)
-		}
-		return nil, inst.client.ReceiveComment(room, id)
-	}
-}
-
-func mSendComment(inst *instance, a args) ([]byte, error) {
-	room, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	text, err := a.str(1, "text", false)
-	if err != nil {
-		return nil, err
-	}
-	uniq, err := a.str(2, "uniqueId", false)
-	if err != nil {
-		return nil, err
-	}
-	typ, err := a.str(3, "type", false)
-	if err != nil {
-		return nil, err
-	}
-	payload, err := a.payload(4, "payload")
-	if err != nil {
-		return nil, err
-	}
-	extras, err := a.object(5, "extras")
-	if err != nil {
-		return nil, err
-	}
-	cm, err := inst.client.SendComment(inst.ctx, room, text, uniq, typ, payload, extras)
-	if err != nil {
-		return nil, err
-	}
-	return cm.V2JSON(), nil
-}
-
-func mLoad(inst *instance, a args) ([]byte, error) {
-	var room int64
-	var o struct {
-		LastCommentID sdk.RawMessage `json:"last_comment_id"`
-		After         any            `json:"after"`
-		Limit         int            `json:"limit"`
-		Timestamp     any            `json:"timestamp"`
-	}
-	if a.method == "loadMore" {
-		sel := inst.client.Selected()
-		if sel == nil {
-			return nil, fmt.Errorf("loadMore: %w", sdk.ErrNoRoomSelected)
-		}
-		room = sel.ID
-	} else {
-		var err error
-		if room, err = a.id(0, "roomId", true); err != nil {
-			return nil, err
-		}
-	}
-	if err := a.decode(1, "options", &o, false); err != nil {
-		return nil, err
-	}
-	lo := sdk.LoadOptions{Limit: o.Limit}
-	switch ts := o.Timestamp.(type) { // passed through as v2 sends it
-	case string:
-		lo.Timestamp = ts
-	case float64:
-		lo.Timestamp = strconv.FormatFloat(ts, 'f', -1, 64)
-	}
-	if a.method == "loadMore" {
-		id, err := a.id(0, "lastCommentId", true)
-		if err != nil {
-			return nil, err
-		}
-		lo.LastCommentID = id
-	} else if len(o.LastCommentID) > 0 && string(o.LastCommentID) != "null" {
-		id, err := args{method: a.method, raw: []sdk.RawMessage{o.LastCommentID}}.id(0, "options.last_comment_id", false)
-		if err != nil {
-			return nil, err
-		}
-		lo.LastCommentID = id
-	}
-	lo.After = o.After == true || o.After == "true"
-	cs, err := inst.client.LoadComments(inst.ctx, room, lo)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sdk.RawMessage, len(cs))
-	for i, cm := range cs {
-		out[i] = cm.Raw
-	}
-	return appendJSON(nil, out), nil
-}
-
-func mGenerate(kind string) handler {
-	return func(inst *instance, a args) ([]byte, error) {
-		var o struct {
-			RoomID         sdk.RawMessage `json:"roomId"`
-			Text           *string        `json:"text"`
-			Extras         sdk.RawMessage `json:"extras"`
-			Caption        string         `json:"caption"`
-			URL            string         `json:"url"`
-			Filename       string         `json:"filename"`
-			Size           any            `json:"size"`
-			Type           string         `json:"type"`
-			Payload        any            `json:"payload"`
-			RepliedMessage map[string]any `json:"repliedMessage"`
-		}
-		if err := a.decode(0, "options", &o, true); err != nil {
-			return nil, err
-		}
-		room, err := args{method: a.method, raw: []sdk.RawMessage{o.RoomID}}.id(0, "roomId", true)
-		if err != nil {
-			return nil, err
-		}
-		text := ""
-		if o.Text != nil {
-			text = *o.Text
-		}
-		typ := "text"
-		var payload map[string]any
-		switch kind {
-		case "file":
-			typ = "file_attachment"
-			if o.Text == nil {
-				text = "File attachment"
-			}
-			if o.URL == "" {
-				return nil, a.bad("url", "is required")
-			}
-			payload = map[string]any{"url": o.URL, "file_name": o.Filename, "size": o.Size, "caption": o.Caption}
-		case "custom":
-			typ = "custom"
-			if o.Type == "" {
-				return nil, a.bad("type", "is required")
-			}
-			payload = map[string]any{"type": o.Type, "content": o.Payload}
-		case "reply":
-			typ = "reply"
-			r := o.RepliedMessage
-			if r == nil {
-				return nil, a.bad("repliedMessage", "is required")
-			}
-			rm := r["message"]
-			if r["type"] == "reply" {
-				if p, ok := r["payload"].(map[string]any); ok {
-					rm = p["text"]
-				}
-			}
-			email := r["email"]
-			if email == nil {
-				email = r["username_real"]
-			}
-			name := r["username"]
-			if name == nil {
-				name = r["username_as"]
-			}
-			payload = map[string]any{"text": text, "replied_comment_id": r["id"], "replied_comment_message": rm,
-				"replied_comment_type": r["type"], "replied_comment_payload": r["payload"],
-				"replied_comment_sender_username": name, "replied_comment_sender_email": email}
-		}
-		cm, err := inst.client.GenerateMessage(kind, room, text, nullToNil(o.Extras), payload, typ)
-		if err != nil {
-			return nil, err
-		}
-		return cm.V2JSON(), nil
-	}
-}
-
-func mSetHooks(inst *instance, a args) ([]byte, error) {
-	var on struct {
-		BeforeSent     bool `json:"message::before-sent"`
-		BeforeReceived bool `json:"message::before-received"`
-		Formatter      bool `json:"commentFormatter"`
-	}
-	if err := a.decode(0, "hooks", &on, true); err != nil {
-		return nil, err
-	}
-	var h sdk.Hooks
-	if on.BeforeSent {
-		h.BeforeSend = func(ctx context.Context, c sdk.RawMessage) (sdk.RawMessage, error) {
-			return inst.hook(ctx, "message::before-sent", c)
-		}
-	}
-	if on.BeforeReceived {
-		h.BeforeReceive = func(ctx context.Context, c sdk.RawMessage) (sdk.RawMessage, error) {
-			return inst.hook(ctx, "message::before-received", c)
-		}
-	}
-	if on.Formatter {
-		h.FormatText = func(ctx context.Context, text string) (string, error) {
-			in, _ := jsonx.Marshal(text)
-			out, err := inst.hook(ctx, "commentFormatter", in)
-			if err != nil {
-				return text, err
-			}
-			var s string
-			if err := jsonx.Unmarshal(out, &s); err != nil {
-				return text, errors.New("commentFormaterCallback must return a string")
-			}
-			return s, nil
-		}
-	}
-	inst.client.SetHooks(h)
-	return nil, nil
-}
-
-func mUpload(withRoom bool) handler {
-	return func(inst *instance, a args) ([]byte, error) {
-		fileIdx := 0
-		var room int64
-		if withRoom {
-			var err error
-			if room, err = a.id(0, "roomId", true); err != nil {
-				return nil, err
-			}
-			fileIdx = 1
-		}
-		if len(a.extra) < 1 || a.extra[0].Type() != js.TypeObject {
-			return nil, a.bad("file", "must be a File or Blob")
-		}
-		var progress func(js.Value)
-		if len(a.extra) > 1 && a.extra[1].Type() == js.TypeFunction {
-			cb := a.extra[1]
-			progress = func(ev js.Value) { cb.Invoke(js.Null(), ev) }
-		}
-		_ = fileIdx
-		url, cm, err := inst.client.UploadBlob(inst.ctx, room, a.extra[0], progress)
-		if err != nil {
-			return nil, err
-		}
-		if len(a.extra) > 1 && a.extra[1].Type() == js.TypeFunction {
-			a.extra[1].Invoke(js.Null(), js.Null(), url)
-		}
-		if withRoom && cm != nil {
-			return cm.V2JSON(), nil
-		}
-		return appendJSON(nil, url), nil
-	}
-}
-
-func mDeviceToken(register bool) handler {
-	return func(inst *instance, a args) ([]byte, error) {
-		tok, err := a.str(0, "token", true)
-		if err != nil {
-			return nil, err
-		}
-		platform, err := a.str(2, "devicePlatform", false)
-		if err != nil {
-			return nil, err
-		}
-		if register {
-			return result(inst.client.RegisterDeviceToken(inst.ctx, tok, a.boolish(1), platform))
-		}
-		return result(inst.client.RemoveDeviceToken(inst.ctx, tok, a.boolish(1), platform))
-	}
-}
-
-func commentsV2(cs []*sdk.Comment) []byte {
-	out := make([]sdk.RawMessage, len(cs))
-	for i, c := range cs {
-		out[i] = c.V2JSON()
-	}
-	return appendJSON(nil, out)
-}
-
-func nullToNil(r sdk.RawMessage) sdk.RawMessage {
-	if string(r) == "null" {
-		return nil
-	}
-	return r
-}
-
-func result(r sdk.RawMessage, err error) ([]byte, error) {
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func roomResult(r *sdk.Room, err error) ([]byte, error) {
-	if err != nil {
-		return nil, err
-	}
-	return r.V2JSON(), nil
+	return m.call(inst, a, extra)
 }

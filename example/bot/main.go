@@ -58,11 +58,12 @@ func Run(ctx context.Context, o Options, ready func()) error {
 	client, err := sdk.New(ctx, sdk.Config{
 		AppID: o.AppID, BaseURL: o.BaseURL, MQTTURL: o.MQTTURL, Logger: log,
 		OnEvent: func(ev sdk.Event) {
-			c := ev.Comment
-			if ev.Name != "newMessages" || c == nil || c.Email == o.UserID || c.Type != "text" {
+			m, ok := ev.(sdk.MessageReceived)
+			if !ok || m.Comment.Email == o.UserID || m.Comment.Type != "text" {
 				return
 			}
-			if _, err := client.SendComment(ctx, c.RoomID, o.Prefix+c.Message, "", "text", nil, nil); err != nil {
+			c := m.Comment
+			if _, err := client.SendComment(ctx, c.RoomID, o.Prefix+c.Message, sdk.SendOptions{}); err != nil {
 				if ctx.Err() == nil {
 					// The SDK already retried; the message stays unanswered.
 					log.Error("reply failed", "room_id", c.RoomID, "comment_id", c.ID, "err", err)
@@ -76,7 +77,7 @@ func Run(ctx context.Context, o Options, ready func()) error {
 		return fmt.Errorf("bot: %w", err)
 	}
 	defer client.Close()
-	if _, err := client.SetUser(ctx, o.UserID, o.UserKey, o.Name, "", nil); err != nil {
+	if _, err := client.SetUser(ctx, o.UserID, o.UserKey, sdk.LoginOptions{Username: o.Name}); err != nil {
 		return fmt.Errorf("bot: login as %s: %w", o.UserID, err)
 	}
 	log.Info("bot logged in", "user", o.UserID, "server", o.BaseURL)

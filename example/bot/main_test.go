@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"path/filepath"
@@ -76,15 +75,15 @@ func newUser(t *testing.T, baseURL, id string) *user {
 	u := &user{heard: make(chan string, 64)}
 	c, err := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: baseURL, MQTTURL: "ws" + strings.TrimPrefix(baseURL, "http") + "/mqtt",
 		OnEvent: func(ev sdk.Event) {
-			if ev.Name == "newMessages" && ev.Comment != nil && ev.Comment.Email != id {
-				u.heard <- ev.Comment.Email + ": " + ev.Comment.Message
+			if m, ok := ev.(sdk.MessageReceived); ok && m.Comment.Email != id {
+				u.heard <- m.Comment.Email + ": " + m.Comment.Message
 			}
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if _, err := c.SetUser(ctx, id, id+"-key", id, "", nil); err != nil {
+	if _, err := c.SetUser(ctx, id, id+"-key", sdk.LoginOptions{Username: id}); err != nil {
 		t.Fatal(err)
 	}
 	u.c = c
@@ -127,7 +126,7 @@ func TestEchoOneOnOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"hello", "second"} {
-		if _, err := alice.c.SendComment(ctx, room.ID, text, "", "text", nil, nil); err != nil {
+		if _, err := alice.c.SendComment(ctx, room.ID, text, sdk.SendOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		alice.expect(t, "echo-bot: echo: "+text)
@@ -148,22 +147,16 @@ func TestEchoGroup(t *testing.T) {
 	alice := newUser(t, base, "alice")
 	bob := newUser(t, base, "bob")
 	ctx := context.Background()
-	raw, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, nil)
+	summary, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var summary struct {
-		ID int64 `json:"id"`
-	}
-	if err := json.Unmarshal([]byte(raw), &summary); err != nil || summary.ID == 0 {
-		t.Fatalf("group summary %s: %v", raw, err)
-	}
-	if _, err := alice.c.SendComment(ctx, summary.ID, "hi team", "", "text", nil, nil); err != nil {
+	if _, err := alice.c.SendComment(ctx, summary.ID, "hi team", sdk.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	bob.expect(t, "alice: hi team")
 	bob.expect(t, "echo-bot: echo: hi team")
-	if _, err := bob.c.SendComment(ctx, summary.ID, "hi alice", "", "text", nil, nil); err != nil {
+	if _, err := bob.c.SendComment(ctx, summary.ID, "hi alice", sdk.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// alice hears bob and the bot's answer to bob (and before that, the

@@ -1,0 +1,218 @@
+package v2compat
+
+import (
+	"cmp"
+	"context"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/sdk"
+)
+
+// ChatTarget is chatTarget(userId, options?).
+func ChatTarget(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	id := r.str(0, "userId", true)
+	opts := r.object(1, "options")
+	if r.err != nil {
+		return nil, r.err
+	}
+	return roomReply(s.Client.ChatTarget(ctx, id, opts))
+}
+
+// GetRoomByID is getRoomById(roomId) and chatGroup(roomId).
+func GetRoomByID(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	id, err := a.id(0, "roomId", true)
+	if err != nil {
+		return nil, err
+	}
+	return roomReply(s.Client.GetRoomByID(ctx, id))
+}
+
+// GetOrCreateRoomByUniqueID is getOrCreateRoomByUniqueId(uniqueId,
+// roomName?, avatarURL?) and getOrCreateRoomByChannel.
+func GetOrCreateRoomByUniqueID(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	uid := r.str(0, "uniqueId", true)
+	name := r.str(1, "roomName", false)
+	avatar := r.str(2, "avatarURL", false)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return roomReply(s.Client.GetOrCreateRoomByUniqueID(ctx, uid, sdk.RoomOptions{Name: name, AvatarURL: avatar}))
+}
+
+// CreateGroupRoom is createGroupRoom(name, userIds, options?); it resolves
+// with v2's camelCase summary (GroupJSON).
+func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	name := r.str(0, "name", true)
+	ids := r.strs(1, "userIds", true)
+	opts := r.object(2, "options")
+	if r.err != nil {
+		return nil, r.err
+	}
+	room, err := s.Client.CreateGroupRoom(ctx, name, ids, opts)
+	if err != nil {
+		return nil, err
+	}
+	return GroupJSON(room), nil
+}
+
+// GetRoomsInfo is getRoomsInfo(options?).
+func GetRoomsInfo(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return raw(s.Client.GetRoomsInfo(ctx, o)) })
+}
+
+// LoadRoomList is loadRoomList(options?): rooms in their v2 shape.
+func LoadRoomList(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return withOptions(a, false, func(o sdk.RoomListOptions) ([]byte, error) {
+		rooms, err := s.Client.LoadRoomList(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return list(rooms, RoomJSON), nil
+	})
+}
+
+// UpdateRoom is updateRoom({id, room_name?, avatar_url?, options?});
+// options may be an object or a JSON string of one.
+func UpdateRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	var o struct {
+		ID        sdk.RawMessage `json:"id"`
+		RoomName  string         `json:"room_name"`
+		AvatarURL string         `json:"avatar_url"`
+		Options   sdk.RawMessage `json:"options"`
+	}
+	if err := a.decode(0, "room", &o, true); err != nil {
+		return nil, err
+	}
+	id, err := a.field(o.ID).id(0, "room.id", true)
+	if err != nil {
+		return nil, err
+	}
+	opts := o.Options
+	if len(opts) > 0 && opts[0] == '"' { // already a JSON string
+		var str string
+		_ = jsonx.Unmarshal(opts, &str)
+		opts = sdk.RawMessage(str)
+	}
+	return raw(s.Client.UpdateRoom(ctx, id, o.RoomName, o.AvatarURL, opts))
+}
+
+// AddParticipantsToGroup is addParticipantsToGroup(roomId, userIds).
+func AddParticipantsToGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return participants(ctx, a, s.Client.AddParticipantsToGroup)
+}
+
+// RemoveParticipantsFromGroup is removeParticipantsFromGroup(roomId, userIds).
+func RemoveParticipantsFromGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return participants(ctx, a, s.Client.RemoveParticipantsFromGroup)
+}
+
+func participants(ctx context.Context, a Args, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
+	r := a.read()
+	room := r.id(0, "roomId", true)
+	ids := r.strs(1, "userIds", true)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return raw(call(ctx, room, ids))
+}
+
+// GetParticipants is getParticipants(roomUniqueId, page?, limit?).
+func GetParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	uid, err := a.str(0, "roomUniqueId", true)
+	if err != nil {
+		return nil, err
+	}
+	return raw(s.Client.GetParticipants(ctx, uid, a.int(1), a.int(2)))
+}
+
+// GetTotalUnreadCount is getTotalUnreadCount().
+func GetTotalUnreadCount(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	n, err := s.Client.GetTotalUnreadCount(ctx)
+	return AppendJSON(nil, n), err
+}
+
+// GetRoomUnreadCount is getRoomUnreadCount().
+func GetRoomUnreadCount(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	n, err := s.Client.GetRoomUnreadCount(ctx)
+	return AppendJSON(nil, n), err
+}
+
+// ExitChatRoom is exitChatRoom().
+func ExitChatRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.ExitChatRoom()
+	return nil, nil
+}
+
+// ClearRoomMessages is clearRoomMessages(roomUniqueIds).
+func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	ids, err := a.strs(0, "roomUniqueIds", true)
+	if err != nil {
+		return nil, err
+	}
+	return raw(s.Client.ClearRoomMessages(ctx, ids))
+}
+
+// SetActiveRoom is setActiveRoom(room): opens a room object the app holds
+// (v2's Room object or the server's room JSON), without a request.
+func SetActiveRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	room, err := a.object(0, "room")
+	if err != nil || room == nil {
+		return nil, a.bad("room", "must be a room object")
+	}
+	_, err = s.Client.SetActiveRoom(ctx, serverRoom(room))
+	return none(err)
+}
+
+// serverRoom adds the server's keys to a v2 Room object (room_type, name,
+// isChannel), keeping the server's where the object has them.
+func serverRoom(room sdk.RawMessage) sdk.RawMessage {
+	var k struct {
+		ChatType  string `json:"chat_type"`
+		RoomType  string `json:"room_type"`
+		RoomName  string `json:"room_name"`
+		Name      string `json:"name"`
+		Public    bool   `json:"is_public_channel"`
+		IsChannel bool   `json:"isChannel"`
+	}
+	b := openRaw(room)
+	if b == nil || jsonx.Unmarshal(room, &k) != nil {
+		return room
+	}
+	b = appendKVs(b, "chat_type", cmp.Or(k.ChatType, k.RoomType), "room_name", cmp.Or(k.RoomName, k.Name),
+		"is_public_channel", k.Public || k.IsChannel)
+	b[len(b)-1] = '}'
+	return b
+}
+
+// ClearRoomsCache is clearRoomsCache(): forget the rooms but the selected one.
+func ClearRoomsCache(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	s.Client.ClearRoomsCache()
+	return nil, nil
+}
+
+// RemoveSelectedRoomParticipants is removeSelectedRoomParticipants(values,
+// key?): resolves with the participants as they were.
+func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	r := a.read()
+	vals := r.strs(0, "values", true)
+	key := r.str(1, "key", false)
+	if r.err != nil {
+		return nil, r.err
+	}
+	before, err := s.Client.RemoveSelectedRoomParticipants(vals, key)
+	if err != nil {
+		return nil, err
+	}
+	return AppendJSON(nil, before), nil
+}
+
+// GetRoomParticipants is the deprecated getRoomParticipants(roomUniqueId,
+// offset?).
+func GetRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
+	return withStr(a, "roomUniqueId", func(uid string) ([]byte, error) {
+		return raw(s.Client.GetRoomParticipants(ctx, uid, a.int(1)))
+	})
+}
