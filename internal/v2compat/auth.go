@@ -71,6 +71,7 @@ func SetUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	s.Push("startInit", nil) // v2's start-init, before the login request
 	u, err := s.Client.SetUser(ctx, id, key, sdk.LoginOptions{Username: name, AvatarURL: avatar, Extras: extras})
 	if err != nil {
 		return nil, err

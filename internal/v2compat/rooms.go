@@ -101,22 +101,29 @@ func UpdateRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // AddParticipantsToGroup is addParticipantsToGroup(roomId, userIds).
 func AddParticipantsToGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, a, s.Client.AddParticipantsToGroup)
+	return participants(ctx, s, a, "participantsAdded", s.Client.AddParticipantsToGroup)
 }
 
 // RemoveParticipantsFromGroup is removeParticipantsFromGroup(roomId, userIds).
 func RemoveParticipantsFromGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, a, s.Client.RemoveParticipantsFromGroup)
+	return participants(ctx, s, a, "participantsRemoved", s.Client.RemoveParticipantsFromGroup)
 }
 
-func participants(ctx context.Context, a Args, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
+// participants changes a group's members and then emits v2's bus event
+// (participants-added / participants-removed) with the server's result.
+func participants(ctx context.Context, s *Session, a Args, event string, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
 	r := a.read()
 	room := r.id(0, "roomId", true)
 	ids := r.strs(1, "userIds", true)
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(call(ctx, room, ids))
+	res, err := call(ctx, room, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.Push(event, []any{res})
+	return res, nil
 }
 
 // GetParticipants is getParticipants(roomUniqueId, page?, limit?).

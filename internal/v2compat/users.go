@@ -12,7 +12,12 @@ func GetUserPresences(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.GetUserPresences(ctx, ids))
+	res, err := s.Client.GetUserPresences(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.Push("userStatus", []any{res}) // v2's user-status bus event
+	return res, nil
 }
 
 // BlockUser is blockUser(userId).

@@ -59,7 +59,8 @@ const BUS_NAMES = Object.freeze({
   roomChanged: 'room-changed', chatRoomCreated: 'chat-room-created', groupRoomCreated: 'group-room-created',
   blockUser: 'block-user', unblockUser: 'unblock-user', updateProfile: 'profile-updated',
   fileUploaded: 'file-uploaded', messageUpdated: 'message-updated', onReconnect: 'reconnect',
-  prePostComment: 'pre-post-comment',
+  prePostComment: 'pre-post-comment', startInit: 'start-init', participantsAdded: 'participants-added',
+  participantsRemoved: 'participants-removed', userStatus: 'user-status',
 });
 
 let runtime = null; // Promise<bridge>, shared by every instance on the page
@@ -376,6 +377,9 @@ class QiscusSDKCore {
         return;
       case 'newMessages':
         this.lastReceiveMessages = args[0];
+        break;
+      case 'fileUploaded':
+        this.events.emit('fileupload', args[0]); // v2's name for it, as well as file-uploaded
         break;
       default:
     }

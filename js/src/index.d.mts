@@ -195,12 +195,14 @@ export interface LoadCommentsOptions {
 }
 
 /**
- * qiscus.events: v2's event names (login-success, login-error, token-refreshed,
- * newmessages, comment-sent, comment-retry-exceed, comment-delivered,
- * comment-read, comment-deleted, room-cleared, typing, room-typing, presence,
- * room-changed, chat-room-created, group-room-created, block-user,
- * unblock-user, profile-updated, file-uploaded), plus message-updated,
- * reconnect and pre-post-comment, which v2 did not put on its bus.
+ * qiscus.events: v2's event names (start-init, login-success, login-error,
+ * token-refreshed, newmessages, comment-sent, comment-retry-exceed,
+ * comment-delivered, comment-read, comment-deleted, room-cleared, typing,
+ * room-typing, presence, room-changed, chat-room-created, group-room-created,
+ * participants-added, participants-removed, block-user, unblock-user,
+ * profile-updated, user-status, fileupload and file-uploaded, both with the
+ * url), plus message-updated, reconnect and pre-post-comment, which v2 did
+ * not put on its bus.
  */
 export interface Emitter {
   on(type: string, fn: (e: any) => void): void;

@@ -610,6 +610,8 @@ test('upload(file, cb): progress events, then cb(null, null, url); resolves url;
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) % 251;
     const file = new File([bytes], 'big.bin', { type: 'application/octet-stream' });
     const calls = [];
+    const bus = []; // v2's own name for it on qiscus.events
+    window.q.events.on('fileupload', (u) => bus.push(u));
     const res = await window.__try(() => window.q.upload(file, (err, ev, url) => {
       calls.push({ err: err ? String(err.message || err) : err, ev: ev ? { loaded: ev.loaded, total: ev.total, lengthComputable: ev.lengthComputable, type: ev.type } : ev, url });
     }));
@@ -619,7 +621,7 @@ test('upload(file, cb): progress events, then cb(null, null, url); resolves url;
       const resp = await fetch(res.value);
       served = { status: resp.status, hash: await hash(await resp.arrayBuffer()) };
     }
-    return { res, calls, size: bytes.length, hash: await hash(bytes), served };
+    return { res, calls, size: bytes.length, hash: await hash(bytes), served, bus };
   }));
   await step('progress: callback(null, event) with growing loaded, up to total', () => {
     assert.equal(r.res.ok, true, `upload rejected: ${r.res.message} (status ${r.res.status})`);
@@ -652,6 +654,7 @@ test('upload(file, cb): progress events, then cb(null, null, url); resolves url;
   await step('fileUploadedCallback(url) fires for upload too (index.d.ts: after upload/uploadFile)', async () => {
     const ev = await alice.page.waitForEvent('fileUploaded', (a) => a[0] === r.res.value, { timeout: TIMEOUT });
     assert.deepEqual(ev.args, [r.res.value]);
+    assert.deepEqual(r.bus, [r.res.value], 'qiscus.events fileupload carries the url once');
   });
 });
 

@@ -96,6 +96,21 @@ test('qiscus.events carries v2 event names; lastReceiveMessages is the last batc
   for (const name of ['loginSuccess', 'chatRoomCreated', 'newMessages']) assert.ok(!r.bus.includes(name), `bus has no ${name}`);
   assert.equal(r.last.length, 1);
   assert.equal(r.last[0].unique_temp_id, c.unique_temp_id);
+  assert.ok(r.bus.includes('start-init'), `bus has start-init: ${r.bus}`);
+
+  // The bus-only events v2 emits after group and presence calls, with the server's results.
+  const got = await page.evaluate(async () => {
+    const seen = {};
+    for (const n of ['participants-added', 'participants-removed', 'user-status']) window.q.events.on(n, (x) => { seen[n] = x; });
+    const g = (await window.q.createGroupRoom('v2m-bus-group', ['v2m-bob'])).id;
+    await window.q.removeParticipantsFromGroup(g, ['v2m-bob']);
+    await window.q.addParticipantsToGroup(g, ['v2m-bob']);
+    await window.q.getUserPresences(['v2m-bob']);
+    return seen;
+  });
+  assert.deepEqual(got['participants-removed'], ['v2m-bob'], JSON.stringify(got));
+  assert.ok(Array.isArray(got['participants-added']) && got['participants-added'].some((p) => p.email === 'v2m-bob'), JSON.stringify(got));
+  assert.ok(got['user-status'] !== undefined && JSON.stringify(got['user-status']).includes('v2m-bob'), JSON.stringify(got));
 });
 
 test('debugMode set after init switches the core logger on and off', async () => {
