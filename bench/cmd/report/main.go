@@ -745,28 +745,22 @@ func sizeSection(size any) string {
 		fmt.Fprintf(&b, "Function bodies summed by Go package from the wasm name section of an unstripped build (same code as the stripped one). "+
 			"Code section %s bytes in %v functions; %v. Sections: %s.\n\n",
 			bytesStr(get(bd, "code_bytes")), get(bd, "functions"), get(bd, "objdump_check"), sectionsStr(get(bd, "sections")))
-		var g [][]string
-		groups, _ := get(bd, "groups").([]any)
-		for i, x := range groups {
-			if i >= 15 {
-				break
-			}
-			p, _ := num(get(x, "percent_of_code"))
-			g = append(g, []string{fmt.Sprint(get(x, "package")), bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", p)})
-		}
-		b.WriteString("By family (top 15):\n\n" + mdTable([]string{"Family", "Code bytes", "Share"}, g) + "\n")
-		var p [][]string
-		pk, _ := get(bd, "packages").([]any)
-		for i, x := range pk {
-			if i >= 20 {
-				break
-			}
-			pc, _ := num(get(x, "percent_of_code"))
-			p = append(p, []string{"`" + fmt.Sprint(get(x, "package")) + "`", bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", pc)})
-		}
-		b.WriteString("By package (top 20):\n\n" + mdTable([]string{"Package", "Code bytes", "Share"}, p) + "\n")
+		b.WriteString("By family (top 15):\n\n" + codeShareTable(get(bd, "groups"), 15, "Family", "%v") + "\n")
+		b.WriteString("By package (top 20):\n\n" + codeShareTable(get(bd, "packages"), 20, "Package", "`%v`") + "\n")
 	}
 	return b.String()
+}
+
+// codeShareTable is the first n entries of a code-size breakdown (groups or
+// packages) as a table; nameFmt formats the package column.
+func codeShareTable(list any, n int, nameCol, nameFmt string) string {
+	xs, _ := list.([]any)
+	var rows [][]string
+	for _, x := range xs[:min(n, len(xs))] {
+		pc, _ := num(get(x, "percent_of_code"))
+		rows = append(rows, []string{fmt.Sprintf(nameFmt, get(x, "package")), bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", pc)})
+	}
+	return mdTable([]string{nameCol, "Code bytes", "Share"}, rows)
 }
 
 func sectionsStr(v any) string {
