@@ -289,13 +289,12 @@ func (im *importer) user(u *exportUser) error {
 	if err := validUserID(email); err != nil {
 		return rowError("Email %q is not a valid user id (1-255 characters without / + # or control characters)", email)
 	}
-	if im.seen["email:"+email] {
-		return rowError("Email %q appears twice in the file", email)
-	}
-	im.seen["email:"+email] = true
-	_, err := im.tx.UserByID(email)
-	if ok, err := found(err, ErrUserNotFound); err != nil || ok {
-		return firstErr(err, rowError("a user with Email %q already exists", email))
+	if err := im.once("email:"+email, rowError("Email %q appears twice in the file", email),
+		rowError("a user with Email %q already exists", email), func() (bool, error) {
+			_, err := im.tx.UserByID(email)
+			return found(err, ErrUserNotFound)
+		}); err != nil {
+		return err
 	}
 	name := strings.TrimSpace(u.Name)
 	if name == "" {
@@ -314,12 +313,11 @@ func (im *importer) user(u *exportUser) error {
 		if !validToken(t) {
 			return rowError("AuthenticationToken must be at most 255 characters without spaces, / + or #")
 		}
-		if im.seen["token:"+t] {
-			return rowError("AuthenticationToken appears twice in the file")
-		}
-		im.seen["token:"+t] = true
-		if ok, err := im.tx.TokenTaken(t); err != nil || ok {
-			return firstErr(err, rowError("AuthenticationToken is already used by another user"))
+		if err := im.once("token:"+t, rowError("AuthenticationToken appears twice in the file"),
+			rowError("AuthenticationToken is already used by another user"), func() (bool, error) {
+				return im.tx.TokenTaken(t)
+			}); err != nil {
+			return err
 		}
 		nu.Token = t
 	}
@@ -333,6 +331,7 @@ func (im *importer) user(u *exportUser) error {
 	if created == "" {
 		created = u.CreatedAt
 	}
+	var err error
 	if nu.CreatedAt, err = importTime("CreateAt", created, im.now); err != nil {
 		return err
 	}
@@ -345,6 +344,19 @@ func (im *importer) user(u *exportUser) error {
 	}
 	nu.Extras = extras
 	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
+}
+
+// once checks a row's unique key: dup when the file already had it, exists
+// when taken reports that the database holds it (or taken's own error).
+func (im *importer) once(key string, dup, exists error, taken func() (bool, error)) error {
+	if im.seen[key] {
+		return dup
+	}
+	im.seen[key] = true
+	if ok, err := taken(); err != nil || ok {
+		return firstErr(err, exists)
+	}
+	return nil
 }
 
 func firstErr(errs ...error) error {
@@ -372,13 +384,12 @@ func (im *importer) room(r *exportRoom) error {
 	if len(uid) > 255 {
 		return rowError("UniqueId is too long (max 255 characters)")
 	}
-	if im.seen["room:"+uid] {
-		return rowError("UniqueId %q appears twice in the file", uid)
-	}
-	im.seen["room:"+uid] = true
-	_, err := im.tx.RoomByUniqueID(uid)
-	if ok, err := found(err, ErrRoomNotFound); err != nil || ok {
-		return firstErr(err, rowError("a room with UniqueId %q already exists", uid))
+	if err := im.once("room:"+uid, rowError("UniqueId %q appears twice in the file", uid),
+		rowError("a room with UniqueId %q already exists", uid), func() (bool, error) {
+			_, err := im.tx.RoomByUniqueID(uid)
+			return found(err, ErrRoomNotFound)
+		}); err != nil {
+		return err
 	}
 	if r.Type != "single" && r.Type != "group" {
 		return rowError(`Type must be "single" or "group", got %q`, r.Type)
@@ -446,13 +457,12 @@ func (im *importer) comment(c *exportComment) error {
 	if len(uid) > maxUniqueTempIDLength {
 		return rowError("UniqueId is too long (max %d characters)", maxUniqueTempIDLength)
 	}
-	if im.seen["comment:"+uid] {
-		return rowError("UniqueId %q appears twice in the file", uid)
-	}
-	im.seen["comment:"+uid] = true
-	_, err := im.tx.CommentByUniqueID(uid, 0)
-	if ok, err := found(err, ErrCommentNotFound); err != nil || ok {
-		return firstErr(err, rowError("a comment with UniqueId %q already exists", uid))
+	if err := im.once("comment:"+uid, rowError("UniqueId %q appears twice in the file", uid),
+		rowError("a comment with UniqueId %q already exists", uid), func() (bool, error) {
+			_, err := im.tx.CommentByUniqueID(uid, 0)
+			return found(err, ErrCommentNotFound)
+		}); err != nil {
+		return err
 	}
 	if c.RoomUniqueID == "" {
 		return rowError("RoomUniqueId is required")
