@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -463,8 +464,8 @@ func run(in, from, dir string) error {
 
 	res := results{
 		GeneratedAt: time.Now().UTC().Format(time.RFC3339),
-		Machine:     machine(firstNonNil(raw["env"], anyMap(prevMachine))),
-		Driver:      firstNonNil(get(raw["throughput"], "driver"), get(raw["cold"], "driver"), get(raw["latency"], "driver"), get(raw["memory"], "driver")),
+		Machine:     machine(cmp.Or[any](raw["env"], anyMap(prevMachine))),
+		Driver:      cmp.Or[any](get(raw["throughput"], "driver"), get(raw["cold"], "driver"), get(raw["latency"], "driver"), get(raw["memory"], "driver")),
 		Rows:        rows,
 		Raw:         raw,
 	}
@@ -510,15 +511,6 @@ func orNA(v any) any {
 		return "n/a"
 	}
 	return v
-}
-
-func firstNonNil(v ...any) any {
-	for _, x := range v {
-		if x != nil {
-			return x
-		}
-	}
-	return nil
 }
 
 func firstLine(s string) string {
@@ -671,7 +663,7 @@ func markdown(res results, integrity []string, haveChart bool) string {
 	}
 	if d, ok := res.Driver.(map[string]any); ok {
 		fmt.Fprintf(&b, "**Driver:** %v. %v Chromium flags: `%v`.", d["name"], d["detail"], joinAny(d["flags"]))
-		if c := firstNonNil(get(res.Raw["throughput"], "chromium"), get(res.Raw["cold"], "chromium")); c != nil {
+		if c := cmp.Or[any](get(res.Raw["throughput"], "chromium"), get(res.Raw["cold"], "chromium")); c != nil {
 			fmt.Fprintf(&b, " Browser: %v.", c)
 		}
 		b.WriteString(" Both clients always run under this same driver.\n\n")
