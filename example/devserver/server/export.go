@@ -20,7 +20,7 @@ import (
 // can be imported into another server (import.go).
 
 const (
-	exportsPage      = 20 // backup_histories per page
+	historyPage      = 20 // backup_histories per page, exports and imports alike
 	exportDateLayout = "2006-01-02"
 )
 
@@ -122,17 +122,23 @@ func exportRange(start, end string) (from, to int64, err error) {
 
 // handleListExports is GET exports?page: the 20 most recent per page.
 func (s *Server) handleListExports(c *call) (any, error) {
+	return backupHistories(c, s.store.ListExports, func(e *store.ExportRecord) backupJSON { return backupJSONOf(c.r, e) })
+}
+
+// backupHistories is one page (newest first) of the export or the import
+// history, as both list endpoints answer it.
+func backupHistories[R, J any](c *call, list func(ctx context.Context, limit, offset int) ([]R, error), toJSON func(*R) J) (any, error) {
 	page, err := c.p.restPage("page")
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.ListExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
+	rs, err := list(c.ctx, historyPage, (max(page, 1)-1)*historyPage)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]backupJSON, len(es))
-	for i := range es {
-		out[i] = backupJSONOf(c.r, &es[i])
+	out := make([]J, len(rs))
+	for i := range rs {
+		out[i] = toJSON(&rs[i])
 	}
 	return map[string]any{"backup_histories": out}, nil
 }

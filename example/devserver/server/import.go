@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,8 +29,7 @@ import (
 
 const (
 	maxImportBytes = 4 << 20 // "limit 4 MB each import"
-	importsPage    = 20
-	maxImportParts = 8 // multipart parts read before giving up
+	maxImportParts = 8       // multipart parts read before giving up
 )
 
 type importRowError struct {
@@ -150,19 +150,7 @@ func importRows(file []byte) ([]json.RawMessage, error) {
 
 // handleListImports is GET imports?page: the 20 most recent per page.
 func (s *Server) handleListImports(c *call) (any, error) {
-	page, err := c.p.restPage("page")
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.store.ListImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]importJSON, len(rs))
-	for i := range rs {
-		out[i] = importJSONOf(&rs[i])
-	}
-	return map[string]any{"backup_histories": out}, nil
+	return backupHistories(c, s.store.ListImports, importJSONOf)
 }
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
@@ -354,16 +342,7 @@ func (im *importer) once(key string, dup, exists error, taken func() (bool, erro
 	}
 	im.seen[key] = true
 	if ok, err := taken(); err != nil || ok {
-		return firstErr(err, exists)
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
+		return cmp.Or(err, exists)
 	}
 	return nil
 }
