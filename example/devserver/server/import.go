@@ -277,11 +277,10 @@ func (im *importer) user(u *exportUser) error {
 	if err := validUserID(email); err != nil {
 		return rowError("Email %q is not a valid user id (1-255 characters without / + # or control characters)", email)
 	}
-	if err := im.once("email:"+email, rowError("Email %q appears twice in the file", email),
-		rowError("a user with Email %q already exists", email), func() (bool, error) {
-			_, err := im.tx.UserByID(email)
-			return found(err, ErrUserNotFound)
-		}); err != nil {
+	if err := im.fresh("user", "Email", email, ErrUserNotFound, func() error {
+		_, err := im.tx.UserByID(email)
+		return err
+	}); err != nil {
 		return err
 	}
 	name := strings.TrimSpace(u.Name)
@@ -334,6 +333,15 @@ func (im *importer) user(u *exportUser) error {
 	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
 }
 
+// fresh is once for the key of a user, room or comment row: field names the
+// key's column in the messages; lookup finds the row, or fails with notFound.
+func (im *importer) fresh(what, field, key string, notFound error, lookup func() error) error {
+	return im.once(what+":"+key, rowError("%s %q appears twice in the file", field, key),
+		rowError("a %s with %s %q already exists", what, field, key), func() (bool, error) {
+			return found(lookup(), notFound)
+		})
+}
+
 // once checks a row's unique key: dup when the file already had it, exists
 // when taken reports that the database holds it (or taken's own error).
 func (im *importer) once(key string, dup, exists error, taken func() (bool, error)) error {
@@ -363,11 +371,10 @@ func (im *importer) room(r *exportRoom) error {
 	if len(uid) > 255 {
 		return rowError("UniqueId is too long (max 255 characters)")
 	}
-	if err := im.once("room:"+uid, rowError("UniqueId %q appears twice in the file", uid),
-		rowError("a room with UniqueId %q already exists", uid), func() (bool, error) {
-			_, err := im.tx.RoomByUniqueID(uid)
-			return found(err, ErrRoomNotFound)
-		}); err != nil {
+	if err := im.fresh("room", "UniqueId", uid, ErrRoomNotFound, func() error {
+		_, err := im.tx.RoomByUniqueID(uid)
+		return err
+	}); err != nil {
 		return err
 	}
 	if r.Type != "single" && r.Type != "group" {
@@ -436,11 +443,10 @@ func (im *importer) comment(c *exportComment) error {
 	if len(uid) > maxUniqueTempIDLength {
 		return rowError("UniqueId is too long (max %d characters)", maxUniqueTempIDLength)
 	}
-	if err := im.once("comment:"+uid, rowError("UniqueId %q appears twice in the file", uid),
-		rowError("a comment with UniqueId %q already exists", uid), func() (bool, error) {
-			_, err := im.tx.CommentByUniqueID(uid, 0)
-			return found(err, ErrCommentNotFound)
-		}); err != nil {
+	if err := im.fresh("comment", "UniqueId", uid, ErrCommentNotFound, func() error {
+		_, err := im.tx.CommentByUniqueID(uid, 0)
+		return err
+	}); err != nil {
 		return err
 	}
 	if c.RoomUniqueID == "" {
