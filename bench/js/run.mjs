@@ -81,6 +81,24 @@ async function coldStart(server) {
   };
 }
 
+// alternating measures each client once a round, for `runs` rounds, in the
+// order order(r) gives; a run that fails is logged under name(client) and kept
+// as { error }, so one bad run does not lose the others.
+async function alternating(runs, name, run) {
+  const out = { ours: [], official: [] };
+  for (let r = 0; r < runs; r++) {
+    for (const client of order(r)) {
+      try {
+        out[client].push(await run(client));
+      } catch (e) {
+        log(`${name(client)} #${r + 1} failed: ${e.message}`);
+        out[client].push({ error: e.message });
+      }
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // 3. receive throughput
 
@@ -120,19 +138,11 @@ async function throughput(server, mosq) {
     const mqttURL = broker === 'mosquitto' ? mosq.url : server.mqttURL;
     out[broker] = {};
     for (const situation of ['a', 'b']) {
-      const cell = { ours: [], official: [] };
+      const cell = await alternating(runs, (client) => `throughput ${broker}/${situation}/${client}`, (client) => {
+        const count = client === 'official' && situation === 'b' ? Math.min(n, nOfficialB) : n;
+        return throughputRun(server, mqttURL, broker, situation, client, count, limitMs);
+      });
       out[broker][situation] = cell;
-      for (let r = 0; r < runs; r++) {
-        for (const client of order(r)) {
-          const count = client === 'official' && situation === 'b' ? Math.min(n, nOfficialB) : n;
-          try {
-            cell[client].push(await throughputRun(server, mqttURL, broker, situation, client, count, limitMs));
-          } catch (e) {
-            log(`throughput ${broker}/${situation}/${client} #${r + 1} failed: ${e.message}`);
-            cell[client].push({ error: e.message });
-          }
-        }
-      }
       for (const client of CLIENTS) cell[client + '_summary'] = summary(cell[client].map((x) => x.msgs_per_s));
     }
   }
@@ -220,17 +230,7 @@ async function latency(server) {
   const seconds = flag('lat-seconds', 30);
   const rate = flag('lat-rate', 20);
   const runs = flag('lat-runs', 3);
-  const out = { ours: [], official: [] };
-  for (let r = 0; r < runs; r++) {
-    for (const client of order(r)) {
-      try {
-        out[client].push(await latencyRun(server, client, seconds, rate));
-      } catch (e) {
-        log(`latency ${client} #${r + 1} failed: ${e.message}`);
-        out[client].push({ error: e.message });
-      }
-    }
-  }
+  const out = await alternating(runs, (client) => `latency ${client}`, (client) => latencyRun(server, client, seconds, rate));
   const s = (c, k) => summary(out[c].map((x) => x[k]));
   return {
     seconds, rate, runs: out,
@@ -268,17 +268,7 @@ async function memory(server) {
   const n = flag('mem-n', 10000);
   const nRooms = flag('mem-rooms', 20);
   const runs = flag('mem-runs', 3);
-  const out = { ours: [], official: [] };
-  for (let r = 0; r < runs; r++) {
-    for (const client of order(r)) {
-      try {
-        out[client].push(await memoryRun(server, client, n, nRooms));
-      } catch (e) {
-        log(`memory ${client} #${r + 1} failed: ${e.message}`);
-        out[client].push({ error: e.message });
-      }
-    }
-  }
+  const out = await alternating(runs, (client) => `memory ${client}`, (client) => memoryRun(server, client, n, nRooms));
   const s = (c, f) => summary(out[c].map((x) => (x.after ? f(x.after) : undefined)));
   return {
     n, rooms: nRooms, runs: out,

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -463,8 +464,8 @@ func run(in, from, dir string) error {
 
 	res := results{
 		GeneratedAt: time.Now().UTC().Format(time.RFC3339),
-		Machine:     machine(firstNonNil(raw["env"], anyMap(prevMachine))),
-		Driver:      firstNonNil(get(raw["throughput"], "driver"), get(raw["cold"], "driver"), get(raw["latency"], "driver"), get(raw["memory"], "driver")),
+		Machine:     machine(cmp.Or[any](raw["env"], anyMap(prevMachine))),
+		Driver:      cmp.Or[any](get(raw["throughput"], "driver"), get(raw["cold"], "driver"), get(raw["latency"], "driver"), get(raw["memory"], "driver")),
 		Rows:        rows,
 		Raw:         raw,
 	}
@@ -510,15 +511,6 @@ func orNA(v any) any {
 		return "n/a"
 	}
 	return v
-}
-
-func firstNonNil(v ...any) any {
-	for _, x := range v {
-		if x != nil {
-			return x
-		}
-	}
-	return nil
 }
 
 func firstLine(s string) string {
@@ -671,7 +663,7 @@ func markdown(res results, integrity []string, haveChart bool) string {
 	}
 	if d, ok := res.Driver.(map[string]any); ok {
 		fmt.Fprintf(&b, "**Driver:** %v. %v Chromium flags: `%v`.", d["name"], d["detail"], joinAny(d["flags"]))
-		if c := firstNonNil(get(res.Raw["throughput"], "chromium"), get(res.Raw["cold"], "chromium")); c != nil {
+		if c := cmp.Or[any](get(res.Raw["throughput"], "chromium"), get(res.Raw["cold"], "chromium")); c != nil {
 			fmt.Fprintf(&b, " Browser: %v.", c)
 		}
 		b.WriteString(" Both clients always run under this same driver.\n\n")
@@ -745,28 +737,22 @@ func sizeSection(size any) string {
 		fmt.Fprintf(&b, "Function bodies summed by Go package from the wasm name section of an unstripped build (same code as the stripped one). "+
 			"Code section %s bytes in %v functions; %v. Sections: %s.\n\n",
 			bytesStr(get(bd, "code_bytes")), get(bd, "functions"), get(bd, "objdump_check"), sectionsStr(get(bd, "sections")))
-		var g [][]string
-		groups, _ := get(bd, "groups").([]any)
-		for i, x := range groups {
-			if i >= 15 {
-				break
-			}
-			p, _ := num(get(x, "percent_of_code"))
-			g = append(g, []string{fmt.Sprint(get(x, "package")), bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", p)})
-		}
-		b.WriteString("By family (top 15):\n\n" + mdTable([]string{"Family", "Code bytes", "Share"}, g) + "\n")
-		var p [][]string
-		pk, _ := get(bd, "packages").([]any)
-		for i, x := range pk {
-			if i >= 20 {
-				break
-			}
-			pc, _ := num(get(x, "percent_of_code"))
-			p = append(p, []string{"`" + fmt.Sprint(get(x, "package")) + "`", bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", pc)})
-		}
-		b.WriteString("By package (top 20):\n\n" + mdTable([]string{"Package", "Code bytes", "Share"}, p) + "\n")
+		b.WriteString("By family (top 15):\n\n" + codeShareTable(get(bd, "groups"), 15, "Family", "%v") + "\n")
+		b.WriteString("By package (top 20):\n\n" + codeShareTable(get(bd, "packages"), 20, "Package", "`%v`") + "\n")
 	}
 	return b.String()
+}
+
+// codeShareTable is the first n entries of a code-size breakdown (groups or
+// packages) as a table; nameFmt formats the package column.
+func codeShareTable(list any, n int, nameCol, nameFmt string) string {
+	xs, _ := list.([]any)
+	var rows [][]string
+	for _, x := range xs[:min(n, len(xs))] {
+		pc, _ := num(get(x, "percent_of_code"))
+		rows = append(rows, []string{fmt.Sprintf(nameFmt, get(x, "package")), bytesStr(get(x, "bytes")), fmt.Sprintf("%.1f %%", pc)})
+	}
+	return mdTable([]string{nameCol, "Code bytes", "Share"}, rows)
 }
 
 func sectionsStr(v any) string {

@@ -20,7 +20,7 @@ import (
 // can be imported into another server (import.go).
 
 const (
-	exportsPage      = 20 // backup_histories per page
+	historyPage      = 20 // backup_histories per page, exports and imports alike
 	exportDateLayout = "2006-01-02"
 )
 
@@ -122,17 +122,23 @@ func exportRange(start, end string) (from, to int64, err error) {
 
 // handleListExports is GET exports?page: the 20 most recent per page.
 func (s *Server) handleListExports(c *call) (any, error) {
+	return backupHistories(c, s.store.ListExports, func(e *store.ExportRecord) backupJSON { return backupJSONOf(c.r, e) })
+}
+
+// backupHistories is one page (newest first) of the export or the import
+// history, as both list endpoints answer it.
+func backupHistories[R, J any](c *call, list func(ctx context.Context, limit, offset int) ([]R, error), toJSON func(*R) J) (any, error) {
 	page, err := c.p.restPage("page")
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.ListExports(c.ctx, exportsPage, (max(page, 1)-1)*exportsPage)
+	rs, err := list(c.ctx, historyPage, (max(page, 1)-1)*historyPage)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]backupJSON, len(es))
-	for i := range es {
-		out[i] = backupJSONOf(c.r, &es[i])
+	out := make([]J, len(rs))
+	for i := range rs {
+		out[i] = toJSON(&rs[i])
 	}
 	return map[string]any{"backup_histories": out}, nil
 }
@@ -298,109 +304,99 @@ type exporter struct {
 
 // batch returns the next rows after id after (up to maxID) and the last id.
 func (ex *exporter) batch(ctx context.Context, resource string, after, maxID int64) ([]any, int64, error) {
+	p := store.Page{After: after, Max: maxID, From: ex.from, To: ex.to, Limit: int(exportBatchSize)}
 	switch resource {
 	case "users":
-		return ex.users(ctx, after, maxID)
+		return exportRows(ctx, p, ex.st.UsersPage, userRow)
 	case "rooms":
-		return ex.roomRows(ctx, after, maxID)
+		return exportRows(ctx, p, ex.st.RoomsPage, func(r *store.Room) (any, int64, error) { return ex.roomRow(ctx, r) })
 	default:
-		return ex.comments(ctx, after, maxID)
+		return exportRows(ctx, p, ex.st.CommentsPage, func(c *store.Comment) (any, int64, error) { return ex.commentRow(ctx, c) })
 	}
 }
 
-func (ex *exporter) page(after, maxID int64) store.Page {
-	return store.Page{After: after, Max: maxID, From: ex.from, To: ex.to, Limit: int(exportBatchSize)}
-}
-
-func (ex *exporter) users(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	us, err := ex.st.UsersPage(ctx, ex.page(after, maxID))
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]any, 0, len(us))
-	var last int64
-	for _, u := range us {
-		out, last = append(out, exportUser{
-			Email: u.ID, PasswordHash: u.PasswordHash, Name: u.Username, AvatarURL: u.AvatarURL,
-			AuthenticationToken: u.Token, Extras: object(u.Extras), CreateAt: exportTime(u.CreatedAt),
-		}), u.PK
-	}
-	return out, last, nil
-}
-
-func (ex *exporter) roomRows(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	rs, err := ex.st.RoomsPage(ctx, ex.page(after, maxID))
+// exportRows fetches a page of records and turns each into an export row;
+// row also gives the record's id, so the last one is the next cursor.
+func exportRows[T any](ctx context.Context, p store.Page, fetch func(context.Context, store.Page) ([]T, error),
+	row func(*T) (any, int64, error)) ([]any, int64, error) {
+	rs, err := fetch(ctx, p)
 	if err != nil {
 		return nil, 0, err
 	}
 	out := make([]any, 0, len(rs))
 	var last int64
-	for _, r := range rs {
-		x := exportRoom{
-			UniqueID: r.UniqueID, Name: r.Name, AvatarURL: r.AvatarURL, Options: r.Options,
-			IsPublicChannel: r.IsPublicChannel, Type: chatTypeJSON(r.ChatType), CreatedAt: exportTime(r.CreatedAt),
-		}
-		d, err := ex.st.RoomDetail(ctx, r.ID)
+	for i := range rs {
+		x, id, err := row(&rs[i])
 		if err != nil {
 			return nil, 0, err
 		}
-		x.ParticipantEmails = make([]string, len(d.Participants))
-		for i := range d.Participants {
-			x.ParticipantEmails[i] = d.Participants[i].ID
-		}
-		if x.CreatorEmail, err = ex.st.RoomCreator(ctx, r.ID); err != nil {
-			return nil, 0, err
-		}
-		if x.CreatorEmail == "" && len(d.Participants) > 0 {
-			x.CreatorEmail = d.Participants[0].ID
-		}
-		if x.Type == "single" {
-			x.Name = restRoomName(d)
-		}
-		out, last = append(out, x), r.ID
+		out, last = append(out, x), id
 	}
 	return out, last, nil
 }
 
-func (ex *exporter) comments(ctx context.Context, after, maxID int64) ([]any, int64, error) {
-	cs, err := ex.st.CommentsPage(ctx, ex.page(after, maxID))
+func userRow(u *store.StoredUser) (any, int64, error) {
+	return exportUser{
+		Email: u.ID, PasswordHash: u.PasswordHash, Name: u.Username, AvatarURL: u.AvatarURL,
+		AuthenticationToken: u.Token, Extras: object(u.Extras), CreateAt: exportTime(u.CreatedAt),
+	}, u.PK, nil
+}
+
+func (ex *exporter) roomRow(ctx context.Context, r *store.Room) (any, int64, error) {
+	x := exportRoom{
+		UniqueID: r.UniqueID, Name: r.Name, AvatarURL: r.AvatarURL, Options: r.Options,
+		IsPublicChannel: r.IsPublicChannel, Type: chatTypeJSON(r.ChatType), CreatedAt: exportTime(r.CreatedAt),
+	}
+	d, err := ex.st.RoomDetail(ctx, r.ID)
 	if err != nil {
 		return nil, 0, err
 	}
+	x.ParticipantEmails = make([]string, len(d.Participants))
+	for i := range d.Participants {
+		x.ParticipantEmails[i] = d.Participants[i].ID
+	}
+	if x.CreatorEmail, err = ex.st.RoomCreator(ctx, r.ID); err != nil {
+		return nil, 0, err
+	}
+	if x.CreatorEmail == "" && len(d.Participants) > 0 {
+		x.CreatorEmail = d.Participants[0].ID
+	}
+	if x.Type == "single" {
+		x.Name = restRoomName(d)
+	}
+	return x, r.ID, nil
+}
+
+func (ex *exporter) commentRow(ctx context.Context, c *store.Comment) (any, int64, error) {
 	if ex.rooms == nil {
 		ex.rooms = map[int64]string{}
 	}
-	out := make([]any, 0, len(cs))
-	var last int64
-	for i := range cs {
-		c := &cs[i]
-		roomUID, ok := ex.rooms[c.RoomID]
-		if !ok {
-			r, err := ex.st.RoomByID(ctx, c.RoomID)
-			if err != nil {
-				return nil, 0, err
-			}
-			roomUID, ex.rooms[c.RoomID] = r.UniqueID, r.UniqueID
+	var err error
+	roomUID, ok := ex.rooms[c.RoomID]
+	if !ok {
+		r, err := ex.st.RoomByID(ctx, c.RoomID)
+		if err != nil {
+			return nil, 0, err
 		}
-		ec := exportComment{
-			Message: c.Message, DisableLinkPreview: c.DisableLinkPreview, Type: c.Type, UniqueID: c.UniqueTempID,
-			CreatorEmail: c.Sender.ID, RoomUniqueID: roomUID, CreatedAt: exportTime(c.CreatedAt),
-			Payload: c.Payload, Extras: c.Extras, IsDeleted: c.IsDeleted,
-		}
-		if ec.Payload == nil {
-			ec.Payload = json.RawMessage("null")
-		}
-		if ec.Extras == nil {
-			ec.Extras = json.RawMessage("null")
-		}
-		if c.Type == "reply" {
-			if ec.ParentCommentUniqueID, err = ex.parentUniqueID(ctx, c); err != nil {
-				return nil, 0, err
-			}
-		}
-		out, last = append(out, ec), c.ID
+		roomUID, ex.rooms[c.RoomID] = r.UniqueID, r.UniqueID
 	}
-	return out, last, nil
+	ec := exportComment{
+		Message: c.Message, DisableLinkPreview: c.DisableLinkPreview, Type: c.Type, UniqueID: c.UniqueTempID,
+		CreatorEmail: c.Sender.ID, RoomUniqueID: roomUID, CreatedAt: exportTime(c.CreatedAt),
+		Payload: c.Payload, Extras: c.Extras, IsDeleted: c.IsDeleted,
+	}
+	if ec.Payload == nil {
+		ec.Payload = json.RawMessage("null")
+	}
+	if ec.Extras == nil {
+		ec.Extras = json.RawMessage("null")
+	}
+	if c.Type == "reply" {
+		if ec.ParentCommentUniqueID, err = ex.parentUniqueID(ctx, c); err != nil {
+			return nil, 0, err
+		}
+	}
+	return ec, c.ID, nil
 }
 
 // parentUniqueID is the unique id of the message a reply refers to, or "".

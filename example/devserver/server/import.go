@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,8 +29,7 @@ import (
 
 const (
 	maxImportBytes = 4 << 20 // "limit 4 MB each import"
-	importsPage    = 20
-	maxImportParts = 8 // multipart parts read before giving up
+	maxImportParts = 8       // multipart parts read before giving up
 )
 
 type importRowError struct {
@@ -150,19 +150,7 @@ func importRows(file []byte) ([]json.RawMessage, error) {
 
 // handleListImports is GET imports?page: the 20 most recent per page.
 func (s *Server) handleListImports(c *call) (any, error) {
-	page, err := c.p.restPage("page")
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.store.ListImports(c.ctx, importsPage, (max(page, 1)-1)*importsPage)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]importJSON, len(rs))
-	for i := range rs {
-		out[i] = importJSONOf(&rs[i])
-	}
-	return map[string]any{"backup_histories": out}, nil
+	return backupHistories(c, s.store.ListImports, importJSONOf)
 }
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
@@ -289,13 +277,11 @@ func (im *importer) user(u *exportUser) error {
 	if err := validUserID(email); err != nil {
 		return rowError("Email %q is not a valid user id (1-255 characters without / + # or control characters)", email)
 	}
-	if im.seen["email:"+email] {
-		return rowError("Email %q appears twice in the file", email)
-	}
-	im.seen["email:"+email] = true
-	_, err := im.tx.UserByID(email)
-	if ok, err := found(err, ErrUserNotFound); err != nil || ok {
-		return firstErr(err, rowError("a user with Email %q already exists", email))
+	if err := im.fresh("user", "Email", email, ErrUserNotFound, func() error {
+		_, err := im.tx.UserByID(email)
+		return err
+	}); err != nil {
+		return err
 	}
 	name := strings.TrimSpace(u.Name)
 	if name == "" {
@@ -314,12 +300,11 @@ func (im *importer) user(u *exportUser) error {
 		if !validToken(t) {
 			return rowError("AuthenticationToken must be at most 255 characters without spaces, / + or #")
 		}
-		if im.seen["token:"+t] {
-			return rowError("AuthenticationToken appears twice in the file")
-		}
-		im.seen["token:"+t] = true
-		if ok, err := im.tx.TokenTaken(t); err != nil || ok {
-			return firstErr(err, rowError("AuthenticationToken is already used by another user"))
+		if err := im.once("token:"+t, rowError("AuthenticationToken appears twice in the file"),
+			rowError("AuthenticationToken is already used by another user"), func() (bool, error) {
+				return im.tx.TokenTaken(t)
+			}); err != nil {
+			return err
 		}
 		nu.Token = t
 	}
@@ -333,6 +318,7 @@ func (im *importer) user(u *exportUser) error {
 	if created == "" {
 		created = u.CreatedAt
 	}
+	var err error
 	if nu.CreatedAt, err = importTime("CreateAt", created, im.now); err != nil {
 		return err
 	}
@@ -347,11 +333,24 @@ func (im *importer) user(u *exportUser) error {
 	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
 }
 
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
+// fresh is once for the key of a user, room or comment row: field names the
+// key's column in the messages; lookup finds the row, or fails with notFound.
+func (im *importer) fresh(what, field, key string, notFound error, lookup func() error) error {
+	return im.once(what+":"+key, rowError("%s %q appears twice in the file", field, key),
+		rowError("a %s with %s %q already exists", what, field, key), func() (bool, error) {
+			return found(lookup(), notFound)
+		})
+}
+
+// once checks a row's unique key: dup when the file already had it, exists
+// when taken reports that the database holds it (or taken's own error).
+func (im *importer) once(key string, dup, exists error, taken func() (bool, error)) error {
+	if im.seen[key] {
+		return dup
+	}
+	im.seen[key] = true
+	if ok, err := taken(); err != nil || ok {
+		return cmp.Or(err, exists)
 	}
 	return nil
 }
@@ -372,13 +371,11 @@ func (im *importer) room(r *exportRoom) error {
 	if len(uid) > 255 {
 		return rowError("UniqueId is too long (max 255 characters)")
 	}
-	if im.seen["room:"+uid] {
-		return rowError("UniqueId %q appears twice in the file", uid)
-	}
-	im.seen["room:"+uid] = true
-	_, err := im.tx.RoomByUniqueID(uid)
-	if ok, err := found(err, ErrRoomNotFound); err != nil || ok {
-		return firstErr(err, rowError("a room with UniqueId %q already exists", uid))
+	if err := im.fresh("room", "UniqueId", uid, ErrRoomNotFound, func() error {
+		_, err := im.tx.RoomByUniqueID(uid)
+		return err
+	}); err != nil {
+		return err
 	}
 	if r.Type != "single" && r.Type != "group" {
 		return rowError(`Type must be "single" or "group", got %q`, r.Type)
@@ -446,13 +443,11 @@ func (im *importer) comment(c *exportComment) error {
 	if len(uid) > maxUniqueTempIDLength {
 		return rowError("UniqueId is too long (max %d characters)", maxUniqueTempIDLength)
 	}
-	if im.seen["comment:"+uid] {
-		return rowError("UniqueId %q appears twice in the file", uid)
-	}
-	im.seen["comment:"+uid] = true
-	_, err := im.tx.CommentByUniqueID(uid, 0)
-	if ok, err := found(err, ErrCommentNotFound); err != nil || ok {
-		return firstErr(err, rowError("a comment with UniqueId %q already exists", uid))
+	if err := im.fresh("comment", "UniqueId", uid, ErrCommentNotFound, func() error {
+		_, err := im.tx.CommentByUniqueID(uid, 0)
+		return err
+	}); err != nil {
+		return err
 	}
 	if c.RoomUniqueID == "" {
 		return rowError("RoomUniqueId is required")

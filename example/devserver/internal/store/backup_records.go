@@ -9,6 +9,29 @@ import (
 
 // Backup history of exports and imports (restapi_exports, restapi_imports).
 
+// jobTable is one of the two history tables: both are keyed by unique_id and
+// listed newest first, so one lookup and one listing serve both.
+type jobTable[T any] struct {
+	name, columns string
+	scan          func(scanner) (T, error)
+	notFound      error // the sentinel for an unknown unique_id
+}
+
+func (t jobTable[T]) byID(ctx context.Context, q querier, uid string) (T, error) {
+	r, err := t.scan(q.QueryRowContext(ctx, "SELECT "+t.columns+" FROM "+t.name+" WHERE unique_id = ?", uid))
+	if err != nil {
+		var zero T
+		return zero, notFound(err, t.notFound, fmt.Sprintf("%q", uid))
+	}
+	return r, nil
+}
+
+func (t jobTable[T]) list(ctx context.Context, q querier, limit, offset int, what string) ([]T, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+t.columns+" FROM "+t.name+" ORDER BY id DESC LIMIT ? OFFSET ?",
+		limit, offset)
+	return scanAll(rows, err, what, t.scan)
+}
+
 type ExportRecord struct {
 	UniqueID, Resource, StartDate, EndDate, Status, ErrorMessage, Filename string
 	Percentage                                                             int
@@ -25,7 +48,8 @@ func scanExport(row scanner) (ExportRecord, error) {
 	return e, err
 }
 
-var errExportNotFound = fmt.Errorf("export %w", apierr.ErrNotFound)
+var exportsTable = jobTable[ExportRecord]{"restapi_exports", exportColumns, scanExport,
+	fmt.Errorf("export %w", apierr.ErrNotFound)}
 
 func (st *Store) CreateExport(ctx context.Context, e ExportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_exports
@@ -38,17 +62,11 @@ func (st *Store) CreateExport(ctx context.Context, e ExportRecord) error {
 }
 
 func (st *Store) ExportByID(ctx context.Context, uid string) (ExportRecord, error) {
-	e, err := scanExport(st.DB.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
-	if err != nil {
-		return ExportRecord{}, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
-	}
-	return e, nil
+	return exportsTable.byID(ctx, st.DB, uid)
 }
 
 func (st *Store) ListExports(ctx context.Context, limit, offset int) ([]ExportRecord, error) {
-	rows, err := st.DB.QueryContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports ORDER BY id DESC LIMIT ? OFFSET ?",
-		limit, offset)
-	return scanAll(rows, err, "list exports", scanExport)
+	return exportsTable.list(ctx, st.DB, limit, offset, "list exports")
 }
 
 // DeleteExport removes an export with its file and returns what it was.
@@ -56,9 +74,8 @@ func (st *Store) DeleteExport(ctx context.Context, uid string) (ExportRecord, er
 	var e ExportRecord
 	err := st.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		e, err = scanExport(tx.QueryRowContext(ctx, "SELECT "+exportColumns+" FROM restapi_exports WHERE unique_id = ?", uid))
-		if err != nil {
-			return notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
+		if e, err = exportsTable.byID(ctx, tx, uid); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM restapi_exports WHERE unique_id = ?", uid); err != nil {
 			return fmt.Errorf("delete export %q: %w", uid, err)
@@ -97,7 +114,7 @@ func (st *Store) ExportFile(ctx context.Context, uid string) (ExportRecord, []by
 		return e, nil, fmt.Errorf("%w: export %q is %s (%d%%)", apierr.ErrNotFound, uid, e.Status, e.Percentage)
 	}
 	if err := st.DB.QueryRowContext(ctx, "SELECT content FROM restapi_exports WHERE unique_id = ?", uid).Scan(&content); err != nil {
-		return e, nil, notFound(err, errExportNotFound, fmt.Sprintf("%q", uid))
+		return e, nil, notFound(err, exportsTable.notFound, fmt.Sprintf("%q", uid))
 	}
 	return e, content, nil
 }
@@ -118,7 +135,8 @@ func scanImport(row scanner) (ImportRecord, error) {
 	return r, err
 }
 
-var errImportNotFound = fmt.Errorf("import %w", apierr.ErrNotFound)
+var importsTable = jobTable[ImportRecord]{"restapi_imports", importColumns, scanImport,
+	fmt.Errorf("import %w", apierr.ErrNotFound)}
 
 func (st *Store) CreateImport(ctx context.Context, r ImportRecord) error {
 	_, err := st.DB.ExecContext(ctx, `INSERT INTO restapi_imports
@@ -131,17 +149,11 @@ func (st *Store) CreateImport(ctx context.Context, r ImportRecord) error {
 }
 
 func (st *Store) ImportByID(ctx context.Context, uid string) (ImportRecord, error) {
-	r, err := scanImport(st.DB.QueryRowContext(ctx, "SELECT "+importColumns+" FROM restapi_imports WHERE unique_id = ?", uid))
-	if err != nil {
-		return ImportRecord{}, notFound(err, errImportNotFound, fmt.Sprintf("%q", uid))
-	}
-	return r, nil
+	return importsTable.byID(ctx, st.DB, uid)
 }
 
 func (st *Store) ListImports(ctx context.Context, limit, offset int) ([]ImportRecord, error) {
-	rows, err := st.DB.QueryContext(ctx, "SELECT "+importColumns+" FROM restapi_imports ORDER BY id DESC LIMIT ? OFFSET ?",
-		limit, offset)
-	return scanAll(rows, err, "list imports", scanImport)
+	return importsTable.list(ctx, st.DB, limit, offset, "list imports")
 }
 
 func (st *Store) FinishImport(ctx context.Context, uid, status string, totalRows int64, errs []byte) error {
