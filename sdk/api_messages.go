@@ -89,8 +89,15 @@ func (c *Client) removeFromSelected(roomID int64, uniqueIDs []string) {
 	}
 }
 
-// UpdateMessage edits a message's text (and extras/payload); results.comment.
-func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, extras, payload RawMessage) (RawMessage, error) {
+// UpdateOptions are UpdateMessage's optional fields; nil leaves one as it is.
+type UpdateOptions struct {
+	Extras  RawMessage // a JSON object, or nil
+	Payload RawMessage // a JSON object, or nil
+}
+
+// UpdateMessage edits a message's text (and extras/payload) and returns
+// the edited comment (Comment.Raw is the server's object).
+func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, o UpdateOptions) (*Comment, error) {
 	if err := c.requireLogin("UpdateMessage"); err != nil {
 		return nil, err
 	}
@@ -102,11 +109,11 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, ex
 	}
 	u := c.User()
 	body := map[string]any{"token": u.Token, "comment": message, "unique_id": uniqueID}
-	if len(extras) > 0 {
-		body["extras"] = extras
+	if len(o.Extras) > 0 {
+		body["extras"] = o.Extras
 	}
-	if len(payload) > 0 {
-		body["payload"] = payload
+	if len(o.Payload) > 0 {
+		body["payload"] = o.Payload
 	}
 	res, err := c.call(ctx, "POST", "update_message", nil, body)
 	if err != nil {
@@ -116,10 +123,12 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, ex
 	if err != nil {
 		return nil, err
 	}
-	if cm, err := parseComment(raw); err == nil {
-		c.upsertSelected(cm)
+	cm, err := parseComment(raw)
+	if err != nil {
+		return nil, fmt.Errorf("qiscus: update_message: %w", err)
 	}
-	return raw, nil
+	c.upsertSelected(cm)
+	return cm.clone(), nil
 }
 
 // SearchMessages is the deprecated search_messages call; v2 Comment shapes.

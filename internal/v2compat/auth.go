@@ -157,14 +157,18 @@ func RemoveDeviceToken(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	return deviceToken(ctx, s, a, s.Client.RemoveDeviceToken)
 }
 
-func deviceToken(ctx context.Context, s *Session, a Args, call func(context.Context, string, bool, string) (sdk.RawMessage, error)) ([]byte, error) {
+func deviceToken(ctx context.Context, s *Session, a Args, call func(context.Context, string, sdk.DeviceTokenOptions) (*sdk.DeviceTokenResult, error)) ([]byte, error) {
 	r := a.read()
 	tok := r.str(0, "token", true)
 	platform := r.str(2, "devicePlatform", false)
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(call(ctx, tok, a.boolish(1), platform))
+	res, err := call(ctx, tok, sdk.DeviceTokenOptions{Development: a.boolish(1), Platform: platform})
+	if err != nil {
+		return nil, err
+	}
+	return res.Raw, nil
 }
 
 // SetDebugMode is the debugMode property set after init: the session's

@@ -130,7 +130,11 @@ func UpdateMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if m.UniqueID == "" {
 		m.UniqueID = m.UniqueTempID
 	}
-	return raw(s.Client.UpdateMessage(ctx, m.UniqueID, m.Message, m.Extras, m.Payload))
+	cm, err := s.Client.UpdateMessage(ctx, m.UniqueID, m.Message, sdk.UpdateOptions{Extras: m.Extras, Payload: m.Payload})
+	if err != nil {
+		return nil, err
+	}
+	return cm.Raw, nil
 }
 
 // ResendComment is resendComment(comment): it resolves with the selected
