@@ -60,7 +60,7 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // GetRoomsInfo is getRoomsInfo(options?).
 func GetRoomsInfo(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return raw(s.Client.GetRoomsInfo(ctx, o)) })
+	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return bodyOf(s.Client.GetRoomsInfo(ctx, o)) })
 }
 
 // LoadRoomList is loadRoomList(options?): rooms in their v2 shape.
@@ -96,27 +96,43 @@ func UpdateRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 		_ = jsonx.Unmarshal(opts, &str)
 		opts = sdk.RawMessage(str)
 	}
-	return raw(s.Client.UpdateRoom(ctx, id, o.RoomName, o.AvatarURL, opts))
+	rm, err := s.Client.UpdateRoom(ctx, id, sdk.UpdateRoomOptions{Name: o.RoomName, AvatarURL: o.AvatarURL, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	return rm.Raw, nil
 }
 
 // AddParticipantsToGroup is addParticipantsToGroup(roomId, userIds).
 func AddParticipantsToGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, a, s.Client.AddParticipantsToGroup)
+	return participants(ctx, a, func(ctx context.Context, room int64, ids []string) ([]byte, error) {
+		ps, err := s.Client.AddParticipantsToGroup(ctx, room, ids)
+		if err != nil {
+			return nil, err
+		}
+		return list(ps, func(p sdk.Participant) sdk.RawMessage { return p.Raw }), nil
+	})
 }
 
 // RemoveParticipantsFromGroup is removeParticipantsFromGroup(roomId, userIds).
 func RemoveParticipantsFromGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, a, s.Client.RemoveParticipantsFromGroup)
+	return participants(ctx, a, func(ctx context.Context, room int64, ids []string) ([]byte, error) {
+		removed, err := s.Client.RemoveParticipantsFromGroup(ctx, room, ids)
+		if err != nil {
+			return nil, err
+		}
+		return AppendJSON(nil, removed), nil
+	})
 }
 
-func participants(ctx context.Context, a Args, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
+func participants(ctx context.Context, a Args, call func(context.Context, int64, []string) ([]byte, error)) ([]byte, error) {
 	r := a.read()
 	room := r.id(0, "roomId", true)
 	ids := r.strs(1, "userIds", true)
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(call(ctx, room, ids))
+	return call(ctx, room, ids)
 }
 
 // GetParticipants is getParticipants(roomUniqueId, page?, limit?).
@@ -125,7 +141,11 @@ func GetParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.GetParticipants(ctx, uid, a.int(1), a.int(2)))
+	l, err := s.Client.GetParticipants(ctx, uid, sdk.PageOptions{Page: a.int(1), Limit: a.int(2)})
+	if err != nil {
+		return nil, err
+	}
+	return l.Raw, nil
 }
 
 // GetTotalUnreadCount is getTotalUnreadCount().
@@ -152,7 +172,7 @@ func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.ClearRoomMessages(ctx, ids))
+	return bodyOf(s.Client.ClearRoomMessages(ctx, ids))
 }
 
 // SetActiveRoom is setActiveRoom(room): opens a room object the app holds
