@@ -80,13 +80,21 @@ func SetUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // GetNonce is getNonce().
 func GetNonce(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return raw(s.Client.GetNonce(ctx))
+	n, err := s.Client.GetNonce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.Raw, nil
 }
 
 // VerifyIdentityToken is verifyIdentityToken(identityToken).
 func VerifyIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	return withStr(a, "identityToken", func(tok string) ([]byte, error) {
-		return raw(s.Client.VerifyIdentityToken(ctx, tok))
+		il, err := s.Client.VerifyIdentityToken(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
+		return il.Raw, nil
 	})
 }
 
@@ -104,7 +112,11 @@ func SetUserWithIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, 
 
 // RefreshAuthToken is refreshAuthToken().
 func RefreshAuthToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return raw(s.Client.RefreshAuthToken(ctx))
+	t, err := s.Client.RefreshAuthToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return AppendJSON(nil, map[string]any{"token": t.Token, "refresh_token": t.RefreshToken, "token_expires_at": t.ExpiresAt}), nil
 }
 
 // Disconnect is logout() and disconnect().
