@@ -9,24 +9,63 @@ import (
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
 
-// GetNonce starts an identity-token login: results {nonce, expired_at}.
-func (c *Client) GetNonce(ctx context.Context) (RawMessage, error) {
+// Nonce starts an identity-token login: the app's backend signs it into
+// a JWT for VerifyIdentityToken.
+type Nonce struct {
+	Nonce     string
+	ExpiresAt time.Time  // zero if the server sent no expired_at
+	Raw       RawMessage // the server's results object
+}
+
+// GetNonce starts an identity-token login.
+func (c *Client) GetNonce(ctx context.Context) (*Nonce, error) {
 	if err := c.requireInit("GetNonce"); err != nil {
 		return nil, err
 	}
-	return c.call(ctx, "POST", "auth/nonce", nil, nil)
+	res, err := c.call(ctx, "POST", "auth/nonce", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Nonce     string `json:"nonce"`
+		ExpiredAt int64  `json:"expired_at"` // unix seconds
+	}
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: auth/nonce: decode: %w", err)
+	}
+	n := &Nonce{Nonce: r.Nonce, Raw: res}
+	if r.ExpiredAt > 0 {
+		n.ExpiresAt = time.Unix(r.ExpiredAt, 0)
+	}
+	return n, nil
+}
+
+// IdentityLogin is VerifyIdentityToken's answer.
+type IdentityLogin struct {
+	User *User // nil if the server sent none
+	// Raw is the server's results object: pass it to
+	// SetUserWithIdentityToken.
+	Raw RawMessage
 }
 
 // VerifyIdentityToken exchanges a JWT signed by the app's backend for the
 // login results ({user, …}); pass them to SetUserWithIdentityToken.
-func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) (RawMessage, error) {
+func (c *Client) VerifyIdentityToken(ctx context.Context, identityToken string) (*IdentityLogin, error) {
 	if err := c.requireInit("VerifyIdentityToken"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(identityToken) == "" {
 		return nil, argError("VerifyIdentityToken", "identityToken", "is required")
 	}
-	return c.call(ctx, "POST", "auth/verify_identity_token", nil, map[string]string{"identity_token": identityToken})
+	res, err := c.call(ctx, "POST", "auth/verify_identity_token", nil, map[string]string{"identity_token": identityToken})
+	if err != nil {
+		return nil, err
+	}
+	il := &IdentityLogin{Raw: res}
+	if u, err := userField(res); err == nil {
+		il.User = u
+	}
+	return il, nil
 }
 
 // SetUserWithIdentityToken logs in with verifyIdentityToken's results.
@@ -78,8 +117,15 @@ func (c *Client) login(ctx context.Context, u *User, key string, results RawMess
 	c.startSession(ctx)
 }
 
+// AuthToken is the user's token pair after a refresh.
+type AuthToken struct {
+	Token        string
+	RefreshToken string
+	ExpiresAt    string // RFC 3339, as the server sent it
+}
+
 // RefreshAuthToken trades the refresh token for a new token now.
-func (c *Client) RefreshAuthToken(ctx context.Context) (RawMessage, error) {
+func (c *Client) RefreshAuthToken(ctx context.Context) (*AuthToken, error) {
 	if err := c.requireLogin("RefreshAuthToken"); err != nil {
 		return nil, err
 	}
@@ -90,8 +136,7 @@ func (c *Client) RefreshAuthToken(ctx context.Context) (RawMessage, error) {
 		return nil, err
 	}
 	u := c.User()
-	b, _ := jsonx.Marshal(map[string]any{"token": u.Token, "refresh_token": u.RefreshToken, "token_expires_at": u.TokenExpiresAt})
-	return b, nil
+	return &AuthToken{Token: u.Token, RefreshToken: u.RefreshToken, ExpiresAt: u.TokenExpiresAt}, nil
 }
 
 // refreshLoop refreshes the token shortly before it expires (v2 waited

@@ -42,8 +42,21 @@ type DeleteOptions struct {
 	Soft      bool // mark them deleted, keeping the rows
 }
 
-// DeleteComment deletes messages by unique id and returns the whole body.
-func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, o DeleteOptions) (RawMessage, error) {
+// CommentList is the comments a call answered with.
+type CommentList struct {
+	Comments []*Comment // malformed ones are skipped
+	Raw      RawMessage // the server's results object
+}
+
+// commentList decodes results.comments leniently: v2 handed these bodies
+// to apps unchecked, so a bad one is no error here.
+func commentList(res RawMessage) *CommentList {
+	cs, _ := parseComments(res)
+	return &CommentList{Comments: cs, Raw: res}
+}
+
+// DeleteComment deletes messages by unique id and returns them.
+func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []string, o DeleteOptions) (*CommentList, error) {
 	forEveryone, hard := !o.ForMeOnly, !o.Soft
 	if err := c.requireLogin("DeleteComment"); err != nil {
 		return nil, err
@@ -58,7 +71,7 @@ func (c *Client) DeleteComment(ctx context.Context, roomID int64, uniqueIDs []st
 	}
 	c.removeFromSelected(roomID, uniqueIDs)
 	c.emit(CommentDeleted{RoomID: roomID, UniqueIDs: uniqueIDs, ForEveryone: forEveryone, Hard: hard})
-	return wrapBody(res), nil
+	return commentList(res), nil
 }
 
 // removeFromSelected drops deleted comments from the open room.
@@ -89,8 +102,15 @@ func (c *Client) removeFromSelected(roomID int64, uniqueIDs []string) {
 	}
 }
 
-// UpdateMessage edits a message's text (and extras/payload); results.comment.
-func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, extras, payload RawMessage) (RawMessage, error) {
+// UpdateOptions are UpdateMessage's optional fields; nil leaves one as it is.
+type UpdateOptions struct {
+	Extras  RawMessage // a JSON object, or nil
+	Payload RawMessage // a JSON object, or nil
+}
+
+// UpdateMessage edits a message's text (and extras/payload) and returns
+// the edited comment (Comment.Raw is the server's object).
+func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, o UpdateOptions) (*Comment, error) {
 	if err := c.requireLogin("UpdateMessage"); err != nil {
 		return nil, err
 	}
@@ -102,11 +122,11 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, ex
 	}
 	u := c.User()
 	body := map[string]any{"token": u.Token, "comment": message, "unique_id": uniqueID}
-	if len(extras) > 0 {
-		body["extras"] = extras
+	if len(o.Extras) > 0 {
+		body["extras"] = o.Extras
 	}
-	if len(payload) > 0 {
-		body["payload"] = payload
+	if len(o.Payload) > 0 {
+		body["payload"] = o.Payload
 	}
 	res, err := c.call(ctx, "POST", "update_message", nil, body)
 	if err != nil {
@@ -116,10 +136,12 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, ex
 	if err != nil {
 		return nil, err
 	}
-	if cm, err := parseComment(raw); err == nil {
-		c.upsertSelected(cm)
+	cm, err := parseComment(raw)
+	if err != nil {
+		return nil, fmt.Errorf("qiscus: update_message: %w", err)
 	}
-	return raw, nil
+	c.upsertSelected(cm)
+	return cm.clone(), nil
 }
 
 // SearchMessages is the deprecated search_messages call; v2 Comment shapes.
@@ -168,8 +190,8 @@ type SearchOptions struct {
 	Limit    int          `json:"limit"`
 }
 
-// SearchMessage searches messages; the whole body is returned, as in v2.
-func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (RawMessage, error) {
+// SearchMessage searches messages.
+func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (*CommentList, error) {
 	if err := c.requireLogin("SearchMessage"); err != nil {
 		return nil, err
 	}
@@ -199,7 +221,7 @@ func (c *Client) SearchMessage(ctx context.Context, o SearchOptions) (RawMessage
 	if err != nil {
 		return nil, err
 	}
-	return wrapBody(res), nil
+	return commentList(res), nil
 }
 
 func idStrings(ids []RawMessage) []string {
@@ -222,10 +244,10 @@ type FileListOptions struct {
 	ExcludeExtensions []string     `json:"excludeExtensions"`
 }
 
-// GetFileList lists files sent in rooms; the whole body, as in v2. The
+// GetFileList lists the comments carrying files sent in rooms. The
 // sender defaults to the current user only when neither sender nor userId
 // is given (v2 forced it whenever userId was missing).
-func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (RawMessage, error) {
+func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (*CommentList, error) {
 	if err := c.requireLogin("GetFileList"); err != nil {
 		return nil, err
 	}
@@ -256,7 +278,7 @@ func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (RawMessage
 	if err != nil {
 		return nil, err
 	}
-	return wrapBody(res), nil
+	return commentList(res), nil
 }
 
 // GenerateMessage builds a local pending comment (no I/O), as v2's

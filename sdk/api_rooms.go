@@ -109,8 +109,14 @@ type RoomsInfoOptions struct {
 	ShowRemoved      bool         `json:"show_removed"`
 }
 
-// GetRoomsInfo returns the whole response body, as v2 did.
-func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (RawMessage, error) {
+// RoomList is the rooms a call answered with.
+type RoomList struct {
+	Rooms []*Room
+	Raw   RawMessage // the server's results object
+}
+
+// GetRoomsInfo returns the rooms asked for.
+func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (*RoomList, error) {
 	if err := c.requireLogin("GetRoomsInfo"); err != nil {
 		return nil, err
 	}
@@ -124,7 +130,7 @@ func (c *Client) GetRoomsInfo(ctx context.Context, o RoomsInfoOptions) (RawMessa
 	if err != nil {
 		return nil, err
 	}
-	return wrapBody(res), nil
+	return c.parseRooms(res, "rooms_info"), nil
 }
 
 func emptyIfNil(v []RawMessage) []RawMessage {
@@ -139,12 +145,6 @@ func emptyIfNilS(v []string) []string {
 		return []string{}
 	}
 	return v
-}
-
-// wrapBody rebuilds v2's "whole body" return from results.
-func wrapBody(results RawMessage) RawMessage {
-	b := append([]byte(`{"status":200,"results":`), results...)
-	return append(b, '}')
 }
 
 // RoomListOptions are user_rooms' parameters.
@@ -192,16 +192,31 @@ func (c *Client) LoadRoomList(ctx context.Context, o RoomListOptions) ([]*Room, 
 	if err := jsonx.Unmarshal(res, &r); err != nil {
 		return nil, fmt.Errorf("qiscus: user_rooms: decode: %w", err)
 	}
-	out := make([]*Room, 0, len(r.Rooms))
-	for _, raw := range r.Rooms {
+	return c.roomList(r.Rooms, "user_rooms"), nil
+}
+
+// parseRooms decodes results[key] leniently: v2 handed these bodies to
+// apps unchecked, so a bad one is no error here.
+func (c *Client) parseRooms(res RawMessage, key string) *RoomList {
+	var r map[string]RawMessage
+	_ = jsonx.Unmarshal(res, &r)
+	var raws []RawMessage
+	_ = jsonx.Unmarshal(r[key], &raws)
+	return &RoomList{Rooms: c.roomList(raws, key), Raw: res}
+}
+
+// roomList decodes rooms, skipping malformed ones.
+func (c *Client) roomList(raws []RawMessage, path string) []*Room {
+	out := make([]*Room, 0, len(raws))
+	for _, raw := range raws {
 		rm, err := parseRoom(raw)
 		if err != nil {
-			c.cfg.Logger.Warn("user_rooms: skipping malformed room", "err", err)
+			c.cfg.Logger.Warn(path+": skipping malformed room", "err", err)
 			continue
 		}
 		out = append(out, rm)
 	}
-	return out, nil
+	return out
 }
 
 // parseRoom decodes one room (with an optional last_comment object).
@@ -225,16 +240,16 @@ func parseRoom(raw RawMessage) (*Room, error) {
 	return &r, nil
 }
 
-// UpdateRoomOptions are update_room's parameters.
+// UpdateRoomOptions are UpdateRoom's changes; empty fields stay as they are.
 type UpdateRoomOptions struct {
-	ID        RawMessage `json:"id"`
-	RoomName  string     `json:"room_name"`
-	AvatarURL string     `json:"avatar_url"`
-	Options   RawMessage `json:"options"`
+	Name      string
+	AvatarURL string
+	Options   RawMessage // the room's options, any JSON; nil keeps them
 }
 
-// UpdateRoom changes a room's name, avatar or options; results.room.
-func (c *Client) UpdateRoom(ctx context.Context, id int64, name, avatarURL string, options RawMessage) (RawMessage, error) {
+// UpdateRoom changes a room's name, avatar or options and returns the
+// room (Room.Raw is the server's object).
+func (c *Client) UpdateRoom(ctx context.Context, id int64, o UpdateRoomOptions) (*Room, error) {
 	if err := c.requireLogin("UpdateRoom"); err != nil {
 		return nil, err
 	}
@@ -242,30 +257,66 @@ func (c *Client) UpdateRoom(ctx context.Context, id int64, name, avatarURL strin
 		return nil, argError("UpdateRoom", "id", "is required")
 	}
 	p := (&params{}).set("id", id)
-	if name != "" {
-		p.set("room_name", name)
+	if o.Name != "" {
+		p.set("room_name", o.Name)
 	}
-	if avatarURL != "" {
-		p.set("avatar_url", avatarURL)
+	if o.AvatarURL != "" {
+		p.set("avatar_url", o.AvatarURL)
 	}
-	if len(options) > 0 && string(options) != "null" {
-		p.set("options", string(options))
+	if len(o.Options) > 0 && string(o.Options) != "null" {
+		p.set("options", string(o.Options))
 	}
 	res, err := c.call(ctx, "POST", "update_room", nil, p)
 	if err != nil {
 		return nil, err
 	}
-	return field(res, "room")
+	raw, err := field(res, "room")
+	if err != nil {
+		return nil, err
+	}
+	return parseRoom(raw)
 }
 
-// AddParticipantsToGroup adds users; results.participants_added.
-func (c *Client) AddParticipantsToGroup(ctx context.Context, roomID int64, userIDs []string) (RawMessage, error) {
-	return c.changeParticipants(ctx, "addParticipantsToGroup", "add_room_participants", "participants_added", roomID, userIDs)
+// AddParticipantsToGroup adds users and returns them as participants
+// (each Participant.Raw is the server's object).
+func (c *Client) AddParticipantsToGroup(ctx context.Context, roomID int64, userIDs []string) ([]Participant, error) {
+	out, err := c.changeParticipants(ctx, "addParticipantsToGroup", "add_room_participants", "participants_added", roomID, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	return parseParticipants(out)
 }
 
-// RemoveParticipantsFromGroup removes users; results.participants_removed.
-func (c *Client) RemoveParticipantsFromGroup(ctx context.Context, roomID int64, userIDs []string) (RawMessage, error) {
-	return c.changeParticipants(ctx, "removeParticipantsFromGroup", "remove_room_participants", "participants_removed", roomID, userIDs)
+// RemoveParticipantsFromGroup removes users and returns the ids removed.
+func (c *Client) RemoveParticipantsFromGroup(ctx context.Context, roomID int64, userIDs []string) ([]string, error) {
+	out, err := c.changeParticipants(ctx, "removeParticipantsFromGroup", "remove_room_participants", "participants_removed", roomID, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	if err := jsonx.Unmarshal(out, &ids); err != nil {
+		return nil, fmt.Errorf("qiscus: decode participants_removed: %w", err)
+	}
+	return ids, nil
+}
+
+// parseParticipants decodes a JSON array of participants, keeping each
+// one's bytes.
+func parseParticipants(arr RawMessage) ([]Participant, error) {
+	var raws []RawMessage
+	if err := jsonx.Unmarshal(arr, &raws); err != nil {
+		return nil, fmt.Errorf("qiscus: decode participants: %w", err)
+	}
+	out := make([]Participant, 0, len(raws))
+	for _, raw := range raws {
+		var p Participant
+		if err := jsonx.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("qiscus: decode participant: %w", err)
+		}
+		p.Raw = raw
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func (c *Client) changeParticipants(ctx context.Context, method, path, key string, roomID int64, userIDs []string) (RawMessage, error) {
@@ -317,21 +368,41 @@ func (c *Client) changeParticipants(ctx context.Context, method, path, key strin
 	return out, nil
 }
 
+// ParticipantList is a page of a room's members.
+type ParticipantList struct {
+	Participants []Participant
+	Total        int        // members in the room, from meta.total
+	Raw          RawMessage // the server's results object ({meta, participants})
+}
+
 // GetParticipants pages through a room's members (broken in v2.14+).
-func (c *Client) GetParticipants(ctx context.Context, roomUniqueID string, page, limit int) (RawMessage, error) {
+func (c *Client) GetParticipants(ctx context.Context, roomUniqueID string, o PageOptions) (*ParticipantList, error) {
 	if err := c.requireLogin("GetParticipants"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(roomUniqueID) == "" {
 		return nil, argError("GetParticipants", "roomUniqueId", "is required")
 	}
-	if page <= 0 {
-		page = 1
+	res, err := c.call(ctx, "GET", "room_participants", o.params().set("room_unique_id", roomUniqueID), nil)
+	if err != nil {
+		return nil, err
 	}
-	if limit <= 0 {
-		limit = 20
+	var r struct {
+		Meta struct {
+			Total int `json:"total"`
+		} `json:"meta"`
+		Participants RawMessage `json:"participants"`
 	}
-	return c.call(ctx, "GET", "room_participants", (&params{}).set("room_unique_id", roomUniqueID).set("page", page).set("limit", limit), nil)
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: room_participants: decode: %w", err)
+	}
+	l := &ParticipantList{Total: r.Meta.Total, Raw: res}
+	if len(r.Participants) > 0 && string(r.Participants) != "null" {
+		if l.Participants, err = parseParticipants(r.Participants); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
 }
 
 // GetTotalUnreadCount is the number of unread messages in all rooms.
@@ -361,9 +432,9 @@ func (c *Client) unreadCount(ctx context.Context, method, path string) (int64, e
 	return r.N, nil
 }
 
-// ClearRoomMessages empties rooms, given their unique ids. The whole body
-// is returned; roomCleared arrives over realtime.
-func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) (RawMessage, error) {
+// ClearRoomMessages empties rooms, given their unique ids, and returns
+// the rooms cleared; RoomCleared arrives over realtime.
+func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) (*RoomList, error) {
 	if err := c.requireLogin("ClearRoomMessages"); err != nil {
 		return nil, err
 	}
@@ -374,5 +445,5 @@ func (c *Client) ClearRoomMessages(ctx context.Context, roomUniqueIDs []string) 
 	if err != nil {
 		return nil, err
 	}
-	return wrapBody(res), nil
+	return c.parseRooms(res, "rooms"), nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 )
 
 // BlockUser blocks a user and returns them (User.Raw is the server's
@@ -41,40 +44,103 @@ func (c *Client) blockCall(ctx context.Context, method, path, userID string) (*U
 	return u.clone(), nil
 }
 
-// GetBlockedUser pages the blocked users; results.blocked_users.
-func (c *Client) GetBlockedUser(ctx context.Context, page, limit int) (RawMessage, error) {
+// PageOptions page a list; zero values mean page 1 of 20.
+type PageOptions struct {
+	Page  int
+	Limit int
+}
+
+func (o PageOptions) params() *params {
+	if o.Page <= 0 {
+		o.Page = 1
+	}
+	if o.Limit <= 0 {
+		o.Limit = 20
+	}
+	return (&params{}).set("page", o.Page).set("limit", o.Limit)
+}
+
+// GetBlockedUser pages the users this user blocked (each User.Raw is the
+// server's object).
+func (c *Client) GetBlockedUser(ctx context.Context, o PageOptions) ([]*User, error) {
 	if err := c.requireLogin("GetBlockedUser"); err != nil {
 		return nil, err
 	}
-	if page <= 0 {
-		page = 1
-	}
-	if limit <= 0 {
-		limit = 20
-	}
-	res, err := c.call(ctx, "GET", "get_blocked_users", (&params{}).set("page", page).set("limit", limit), nil)
+	res, err := c.call(ctx, "GET", "get_blocked_users", o.params(), nil)
 	if err != nil {
 		return nil, err
 	}
-	return field(res, "blocked_users")
+	raw, err := field(res, "blocked_users")
+	if err != nil {
+		return nil, err
+	}
+	return parseUsers(raw)
 }
 
-// GetUsers searches users; results {meta, users} (broken in v2.14+).
-func (c *Client) GetUsers(ctx context.Context, query string, page, limit int) (RawMessage, error) {
+// UserSearchOptions are GetUsers' parameters.
+type UserSearchOptions struct {
+	Query string // part of a user id or name; empty lists everyone
+	PageOptions
+}
+
+// UserList is a page of users.
+type UserList struct {
+	Users []*User
+	Raw   RawMessage // the server's results object ({meta, users})
+}
+
+// GetUsers searches users (broken in v2.14+).
+func (c *Client) GetUsers(ctx context.Context, o UserSearchOptions) (*UserList, error) {
 	if err := c.requireLogin("GetUsers"); err != nil {
 		return nil, err
 	}
-	if page <= 0 {
-		page = 1
+	res, err := c.call(ctx, "GET", "get_user_list", o.params().set("query", o.Query), nil)
+	if err != nil {
+		return nil, err
 	}
-	if limit <= 0 {
-		limit = 20
+	var r struct {
+		Users RawMessage `json:"users"`
 	}
-	return c.call(ctx, "GET", "get_user_list", (&params{}).set("query", query).set("page", page).set("limit", limit), nil)
+	if err := jsonx.Unmarshal(res, &r); err != nil {
+		return nil, fmt.Errorf("qiscus: get_user_list: decode: %w", err)
+	}
+	l := &UserList{Raw: res}
+	if len(r.Users) > 0 && string(r.Users) != "null" {
+		if l.Users, err = parseUsers(r.Users); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
 }
 
-// GetUserPresences returns results.user_status for the given users.
-func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) (RawMessage, error) {
+// parseUsers decodes a JSON array of users, keeping each one's bytes.
+func parseUsers(arr RawMessage) ([]*User, error) {
+	var raws []RawMessage
+	if err := jsonx.Unmarshal(arr, &raws); err != nil {
+		return nil, fmt.Errorf("qiscus: decode users: %w", err)
+	}
+	out := make([]*User, 0, len(raws))
+	for _, raw := range raws {
+		var u User
+		if err := jsonx.Unmarshal(raw, &u); err != nil {
+			return nil, fmt.Errorf("qiscus: decode user: %w", err)
+		}
+		u.Raw = raw
+		out = append(out, &u)
+	}
+	return out, nil
+}
+
+// Presence is one user's online status.
+type Presence struct {
+	UserID   string
+	Online   bool
+	LastSeen time.Time  // zero when the server sent no timestamp
+	Raw      RawMessage // the server's object
+}
+
+// GetUserPresences returns the given users' online status.
+func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) ([]Presence, error) {
 	if err := c.requireLogin("GetUserPresences"); err != nil {
 		return nil, err
 	}
@@ -85,7 +151,31 @@ func (c *Client) GetUserPresences(ctx context.Context, userIDs []string) (RawMes
 	if err != nil {
 		return nil, err
 	}
-	return field(res, "user_status")
+	arr, err := field(res, "user_status")
+	if err != nil {
+		return nil, err
+	}
+	var raws []RawMessage
+	if err := jsonx.Unmarshal(arr, &raws); err != nil {
+		return nil, fmt.Errorf("qiscus: decode user_status: %w", err)
+	}
+	out := make([]Presence, 0, len(raws))
+	for _, raw := range raws {
+		var p struct {
+			Email     string `json:"email"`
+			Status    int    `json:"status"`
+			Timestamp int64  `json:"timestamp"` // milliseconds
+		}
+		if err := jsonx.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("qiscus: decode user_status: %w", err)
+		}
+		pr := Presence{UserID: p.Email, Online: p.Status == 1, Raw: raw}
+		if p.Timestamp > 0 {
+			pr.LastSeen = time.UnixMilli(p.Timestamp)
+		}
+		out = append(out, pr)
+	}
+	return out, nil
 }
 
 // PublishOnlinePresence turns the presence heartbeat on or off. Calling
@@ -105,25 +195,46 @@ func (c *Client) PublishOnlinePresence(ctx context.Context, online bool) error {
 	return nil
 }
 
-// RegisterDeviceToken registers a push token; results as sent.
-func (c *Client) RegisterDeviceToken(ctx context.Context, token string, isDevelopment bool, platform string) (RawMessage, error) {
-	return c.deviceToken(ctx, "registerDeviceToken", "set_user_device_token", token, isDevelopment, platform)
+// DeviceTokenOptions are the push token calls' options; the zero value
+// is a production token of platform "rn" (v2's defaults).
+type DeviceTokenOptions struct {
+	Development bool
+	Platform    string
+}
+
+// DeviceTokenResult is the server's answer to a push token call.
+type DeviceTokenResult struct {
+	Changed bool       // v3 servers report whether the token was new
+	Raw     RawMessage // the server's results object
+}
+
+// RegisterDeviceToken registers a push token.
+func (c *Client) RegisterDeviceToken(ctx context.Context, token string, o DeviceTokenOptions) (*DeviceTokenResult, error) {
+	return c.deviceToken(ctx, "registerDeviceToken", "set_user_device_token", token, o)
 }
 
 // RemoveDeviceToken removes a push token.
-func (c *Client) RemoveDeviceToken(ctx context.Context, token string, isDevelopment bool, platform string) (RawMessage, error) {
-	return c.deviceToken(ctx, "removeDeviceToken", "remove_user_device_token", token, isDevelopment, platform)
+func (c *Client) RemoveDeviceToken(ctx context.Context, token string, o DeviceTokenOptions) (*DeviceTokenResult, error) {
+	return c.deviceToken(ctx, "removeDeviceToken", "remove_user_device_token", token, o)
 }
 
-func (c *Client) deviceToken(ctx context.Context, method, path, token string, isDev bool, platform string) (RawMessage, error) {
+func (c *Client) deviceToken(ctx context.Context, method, path, token string, o DeviceTokenOptions) (*DeviceTokenResult, error) {
 	if err := c.requireLogin(method); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(token) == "" {
 		return nil, argError(method, "token", "is required")
 	}
-	if platform == "" {
-		platform = "rn"
+	if o.Platform == "" {
+		o.Platform = "rn"
 	}
-	return c.call(ctx, "POST", path, nil, (&params{}).set("device_token", token).set("device_platform", platform).set("is_development", isDev))
+	res, err := c.call(ctx, "POST", path, nil, (&params{}).set("device_token", token).set("device_platform", o.Platform).set("is_development", o.Development))
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Changed bool `json:"changed"`
+	}
+	_ = jsonx.Unmarshal(res, &r) // v2 servers may send no object at all
+	return &DeviceTokenResult{Changed: r.Changed, Raw: res}, nil
 }

@@ -135,3 +135,40 @@ func ExampleClient_Selected() {
 	// copy taken before: 0 comments
 	// now: 1 comment
 }
+
+// Calls answer with Go values; Raw keeps the server's JSON for anyone who
+// needs a field the struct lacks.
+func ExampleClient_UpdateRoom() {
+	ctx := context.Background()
+	base, mqtt, stop := localServer()
+	defer stop()
+	for _, id := range []string{"bob", "carol"} { // users exist once they log in
+		c, _ := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt})
+		if _, err := c.SetUser(ctx, id, id+"-key", sdk.LoginOptions{}); err != nil {
+			panic(err)
+		}
+		c.Close()
+	}
+	alice, _ := sdk.New(ctx, sdk.Config{AppID: "dev", BaseURL: base, MQTTURL: mqtt})
+	defer alice.Close()
+	if _, err := alice.SetUser(ctx, "alice", "alice-key", sdk.LoginOptions{}); err != nil {
+		panic(err)
+	}
+	room, err := alice.CreateGroupRoom(ctx, "Team", []string{"bob"}, nil)
+	if err != nil {
+		panic(err)
+	}
+	added, err := alice.AddParticipantsToGroup(ctx, room.ID, []string{"carol"})
+	if err != nil {
+		panic(err)
+	}
+	room, err = alice.UpdateRoom(ctx, room.ID, sdk.UpdateRoomOptions{Name: "Team A"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("added:", added[0].Email)
+	fmt.Println("renamed:", room.Name)
+	// Output:
+	// added: carol
+	// renamed: Team A
+}

@@ -34,6 +34,9 @@ type Participant struct {
 	Extras                RawMessage `json:"extras,omitempty"`
 	LastCommentReadID     int64      `json:"last_comment_read_id"`
 	LastCommentReceivedID int64      `json:"last_comment_received_id"`
+	// Raw is the server's object when the participant came from a
+	// participant call; nil otherwise.
+	Raw RawMessage `json:"-"`
 }
 
 // Room is a chat room (reference E.3, raw server names).

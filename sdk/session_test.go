@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/server"
-	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -148,13 +147,10 @@ func TestIdentityTokenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n struct {
-		Nonce string `json:"nonce"`
+	if nres.Nonce == "" {
+		t.Fatalf("nonce = %s", nres.Raw)
 	}
-	if err := jsonx.Unmarshal(nres, &n); err != nil || n.Nonce == "" {
-		t.Fatalf("nonce = %s", nres)
-	}
-	jwt, err := server.SignIdentityToken("dev-secret", "dev", n.Nonce, "carol", "Carol", time.Minute)
+	jwt, err := server.SignIdentityToken("dev-secret", "dev", nres.Nonce, "carol", "Carol", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +158,10 @@ func TestIdentityTokenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetUserWithIdentityToken(ctx, res); err != nil {
+	if res.User == nil || res.User.Email != "carol" {
+		t.Fatalf("verified user = %+v", res.User)
+	}
+	if _, err := c.SetUserWithIdentityToken(ctx, res.Raw); err != nil {
 		t.Fatal(err)
 	}
 	if u := c.User(); u == nil || u.Email != "carol" {

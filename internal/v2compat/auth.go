@@ -81,13 +81,21 @@ func SetUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // GetNonce is getNonce().
 func GetNonce(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return raw(s.Client.GetNonce(ctx))
+	n, err := s.Client.GetNonce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.Raw, nil
 }
 
 // VerifyIdentityToken is verifyIdentityToken(identityToken).
 func VerifyIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	return withStr(a, "identityToken", func(tok string) ([]byte, error) {
-		return raw(s.Client.VerifyIdentityToken(ctx, tok))
+		il, err := s.Client.VerifyIdentityToken(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
+		return il.Raw, nil
 	})
 }
 
@@ -105,7 +113,11 @@ func SetUserWithIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, 
 
 // RefreshAuthToken is refreshAuthToken().
 func RefreshAuthToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return raw(s.Client.RefreshAuthToken(ctx))
+	t, err := s.Client.RefreshAuthToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return AppendJSON(nil, map[string]any{"token": t.Token, "refresh_token": t.RefreshToken, "token_expires_at": t.ExpiresAt}), nil
 }
 
 // Disconnect is logout() and disconnect().
@@ -158,14 +170,18 @@ func RemoveDeviceToken(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	return deviceToken(ctx, s, a, s.Client.RemoveDeviceToken)
 }
 
-func deviceToken(ctx context.Context, s *Session, a Args, call func(context.Context, string, bool, string) (sdk.RawMessage, error)) ([]byte, error) {
+func deviceToken(ctx context.Context, s *Session, a Args, call func(context.Context, string, sdk.DeviceTokenOptions) (*sdk.DeviceTokenResult, error)) ([]byte, error) {
 	r := a.read()
 	tok := r.str(0, "token", true)
 	platform := r.str(2, "devicePlatform", false)
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(call(ctx, tok, a.boolish(1), platform))
+	res, err := call(ctx, tok, sdk.DeviceTokenOptions{Development: a.boolish(1), Platform: platform})
+	if err != nil {
+		return nil, err
+	}
+	return res.Raw, nil
 }
 
 // SetDebugMode is the debugMode property set after init: the session's

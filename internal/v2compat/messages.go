@@ -110,7 +110,7 @@ func DeleteComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return raw(s.Client.DeleteComment(ctx, room, ids,
+	return bodyOf(s.Client.DeleteComment(ctx, room, ids,
 		sdk.DeleteOptions{ForMeOnly: !a.boolDefault(2, true), Soft: !a.boolDefault(3, true)}))
 }
 
@@ -130,7 +130,11 @@ func UpdateMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if m.UniqueID == "" {
 		m.UniqueID = m.UniqueTempID
 	}
-	return raw(s.Client.UpdateMessage(ctx, m.UniqueID, m.Message, m.Extras, m.Payload))
+	cm, err := s.Client.UpdateMessage(ctx, m.UniqueID, m.Message, sdk.UpdateOptions{Extras: m.Extras, Payload: m.Payload})
+	if err != nil {
+		return nil, err
+	}
+	return cm.Raw, nil
 }
 
 // ResendComment is resendComment(comment): it resolves with the selected
@@ -186,12 +190,12 @@ func SearchMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // SearchMessage is searchMessage(options).
 func SearchMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withOptions(a, true, func(o sdk.SearchOptions) ([]byte, error) { return raw(s.Client.SearchMessage(ctx, o)) })
+	return withOptions(a, true, func(o sdk.SearchOptions) ([]byte, error) { return bodyOf(s.Client.SearchMessage(ctx, o)) })
 }
 
 // GetFileList is getFileList(options?).
 func GetFileList(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withOptions(a, false, func(o sdk.FileListOptions) ([]byte, error) { return raw(s.Client.GetFileList(ctx, o)) })
+	return withOptions(a, false, func(o sdk.FileListOptions) ([]byte, error) { return bodyOf(s.Client.GetFileList(ctx, o)) })
 }
 
 // PrepareCommentToBeSubmitted is prepareCommentToBeSubmitted(comment): the

@@ -60,7 +60,7 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // GetRoomsInfo is getRoomsInfo(options?).
 func GetRoomsInfo(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return raw(s.Client.GetRoomsInfo(ctx, o)) })
+	return withOptions(a, false, func(o sdk.RoomsInfoOptions) ([]byte, error) { return bodyOf(s.Client.GetRoomsInfo(ctx, o)) })
 }
 
 // LoadRoomList is loadRoomList(options?): rooms in their v2 shape.
@@ -96,22 +96,38 @@ func UpdateRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 		_ = jsonx.Unmarshal(opts, &str)
 		opts = sdk.RawMessage(str)
 	}
-	return raw(s.Client.UpdateRoom(ctx, id, o.RoomName, o.AvatarURL, opts))
+	rm, err := s.Client.UpdateRoom(ctx, id, sdk.UpdateRoomOptions{Name: o.RoomName, AvatarURL: o.AvatarURL, Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	return rm.Raw, nil
 }
 
 // AddParticipantsToGroup is addParticipantsToGroup(roomId, userIds).
 func AddParticipantsToGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, s, a, "participantsAdded", s.Client.AddParticipantsToGroup)
+	return participants(ctx, s, a, "participantsAdded", func(ctx context.Context, room int64, ids []string) ([]byte, error) {
+		ps, err := s.Client.AddParticipantsToGroup(ctx, room, ids)
+		if err != nil {
+			return nil, err
+		}
+		return list(ps, func(p sdk.Participant) sdk.RawMessage { return p.Raw }), nil
+	})
 }
 
 // RemoveParticipantsFromGroup is removeParticipantsFromGroup(roomId, userIds).
 func RemoveParticipantsFromGroup(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return participants(ctx, s, a, "participantsRemoved", s.Client.RemoveParticipantsFromGroup)
+	return participants(ctx, s, a, "participantsRemoved", func(ctx context.Context, room int64, ids []string) ([]byte, error) {
+		removed, err := s.Client.RemoveParticipantsFromGroup(ctx, room, ids)
+		if err != nil {
+			return nil, err
+		}
+		return AppendJSON(nil, removed), nil
+	})
 }
 
 // participants changes a group's members and then emits v2's bus event
-// (participants-added / participants-removed) with the server's result.
-func participants(ctx context.Context, s *Session, a Args, event string, call func(context.Context, int64, []string) (sdk.RawMessage, error)) ([]byte, error) {
+// (participants-added / participants-removed) with the v2 result.
+func participants(ctx context.Context, s *Session, a Args, event string, call func(context.Context, int64, []string) ([]byte, error)) ([]byte, error) {
 	r := a.read()
 	room := r.id(0, "roomId", true)
 	ids := r.strs(1, "userIds", true)
@@ -122,7 +138,7 @@ func participants(ctx context.Context, s *Session, a Args, event string, call fu
 	if err != nil {
 		return nil, err
 	}
-	s.Push(event, []any{res})
+	s.Push(event, []any{sdk.RawMessage(res)})
 	return res, nil
 }
 
@@ -132,7 +148,11 @@ func GetParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.GetParticipants(ctx, uid, a.int(1), a.int(2)))
+	l, err := s.Client.GetParticipants(ctx, uid, sdk.PageOptions{Page: a.int(1), Limit: a.int(2)})
+	if err != nil {
+		return nil, err
+	}
+	return l.Raw, nil
 }
 
 // GetTotalUnreadCount is getTotalUnreadCount().
@@ -159,7 +179,7 @@ func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.ClearRoomMessages(ctx, ids))
+	return bodyOf(s.Client.ClearRoomMessages(ctx, ids))
 }
 
 // SetActiveRoom is setActiveRoom(room): opens a room object the app holds

@@ -65,6 +65,25 @@ func raw(r sdk.RawMessage, err error) ([]byte, error) {
 	return r, nil
 }
 
+// bodyOf is what v2 resolved for the calls that returned the whole
+// response body: {status: 200, results}, results as the server sent them.
+func bodyOf[T interface {
+	*sdk.CommentList | *sdk.RoomList
+}](r T, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	var results sdk.RawMessage
+	switch x := any(r).(type) {
+	case *sdk.CommentList:
+		results = x.Raw
+	case *sdk.RoomList:
+		results = x.Raw
+	}
+	b := append([]byte(`{"status":200,"results":`), results...)
+	return append(b, '}'), nil
+}
+
 // roomReply is a room in its v2 shape.
 func roomReply(r *sdk.Room, err error) ([]byte, error) {
 	if err != nil {

@@ -12,11 +12,12 @@ func GetUserPresences(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Client.GetUserPresences(ctx, ids)
+	ps, err := s.Client.GetUserPresences(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	s.Push("userStatus", []any{res}) // v2's user-status bus event
+	res := list(ps, func(p sdk.Presence) sdk.RawMessage { return p.Raw })
+	s.Push("userStatus", []any{sdk.RawMessage(res)}) // v2's user-status bus event
 	return res, nil
 }
 
@@ -36,7 +37,11 @@ func userCall(ctx context.Context, a Args, call func(context.Context, string) (*
 
 // GetBlockedUser is getBlockedUser(page?, limit?).
 func GetBlockedUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return raw(s.Client.GetBlockedUser(ctx, a.int(0), a.int(1)))
+	us, err := s.Client.GetBlockedUser(ctx, sdk.PageOptions{Page: a.int(0), Limit: a.int(1)})
+	if err != nil {
+		return nil, err
+	}
+	return list(us, func(u *sdk.User) sdk.RawMessage { return u.Raw }), nil
 }
 
 // GetUsers is getUsers(query?, page?, limit?).
@@ -45,5 +50,9 @@ func GetUsers(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return raw(s.Client.GetUsers(ctx, q, a.int(1), a.int(2)))
+	l, err := s.Client.GetUsers(ctx, sdk.UserSearchOptions{Query: q, PageOptions: sdk.PageOptions{Page: a.int(1), Limit: a.int(2)}})
+	if err != nil {
+		return nil, err
+	}
+	return l.Raw, nil
 }
