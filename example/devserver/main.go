@@ -56,9 +56,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "debug logging")
 	webhookURL := fs.String("webhook-url", "", `POST every new comment here (post_comment_mobile / post_comment_rest; "" = off)`)
 	testHooks := fs.Bool("test-hooks", false, "serve test-only endpoints (POST /api/v2/dev/disconnect_mqtt); never in production")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file at shutdown (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile to this file at shutdown (go tool pprof -sample_index=alloc_space)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if perr := stopProfiles(); perr != nil {
+			fmt.Fprintln(stderr, "devserver:", perr)
+		}
+	}()
 
 	level := slog.LevelInfo
 	if *verbose {
