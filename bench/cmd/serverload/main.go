@@ -34,10 +34,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/eclipse/paho.golang/paho"
-
-	"github.com/qiscus-go/qiscus-sdk-core/bench/internal/benchkit"
 )
 
 type runResult struct {
@@ -51,6 +47,8 @@ type runResult struct {
 	FanoutWant    int64   `json:"fanout_expected"`
 	FanoutGot     int64   `json:"fanout_delivered"`
 	FanoutSeconds float64 `json:"fanout_settle_s"`
+	// CPU is where the machine's CPU went during the load window (Linux).
+	CPU *cpuShare `json:"cpu,omitempty"`
 }
 
 type summary struct {
@@ -81,14 +79,28 @@ func main() {
 	rooms := flag.Int("rooms", 10, "group rooms")
 	members := flag.Int("members", 5, "members per group room (each one sends)")
 	out := flag.String("out", "bench/out/server.json", "result file")
+	profile := flag.String("profile", "", "directory for the devserver's CPU and allocation profiles of each run (cpu-N.pprof, mem-N.pprof) and this load generator's CPU profile of all runs (loadgen-cpu.pprof); empty: none")
+	serverArgs := flag.String("server-args", "", "extra devserver flags, space-separated (e.g. \"-gogc 100\")")
 	flag.Parse()
-	if err := run(*bin, *runs, *duration, *maxPosts, *rooms, *members, *out); err != nil {
+	cfg := config{bin: *bin, runs: *runs, duration: *duration, maxPosts: *maxPosts, rooms: *rooms, members: *members,
+		profileDir: *profile, serverArgs: strings.Fields(*serverArgs)}
+	if err := run(cfg, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "serverload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, runs int, duration time.Duration, maxPosts, nRooms, members int, outPath string) error {
+type config struct {
+	bin                      string
+	runs                     int
+	duration                 time.Duration
+	maxPosts, rooms, members int
+	profileDir               string
+	serverArgs               []string
+}
+
+func run(cfg config, outPath string) error {
+	runs, duration, maxPosts, nRooms, members := cfg.runs, cfg.duration, cfg.maxPosts, cfg.rooms, cfg.members
 	if duration <= 0 || duration > 2*time.Minute || runs < 1 || runs > 20 || maxPosts < 1 {
 		return errors.New("need 0 < -duration <= 2m, 1 <= -runs <= 20, -max-posts >= 1")
 	}
@@ -97,15 +109,36 @@ func run(bin string, runs int, duration time.Duration, maxPosts, nRooms, members
 		Duration: duration.Seconds(), MaxPosts: maxPosts,
 		Notes: []string{"devserver binary in its own process with a fresh SQLite file (WAL) per run; load generator and MQTT subscribers in another process on the same 2-core machine"},
 	}
+	if cfg.profileDir != "" {
+		stop, err := profileSelf(filepath.Join(cfg.profileDir, "loadgen-cpu.pprof"))
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	for r := 0; r < runs; r++ {
-		res, kind, err := oneRun(bin, duration, maxPosts, nRooms, members)
+		args := cfg.serverArgs
+		if cfg.profileDir != "" {
+			if err := os.MkdirAll(cfg.profileDir, 0o755); err != nil {
+				return err
+			}
+			args = append(slices.Clip(args),
+				"-cpuprofile", filepath.Join(cfg.profileDir, fmt.Sprintf("cpu-%d.pprof", r+1)),
+				"-memprofile", filepath.Join(cfg.profileDir, fmt.Sprintf("mem-%d.pprof", r+1)))
+		}
+		res, kind, err := oneRun(cfg.bin, args, duration, maxPosts, nRooms, members)
 		if err != nil {
 			return fmt.Errorf("run %d: %w", r+1, err)
 		}
 		o.RoomKind = kind
 		o.Runs = append(o.Runs, res)
-		fmt.Fprintf(os.Stderr, "serverload #%d (%s): %d posts in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, %d errors, fan-out %d/%d\n",
-			r+1, kind, res.Posts, res.Seconds, res.PerSecond, res.P50ms, res.P99ms, res.Errors, res.FanoutGot, res.FanoutWant)
+		cpu := ""
+		if c := res.CPU; c != nil {
+			cpu = fmt.Sprintf("; CPU cores: devserver %.2f (%.0f µs/post), load generator %.2f, other processes %.2f, idle %.2f",
+				c.ServerCores, c.ServerUsPost, c.LoadgenCores, c.OtherCores, c.IdleCores)
+		}
+		fmt.Fprintf(os.Stderr, "serverload #%d (%s): %d posts in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, %d errors, fan-out %d/%d%s\n",
+			r+1, kind, res.Posts, res.Seconds, res.PerSecond, res.P50ms, res.P99ms, res.Errors, res.FanoutGot, res.FanoutWant, cpu)
 	}
 	o.Summary = map[string]summary{
 		"posts_per_s": summarize(o.Runs, func(r runResult) float64 { return r.PerSecond }),
@@ -144,12 +177,13 @@ type devserver struct {
 
 var listening = regexp.MustCompile(`^QISCUS_DEVSERVER_LISTENING (http://127\.0\.0\.1:\d+)`)
 
-func startDevserver(bin string) (*devserver, error) {
+func startDevserver(bin string, extra []string) (*devserver, error) {
 	dir, err := os.MkdirTemp("", "serverload-")
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "qiscus.db"), "-sdk-dir", "", "-web-dir", "")
+	args := append([]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "qiscus.db"), "-sdk-dir", "", "-web-dir", ""}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -194,8 +228,7 @@ func (d *devserver) stop() {
 
 type user struct {
 	id, token string
-	got       atomic.Int64
-	mq        *paho.Client
+	sub       *subscriber
 }
 
 type apiClient struct {
@@ -218,7 +251,11 @@ func (a *apiClient) call(ctx context.Context, method, name string, u *user, form
 	if err != nil {
 		return nil, 0, err
 	}
-	defer res.Body.Close()
+	defer func() {
+		// Read to EOF so that the keep-alive connection is reused.
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}()
 	var body struct {
 		Status  int            `json:"status"`
 		Results map[string]any `json:"results"`
@@ -243,8 +280,8 @@ func roomID(results map[string]any) (int64, error) {
 	return 0, errors.New("no room id in response")
 }
 
-func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (runResult, string, error) {
-	srv, err := startDevserver(bin)
+func oneRun(bin string, serverArgs []string, duration time.Duration, maxPosts, nRooms, members int) (runResult, string, error) {
+	srv, err := startDevserver(bin, serverArgs)
 	if err != nil {
 		return runResult{}, "", err
 	}
@@ -315,25 +352,19 @@ func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (
 	// A live subscriber per user, so fan-out does real work.
 	mqttURL := strings.Replace(srv.url, "http://", "ws://", 1) + "/mqtt"
 	for i, u := range users {
-		u := u
-		cli, err := benchkit.Dial(ctx, benchkit.Options{
-			URL: mqttURL, ClientID: fmt.Sprintf("dev_%s_%d", u.id, i), Username: u.id, Password: u.token,
-			OnPublish: func(string, []byte) { u.got.Add(1) },
-		})
+		sub, err := dialSubscriber(ctx, mqttURL, fmt.Sprintf("dev_%s_%d", u.id, i), u.id, u.token, u.token+"/c")
 		if err != nil {
 			return runResult{}, "", err
 		}
-		u.mq = cli
-		defer cli.Disconnect(&paho.Disconnect{})
-		if err := benchkit.Subscribe(ctx, cli, u.token+"/c"); err != nil {
-			return runResult{}, "", err
-		}
+		u.sub = sub
+		defer sub.close()
 	}
 
 	// Load: every user sends into its room, one request at a time.
 	var posts, errs atomic.Int64
 	var fanWant atomic.Int64
 	lat := make([][]time.Duration, n)
+	cpu0 := sampleCPU(srv.cmd.Process.Pid)
 	start := time.Now()
 	stopAt := start.Add(duration)
 	var wg sync.WaitGroup
@@ -341,19 +372,16 @@ func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			u := users[i]
-			rid := strconv.FormatInt(roomOf[i], 10)
+			p := api.poster(users[i], roomOf[i])
 			fan := int64(len(membersOf[roomOf[i]]))
+			lat[i] = make([]time.Duration, 0, 4096)
 			for k := 0; time.Now().Before(stopAt); k++ {
 				if posts.Add(1) > int64(maxPosts) {
 					posts.Add(-1)
 					return
 				}
 				t := time.Now()
-				_, _, err := api.call(ctx, "POST", "post_comment", u, url.Values{
-					"topic_id": {rid}, "comment": {"load test message " + strconv.Itoa(k)},
-					"unique_temp_id": {fmt.Sprintf("%s-%d", u.id, k)}, "type": {"text"},
-				})
+				err := p.post(ctx, k)
 				lat[i] = append(lat[i], time.Since(t))
 				if err != nil {
 					errs.Add(1)
@@ -365,6 +393,7 @@ func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := shareOf(cpu0, sampleCPU(srv.cmd.Process.Pid), elapsed.Seconds(), posts.Load()-errs.Load())
 
 	// Fan-out settles (bounded).
 	settle := time.Now()
@@ -373,7 +402,7 @@ func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (
 	for i := 0; i < 200; i++ {
 		got = 0
 		for _, u := range users {
-			got += u.got.Load()
+			got += u.sub.got.Load()
 		}
 		if got >= want {
 			break
@@ -398,6 +427,6 @@ func oneRun(bin string, duration time.Duration, maxPosts, nRooms, members int) (
 		Posts: int(posts.Load()), Errors: int(errs.Load()), Seconds: elapsed.Seconds(),
 		PerSecond: float64(ok) / elapsed.Seconds(),
 		P50ms:     pct(50), P99ms: pct(99), MaxMs: pct(100),
-		FanoutWant: want, FanoutGot: got, FanoutSeconds: time.Since(settle).Seconds(),
+		FanoutWant: want, FanoutGot: got, FanoutSeconds: time.Since(settle).Seconds(), CPU: cpu,
 	}, kind, nil
 }
