@@ -96,7 +96,7 @@ func (s *Service) PostComment(ctx context.Context, u *store.User, in store.NewCo
 	if in.UniqueTempID == "" {
 		in.UniqueTempID = store.NewUniqueTempID()
 	}
-	in.SenderPK = u.PK
+	in.SenderPK, in.Sender = u.PK, u
 	if d.ChatType == "single" && !opt.AsServer {
 		others := []int64{}
 		for _, p := range d.Participants {

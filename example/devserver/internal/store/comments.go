@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"slices"
@@ -55,8 +56,12 @@ type NewComment struct {
 	Payload, Extras             []byte
 	CreatedAt                   time.Time
 	HiddenFor                   []int64 // recipients who blocked the sender
-	DisableLinkPreview          bool
-	IsDeleted                   bool // imports may bring deleted comments
+	// Sender, when set, is the sender's row (PK SenderPK) as the caller
+	// read it: a new comment is then made from it and from the insert's
+	// RETURNING columns instead of being read back (one query less a post).
+	Sender             *User
+	DisableLinkPreview bool
+	IsDeleted          bool // imports may bring deleted comments
 }
 
 // insertCommentSQL inserts a comment after the room's latest one, unless a
@@ -76,7 +81,8 @@ const insertCommentSQL = `INSERT INTO comments
 	disable_link_preview, is_deleted)
 	SELECT ?1, ?2, (SELECT COALESCE(MAX(id), 0) FROM comments WHERE room_id = +?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
 	WHERE NOT EXISTS (SELECT 1 FROM comments WHERE room_id = +?1 AND unique_temp_id = ?3)
-	ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING`
+	ON CONFLICT (room_id, user_id, unique_temp_id) DO NOTHING
+	RETURNING id, comment_before_id`
 
 // commentByTempIDSQL reads back what insertCommentSQL stored or found: the
 // sender's own comment first (older databases may also hold someone else's).
@@ -101,21 +107,30 @@ func (st *Store) InsertComment(ctx context.Context, in NewComment, onCreated fun
 
 // insertCommentTx is insertComment's work inside tx.
 func (st *Store) insertCommentTx(ctx context.Context, tx *sql.Tx, in NewComment) (c Comment, created bool, err error) {
-	res, err := tx.StmtContext(ctx, st.stmts.insertComment).ExecContext(ctx,
+	// The insert returns a row only when it stored the comment.
+	err = tx.StmtContext(ctx, st.stmts.insertComment).QueryRowContext(ctx,
 		in.RoomID, in.SenderPK, in.UniqueTempID, in.Message, in.Type,
-		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted)
-	if err != nil {
-		return c, false, fmt.Errorf("insert comment: %w", err)
+		nullJSON(in.Payload), nullJSON(in.Extras), in.CreatedAt.UnixNano(), in.DisableLinkPreview, in.IsDeleted,
+	).Scan(&c.ID, &c.BeforeID)
+	switch {
+	case err == nil:
+		created = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return Comment{}, false, fmt.Errorf("insert comment: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return c, false, fmt.Errorf("insert comment: %w", err)
-	}
-	created = n == 1
-	c, err = scanComment(tx.StmtContext(ctx, st.stmts.commentByTempID).QueryRowContext(ctx,
-		in.RoomID, in.UniqueTempID, in.SenderPK))
-	if err != nil {
-		return c, created, fmt.Errorf("read back comment: %w", err)
+	if created && in.Sender != nil && in.Sender.PK == in.SenderPK {
+		c = Comment{ID: c.ID, BeforeID: c.BeforeID, RoomID: in.RoomID, UniqueTempID: in.UniqueTempID,
+			Message: in.Message, Type: in.Type, Payload: storedJSON(in.Payload),
+			Extras: storedJSON(in.Extras), CreatedAt: in.CreatedAt.UnixNano(), IsDeleted: in.IsDeleted,
+			Sender: User{PK: in.Sender.PK, ID: in.Sender.ID, Username: in.Sender.Username,
+				AvatarURL: in.Sender.AvatarURL, Extras: in.Sender.Extras},
+			DisableLinkPreview: in.DisableLinkPreview}
+	} else {
+		c, err = scanComment(tx.StmtContext(ctx, st.stmts.commentByTempID).QueryRowContext(ctx,
+			in.RoomID, in.UniqueTempID, in.SenderPK))
+		if err != nil {
+			return c, created, fmt.Errorf("read back comment: %w", err)
+		}
 	}
 	if !created {
 		return c, false, nil // a retry keeps what the first post decided; or someone else's (insertComment)

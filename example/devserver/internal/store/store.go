@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -158,6 +159,14 @@ func jsonOrNil(s sql.NullString) []byte {
 		return nil
 	}
 	return []byte(s.String)
+}
+
+// storedJSON is what reading back nullJSON(b) gives: nil for empty, else a copy.
+func storedJSON(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return slices.Clone(b)
 }
 
 func nullJSON(b []byte) any {
