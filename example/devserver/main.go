@@ -22,12 +22,23 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/server"
 )
+
+// defaultGOGC is the devserver's garbage collector target. Every post
+// allocates tens of kilobytes that die at once (the broker copies and
+// encodes each message per subscriber) while the live heap stays a few
+// megabytes, so with Go's default of 100 the collector ran several times a
+// second under load and took a large share of the CPU. At 400 the heap may
+// grow to five times the live data before a cycle, which cut the devserver's
+// CPU per post in the bench's server phase (bench/notes/server.md) for a peak
+// RSS that stays in the tens of megabytes.
+const defaultGOGC = 400
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -58,8 +69,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	testHooks := fs.Bool("test-hooks", false, "serve test-only endpoints (POST /api/v2/dev/disconnect_mqtt); never in production")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file at shutdown (go tool pprof)")
 	memProfile := fs.String("memprofile", "", "write an allocation profile to this file at shutdown (go tool pprof -sample_index=alloc_space)")
+	gogc := fs.Int("gogc", defaultGOGC, "garbage collector target percentage, as GOGC (negative: off); without this flag a GOGC environment variable wins")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	gogcSet := false
+	fs.Visit(func(f *flag.Flag) { gogcSet = gogcSet || f.Name == "gogc" })
+	if gogcSet || os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(*gogc)
 	}
 	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {

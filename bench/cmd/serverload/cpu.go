@@ -123,3 +123,21 @@ func profileSelf(file string) (stop func(), err error) {
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
+
+// peakRSSMB is a process's peak resident set (VmHWM), in MB; 0 if unknown.
+func peakRSSMB(pid int) float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v) // "12345 kB"
+			if len(f) == 2 && f[1] == "kB" {
+				kb, _ := strconv.ParseFloat(f[0], 64)
+				return kb * 1024 / 1e6
+			}
+		}
+	}
+	return 0
+}

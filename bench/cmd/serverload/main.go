@@ -49,6 +49,8 @@ type runResult struct {
 	FanoutSeconds float64 `json:"fanout_settle_s"`
 	// CPU is where the machine's CPU went during the load window (Linux).
 	CPU *cpuShare `json:"cpu,omitempty"`
+	// ServerPeakRSSMB is the devserver's peak resident memory (Linux).
+	ServerPeakRSSMB float64 `json:"server_peak_rss_mb,omitempty"`
 }
 
 type summary struct {
@@ -134,8 +136,8 @@ func run(cfg config, outPath string) error {
 		o.Runs = append(o.Runs, res)
 		cpu := ""
 		if c := res.CPU; c != nil {
-			cpu = fmt.Sprintf("; CPU cores: devserver %.2f (%.0f µs/post), load generator %.2f, other processes %.2f, idle %.2f",
-				c.ServerCores, c.ServerUsPost, c.LoadgenCores, c.OtherCores, c.IdleCores)
+			cpu = fmt.Sprintf("; CPU cores: devserver %.2f (%.0f µs/post), load generator %.2f, other processes %.2f, idle %.2f; devserver peak RSS %.0f MB",
+				c.ServerCores, c.ServerUsPost, c.LoadgenCores, c.OtherCores, c.IdleCores, res.ServerPeakRSSMB)
 		}
 		fmt.Fprintf(os.Stderr, "serverload #%d (%s): %d posts in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, %d errors, fan-out %d/%d%s\n",
 			r+1, kind, res.Posts, res.Seconds, res.PerSecond, res.P50ms, res.P99ms, res.Errors, res.FanoutGot, res.FanoutWant, cpu)
@@ -428,5 +430,6 @@ func oneRun(bin string, serverArgs []string, duration time.Duration, maxPosts, n
 		PerSecond: float64(ok) / elapsed.Seconds(),
 		P50ms:     pct(50), P99ms: pct(99), MaxMs: pct(100),
 		FanoutWant: want, FanoutGot: got, FanoutSeconds: time.Since(settle).Seconds(), CPU: cpu,
+		ServerPeakRSSMB: peakRSSMB(srv.cmd.Process.Pid),
 	}, kind, nil
 }
