@@ -69,7 +69,28 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		// Immediate transactions take the write lock up front, so two writers
 		// wait on busy_timeout instead of failing a read-to-write upgrade.
-		dsn = path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		//
+		// Durability: in WAL mode a commit writes its frames to the WAL file
+		// before COMMIT returns, so a comment whose post was answered is in
+		// the OS's hands and survives the process being killed
+		// (TestSIGKILLLosesNoAcknowledgedPost). synchronous(NORMAL) adds no
+		// fsync per commit; it fsyncs at checkpoints and when the WAL
+		// restarts, which keeps the file consistent through a power loss (the
+		// last commits may be lost then). OFF would skip those fsyncs too
+		// and could leave a corrupt file after a power loss; FULL would add
+		// an fsync to every commit. NORMAL it is.
+		//
+		// Those fsyncs happen inside whichever commit crosses the checkpoint
+		// threshold, i.e. in the comment writer, and stall every post queued
+		// behind it (one fsync took 6 ms on the bench machine; a checkpoint
+		// and the restart that follows take three). With SQLite's default of
+		// 1,000 pages the bench's server phase hit one several times a second
+		// and the writer spent a quarter of its time in them
+		// (bench/notes/server.md); at 10,000 pages (a WAL of up to 40 MB)
+		// they are a tenth as frequent. journal_size_limit truncates a WAL
+		// that a large transaction (an import) grew beyond 64 MB.
+		dsn = path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=wal_autocheckpoint(10000)&_pragma=journal_size_limit(67108864)&_txlock=immediate"
 	}
 	cache := newStoreCache()
 	db, err := openHookedDB(dsn, cache.changed)
