@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -13,20 +12,9 @@ import (
 // without Sender read it back.
 func TestInsertCommentWithSenderMatchesStoredRow(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Unix(1700000000, 123456789)
-	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw", Profile: Profile{Username: "Alice", AvatarURL: "http://a/b.png", Extras: []byte(`{"x":1}`)}}, now, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, room := openWithRoom(t, now, Profile{Username: "Alice", AvatarURL: "http://a/b.png", Extras: []byte(`{"x":1}`)})
+	defer st.Close()
 	for _, tt := range []struct {
 		name string
 		in   NewComment

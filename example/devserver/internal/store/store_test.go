@@ -4,16 +4,33 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
-// Every pooled connection of a file store runs with the journal settings
-// Open documents (durability through SIGKILL, rare checkpoint stalls).
-func TestFileStorePragmas(t *testing.T) {
+// openWithRoom opens a store on a fresh file, registers alice (with
+// profile) and creates her group room; the caller closes the store.
+func openWithRoom(t *testing.T, now time.Time, profile Profile) (st *Store, alice User, room int64) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if alice, err = st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw", Profile: profile}, now, 0); err == nil {
+		room, err = st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: alice.PK, CreatedAt: now})
+	}
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return st, alice, room
+}
+
+// Every pooled connection of a file store runs with the journal settings
+// Open documents (durability through SIGKILL, rare checkpoint stalls).
+func TestFileStorePragmas(t *testing.T) {
+	ctx := context.Background()
+	st, _, _ := openWithRoom(t, time.Now(), Profile{})
 	defer st.Close()
 	conns := make([]interface{ Close() error }, 0, 3)
 	defer func() {

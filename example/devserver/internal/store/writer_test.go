@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -35,20 +34,9 @@ func holdWriteLock(t *testing.T, st *Store) (release func()) {
 // failing post gets its error, the others are stored.
 func TestCommentBatchFailureIsPerPost(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Now()
-	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, room := openWithRoom(t, now, Profile{})
+	defer st.Close()
 
 	for round, bad := range []int{3, 0} { // with failing posts, then without
 		release := holdWriteLock(t, st)
@@ -105,19 +93,8 @@ func TestCommentBatchFailureIsPerPost(t *testing.T) {
 // writer took are finished, the others fail.
 func TestCloseDuringPosts(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
-	u, err := st.LoginOrRegister(ctx, LoginInput{ID: "alice", Password: "pw"}, now, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := st.CreateGroupRoom(ctx, NewRoom{Name: "G", CreatorPK: u.PK, CreatedAt: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, u, room := openWithRoom(t, now, Profile{})
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range 20 {
