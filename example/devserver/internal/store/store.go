@@ -85,7 +85,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// behind it (one fsync took 6 ms on the bench machine; a checkpoint
 		// and the restart that follows take three). With SQLite's default of
 		// 1,000 pages the bench's server phase hit one several times a second
-		// and the writer spent a quarter of its time in them
+		// and the writer waited in them for about a sixth of the phase
 		// (bench/notes/server.md); at 10,000 pages (a WAL of up to 40 MB)
 		// they are a tenth as frequent. journal_size_limit truncates a WAL
 		// that a large transaction (an import) grew beyond 64 MB.
