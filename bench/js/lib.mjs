@@ -239,7 +239,7 @@ export async function restRoom(server, me, targetId) {
 // window.open of the latency receiver.
 export const EXTRA_ARGS = ['--enable-precise-memory-info', '--js-flags=--expose-gc', '--disable-popup-blocking'];
 
-async function kvPut(server, key, value) {
+export async function kvPut(server, key, value) {
   const res = await fetch(`${server.url}/__bench/kv/${encodeURIComponent(key)}`, {
     method: 'PUT', body: JSON.stringify(value), signal: AbortSignal.timeout(15000),
   });

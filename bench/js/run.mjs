@@ -70,15 +70,28 @@ async function coldStart(server) {
       const [res] = await runJob(server, { kind: 'cold', client, userId: uid(`cold-${client}`), nonce: uid('n') }, { timeoutMs: 60000 });
       check(res, `cold ${client}`);
       const t = res.timing;
-      out[client].push({ ...t, fetched: res.resources, transfer_bytes: res.resources.reduce((s, e) => s + (e.transfer || 0), 0) });
+      out[client].push({ ...t, split: res.split, fetched: res.resources, transfer_bytes: res.resources.reduce((s, e) => s + (e.transfer || 0), 0) });
       log(`cold ${client} #${r + 1}: script ${t.script_ms.toFixed(1)} ms, init ${t.init_ms.toFixed(1)} ms, setUser ${t.user_ms.toFixed(1)} ms`);
+      log(`  split: ${splitLine(res.split)}`);
     }
   }
   const sum = (client, k) => summary(out[client].map((x) => x[k]));
+  // Median of each step of the split (ms from the script's insertion).
+  const splitSum = (client) => Object.fromEntries(Object.keys(out[client][0].split).filter((k) => k !== 'ws')
+    .map((k) => [k, summary(out[client].map((x) => x.split[k])).median]));
   return {
     runs: out,
-    summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms') }])),
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms'), split: splitSum(c) }])),
   };
+}
+
+// One line of a cold start's split: each step in ms from the script's
+// insertion, then the WebSockets (created, open, frames out / in).
+export function splitLine(sp) {
+  const ms = (v) => (typeof v === 'number' ? v.toFixed(0) : '-');
+  const steps = Object.entries(sp).filter(([k, v]) => k !== 'ws' && v !== null).map(([k, v]) => `${k} ${ms(v)}`);
+  const ws = (sp.ws || []).map((w) => `ws created ${ms(w.created)} open ${ms(w.open)} out ${w.out.map(ms).join('/')} in ${w.in.map(ms).join('/')}`);
+  return [...steps, ...ws].join(', ');
 }
 
 // alternating measures each client once a round, for `runs` rounds, in the
