@@ -93,7 +93,8 @@ func TestSetUserOpensBrokerDuringLogin(t *testing.T) {
 		t.Fatal("SetUser with an id the server refuses succeeded")
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for active.Load() != 1 && time.Now().Before(deadline) {
+	// Its socket was opened (a second upgrade) and is closed again.
+	for (upgrades.Load() != 2 || active.Load() != 1) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if n, all := active.Load(), upgrades.Load(); n != 1 || all != 2 {
