@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { REPO, log, startBenchServer, startMosquitto, runJob, restLogin, restRoom, freePort, sleep, kvPut } from './lib.mjs';
+import { REPO, log, startBenchServer, startMosquitto, runJob, restLogin, restRoom, freePort, sleep, kvPut, splitLine } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, def) => {
@@ -113,7 +113,7 @@ try {
   const [res, profile] = await runJob(server, job, { timeoutMs: 120000, cdpPort: port, onStart });
   if (!res.ok) throw new Error(res.error);
   if (cold) {
-    log(`cold/ours (profiled, so slower than the bench): ${Object.entries(res.split).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    log(`cold/ours (profiled, so slower than the bench): ${splitLine(res.split)}`);
     printTrace(profile.__trace || []);
     delete profile.__trace;
   } else {
@@ -141,8 +141,9 @@ try {
 } finally {
   await server.stop();
   if (mosq) await mosq.stop();
-  // js/dist holds the shipped build again.
-  if (args.includes('--names')) execFileSync('make', ['--no-print-directory', 'wasm'], { cwd: REPO, stdio: 'inherit' });
+  // js/dist holds the shipped build again, with fresh .br/.gz copies (the
+  // server ignores ones older than the wasm and would gzip on the fly).
+  if (args.includes('--names')) execFileSync('make', ['--no-print-directory', 'wasm', 'compress'], { cwd: REPO, stdio: 'inherit' });
 }
 
 // The trace's wasm and script events: total duration by name and thread

@@ -16,7 +16,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   REPO, CHROMIUM_ARGS, EXTRA_ARGS, log, startBenchServer, startMosquitto, runJob,
-  restLogin, restRoom, summary, percentile, chromiumVersion,
+  restLogin, restRoom, summary, percentile, chromiumVersion, splitLine,
 } from './lib.mjs';
 
 const args = process.argv.slice(2);
@@ -83,15 +83,6 @@ async function coldStart(server) {
     runs: out,
     summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms'), split: splitSum(c) }])),
   };
-}
-
-// One line of a cold start's split: each step in ms from the script's
-// insertion, then the WebSockets (created, open, frames out / in).
-export function splitLine(sp) {
-  const ms = (v) => (typeof v === 'number' ? v.toFixed(0) : '-');
-  const steps = Object.entries(sp).filter(([k, v]) => k !== 'ws' && v !== null).map(([k, v]) => `${k} ${ms(v)}`);
-  const ws = (sp.ws || []).map((w) => `ws created ${ms(w.created)} open ${ms(w.open)} out ${w.out.map(ms).join('/')} in ${w.in.map(ms).join('/')}`);
-  return [...steps, ...ws].join(', ');
 }
 
 // alternating measures each client once a round, for `runs` rounds, in the
