@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,7 @@ type Client struct {
 
 	gate     *gate
 	hooks    hookSet
+	predial  *predialer // nil when the app gave its own Dialer
 	rt       *realtime
 	receipts *receipts
 	ctx      context.Context
@@ -67,6 +69,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 // v2 it opens no anonymous MQTT connection: realtime starts at login.
 func (c *Client) Init(ctx context.Context, cfg Config) error {
 	debug := cfg.Logger != nil
+	var pre *predialer
+	if cfg.Dialer == nil {
+		pre = &predialer{next: WebSocketDialer{}}
+		cfg.Dialer = pre
+	}
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return err
@@ -77,7 +84,9 @@ func (c *Client) Init(ctx context.Context, cfg Config) error {
 		c.mu.Unlock()
 		return ErrClosed
 	}
+	c.predial.discard() // a second Init: the first one's spare connection
 	c.cfg = cfg
+	c.predial = pre
 	c.setDebug(debug)
 	c.sem = make(chan struct{}, cfg.MaxInFlight)
 	c.customHeaders = map[string]string{}
@@ -196,8 +205,10 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey string, o LoginOpt
 	if avatarURL != "" {
 		p.set("avatar_url", avatarURL)
 	}
+	c.startPredial()
 	res, err := c.call(ctx, "POST", "login_or_register", nil, p)
 	if err != nil {
+		c.dropPredial()
 		c.emit(LoginFailed{Err: err})
 		return nil, err
 	}
@@ -209,6 +220,7 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey string, o LoginOpt
 		_ = jsonx.Unmarshal(r.User, &u) // a user that does not decode has no token: refused below
 	}
 	if u.Token == "" || u.Email == "" {
+		c.dropPredial()
 		err := &APIError{Status: 500, Message: "login response has no user token", Path: "login_or_register"}
 		c.emit(LoginFailed{Err: err})
 		return nil, err
@@ -217,6 +229,113 @@ func (c *Client) SetUser(ctx context.Context, userID, userKey string, o LoginOpt
 	out := u.clone() // before login shares u with the session
 	c.login(ctx, &u, userKey, res)
 	return out, nil
+}
+
+// startPredial opens the broker's WebSocket while the login request is in
+// flight (no MQTT is sent on it until the login's token is known), so the
+// first connect of the session finds the handshake done: a cold start then
+// waits for the login and the socket together, not one after the other.
+// v2 had its anonymous connection open since init for the same effect.
+func (c *Client) startPredial() {
+	c.mu.Lock()
+	pre, off := c.predial, c.cfg.DisableRealtime
+	c.mu.Unlock()
+	if pre != nil && !off {
+		pre.start(c.ctx, c.currentMQTTURL())
+	}
+}
+
+// dropPredial closes the connection opened for a login that failed.
+func (c *Client) dropPredial() {
+	c.mu.Lock()
+	pre := c.predial
+	c.mu.Unlock()
+	pre.discard()
+}
+
+// predialTTL bounds how long a connection opened ahead of the login may
+// wait for its CONNECT; an older one is closed and a fresh one dialled.
+const predialTTL = 10 * time.Second
+
+// predialer is the default Dialer with one connection opened ahead of
+// time (startPredial). Dial takes that connection when it is for the same
+// URL and young enough; otherwise, or if opening it failed, it dials anew,
+// so opening ahead never makes a connect fail that would have succeeded.
+type predialer struct {
+	next Dialer
+	mu   sync.Mutex
+	pend *pendingDial
+}
+
+type pendingDial struct {
+	url  string
+	at   time.Time
+	done chan struct{} // closed when conn, err are set
+	conn net.Conn
+	err  error
+}
+
+func (p *predialer) start(ctx context.Context, url string) {
+	pd := &pendingDial{url: url, at: time.Now(), done: make(chan struct{})}
+	p.mu.Lock()
+	old := p.pend
+	p.pend = pd
+	p.mu.Unlock()
+	old.close()
+	go func() {
+		dctx, cancel := context.WithTimeout(ctx, predialTTL)
+		defer cancel()
+		pd.conn, pd.err = p.next.Dial(dctx, url)
+		close(pd.done)
+	}()
+}
+
+// take removes and returns the pending dial.
+func (p *predialer) take() *pendingDial {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pd := p.pend
+	p.pend = nil
+	return pd
+}
+
+// discard closes the connection opened ahead, if any (login failed).
+func (p *predialer) discard() { p.take().close() }
+
+// close closes the connection once its dial has finished.
+func (pd *pendingDial) close() {
+	if pd == nil {
+		return
+	}
+	go func() {
+		<-pd.done
+		if pd.conn != nil {
+			pd.conn.Close()
+		}
+	}()
+}
+
+func (p *predialer) Dial(ctx context.Context, url string) (net.Conn, error) {
+	if pd := p.take(); pd != nil {
+		if pd.url != url {
+			pd.close()
+		} else {
+			select {
+			case <-pd.done:
+				if pd.err == nil && time.Since(pd.at) < predialTTL {
+					return pd.conn, nil
+				}
+				pd.close()
+			case <-ctx.Done():
+				pd.close()
+				return nil, ctx.Err()
+			}
+		}
+	}
+	return p.next.Dial(ctx, url)
 }
 
 // startSession begins realtime, receipts and the presence heartbeat. It
@@ -302,6 +421,7 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.dropPredial()
 	c.cancel()
 	c.wg.Wait()
 	c.closeEvents() // the events queued so far still reach the app

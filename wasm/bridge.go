@@ -34,7 +34,11 @@ func (b *bridge) object() js.Value {
 	o := js.Global().Get("Object").New()
 	o.Set("version", sdk.Version)
 	o.Set("jsonImpl", jsonx.Impl)
-	o.Set("methods", methodList()) // the member table, for the shim's table test
+	// The member table, for the shim's table test: built when read, not
+	// on every page's start-up.
+	desc := js.Global().Get("Object").New()
+	desc.Set("get", b.fn(func(js.Value, []js.Value) any { return methodList() }))
+	js.Global().Get("Object").Call("defineProperty", o, "methods", desc)
 	o.Set("create", b.fn(func(_ js.Value, args []js.Value) any {
 		if len(args) < 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
 			panic("create(onEvents, onHook) needs two functions")

@@ -239,7 +239,7 @@ export async function restRoom(server, me, targetId) {
 // window.open of the latency receiver.
 export const EXTRA_ARGS = ['--enable-precise-memory-info', '--js-flags=--expose-gc', '--disable-popup-blocking'];
 
-async function kvPut(server, key, value) {
+export async function kvPut(server, key, value) {
   const res = await fetch(`${server.url}/__bench/kv/${encodeURIComponent(key)}`, {
     method: 'PUT', body: JSON.stringify(value), signal: AbortSignal.timeout(15000),
   });
@@ -315,6 +315,15 @@ export async function runJob(server, job, { timeoutMs = 120000, peers = [], cdpP
 
 // ---------------------------------------------------------------------------
 // statistics
+
+// One line of a cold start's split: each step in ms from the script's
+// insertion, then the WebSockets (created, open, frames out / in).
+export function splitLine(sp) {
+  const ms = (v) => (typeof v === 'number' ? v.toFixed(0) : '-');
+  const steps = Object.entries(sp).filter(([k, v]) => k !== 'ws' && v !== null).map(([k, v]) => `${k} ${ms(v)}`);
+  const ws = (sp.ws || []).map((w) => `ws created ${ms(w.created)} open ${ms(w.open)} out ${w.out.map(ms).join('/')} in ${w.in.map(ms).join('/')}`);
+  return [...steps, ...ws].join(', ');
+}
 
 export function summary(values) {
   const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);

@@ -16,7 +16,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   REPO, CHROMIUM_ARGS, EXTRA_ARGS, log, startBenchServer, startMosquitto, runJob,
-  restLogin, restRoom, summary, percentile, chromiumVersion,
+  restLogin, restRoom, summary, percentile, chromiumVersion, splitLine,
 } from './lib.mjs';
 
 const args = process.argv.slice(2);
@@ -70,14 +70,18 @@ async function coldStart(server) {
       const [res] = await runJob(server, { kind: 'cold', client, userId: uid(`cold-${client}`), nonce: uid('n') }, { timeoutMs: 60000 });
       check(res, `cold ${client}`);
       const t = res.timing;
-      out[client].push({ ...t, fetched: res.resources, transfer_bytes: res.resources.reduce((s, e) => s + (e.transfer || 0), 0) });
+      out[client].push({ ...t, split: res.split, fetched: res.resources, transfer_bytes: res.resources.reduce((s, e) => s + (e.transfer || 0), 0) });
       log(`cold ${client} #${r + 1}: script ${t.script_ms.toFixed(1)} ms, init ${t.init_ms.toFixed(1)} ms, setUser ${t.user_ms.toFixed(1)} ms`);
+      log(`  split: ${splitLine(res.split)}`);
     }
   }
   const sum = (client, k) => summary(out[client].map((x) => x[k]));
+  // Median of each step of the split (ms from the script's insertion).
+  const splitSum = (client) => Object.fromEntries(Object.keys(out[client][0].split).filter((k) => k !== 'ws')
+    .map((k) => [k, summary(out[client].map((x) => x.split[k])).median]));
   return {
     runs: out,
-    summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms') }])),
+    summary: Object.fromEntries(CLIENTS.map((c) => [c, { script_ms: sum(c, 'script_ms'), init_ms: sum(c, 'init_ms'), user_ms: sum(c, 'user_ms'), split: splitSum(c) }])),
   };
 }
 

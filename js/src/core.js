@@ -63,6 +63,16 @@ const BUS_NAMES = Object.freeze({
   participantsRemoved: 'participants-removed', userStatus: 'user-status',
 });
 
+// setHooks' argument: which interceptors and formatter the app has.
+function hookFlags(beforeSent, beforeReceived, formatter) {
+  return {
+    [INTERCEPTOR.MESSAGE_BEFORE_SENT]: beforeSent,
+    [INTERCEPTOR.MESSAGE_BEFORE_RECEIVED]: beforeReceived,
+    commentFormatter: formatter,
+  };
+}
+const NO_HOOKS = JSON.stringify(hookFlags(false, false, false));
+
 let runtime = null; // Promise<bridge>, shared by every instance on the page
 
 async function instantiate(url, imports) {
@@ -181,6 +191,7 @@ class QiscusSDKCore {
     this.uploadedFiles = [];
     this._bridge = null;
     this._handle = null;
+    this._hooksSent = null; // the hook flags the core has, as JSON
     this._eventSubs = new Map();
     this._hooks = { [INTERCEPTOR.MESSAGE_BEFORE_SENT]: [], [INTERCEPTOR.MESSAGE_BEFORE_RECEIVED]: [] };
   }
@@ -223,6 +234,7 @@ class QiscusSDKCore {
     this._bridge = await loadRuntime(wasmURL(config));
     if (this._handle === null) {
       this._handle = this._bridge.create((batch) => this._onEvents(batch), (name, json) => this._onHook(name, json));
+      this._hooksSent = NO_HOOKS; // a new core instance has none
     }
     const cfg = Object.assign({}, config);
     delete cfg.options;
@@ -263,14 +275,23 @@ class QiscusSDKCore {
     };
   }
 
+  // Tells the core which hooks exist, when that changed: a cold init()
+  // with none makes no call.
   _syncHooks() {
     if (!this._bridge || this._handle === null) return Promise.resolve();
     const o = this.options;
-    return this._call('setHooks', [{
-      [INTERCEPTOR.MESSAGE_BEFORE_SENT]: this._hooks[INTERCEPTOR.MESSAGE_BEFORE_SENT].length > 0,
-      [INTERCEPTOR.MESSAGE_BEFORE_RECEIVED]: this._hooks[INTERCEPTOR.MESSAGE_BEFORE_RECEIVED].length > 0,
-      commentFormatter: typeof (o.commentFormaterCallback || o.commentFormatterCallback) === 'function',
-    }]);
+    const flags = hookFlags(
+      this._hooks[INTERCEPTOR.MESSAGE_BEFORE_SENT].length > 0,
+      this._hooks[INTERCEPTOR.MESSAGE_BEFORE_RECEIVED].length > 0,
+      typeof (o.commentFormaterCallback || o.commentFormatterCallback) === 'function',
+    );
+    const json = JSON.stringify(flags);
+    if (json === this._hooksSent) return Promise.resolve();
+    this._hooksSent = json;
+    return this._call('setHooks', [flags]).catch((e) => {
+      this._hooksSent = null; // unknown: send again next time
+      throw e;
+    });
   }
 
   async _onHook(name, json) {

@@ -48,6 +48,55 @@
     WebAssembly.instantiate = function (...a) { return i.apply(this, a).then(keep); };
   }
 
+  // Where a cold start goes (ours only: the official has no wasm): when the
+  // module was handed to WebAssembly.instantiate*, when that resolved, and
+  // when the Go program called the loader's ready hook (runtime and package
+  // init done). Times are performance.now(); the SDK is not touched.
+  const marks = {};
+  function markColdStart() {
+    const wrap = (name) => {
+      const f = WebAssembly[name];
+      if (!f) return;
+      WebAssembly[name] = function (...a) {
+        if (marks.instantiate_called === undefined) marks.instantiate_called = now();
+        return f.apply(this, a).then((r) => {
+          marks.instantiated = now();
+          return r;
+        });
+      };
+    };
+    wrap('instantiateStreaming');
+    wrap('instantiate');
+    // The MQTT WebSocket of either client: created, open, first frames in
+    // (CONNACK, SUBACK…) and out.
+    const WS = window.WebSocket;
+    window.WebSocket = class extends WS {
+      constructor(...a) {
+        super(...a);
+        const m = { created: now(), in: [], out: [] };
+        (marks.ws = marks.ws || []).push(m);
+        this.addEventListener('open', () => { m.open = now(); });
+        this.addEventListener('message', () => { if (m.in.length < 4) m.in.push(now()); });
+      }
+      send(d) {
+        const m = marks.ws[marks.ws.length - 1];
+        if (m && m.out.length < 4) m.out.push(now());
+        return super.send(d);
+      }
+    };
+    let hook;
+    Object.defineProperty(globalThis, '__qiscusSDKCoreReady', {
+      configurable: true,
+      get: () => hook,
+      set: (fn) => {
+        hook = (...a) => {
+          marks.go_ready = now();
+          return fn(...a);
+        };
+      },
+    });
+  }
+
   let onMsgs = () => {};
 
   // Load the SDK (cache-busted URL), init and setUser; times from before the
@@ -72,10 +121,37 @@
     const tInit = now();
     await q.setUser(job.userId, job.userId + '-key', job.userId);
     const tUser = now();
+    const split = { t0, script: tScript, init: tInit, user: tUser };
     return {
       q,
+      split,
       timing: { script_ms: tScript - t0, init_ms: tInit - t0, user_ms: tUser - t0 },
       token: q.userData && q.userData.token,
+    };
+  }
+
+  // The cold start as consecutive steps (ms, from the script's insertion):
+  // resource timing gives the fetches, markColdStart the wasm steps.
+  function coldSplit(sp) {
+    const rel = (t) => (t === undefined ? null : t - sp.t0);
+    const entry = (re) => performance.getEntriesByType('resource').find((e) => re.test(e.name));
+    const w = entry(/\.wasm(\?|$)/);
+    const l = entry(/\/login_or_register$/);
+    return {
+      script_loaded: rel(sp.script),
+      wasm_fetch_start: w ? rel(w.startTime) : null,
+      wasm_response_start: w ? rel(w.responseStart) : null,
+      wasm_response_end: w ? rel(w.responseEnd) : null,
+      instantiate_called: rel(marks.instantiate_called),
+      instantiated: rel(marks.instantiated),
+      go_ready: rel(marks.go_ready),
+      init_resolved: rel(sp.init),
+      login_start: l ? rel(l.startTime) : null,
+      login_end: l ? rel(l.responseEnd) : null,
+      setuser_resolved: rel(sp.user),
+      ws: (marks.ws || []).map((m) => ({
+        created: rel(m.created), open: rel(m.open), out: m.out.map(rel), in: m.in.map(rel),
+      })),
     };
   }
 
@@ -207,8 +283,11 @@
   const KINDS = {
     // 2. cold start
     async cold(job) {
+      markColdStart();
+      // bench/js/profile.mjs --cold: wait until its profiler is attached.
+      if (job.gate && !(await kvGet(job.gate, 30000))) throw new Error('gate ' + job.gate + ' not opened');
       const c = await startClient(job);
-      return { timing: c.timing, resources: resources() };
+      return { timing: c.timing, split: coldSplit(c.split), resources: resources() };
     },
 
     // 3. receive throughput: (a) no room open, (b) the messages' room selected
