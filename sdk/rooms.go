@@ -37,21 +37,26 @@ func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessa
 	return &r, nil
 }
 
+// ChatTargetOptions are ChatTarget's optional parts.
+type ChatTargetOptions struct {
+	// Message, if set, is sent to the room once it is open.
+	Message string
+	// Options is a JSON object sent with the request as the room's
+	// options; nil and null send {}.
+	Options RawMessage
+}
+
 // ChatTarget gets or creates the 1-on-1 room with userID and opens it.
-// options is a JSON object (may be nil); its "message", if set, is sent.
-func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessage) (*Room, error) {
+func (c *Client) ChatTarget(ctx context.Context, userID string, o ChatTargetOptions) (*Room, error) {
 	if err := c.requireLogin("ChatTarget"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(userID) == "" {
 		return nil, argError("ChatTarget", "userId", "is required")
 	}
-	opts := "{}"
-	if len(options) > 0 && string(options) != "null" {
-		if !bytes.HasPrefix(bytes.TrimSpace(options), []byte("{")) {
-			return nil, argError("ChatTarget", "options", "must be an object")
-		}
-		opts = string(options)
+	opts, ok := optionsObject(o.Options)
+	if !ok {
+		return nil, argError("ChatTarget", "options", "must be an object")
 	}
 	res, err := c.call(ctx, "POST", "get_or_create_room_with_target", nil,
 		(&params{}).set("emails", userID).set("options", opts))
@@ -64,15 +69,24 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessa
 	}
 	c.setActiveRoom(room)
 	c.emit(RoomCreated{Room: c.selectedCopy(room)})
-	var o struct {
-		Message string `json:"message"`
-	}
-	if jsonx.Unmarshal([]byte(opts), &o) == nil && o.Message != "" {
+	if o.Message != "" {
 		if _, err := c.SendComment(ctx, room.ID, o.Message, SendOptions{}); err != nil {
 			return room, err
 		}
 	}
 	return room, nil
+}
+
+// optionsObject is a room's options as the form value v2 sent: "{}" for
+// nil or null, else the object's text; false when raw is not an object.
+func optionsObject(raw RawMessage) (string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "{}", true
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) || !jsonx.Valid(raw) {
+		return "", false
+	}
+	return string(raw), true
 }
 
 // GetRoomByID fetches a room with its latest comments and opens it.

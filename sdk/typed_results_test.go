@@ -17,7 +17,7 @@ func TestTypedResults(t *testing.T) {
 	alice, _ := e.login(t, "alice", nil)
 	e.login(t, "bob", nil)
 	e.login(t, "carol", nil)
-	room, err := alice.CreateGroupRoom(ctx, "T", []string{"bob"}, nil)
+	room, err := alice.CreateGroupRoom(ctx, "T", []string{"bob"}, sdk.GroupRoomOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,7 +181,7 @@ func SearchMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	}
 	rid, _ := a.field(o.RoomID).id(0, "", false)
 	last, _ := a.field(o.LastCommentID).id(0, "", false)
-	cs, err := s.Client.SearchMessages(ctx, o.Query, rid, last)
+	cs, err := s.Client.SearchMessages(ctx, o.Query, sdk.SearchMessagesOptions{RoomID: rid, LastCommentID: last})
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,15 @@ func ChatTarget(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return roomReply(s.Client.ChatTarget(ctx, id, opts))
+	// v2 sends the whole options object, message included.
+	o := sdk.ChatTargetOptions{Options: opts}
+	var m struct {
+		Message string `json:"message"`
+	}
+	if opts != nil && jsonx.Unmarshal(opts, &m) == nil {
+		o.Message = m.Message
+	}
+	return roomReply(s.Client.ChatTarget(ctx, id, o))
 }
 
 // GetRoomByID is getRoomById(roomId) and chatGroup(roomId).
@@ -51,7 +59,16 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	room, err := s.Client.CreateGroupRoom(ctx, name, ids, opts)
+	// v2 sends the whole options object, avatarURL included.
+	o := sdk.GroupRoomOptions{Options: opts}
+	var av struct {
+		AvatarURL string `json:"avatarURL"`
+	}
+	if opts != nil && jsonx.Unmarshal(opts, &av) != nil {
+		return nil, a.bad("options", "must be an object")
+	}
+	o.AvatarURL = av.AvatarURL
+	room, err := s.Client.CreateGroupRoom(ctx, name, ids, o)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +246,7 @@ func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]
 	if r.err != nil {
 		return nil, r.err
 	}
-	before, err := s.Client.RemoveSelectedRoomParticipants(vals, key)
+	before, err := s.Client.RemoveSelectedRoomParticipants(vals, sdk.ParticipantField(key))
 	if err != nil {
 		return nil, err
 	}
