@@ -221,14 +221,14 @@ func serverRoom(room sdk.RawMessage) sdk.RawMessage {
 		Public    bool   `json:"is_public_channel"`
 		IsChannel bool   `json:"isChannel"`
 	}
-	b := openRaw(room)
-	if b == nil || jsonx.Unmarshal(room, &k) != nil {
+	o, ok := extendRaw(room, 96)
+	if !ok || jsonx.Unmarshal(room, &k) != nil {
 		return room
 	}
-	b = appendKVs(b, "chat_type", cmp.Or(k.ChatType, k.RoomType), "room_name", cmp.Or(k.RoomName, k.Name),
-		"is_public_channel", k.Public || k.IsChannel)
-	b[len(b)-1] = '}'
-	return b
+	o.str("chat_type", cmp.Or(k.ChatType, k.RoomType))
+	o.str("room_name", cmp.Or(k.RoomName, k.Name))
+	o.bool("is_public_channel", k.Public || k.IsChannel)
+	return o.close()
 }
 
 // ClearRoomsCache is clearRoomsCache(): forget the rooms but the selected one.
