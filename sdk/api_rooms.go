@@ -50,11 +50,7 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	if opts != "{}" {
 		p.set("options", opts)
 	}
-	res, err := c.call(ctx, "POST", "create_room", nil, p)
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "create_room", res)
+	room, err := c.roomCall(ctx, "POST", "create_room", nil, p)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +82,7 @@ func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID string,
 	if avatarURL != "" {
 		p.set("avatar_url", avatarURL)
 	}
-	res, err := c.call(ctx, "POST", "get_or_create_room_with_unique_id", nil, p)
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_unique_id", res)
+	room, err := c.roomCall(ctx, "POST", "get_or_create_room_with_unique_id", nil, p)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,13 @@ type roomResults struct {
 	Comments []RawMessage `json:"comments"`
 }
 
-func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessage) (*Room, error) {
+// roomCall makes a request answered with a room and its comments and
+// decodes them.
+func (c *Client) roomCall(ctx context.Context, method, path string, query *params, body any) (*Room, error) {
+	res, err := c.call(ctx, method, path, query, body)
+	if err != nil {
+		return nil, err
+	}
 	var rr roomResults
 	if err := jsonx.Unmarshal(res, &rr); err != nil {
 		return nil, fmt.Errorf("qiscus: %s: decode: %w", path, err)
@@ -58,12 +64,8 @@ func (c *Client) ChatTarget(ctx context.Context, userID string, o ChatTargetOpti
 	if !ok {
 		return nil, argError("ChatTarget", "options", "must be an object")
 	}
-	res, err := c.call(ctx, "POST", "get_or_create_room_with_target", nil,
+	room, err := c.roomCall(ctx, "POST", "get_or_create_room_with_target", nil,
 		(&params{}).set("emails", userID).set("options", opts))
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_target", res)
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +99,7 @@ func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
 	if id <= 0 {
 		return nil, argError("GetRoomByID", "id", "must be a positive room id")
 	}
-	res, err := c.call(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_room_by_id", res)
+	room, err := c.roomCall(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -125,5 +125,5 @@ func GetBlurryThumbnailURL(ctx context.Context, s *Session, a Args) ([]byte, err
 }
 
 func thumbnail(a Args, blurry bool) ([]byte, error) {
-	return withStr(a, "url", func(u string) ([]byte, error) { return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil })
+	return withArg(a.str, "url", func(u string) ([]byte, error) { return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil })
 }

@@ -27,11 +27,7 @@ func SendComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // LoadComments is loadComments(roomId, {last_comment_id?, after?, limit?}).
 func LoadComments(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	room, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return load(ctx, s, a, room, false)
+	return withArg(a.id, "roomId", func(room int64) ([]byte, error) { return load(ctx, s, a, room, false) })
 }
 
 // LoadMore is loadMore(lastCommentId, {after?, limit?}) on the selected
@@ -217,9 +213,5 @@ func SortComments(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // UpdateLastReceivedComment is updateLastReceivedComment(commentId): it
 // raises the /sync cursor and resolves with the cursor.
 func UpdateLastReceivedComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	id, err := a.id(0, "commentId", true)
-	if err != nil {
-		return nil, err
-	}
-	return AppendJSON(nil, s.Client.UpdateLastReceivedComment(id)), nil
+	return withArg(a.id, "commentId", func(id int64) ([]byte, error) { return AppendJSON(nil, s.Client.UpdateLastReceivedComment(id)), nil })
 }

@@ -16,24 +16,32 @@ func ChatTarget(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	// v2 sends the whole options object, message included.
-	o := sdk.ChatTargetOptions{Options: opts}
-	var m struct {
-		Message string `json:"message"`
+	// v2 sends the whole options object, message included; it ignored a
+	// message that is not a string.
+	msg, _ := optionText(opts, "message")
+	return roomReply(s.Client.ChatTarget(ctx, id, sdk.ChatTargetOptions{Message: msg, Options: opts}))
+}
+
+// optionText is the string member key of a v2 options object: "" when
+// opts or the member is missing or null, an error when it is not a string.
+func optionText(opts sdk.RawMessage, key string) (string, error) {
+	var m map[string]sdk.RawMessage
+	if opts == nil {
+		return "", nil
 	}
-	if opts != nil && jsonx.Unmarshal(opts, &m) == nil {
-		o.Message = m.Message
+	if err := jsonx.Unmarshal(opts, &m); err != nil {
+		return "", err
 	}
-	return roomReply(s.Client.ChatTarget(ctx, id, o))
+	var v string
+	if raw, ok := m[key]; ok && string(raw) != "null" {
+		return v, jsonx.Unmarshal(raw, &v)
+	}
+	return v, nil
 }
 
 // GetRoomByID is getRoomById(roomId) and chatGroup(roomId).
 func GetRoomByID(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	id, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return roomReply(s.Client.GetRoomByID(ctx, id))
+	return withArg(a.id, "roomId", func(id int64) ([]byte, error) { return roomReply(s.Client.GetRoomByID(ctx, id)) })
 }
 
 // GetOrCreateRoomByUniqueID is getOrCreateRoomByUniqueId(uniqueId,
@@ -60,15 +68,11 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 		return nil, r.err
 	}
 	// v2 sends the whole options object, avatarURL included.
-	o := sdk.GroupRoomOptions{Options: opts}
-	var av struct {
-		AvatarURL string `json:"avatarURL"`
+	avatar, err := optionText(opts, "avatarURL")
+	if err != nil {
+		return nil, a.bad("options", "must be an object with a string avatarURL")
 	}
-	if opts != nil && jsonx.Unmarshal(opts, &av) != nil {
-		return nil, a.bad("options", "must be an object")
-	}
-	o.AvatarURL = av.AvatarURL
-	room, err := s.Client.CreateGroupRoom(ctx, name, ids, o)
+	room, err := s.Client.CreateGroupRoom(ctx, name, ids, sdk.GroupRoomOptions{AvatarURL: avatar, Options: opts})
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +196,7 @@ func ExitChatRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // ClearRoomMessages is clearRoomMessages(roomUniqueIds).
 func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	ids, err := a.strs(0, "roomUniqueIds", true)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(s.Client.ClearRoomMessages(ctx, ids))
+	return withArg(a.strs, "roomUniqueIds", func(ids []string) ([]byte, error) { return bodyOf(s.Client.ClearRoomMessages(ctx, ids)) })
 }
 
 // SetActiveRoom is setActiveRoom(room): opens a room object the app holds
@@ -256,7 +256,7 @@ func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]
 // GetRoomParticipants is the deprecated getRoomParticipants(roomUniqueId,
 // offset?).
 func GetRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withStr(a, "roomUniqueId", func(uid string) ([]byte, error) {
+	return withArg(a.str, "roomUniqueId", func(uid string) ([]byte, error) {
 		return raw(s.Client.GetRoomParticipants(ctx, uid, a.int(1)))
 	})
 }
