@@ -154,10 +154,11 @@ func ExampleClient_UpdateRoom() {
 	if _, err := alice.SetUser(ctx, "alice", "alice-key", sdk.LoginOptions{}); err != nil {
 		panic(err)
 	}
-	room, err := alice.CreateGroupRoom(ctx, "Team", []string{"bob"}, sdk.GroupRoomOptions{})
+	room, err := alice.CreateGroupRoom(ctx, "Team", []string{"bob"}, sdk.GroupRoomOptions{AvatarURL: "https://example.com/team.png"})
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println("avatar:", room.AvatarURL)
 	added, err := alice.AddParticipantsToGroup(ctx, room.ID, []string{"carol"})
 	if err != nil {
 		panic(err)
@@ -169,6 +170,7 @@ func ExampleClient_UpdateRoom() {
 	fmt.Println("added:", added[0].Email)
 	fmt.Println("renamed:", room.Name)
 	// Output:
+	// avatar: https://example.com/team.png
 	// added: carol
 	// renamed: Team A
 }
