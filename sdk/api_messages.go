@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path"
@@ -144,17 +145,23 @@ func (c *Client) UpdateMessage(ctx context.Context, uniqueID, message string, o 
 	return cm.clone(), nil
 }
 
+// SearchMessagesOptions narrow SearchMessages; zero fields are unset.
+type SearchMessagesOptions struct {
+	RoomID        int64
+	LastCommentID int64 // page after this comment
+}
+
 // SearchMessages is the deprecated search_messages call; v2 Comment shapes.
-func (c *Client) SearchMessages(ctx context.Context, query string, roomID, lastCommentID int64) ([]*Comment, error) {
+func (c *Client) SearchMessages(ctx context.Context, query string, o SearchMessagesOptions) ([]*Comment, error) {
 	if err := c.requireLogin("SearchMessages"); err != nil {
 		return nil, err
 	}
 	p := (&params{}).set("query", query)
-	if roomID > 0 {
-		p.set("room_id", roomID)
+	if o.RoomID > 0 {
+		p.set("room_id", o.RoomID)
 	}
-	if lastCommentID > 0 {
-		p.set("last_comment_id", lastCommentID)
+	if o.LastCommentID > 0 {
+		p.set("last_comment_id", o.LastCommentID)
 	}
 	res, err := c.call(ctx, "POST", "search_messages", nil, p)
 	if err != nil {
@@ -281,29 +288,24 @@ func (c *Client) GetFileList(ctx context.Context, o FileListOptions) (*CommentLi
 	return commentList(res), nil
 }
 
-// GenerateMessage builds a local pending comment (no I/O), as v2's
-// generateMessage and siblings do. kind is "text", "file", "custom" or
-// "reply"; the fields follow the v2 argument objects.
-func (c *Client) GenerateMessage(kind string, roomID int64, text string, extras RawMessage, payload map[string]any, typ string) (*Comment, error) {
+// GenerateMessage builds the pending comment SendComment would post (no
+// I/O), as v2's generateMessage and siblings do; o.Type "" is "text" and
+// o.UniqueTempID "" makes a new one.
+func (c *Client) GenerateMessage(roomID int64, text string, o SendOptions) (*Comment, error) {
 	u := c.User()
 	if u == nil {
 		return nil, fmt.Errorf("generateMessage: %w", ErrNotLoggedIn)
 	}
 	if roomID <= 0 {
-		return nil, argError("Generate"+kind+"Message", "roomId", "is required")
+		return nil, argError("GenerateMessage", "roomId", "is required")
+	}
+	if o.UniqueTempID == "" {
+		o.UniqueTempID = NewUniqueID()
 	}
 	now := time.Now()
-	cm := &Comment{ID: now.UnixMilli(), RoomID: roomID, UniqueTempID: NewUniqueID(), Email: u.Email, Username: u.Username,
-		Message: text, Type: typ, Extras: extras, Status: StatusPending,
-		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}
-	if payload != nil {
-		b, err := jsonx.Marshal(payload)
-		if err != nil {
-			return nil, argError("Generate"+kind+"Message", "payload", "is not serialisable")
-		}
-		cm.Payload = b
-	}
-	return cm, nil
+	return &Comment{ID: now.UnixMilli(), RoomID: roomID, UniqueTempID: o.UniqueTempID, Email: u.Email, Username: u.Username,
+		Message: text, Type: cmp.Or(o.Type, "text"), Payload: o.Payload, Extras: o.Extras, Status: StatusPending,
+		Timestamp: now.UTC().Format(time.RFC3339), UnixTime: now.Unix()}, nil
 }
 
 // ThumbnailURL is v2's getThumbnailURL: a Cloudinary-style 320px PNG. As

@@ -20,9 +20,16 @@ func validIDs(method, arg string, ids []string) error {
 	return nil
 }
 
-// CreateGroupRoom creates a group room with the given members. options
-// may be nil (v2 threw a TypeError); its avatarURL sets the avatar.
-func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, options RawMessage) (*Room, error) {
+// GroupRoomOptions are CreateGroupRoom's optional parts.
+type GroupRoomOptions struct {
+	AvatarURL string
+	// Options is the room's options, a JSON object stored with the room
+	// as sent; nil, null and {} store none.
+	Options RawMessage
+}
+
+// CreateGroupRoom creates a group room with the given members.
+func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []string, o GroupRoomOptions) (*Room, error) {
 	if err := c.requireLogin("CreateGroupRoom"); err != nil {
 		return nil, err
 	}
@@ -32,26 +39,18 @@ func (c *Client) CreateGroupRoom(ctx context.Context, name string, userIDs []str
 	if err := validIDs("CreateGroupRoom", "userIds", userIDs); err != nil {
 		return nil, err
 	}
-	var o struct {
-		AvatarURL string `json:"avatarURL"`
-	}
 	p := (&params{}).set("name", name).set("participants", userIDs)
-	if len(options) > 0 && string(options) != "null" {
-		if err := jsonx.Unmarshal(options, &o); err != nil {
-			return nil, argError("CreateGroupRoom", "options", "must be an object")
-		}
-		if o.AvatarURL != "" {
-			p.set("avatar_url", o.AvatarURL)
-		}
-		if string(options) != "{}" {
-			p.set("options", string(options))
-		}
+	if o.AvatarURL != "" {
+		p.set("avatar_url", o.AvatarURL)
 	}
-	res, err := c.call(ctx, "POST", "create_room", nil, p)
-	if err != nil {
-		return nil, err
+	opts, ok := optionsObject(o.Options)
+	if !ok {
+		return nil, argError("CreateGroupRoom", "options", "must be an object")
 	}
-	room, err := c.parseRoomResults(ctx, "create_room", res)
+	if opts != "{}" {
+		p.set("options", opts)
+	}
+	room, err := c.roomCall(ctx, "POST", "create_room", nil, p)
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +82,7 @@ func (c *Client) GetOrCreateRoomByUniqueID(ctx context.Context, uniqueID string,
 	if avatarURL != "" {
 		p.set("avatar_url", avatarURL)
 	}
-	res, err := c.call(ctx, "POST", "get_or_create_room_with_unique_id", nil, p)
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_unique_id", res)
+	room, err := c.roomCall(ctx, "POST", "get_or_create_room_with_unique_id", nil, p)
 	if err != nil {
 		return nil, err
 	}

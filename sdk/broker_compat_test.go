@@ -70,11 +70,11 @@ func checkBroker(t *testing.T, e *env, br broker) {
 		br.connected(t, "alice")
 		br.connected(t, "bob")
 	}
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.ChatTarget(ctx, "alice", nil); err != nil {
+	if _, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	rid := fmt.Sprint(room.ID)

@@ -94,7 +94,7 @@ func chaosRun(t *testing.T, baseURL string, deadline time.Time, disrupt func(ctx
 		}
 		clients[i] = c
 	}
-	room, err := clients[0].CreateGroupRoom(ctx, "chaos", users[1:], nil)
+	room, err := clients[0].CreateGroupRoom(ctx, "chaos", users[1:], sdk.GroupRoomOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

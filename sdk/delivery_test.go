@@ -54,7 +54,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 	if _, err := bot.SetUser(ctx, "bot", "secret-bot", sdk.LoginOptions{Username: "Bot"}); err != nil {
 		t.Fatal(err)
 	}
-	room, err := alice.ChatTarget(ctx, "bot", nil)
+	room, err := alice.ChatTarget(ctx, "bot", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestForgedHugeIDDoesNotStopSync(t *testing.T) {
 	fast := func(c *sdk.Config) { c.ReconnectMin = 50 * time.Millisecond; c.ReconnectMax = 300 * time.Millisecond }
 	alice, _ := e.login(t, "alice", fast)
 	bob, bev := e.login(t, "bob", fast)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestUniqueIDCollisionAcrossMembers(t *testing.T) {
 	alice, aev := e.login(t, "alice", nil)
 	bob, _ := e.login(t, "bob", nil)
 	carol, cev := e.login(t, "carol", nil)
-	r, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, nil)
+	r, err := alice.CreateGroupRoom(ctx, "trio", []string{"bob", "carol"}, sdk.GroupRoomOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestSendAcrossTokenRotation(t *testing.T) {
 	alice, _ := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = d })
 	_, bev := e.login(t, "bob", nil)
 	d.c = alice
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func Example() {
 	if _, err := alice.SetUser(ctx, "alice", "alice-key", sdk.LoginOptions{Username: "Alice"}); err != nil {
 		panic(err)
 	}
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -94,7 +94,7 @@ func ExampleConfig_onEvent() {
 	if _, err := alice.SetUser(ctx, "alice", "alice-key", sdk.LoginOptions{Username: "Alice"}); err != nil {
 		panic(err)
 	}
-	room, _ := alice.ChatTarget(ctx, "bob", nil)
+	room, _ := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	_, err := alice.SendComment(ctx, room.ID, "pick one", sdk.SendOptions{
 		Type:    "custom",
 		Payload: sdk.RawMessage(`{"type":"poll","content":{"options":["tea","coffee"]}}`),
@@ -123,7 +123,7 @@ func ExampleClient_Selected() {
 		if id == "bob" {
 			continue
 		}
-		room, _ := c.ChatTarget(ctx, "bob", nil)
+		room, _ := c.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 		before := c.Selected()
 		if _, err := c.SendComment(ctx, room.ID, "hi", sdk.SendOptions{UniqueTempID: "hi-1"}); err != nil {
 			panic(err)
@@ -154,10 +154,11 @@ func ExampleClient_UpdateRoom() {
 	if _, err := alice.SetUser(ctx, "alice", "alice-key", sdk.LoginOptions{}); err != nil {
 		panic(err)
 	}
-	room, err := alice.CreateGroupRoom(ctx, "Team", []string{"bob"}, nil)
+	room, err := alice.CreateGroupRoom(ctx, "Team", []string{"bob"}, sdk.GroupRoomOptions{AvatarURL: "https://example.com/team.png"})
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println("avatar:", room.AvatarURL)
 	added, err := alice.AddParticipantsToGroup(ctx, room.ID, []string{"carol"})
 	if err != nil {
 		panic(err)
@@ -169,6 +170,7 @@ func ExampleClient_UpdateRoom() {
 	fmt.Println("added:", added[0].Email)
 	fmt.Println("renamed:", room.Name)
 	// Output:
+	// avatar: https://example.com/team.png
 	// added: carol
 	// renamed: Team A
 }

@@ -77,7 +77,7 @@ func gapSetup(t *testing.T) (e *env, gate *gateDoer, bev *events, uids []string)
 		c.SyncInterval = time.Hour // no polls: only the /sync of each reconnect
 		c.SyncOnConnect = time.Hour
 	})
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -216,7 +216,7 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	proxy := newMQTTProxy(t, e.mqttURL())
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.MQTTURL = proxy.url() })
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestHostileSignalsOverTheBroker(t *testing.T) {
 	alice, _ := e.login(t, "alice", nil)
 	logs := &errorLog{}
 	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.Logger = logs })
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

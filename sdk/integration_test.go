@@ -133,7 +133,7 @@ func TestChatEndToEnd(t *testing.T) {
 		t.Fatalf("loginSuccess fired %d times", n)
 	}
 
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestChatEndToEnd(t *testing.T) {
 	if len(eventsOf[sdk.RoomCreated](aev)) != 1 {
 		t.Fatal("chatRoomCreated not fired")
 	}
-	broom, err := bob.ChatTarget(ctx, "alice", nil)
+	broom, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil || broom.ID != room.ID {
 		t.Fatalf("bob's room %v, err %v; want the same room %d", broom, err, room.ID)
 	}
@@ -217,11 +217,11 @@ func TestTypingThrottleAndAutoStop(t *testing.T) {
 	fast := func(c *sdk.Config) { c.TypingAutoStop = 400 * time.Millisecond; c.TypingThrottle = 5 * time.Second }
 	alice, _ := e.login(t, "alice", fast)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bob.ChatTarget(ctx, "alice", nil); err != nil {
+	if _, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5; i++ { // a burst of keystrokes
@@ -250,7 +250,7 @@ func TestCustomEventsCarrySender(t *testing.T) {
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestMalformedPayloadIsSkipped(t *testing.T) {
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 
 	alice, _ := e.login(t, "alice", nil)
 	_, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

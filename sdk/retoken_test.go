@@ -55,7 +55,7 @@ func TestMessageDuringTokenRotationArrives(t *testing.T) {
 		c.SyncOnConnect = time.Hour // only a prompt /sync can bring the comment
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,13 @@ type roomResults struct {
 	Comments []RawMessage `json:"comments"`
 }
 
-func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessage) (*Room, error) {
+// roomCall makes a request answered with a room and its comments and
+// decodes them.
+func (c *Client) roomCall(ctx context.Context, method, path string, query *params, body any) (*Room, error) {
+	res, err := c.call(ctx, method, path, query, body)
+	if err != nil {
+		return nil, err
+	}
 	var rr roomResults
 	if err := jsonx.Unmarshal(res, &rr); err != nil {
 		return nil, fmt.Errorf("qiscus: %s: decode: %w", path, err)
@@ -37,42 +43,52 @@ func (c *Client) parseRoomResults(ctx context.Context, path string, res RawMessa
 	return &r, nil
 }
 
+// ChatTargetOptions are ChatTarget's optional parts.
+type ChatTargetOptions struct {
+	// Message, if set, is sent to the room once it is open.
+	Message string
+	// Options is a JSON object sent with the request as the room's
+	// options; nil and null send {}.
+	Options RawMessage
+}
+
 // ChatTarget gets or creates the 1-on-1 room with userID and opens it.
-// options is a JSON object (may be nil); its "message", if set, is sent.
-func (c *Client) ChatTarget(ctx context.Context, userID string, options RawMessage) (*Room, error) {
+func (c *Client) ChatTarget(ctx context.Context, userID string, o ChatTargetOptions) (*Room, error) {
 	if err := c.requireLogin("ChatTarget"); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(userID) == "" {
 		return nil, argError("ChatTarget", "userId", "is required")
 	}
-	opts := "{}"
-	if len(options) > 0 && string(options) != "null" {
-		if !bytes.HasPrefix(bytes.TrimSpace(options), []byte("{")) {
-			return nil, argError("ChatTarget", "options", "must be an object")
-		}
-		opts = string(options)
+	opts, ok := optionsObject(o.Options)
+	if !ok {
+		return nil, argError("ChatTarget", "options", "must be an object")
 	}
-	res, err := c.call(ctx, "POST", "get_or_create_room_with_target", nil,
+	room, err := c.roomCall(ctx, "POST", "get_or_create_room_with_target", nil,
 		(&params{}).set("emails", userID).set("options", opts))
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_or_create_room_with_target", res)
 	if err != nil {
 		return nil, err
 	}
 	c.setActiveRoom(room)
 	c.emit(RoomCreated{Room: c.selectedCopy(room)})
-	var o struct {
-		Message string `json:"message"`
-	}
-	if jsonx.Unmarshal([]byte(opts), &o) == nil && o.Message != "" {
+	if o.Message != "" {
 		if _, err := c.SendComment(ctx, room.ID, o.Message, SendOptions{}); err != nil {
 			return room, err
 		}
 	}
 	return room, nil
+}
+
+// optionsObject is a room's options as the form value v2 sent: "{}" for
+// nil or null, else the object's text; false when raw is not an object.
+func optionsObject(raw RawMessage) (string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "{}", true
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) || !jsonx.Valid(raw) {
+		return "", false
+	}
+	return string(raw), true
 }
 
 // GetRoomByID fetches a room with its latest comments and opens it.
@@ -83,11 +99,7 @@ func (c *Client) GetRoomByID(ctx context.Context, id int64) (*Room, error) {
 	if id <= 0 {
 		return nil, argError("GetRoomByID", "id", "must be a positive room id")
 	}
-	res, err := c.call(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
-	if err != nil {
-		return nil, err
-	}
-	room, err := c.parseRoomResults(ctx, "get_room_by_id", res)
+	room, err := c.roomCall(ctx, "GET", "get_room_by_id", (&params{}).set("id", id), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 	fast := func(c *sdk.Config) { c.ReconnectMin = 50 * time.Millisecond; c.ReconnectMax = 300 * time.Millisecond }
 	alice, _ := e.login(t, "alice", fast)
 	_, bev := e.login(t, "bob", fast)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestExpiredTokenRefreshesOnceAndRetries(t *testing.T) {
 	// The proactive refresh runs ~1.8 s in; either it or the 403 path
 	// must leave the client working past the expiry.
 	time.Sleep(2500 * time.Millisecond)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatalf("call after expiry: %v", err)
 	}
@@ -169,7 +169,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 	}
 	// Unlike v2, realtime is connected as carol: a message to carol arrives.
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "carol", nil)
+	room, err := bob.ChatTarget(ctx, "carol", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

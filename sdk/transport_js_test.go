@@ -101,7 +101,7 @@ func TestBrowserChat(t *testing.T) {
 	if _, err := alice.SetUser(ctx, "wasm-alice", "pw", LoginOptions{Username: "Alice"}); err != nil {
 		t.Fatal(err)
 	}
-	room, err := alice.ChatTarget(ctx, "wasm-bob", nil)
+	room, err := alice.ChatTarget(ctx, "wasm-bob", ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func testReadLimit(t *testing.T, sfx string) {
 	ctx := context.Background()
 	restLogin(t, base, "wasm-limit-peer"+sfx)
 	me := restLogin(t, base, "wasm-limit"+sfx)
-	room, err := me.ChatTarget(ctx, "wasm-limit-peer"+sfx, nil)
+	room, err := me.ChatTarget(ctx, "wasm-limit-peer"+sfx, ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func testBurstInOrder(t *testing.T, sfx string) {
 	ctx := context.Background()
 	me := restLogin(t, base, "wasm-burst"+sfx)
 	restLogin(t, base, "wasm-burst-peer"+sfx)
-	room, err := me.ChatTarget(ctx, "wasm-burst-peer"+sfx, nil)
+	room, err := me.ChatTarget(ctx, "wasm-burst-peer"+sfx, ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

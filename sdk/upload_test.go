@@ -20,7 +20,7 @@ func TestUpload(t *testing.T) {
 	ctx := context.Background()
 	alice, aev := e.login(t, "alice", nil)
 	e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", nil)
+	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -327,14 +327,25 @@ func (c *Client) SortComments() {
 	c.emitMirror("_selectedPatch", map[string]any{"comments": out})
 }
 
+// ParticipantField is the participant field RemoveSelectedRoomParticipants
+// matches values against.
+type ParticipantField string
+
+// The fields a participant can be matched on; "" is ByID.
+const (
+	ByID       ParticipantField = "id"
+	ByEmail    ParticipantField = "email"
+	ByUsername ParticipantField = "username"
+)
+
 // RemoveSelectedRoomParticipants drops participants of the selected room
-// locally, matched on key ("id", "email" or "username"; default "id"), and
-// returns the participants as they were (v2's removeSelectedRoomParticipants).
-func (c *Client) RemoveSelectedRoomParticipants(values []string, key string) ([]Participant, error) {
+// locally, matched on key, and returns the participants as they were
+// (v2's removeSelectedRoomParticipants).
+func (c *Client) RemoveSelectedRoomParticipants(values []string, key ParticipantField) ([]Participant, error) {
 	if key == "" {
-		key = "id"
+		key = ByID
 	}
-	if key != "id" && key != "email" && key != "username" {
+	if key != ByID && key != ByEmail && key != ByUsername {
 		return nil, argError("RemoveSelectedRoomParticipants", "key", `must be "id", "email" or "username"`)
 	}
 	c.mu.Lock()
@@ -352,9 +363,9 @@ func (c *Client) RemoveSelectedRoomParticipants(values []string, key string) ([]
 	for _, p := range r.Participants {
 		k := p.Email
 		switch key {
-		case "id":
+		case ByID:
 			k = strconv.FormatInt(p.ID, 10)
-		case "username":
+		case ByUsername:
 			k = p.Username
 		}
 		if !drop[k] {

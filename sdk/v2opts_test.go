@@ -77,7 +77,7 @@ func TestUpdateCommentStatusMode(t *testing.T) {
 				c.UpdateStatusThrottle = 50 * time.Millisecond
 			})
 			bob, _ := e.login(t, "bob", nil)
-			room, err := bob.ChatTarget(ctx, "alice", nil)
+			room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestUpdateLastReceivedCommentMovesSyncCursor(t *testing.T) {
 		c.SyncInterval = time.Hour // only the Sync below
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,12 +162,12 @@ func TestReceiptsReachRoomsNotSelected(t *testing.T) {
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.SyncInterval = time.Hour; c.SyncOnConnect = -1 })
 	bob, _ := e.login(t, "bob", nil)
 	e.login(t, "carol", nil)
-	r1, err := alice.ChatTarget(ctx, "bob", nil)
+	r1, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := sendTo(t, alice, r1.ID, "read me later")
-	if _, err := alice.ChatTarget(ctx, "carol", nil); err != nil {
+	if _, err := alice.ChatTarget(ctx, "carol", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := bob.ReadComment(r1.ID, m.ID); err != nil {
@@ -212,7 +212,7 @@ func TestChannelTopicFollowsSelection(t *testing.T) {
 
 	alice.ExitChatRoom()
 	m2 := sendTo(t, bob, ch.ID, "after alice left")
-	dm, err := bob.ChatTarget(ctx, "alice", nil)
+	dm, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestStopSyncAndSyncOnlyWhenDisconnected(t *testing.T) {
 		c.SyncOnlyWhenDisconnected = true
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.login(t, "bob", nil)
-	room, err := c.ChatTarget(ctx, "bob", nil)
+	room, err := c.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func TestBrokerLoadBalancer(t *testing.T) {
 	})
 	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.Settings().MQTTURL == e.mqttURL() })
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	rec := &recDoer{inner: sdk.NetHTTPDoer{}}
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = rec })
 	bob, bev := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", nil)
+	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

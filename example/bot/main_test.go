@@ -121,7 +121,7 @@ func TestEchoOneOnOne(t *testing.T) {
 	startBot(t, base)
 	alice := newUser(t, base, "alice")
 	ctx := context.Background()
-	room, err := alice.c.ChatTarget(ctx, "echo-bot", nil)
+	room, err := alice.c.ChatTarget(ctx, "echo-bot", sdk.ChatTargetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestEchoGroup(t *testing.T) {
 	alice := newUser(t, base, "alice")
 	bob := newUser(t, base, "bob")
 	ctx := context.Background()
-	summary, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, nil)
+	summary, err := alice.c.CreateGroupRoom(ctx, "team", []string{"bob", "echo-bot"}, sdk.GroupRoomOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

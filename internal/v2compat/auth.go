@@ -90,7 +90,7 @@ func GetNonce(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // VerifyIdentityToken is verifyIdentityToken(identityToken).
 func VerifyIdentityToken(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withStr(a, "identityToken", func(tok string) ([]byte, error) {
+	return withArg(a.str, "identityToken", func(tok string) ([]byte, error) {
 		il, err := s.Client.VerifyIdentityToken(ctx, tok)
 		if err != nil {
 			return nil, err

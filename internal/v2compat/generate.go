@@ -3,6 +3,7 @@ package v2compat
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -81,7 +82,15 @@ func generate(s *Session, a Args, kind string) ([]byte, error) {
 		}
 		payload = replyPayload(text, o.RepliedMessage)
 	}
-	return commentReply(s.Client.GenerateMessage(kind, room, text, nullToNil(o.Extras), payload, typ))
+	so := sdk.SendOptions{Type: typ, Extras: nullToNil(o.Extras)}
+	if payload != nil {
+		b, err := jsonx.Marshal(payload)
+		if err != nil {
+			return nil, a.bad("payload", "is not serialisable")
+		}
+		so.Payload = b
+	}
+	return commentReply(s.Client.GenerateMessage(room, text, so))
 }
 
 // replyPayload is v2's reply payload for a reply to r (a v2 comment).
@@ -116,5 +125,5 @@ func GetBlurryThumbnailURL(ctx context.Context, s *Session, a Args) ([]byte, err
 }
 
 func thumbnail(a Args, blurry bool) ([]byte, error) {
-	return withStr(a, "url", func(u string) ([]byte, error) { return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil })
+	return withArg(a.str, "url", func(u string) ([]byte, error) { return AppendJSON(nil, sdk.ThumbnailURL(u, blurry)), nil })
 }

@@ -1,6 +1,7 @@
 package v2compat
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -27,11 +28,7 @@ func SendComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // LoadComments is loadComments(roomId, {last_comment_id?, after?, limit?}).
 func LoadComments(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	room, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return load(ctx, s, a, room, false)
+	return withArg(a.id, "roomId", func(room int64) ([]byte, error) { return load(ctx, s, a, room, false) })
 }
 
 // LoadMore is loadMore(lastCommentId, {after?, limit?}) on the selected
@@ -114,21 +111,31 @@ func DeleteComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
 		sdk.DeleteOptions{ForMeOnly: !a.boolDefault(2, true), Soft: !a.boolDefault(3, true)}))
 }
 
+// commentArg is a v2 Comment passed back in (updateMessage,
+// resendComment): unique_id, or unique_temp_id on older objects, names it.
+type commentArg struct {
+	RoomID       sdk.RawMessage `json:"room_id"`
+	Message      string         `json:"message"`
+	UniqueID     string         `json:"unique_id"`
+	UniqueTempID string         `json:"unique_temp_id"`
+	Type         string         `json:"type"`
+	Payload      sdk.RawMessage `json:"payload"`
+	Extras       sdk.RawMessage `json:"extras"`
+}
+
+func decodeComment(a Args, name string) (commentArg, error) {
+	var m commentArg
+	err := a.decode(0, name, &m, true)
+	m.UniqueID = cmp.Or(m.UniqueID, m.UniqueTempID)
+	return m, err
+}
+
 // UpdateMessage is updateMessage({unique_id | unique_temp_id, message,
 // extras?, payload?}).
 func UpdateMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var m struct {
-		Message      string         `json:"message"`
-		UniqueID     string         `json:"unique_id"`
-		UniqueTempID string         `json:"unique_temp_id"`
-		Extras       sdk.RawMessage `json:"extras"`
-		Payload      sdk.RawMessage `json:"payload"`
-	}
-	if err := a.decode(0, "message", &m, true); err != nil {
+	m, err := decodeComment(a, "message")
+	if err != nil {
 		return nil, err
-	}
-	if m.UniqueID == "" {
-		m.UniqueID = m.UniqueTempID
 	}
 	cm, err := s.Client.UpdateMessage(ctx, m.UniqueID, m.Message, sdk.UpdateOptions{Extras: m.Extras, Payload: m.Payload})
 	if err != nil {
@@ -140,24 +147,13 @@ func UpdateMessage(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // ResendComment is resendComment(comment): it resolves with the selected
 // room, as v2 does.
 func ResendComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	var m struct {
-		RoomID       sdk.RawMessage `json:"room_id"`
-		Message      string         `json:"message"`
-		UniqueID     string         `json:"unique_id"`
-		UniqueTempID string         `json:"unique_temp_id"`
-		Type         string         `json:"type"`
-		Payload      sdk.RawMessage `json:"payload"`
-		Extras       sdk.RawMessage `json:"extras"`
-	}
-	if err := a.decode(0, "comment", &m, true); err != nil {
+	m, err := decodeComment(a, "comment")
+	if err != nil {
 		return nil, err
 	}
 	rid, err := a.field(m.RoomID).id(0, "comment.room_id", true)
 	if err != nil {
 		return nil, err
-	}
-	if m.UniqueID == "" {
-		m.UniqueID = m.UniqueTempID
 	}
 	if _, err := s.Client.ResendComment(ctx, &sdk.Comment{RoomID: rid, Message: m.Message, UniqueTempID: m.UniqueID,
 		Type: m.Type, Payload: nullToNil(m.Payload), Extras: nullToNil(m.Extras)}); err != nil {
@@ -181,7 +177,7 @@ func SearchMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	}
 	rid, _ := a.field(o.RoomID).id(0, "", false)
 	last, _ := a.field(o.LastCommentID).id(0, "", false)
-	cs, err := s.Client.SearchMessages(ctx, o.Query, rid, last)
+	cs, err := s.Client.SearchMessages(ctx, o.Query, sdk.SearchMessagesOptions{RoomID: rid, LastCommentID: last})
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +213,5 @@ func SortComments(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // UpdateLastReceivedComment is updateLastReceivedComment(commentId): it
 // raises the /sync cursor and resolves with the cursor.
 func UpdateLastReceivedComment(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	id, err := a.id(0, "commentId", true)
-	if err != nil {
-		return nil, err
-	}
-	return AppendJSON(nil, s.Client.UpdateLastReceivedComment(id)), nil
+	return withArg(a.id, "commentId", func(id int64) ([]byte, error) { return AppendJSON(nil, s.Client.UpdateLastReceivedComment(id)), nil })
 }

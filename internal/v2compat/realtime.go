@@ -33,7 +33,7 @@ func PublishEvent(ctx context.Context, s *Session, a Args) ([]byte, error) {
 // SubscribeEvent is subscribeEvent(roomId, callback): the shim keeps the
 // callback and calls it on each _customEvent for the room.
 func SubscribeEvent(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withStr(a, "roomId", func(room string) ([]byte, error) {
+	return withArg(a.str, "roomId", func(room string) ([]byte, error) {
 		return none(s.Client.SubscribeEvent(ctx, room, func(ev sdk.RawMessage) {
 			s.Push("_customEvent", []any{room, ev})
 		}))
@@ -56,7 +56,7 @@ func UnsubscribeUserPresence(ctx context.Context, s *Session, a Args) ([]byte, e
 }
 
 func withString(ctx context.Context, a Args, name string, call func(context.Context, string) error) ([]byte, error) {
-	return withStr(a, name, func(v string) ([]byte, error) { return none(call(ctx, v)) })
+	return withArg(a.str, name, func(v string) ([]byte, error) { return none(call(ctx, v)) })
 }
 
 // PublishOnlinePresence is publishOnlinePresence(online).

@@ -16,16 +16,32 @@ func ChatTarget(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return roomReply(s.Client.ChatTarget(ctx, id, opts))
+	// v2 sends the whole options object, message included; it ignored a
+	// message that is not a string.
+	msg, _ := optionText(opts, "message")
+	return roomReply(s.Client.ChatTarget(ctx, id, sdk.ChatTargetOptions{Message: msg, Options: opts}))
+}
+
+// optionText is the string member key of a v2 options object: "" when
+// opts or the member is missing or null, an error when it is not a string.
+func optionText(opts sdk.RawMessage, key string) (string, error) {
+	var m map[string]sdk.RawMessage
+	if opts == nil {
+		return "", nil
+	}
+	if err := jsonx.Unmarshal(opts, &m); err != nil {
+		return "", err
+	}
+	var v string
+	if raw, ok := m[key]; ok && string(raw) != "null" {
+		return v, jsonx.Unmarshal(raw, &v)
+	}
+	return v, nil
 }
 
 // GetRoomByID is getRoomById(roomId) and chatGroup(roomId).
 func GetRoomByID(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	id, err := a.id(0, "roomId", true)
-	if err != nil {
-		return nil, err
-	}
-	return roomReply(s.Client.GetRoomByID(ctx, id))
+	return withArg(a.id, "roomId", func(id int64) ([]byte, error) { return roomReply(s.Client.GetRoomByID(ctx, id)) })
 }
 
 // GetOrCreateRoomByUniqueID is getOrCreateRoomByUniqueId(uniqueId,
@@ -51,7 +67,12 @@ func CreateGroupRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	room, err := s.Client.CreateGroupRoom(ctx, name, ids, opts)
+	// v2 sends the whole options object, avatarURL included.
+	avatar, err := optionText(opts, "avatarURL")
+	if err != nil {
+		return nil, a.bad("options", "must be an object with a string avatarURL")
+	}
+	room, err := s.Client.CreateGroupRoom(ctx, name, ids, sdk.GroupRoomOptions{AvatarURL: avatar, Options: opts})
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +196,7 @@ func ExitChatRoom(ctx context.Context, s *Session, a Args) ([]byte, error) {
 
 // ClearRoomMessages is clearRoomMessages(roomUniqueIds).
 func ClearRoomMessages(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	ids, err := a.strs(0, "roomUniqueIds", true)
-	if err != nil {
-		return nil, err
-	}
-	return bodyOf(s.Client.ClearRoomMessages(ctx, ids))
+	return withArg(a.strs, "roomUniqueIds", func(ids []string) ([]byte, error) { return bodyOf(s.Client.ClearRoomMessages(ctx, ids)) })
 }
 
 // SetActiveRoom is setActiveRoom(room): opens a room object the app holds
@@ -204,14 +221,14 @@ func serverRoom(room sdk.RawMessage) sdk.RawMessage {
 		Public    bool   `json:"is_public_channel"`
 		IsChannel bool   `json:"isChannel"`
 	}
-	b := openRaw(room)
-	if b == nil || jsonx.Unmarshal(room, &k) != nil {
+	o, ok := extendRaw(room, 96)
+	if !ok || jsonx.Unmarshal(room, &k) != nil {
 		return room
 	}
-	b = appendKVs(b, "chat_type", cmp.Or(k.ChatType, k.RoomType), "room_name", cmp.Or(k.RoomName, k.Name),
-		"is_public_channel", k.Public || k.IsChannel)
-	b[len(b)-1] = '}'
-	return b
+	o.str("chat_type", cmp.Or(k.ChatType, k.RoomType))
+	o.str("room_name", cmp.Or(k.RoomName, k.Name))
+	o.bool("is_public_channel", k.Public || k.IsChannel)
+	return o.close()
 }
 
 // ClearRoomsCache is clearRoomsCache(): forget the rooms but the selected one.
@@ -229,7 +246,7 @@ func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]
 	if r.err != nil {
 		return nil, r.err
 	}
-	before, err := s.Client.RemoveSelectedRoomParticipants(vals, key)
+	before, err := s.Client.RemoveSelectedRoomParticipants(vals, sdk.ParticipantField(key))
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +256,7 @@ func RemoveSelectedRoomParticipants(ctx context.Context, s *Session, a Args) ([]
 // GetRoomParticipants is the deprecated getRoomParticipants(roomUniqueId,
 // offset?).
 func GetRoomParticipants(ctx context.Context, s *Session, a Args) ([]byte, error) {
-	return withStr(a, "roomUniqueId", func(uid string) ([]byte, error) {
+	return withArg(a.str, "roomUniqueId", func(uid string) ([]byte, error) {
 		return raw(s.Client.GetRoomParticipants(ctx, uid, a.int(1)))
 	})
 }

@@ -28,10 +28,10 @@ func NewSession(push func(name string, args []any), hook func(ctx context.Contex
 // client and returns the JSON result in v2's shape (nil for undefined).
 type Handler func(ctx context.Context, s *Session, a Args) ([]byte, error)
 
-// withStr reads a member's only argument, a required string, and calls
-// on with it.
-func withStr(a Args, name string, on func(string) ([]byte, error)) ([]byte, error) {
-	v, err := a.str(0, name, true)
+// withArg reads the required first argument with get (a.str, a.id,
+// a.strs …) and hands it to on.
+func withArg[T any](get func(int, string, bool) (T, error), name string, on func(T) ([]byte, error)) ([]byte, error) {
+	v, err := get(0, name, true)
 	if err != nil {
 		return nil, err
 	}

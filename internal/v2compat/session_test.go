@@ -226,6 +226,8 @@ func TestArgumentErrors(t *testing.T) {
 		{"resendComment", ResendComment, `[{"message":"x"}]`, "resendComment: comment.room_id is required"},
 		{"createGroupRoom", CreateGroupRoom, `["g","bob"]`, "createGroupRoom: userIds must be an array"},
 		{"createGroupRoom", CreateGroupRoom, `["g",["bob",{}]]`, "createGroupRoom: userIds[1] must be a string"},
+		{"createGroupRoom", CreateGroupRoom, `["g",["bob"],{"avatarURL":1}]`, "createGroupRoom: options must be an object"},
+		{"chatTarget", ChatTarget, `["bob",[1]]`, "chatTarget: options must be an object"},
 		{"deleteComment", DeleteComment, `[1]`, "deleteComment: commentUniqueIds must be an array"},
 		{"readComment", ReadComment, `[1]`, "readComment: commentId is required"},
 		{"publishTyping", PublishTyping, `[]`, "publishTyping: value is required"},
@@ -264,5 +266,26 @@ func TestGenerateReply(t *testing.T) {
 		p["replied_comment_message"] != "no" || p["replied_comment_sender_email"] != "bob" ||
 		p["replied_comment_sender_username"] != "Bob" || p["text"] != "yes" {
 		t.Fatalf("generateReplyMessage = %v", c)
+	}
+}
+
+// TestRoomOptionsWire: createGroupRoom and chatTarget send v2's whole
+// options object (avatarURL and message included) as the room's options,
+// use its avatarURL as the avatar and send its message.
+func TestRoomOptionsWire(t *testing.T) {
+	hs := newServer(t)
+	alice, _ := login(t, hs, "alice")
+	login(t, hs, "bob")
+	g := mustCall(t, alice, CreateGroupRoom, "createGroupRoom", `["g",["bob"],{"avatarURL":"http://x/a.png","color":"red"}]`)
+	var opts map[string]any
+	if err := jsonx.Unmarshal([]byte(g["options"].(string)), &opts); err != nil || g["avatarURL"] != "http://x/a.png" ||
+		opts["avatarURL"] != "http://x/a.png" || opts["color"] != "red" {
+		t.Fatalf("createGroupRoom = %v (options %v, %v)", g, opts, err)
+	}
+	room := mustCall(t, alice, ChatTarget, "chatTarget", `["bob",{"message":"hi bob"}]`)
+	rid := int64(room["id"].(float64))
+	res, err := call(t, alice, LoadComments, "loadComments", fmt.Sprintf(`[%d]`, rid))
+	if err != nil || !strings.Contains(string(res), `"message":"hi bob"`) {
+		t.Fatalf("loadComments after chatTarget with a message = %s, %v", res, err)
 	}
 }

@@ -1,7 +1,6 @@
 package v2compat
 
 import (
-	"bytes"
 	"sort"
 	"strconv"
 
@@ -15,41 +14,62 @@ import (
 // JSON.parse, which is how the status fields are updated without
 // re-encoding the raw object.
 func CommentJSON(c *sdk.Comment) sdk.RawMessage {
-	b := openRaw(c.Raw)
-	if b == nil {
-		b = appendKVs([]byte{'{'}, "id", c.ID, "room_id", c.RoomID, "unique_temp_id", c.UniqueTempID,
-			"email", c.Email, "username", c.Username, "message", c.Message, "type", c.Type,
-			"timestamp", c.Timestamp, "unix_timestamp", c.UnixTime, "payload", c.Payload, "extras", c.Extras)
+	// The v2 keys take about 200 bytes besides the strings.
+	extra := 256 + 2*(len(c.UniqueTempID)+len(c.Username)+len(c.Email))
+	o, ok := extendRaw(c.Raw, extra)
+	if !ok {
+		o = newObject(extra + 224 + len(c.Message) + len(c.Type) + len(c.Timestamp) + len(c.Payload) + len(c.Extras))
+		o.int("id", c.ID)
+		o.int("room_id", c.RoomID)
+		o.str("unique_temp_id", c.UniqueTempID)
+		o.str("email", c.Email)
+		o.str("username", c.Username)
+		o.str("message", c.Message)
+		o.str("type", c.Type)
+		o.str("timestamp", c.Timestamp)
+		o.int("unix_timestamp", c.UnixTime)
+		o.raw("payload", c.Payload)
+		o.raw("extras", c.Extras)
 	}
 	st := c.Status
-	sent := st == sdk.StatusSent || st == sdk.StatusDelivered || st == sdk.StatusRead
-	delivered := st == sdk.StatusDelivered || st == sdk.StatusRead
-	b = appendKVs(b, "unique_id", c.UniqueTempID, "before_id", c.BeforeID, "username_as", c.Username,
-		"username_real", c.Email, "status", st, "isPending", st == sdk.StatusPending, "isSent", sent,
-		"isDelivered", delivered, "isRead", st == sdk.StatusRead, "isFailed", st == sdk.StatusFailed)
-	b[len(b)-1] = '}'
-	return b
+	o.str("unique_id", c.UniqueTempID)
+	o.int("before_id", c.BeforeID)
+	o.str("username_as", c.Username)
+	o.str("username_real", c.Email)
+	o.str("status", st)
+	o.bool("isPending", st == sdk.StatusPending)
+	o.bool("isSent", st == sdk.StatusSent || st == sdk.StatusDelivered || st == sdk.StatusRead)
+	o.bool("isDelivered", st == sdk.StatusDelivered || st == sdk.StatusRead)
+	o.bool("isRead", st == sdk.StatusRead)
+	o.bool("isFailed", st == sdk.StatusFailed)
+	return o.close()
 }
 
 // RoomJSON is the room as v2's Room object: the raw fields plus name,
 // avatar, room_type, isChannel, participantNumber, count_notif and the
 // comments in their v2 shape, ascending.
 func RoomJSON(r *sdk.Room) sdk.RawMessage {
-	b := openRaw(r.Raw)
-	if b == nil {
-		b = appendKVs([]byte{'{'}, "id", r.ID)
+	o, ok := extendRaw(r.Raw, 256+512*len(r.Comments))
+	if !ok {
+		o = newObject(256 + 512*len(r.Comments))
+		o.int("id", r.ID)
 	}
-	b = appendKVs(b, "name", r.Name, "avatar", r.AvatarURL, "room_type", r.ChatType, "isChannel", r.IsPublicChannel,
-		"participantNumber", int64(max(r.TotalParticipants, len(r.Participants))), "count_notif", int64(r.UnreadCount))
-	b = append(b, `"comments":[`...)
+	o.str("name", r.Name)
+	o.str("avatar", r.AvatarURL)
+	o.str("room_type", r.ChatType)
+	o.bool("isChannel", r.IsPublicChannel)
+	o.int("participantNumber", int64(max(r.TotalParticipants, len(r.Participants))))
+	o.int("count_notif", int64(r.UnreadCount))
+	o.key("comments")
+	o.b = append(o.b, '[')
 	for i, cm := range r.Comments {
 		if i > 0 {
-			b = append(b, ',')
+			o.b = append(o.b, ',')
 		}
-		b = append(b, CommentJSON(cm)...)
+		o.b = append(o.b, CommentJSON(cm)...)
 	}
-	b = append(b, "]}"...)
-	return b
+	o.b = append(o.b, ']')
+	return o.close()
 }
 
 // GroupJSON is createGroupRoom's camelCase summary {id, name,
@@ -66,45 +86,9 @@ func GroupJSON(r *sdk.Room) sdk.RawMessage {
 	return out
 }
 
-// openRaw is a copy of a server object without its closing brace, ready
-// for more keys; nil for an empty or missing object.
-func openRaw(raw sdk.RawMessage) []byte {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) < 2 || len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 {
-		return nil
-	}
-	b := append([]byte(nil), raw[:len(raw)-1]...)
-	return append(b, ',')
-}
-
 // errorJSON is the shape errors take in callbacks: {status, message}.
 func errorJSON(err error) map[string]any {
 	return map[string]any{"status": sdk.StatusOf(err), "message": err.Error()}
-}
-
-// appendKVs appends "key":value, pairs (strings, int64s, bools and raw
-// JSON, nil raw as null), each followed by a comma.
-func appendKVs(b []byte, kv ...any) []byte {
-	for i := 0; i+1 < len(kv); i += 2 {
-		b = strconv.AppendQuote(b, kv[i].(string))
-		b = append(b, ':')
-		switch x := kv[i+1].(type) {
-		case string:
-			enc, _ := jsonx.Marshal(x)
-			b = append(b, enc...)
-		case int64:
-			b = strconv.AppendInt(b, x, 10)
-		case bool:
-			b = strconv.AppendBool(b, x)
-		case sdk.RawMessage:
-			if len(x) == 0 {
-				x = sdk.RawMessage("null")
-			}
-			b = append(b, x...)
-		}
-		b = append(b, ',')
-	}
-	return b
 }
 
 // AppendJSON appends v as JSON: RawMessage values as they are, comments

@@ -32,7 +32,7 @@ func UnblockUser(ctx context.Context, s *Session, a Args) ([]byte, error) {
 }
 
 func userCall(ctx context.Context, a Args, call func(context.Context, string) (*sdk.User, error)) ([]byte, error) {
-	return withStr(a, "userId", func(uid string) ([]byte, error) { return userReply(call(ctx, uid)) })
+	return withArg(a.str, "userId", func(uid string) ([]byte, error) { return userReply(call(ctx, uid)) })
 }
 
 // GetBlockedUser is getBlockedUser(page?, limit?).

@@ -159,13 +159,7 @@ function callBad(user, method, args, { sync = false } = {}) {
         const v = await ret;
         return { ok: true, value: v === undefined ? '(undefined)' : window.__clone(v), isPromise: true };
       } catch (err) {
-        return {
-          ok: false,
-          isError: err instanceof Error,
-          name: err && err.name,
-          message: err && err.message !== undefined ? String(err.message) : String(err),
-          status: err && err.status,
-        };
+        return window.__failure(err);
       }
     },
     [method, args, room.id, FN, ROOM, sync],

@@ -2,7 +2,7 @@
 // like a person would: alice and bob, each in a headless Chromium, against
 // a real dev server (REST, MQTT over WebSocket, SQLite).
 //
-// Proves: login form; an unknown user gives a clear error (no endless wait);
+// Proves: the page gets the shared stylesheet; login form; an unknown user gives a clear error (no endless wait);
 // 1:1 chat both ways; message text is shown as text, never as HTML; presence
 // (online, then "last seen" when the other logs out);
 // room list with last message and unread count; read ticks; typing; group
@@ -69,6 +69,14 @@ const roomItem = (page, name) => page.locator('#rooms li', { has: page.locator('
 test('example page: two users chat, room list, receipts, typing, groups, upload, reload, logout', { timeout: 240000 }, async () => {
   const alice = await openTab('alice');
   const bob = await openTab('bob');
+
+  await step('the shared stylesheet (example/shared/chat.css, linked as chat.css) styles the page', async () => {
+    const css = await alice.evaluate(async () => {
+      const main = getComputedStyle(document.querySelector('main'));
+      return { status: (await fetch('chat.css')).status, maxWidth: main.maxWidth, accent: main.getPropertyValue('--accent').trim() };
+    });
+    assert.deepEqual(css, { status: 200, maxWidth: '1040px', accent: '#2f7d6d' });
+  });
 
   await step('both log in through the form', async () => {
     await login(bob, 'bob', 'Bob');

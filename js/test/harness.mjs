@@ -457,19 +457,22 @@ function installRecorderInPage() {
     for (const n of window.__callbackNames) o[n + 'Callback'] = window.__record(n);
     return o;
   };
-  // Run an SDK call and capture a rejection as plain data (message, status, name).
+  // A rejection or throw as plain data (message, status, name …).
+  window.__failure = (err) => ({
+    ok: false,
+    isError: err instanceof Error,
+    name: err && err.name,
+    message: err && err.message !== undefined ? String(err.message) : String(err),
+    status: err && err.status,
+    unique_temp_id: err && err.unique_temp_id,
+  });
+  // Run an SDK call and capture a rejection with __failure.
   window.__try = async (fn) => {
     try {
       const value = await fn();
       return { ok: true, value: clone(value) };
     } catch (err) {
-      return {
-        ok: false,
-        name: err && err.name,
-        message: err && err.message !== undefined ? String(err.message) : String(err),
-        status: err && err.status,
-        isError: err instanceof Error,
-      };
+      return window.__failure(err);
     }
   };
 }
@@ -773,14 +776,7 @@ ClientPage.prototype.call = function callInPage(method, ...args) {
         const v = await ret;
         return { ok: true, isPromise, isUndefined: v === undefined, value: v === undefined ? null : window.__clone(v) };
       } catch (err) {
-        return {
-          ok: false,
-          isError: err instanceof Error,
-          name: err && err.name,
-          message: err && err.message !== undefined ? String(err.message) : String(err),
-          status: err && err.status,
-          unique_temp_id: err && err.unique_temp_id,
-        };
+        return window.__failure(err);
       }
     },
     [method, args],
