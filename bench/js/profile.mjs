@@ -1,7 +1,7 @@
 // A CPU profile of one receive run of OUR client, for finding where the
 // time goes (bench/ANALYSIS.md cites it). Not part of `make bench`.
 //
-//   make build && go build -o bench/out/bin/ ./bench/cmd/benchsrv
+//   make build && go -C bench build -o out/bin/ ./cmd/benchsrv
 //   node bench/js/profile.mjs [--n 4000] [--broker embedded|mosquitto] [--situation a|b] [--top 40]
 //
 // The page is the benchmark's runner.html; the profile comes from V8's
