@@ -1,7 +1,7 @@
 # qiscus-sdk-core (Go/WebAssembly) — build, run and test.
 #
 #   make deps    install Debian chromium, brotli and mosquitto (if missing), npm ci (js/test),
-#                go mod download, and the pinned lint tools into bin/tools
+#                go mod download in each Go module, and the pinned lint tools into bin/tools
 #   make build   js/dist (wasm + its .br/.gz, UMD/ESM entries, types) and bin/devserver
 #   make pack    the npm package qiscus-sdk-core-wasm as js/pack/*.tgz
 #   make run     build, then run the dev server (ADDR=127.0.0.1:8080 DB=./data/qiscus.db)
@@ -12,8 +12,8 @@
 #                (started and always killed by the target; each bounded by
 #                LOAD_MAX_SECONDS, default 1800): a test that fails only here is a
 #                race or a wrong expectation, not "a slow machine"
-#   make lint    gofmt, go vet, staticcheck and govulncheck, each on the native and the
-#                js/wasm builds (govulncheck reads the vulnerability database from the
+#   make lint    gofmt, go vet, staticcheck and govulncheck, each on the native build of
+#                every Go module and on the js/wasm build (govulncheck reads the vulnerability database from the
 #                pinned golang.org/x/vulndb module, so it needs only the module proxy)
 #   make size    raw / gzip -9 / brotli -q 11 size of js/dist/qiscus-sdk-core.wasm
 #   make clean   remove build outputs (js/dist, js/pack, bin, bench/out)
@@ -30,6 +30,13 @@ SHELL := /bin/bash
 export GOTOOLCHAIN ?= go1.26.10
 
 GO    ?= go
+# The Go modules, each with its own go.mod: the SDK (the root: sdk, wasm,
+# internal), example (the devserver, the bot and the devserver-backed
+# integration tests) and bench. A program that imports sdk therefore has no
+# SQLite, mochi-mqtt or gonum in its module graph (example/bot's
+# TestBuildsAsAnOutsideModule checks it). example and bench use this checkout's
+# SDK through replace directives.
+GO_MODULES := . example bench
 NODE  ?= node
 NPM   ?= npm
 ADDR  ?= 127.0.0.1:8080
@@ -84,7 +91,7 @@ deps:
 		echo "deps: npm ci in $(TOOLS)"; \
 		cd $(TOOLS) && $(NPM) ci --no-audit --no-fund; \
 	fi
-	$(GO) mod download
+	for m in $(GO_MODULES); do $(GO) -C $$m mod download; done
 	$(MAKE) --no-print-directory tools
 
 # The pinned lint tools and vulnerability database (the module cache keeps them).
@@ -123,11 +130,11 @@ $(WASM).gz: $(WASM)
 
 devserver:
 	@mkdir -p bin
-	$(GO) build -o $(DEVSERVER_BIN) ./example/devserver
+	$(GO) -C example build -o $(DEVSERVER_BIN) ./devserver
 
 ## run: the dev server with the example page on http://$(ADDR)/
 run: build
-	$(GO) run ./example/devserver -addr $(ADDR) -db $(DB) -sdk-dir $(DIST) -web-dir example/web
+	$(DEVSERVER_BIN) -addr $(ADDR) -db $(DB) -sdk-dir $(DIST) -web-dir example/web
 
 ## test: everything CI runs
 test: deps build lint
@@ -146,7 +153,10 @@ test-loaded:
 	$(MAKE) --no-print-directory test
 
 gotest:
-	$(GO) test -race -count=1 ./...
+	@failed=""; for m in $(GO_MODULES); do \
+		echo "go test -race ($$m)"; $(GO) -C $$m test -race -count=1 ./... || failed="$$failed $$m"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "gotest: failed in module(s):$$failed"; exit 1; fi
 
 # Go js/wasm test binaries run in headless Chromium; js-only tests get a real
 # dev server through QISCUS_TEST_BASE_URL. There is one browser build (the
@@ -178,21 +188,21 @@ packtest: pack
 		node --test --test-concurrency=1 pack/*.test.mjs
 
 ## lint: gofmt, then go vet, staticcheck and govulncheck on the native build
-## and on the js/wasm build
+## of each Go module and on the js/wasm build (the root module's packages)
 WASM_PKGS := ./sdk/... ./wasm/... ./internal/...
 lint: tools
-	$(GO) vet ./...
+	for m in $(GO_MODULES); do $(GO) -C $$m vet ./...; (cd $$m && $(STATICCHECK) ./...); done
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
-	$(STATICCHECK) ./...
 	GOOS=js GOARCH=wasm $(STATICCHECK) $(WASM_PKGS)
 	@db="file://$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/data/osv"; \
-	for build in native js; do \
+	for build in $(GO_MODULES:%=native:%) js:.; do \
+		dir=$${build#*:}; \
 		case $$build in \
-		native) env=""; flags=""; pkgs="./...";; \
-		js) env="GOOS=js GOARCH=wasm"; flags=""; pkgs="$(WASM_PKGS)";; \
+		native:*) env=""; pkgs="./...";; \
+		js:*) env="GOOS=js GOARCH=wasm"; pkgs="$(WASM_PKGS)";; \
 		esac; \
-		echo "govulncheck ($$build): $$env $(GOVULNCHECK) -db $$db $$flags $$pkgs"; \
-		env $$env $(GOVULNCHECK) -db "$$db" -format json $$flags $$pkgs | $(NODE) .ci/govulncheck-gate.mjs $(GOVULN_STDLIB_KNOWN); \
+		echo "govulncheck ($$build): $$env $(GOVULNCHECK) -C $$dir -db $$db $$pkgs"; \
+		env $$env $(GOVULNCHECK) -C "$$dir" -db "$$db" -format json $$pkgs | $(NODE) .ci/govulncheck-gate.mjs $(GOVULN_STDLIB_KNOWN); \
 	done
 	@unformatted="$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -print0 | xargs -0 -r gofmt -l)"; \
 	if [ -n "$$unformatted" ]; then \

@@ -54,7 +54,7 @@ step() { # step NAME TIMEOUT_S CMD...
   echo "== bench: $name took $(( $(date +%s) - t0 )) s"
 }
 
-step "build bench programs" 300 go build -o bench/out/bin/ ./bench/cmd/benchsrv ./bench/cmd/wasmsize ./bench/cmd/serverload ./bench/cmd/report
+step "build bench programs" 300 go -C bench build -o out/bin/ ./cmd/benchsrv ./cmd/wasmsize ./cmd/serverload ./cmd/report # bench is its own module
 has size && step "download weight" 600 bench/out/bin/wasmsize -out bench/out/size.json
 browser_phases=""
 for p in cold tp lat mem; do has $p && browser_phases="$browser_phases,$p"; done

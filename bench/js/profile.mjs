@@ -3,7 +3,7 @@
 // (script → init() → setUser(), bench/notes/cold.md cites it). Not part of
 // `make bench`.
 //
-//   make build && go build -o bench/out/bin/ ./bench/cmd/benchsrv
+//   make build && go -C bench build -o out/bin/ ./cmd/benchsrv
 //   node bench/js/profile.mjs [--n 4000] [--broker embedded|mosquitto] [--situation a|b] [--top 40]
 //   node bench/js/profile.mjs --cold [--names] [--top 40]
 //

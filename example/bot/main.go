@@ -4,8 +4,8 @@
 // "echo: <text>". 1-on-1 rooms and groups alike: the server pushes every new
 // comment of the bot's rooms to its realtime connection.
 //
-//	go run ./example/devserver &
-//	go run ./example/bot -base-url http://127.0.0.1:8080 -user echo-bot -key echo-bot-key
+//	make run &   # the devserver on 127.0.0.1:8080, from the repository root
+//	go -C example run ./bot -base-url http://127.0.0.1:8080 -user echo-bot -key echo-bot-key
 //
 // then chat with "echo-bot" from http://127.0.0.1:8080/.
 package main

@@ -17,7 +17,10 @@ import (
 // The README tells Go users to depend on the unpublished module through a
 // replace directive. This builds the bot as such an outside module, from the
 // go.mod block in README.md (snippet:go-mod) with the clone's path filled in,
-// offline (GOPROXY=off: only the module cache `make deps` filled).
+// offline (GOPROXY=off: only the module cache `make deps` filled). Its
+// module graph (`go list -m all`) is what any Go program that imports sdk
+// gets: it must hold none of the devserver's or the benchmarks' dependencies,
+// nor the example and bench modules themselves.
 func TestBuildsAsAnOutsideModule(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -75,4 +78,28 @@ func TestBuildsAsAnOutsideModule(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "-key") {
 		t.Fatalf("bot without a key: %v\n%s", err, out)
 	}
+	graph := goCmd("list", "-m", "all")
+	for _, line := range strings.Split(strings.TrimSpace(graph), "\n") {
+		path, _, _ := strings.Cut(line, " ")
+		for _, f := range notForSDKUsers {
+			if path == f || strings.HasPrefix(path, f+"/") {
+				t.Errorf("the module graph of a program importing sdk holds %s", line)
+			}
+		}
+	}
+	if t.Failed() {
+		t.Logf("go list -m all:\n%s", graph)
+	}
+}
+
+// notForSDKUsers are the modules (with their subpaths) that stay out of the
+// module graph of a program that imports sdk: the reason example and bench
+// have go.mod files of their own.
+var notForSDKUsers = []string{
+	"modernc.org/sqlite",              // the devserver's storage
+	"github.com/mochi-mqtt/server/v2", // the devserver's broker
+	"gonum.org/v1/plot",               // the benchmark charts
+	"gonum.org/v1/gonum",
+	"github.com/qiscus-go/qiscus-sdk-core/example", // the devserver, this bot, the integration tests
+	"github.com/qiscus-go/qiscus-sdk-core/bench",
 }

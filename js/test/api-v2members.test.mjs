@@ -3,7 +3,7 @@
 // timestamp, updateLastReceivedComment moving the core's sync cursor, and
 // debugMode switched after init. Our UMD against the dev server; bob posts
 // over REST. The sdk logic behind them has native -race tests in
-// sdk/v2opts_test.go.
+// example/integration/v2opts_test.go.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

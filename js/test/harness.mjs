@@ -154,7 +154,8 @@ let builtBinary; // Promise<string>, one `go build` per process
 
 /**
  * Path of the dev server binary: $QISCUS_DEVSERVER_BIN (the Makefile builds
- * bin/devserver), else `go build ./example/devserver` once into a temp dir.
+ * bin/devserver), else `go -C example build ./devserver` (example is its own
+ * Go module) once into a temp dir.
  */
 export function devserverBinary() {
   const fromEnv = process.env.QISCUS_DEVSERVER_BIN;
@@ -172,7 +173,7 @@ export function devserverBinary() {
       const dir = await makeTempDir('qiscus-devserver-bin-');
       const out = path.join(dir, 'devserver');
       const t0 = Date.now();
-      await run('go', ['build', '-o', out, './example/devserver'], { cwd: REPO_ROOT, timeout: 10 * 60 * 1000 });
+      await run('go', ['-C', 'example', 'build', '-o', out, './devserver'], { cwd: REPO_ROOT, timeout: 10 * 60 * 1000 });
       log(`[harness] built dev server in ${Date.now() - t0} ms: ${out}`);
       process.on('exit', () => {
         // best effort; synchronous context

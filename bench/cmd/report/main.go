@@ -3,8 +3,9 @@
 // prints the summary table. It never fails on a missed target: the table says
 // PASS or MISS. Missing inputs (a phase that was not run) become "not run".
 //
-//	go run ./bench/cmd/report [-in bench/out] [-dir bench]
-//	go run ./bench/cmd/report -from bench/results.json   (re-render from the raw data kept there)
+//	go -C bench build -o out/bin/ ./cmd/report # from the repository root; bench is its own module
+//	bench/out/bin/report [-in bench/out] [-dir bench]
+//	bench/out/bin/report -from bench/results.json   (re-render from the raw data kept there)
 package main
 
 import (

@@ -8,7 +8,8 @@
 // from REST create_room when the server has it; otherwise the users are paired
 // into single rooms with get_or_create_room_with_target (reported as such).
 //
-//	go run ./bench/cmd/serverload -bin bin/devserver -runs 3 -duration 5s -out bench/out/server.json
+//	go -C bench build -o out/bin/ ./cmd/serverload # from the repository root; bench is its own module
+//	bench/out/bin/serverload -bin bin/devserver -runs 3 -duration 5s -out bench/out/server.json
 //
 // Bounded: each run stops after -duration or -max-posts, whichever is first.
 package main

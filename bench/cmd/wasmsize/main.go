@@ -8,7 +8,8 @@
 // body sizes summed by package. The code section size is cross-checked
 // against wasm-objdump -h (Debian wabt) when it is installed.
 //
-//	go run ./bench/cmd/wasmsize -out bench/out/size.json
+//	go -C bench build -o out/bin/ ./cmd/wasmsize # from the repository root; bench is its own module
+//	bench/out/bin/wasmsize -out bench/out/size.json
 package main
 
 import (

@@ -1,6 +1,6 @@
 //go:build !js && !nodevserver
 
-package sdk_test
+package integration_test
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func localServer() (base, mqtt string, stop func()) {
 // Events are typed: switch on the type. OnEvent runs on the client's own
 // goroutine, one event at a time and outside every client lock, so it may
 // call the client (here: a receipt for each message).
-func ExampleConfig_onEvent() {
+func Example_onEvent() {
 	ctx := context.Background()
 	base, mqtt, stop := localServer()
 	defer stop()
@@ -110,7 +110,7 @@ func ExampleConfig_onEvent() {
 
 // Selected returns a copy of the open room: the client keeps changing its
 // own (new comments, receipts), never the caller's.
-func ExampleClient_Selected() {
+func Example_selected() {
 	ctx := context.Background()
 	base, mqtt, stop := localServer()
 	defer stop()
@@ -138,7 +138,7 @@ func ExampleClient_Selected() {
 
 // Calls answer with Go values; Raw keeps the server's JSON for anyone who
 // needs a field the struct lacks.
-func ExampleClient_UpdateRoom() {
+func Example_updateRoom() {
 	ctx := context.Background()
 	base, mqtt, stop := localServer()
 	defer stop()

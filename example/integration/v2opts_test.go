@@ -1,6 +1,6 @@
 //go:build !js && !nodevserver
 
-package sdk_test
+package integration_test
 
 import (
 	"context"

@@ -5,7 +5,7 @@
 // a live comment moved the sync cursor past a gap: bob heard m0 m3 m1 m2,
 // or never heard m1 and m2 after a failed /sync.
 
-package sdk_test
+package integration_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/internal/probe"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -106,7 +107,7 @@ func gapSetup(t *testing.T) (e *env, gate *gateDoer, bev *events, uids []string)
 	}
 	post("m3")
 	// m3 comes over MQTT while m1 and m2 are missing: the gate holds it.
-	bev.waitFor(t, "m3 held at bob", func() bool { return sdk.HeldCount(bob) == 1 })
+	bev.waitFor(t, "m3 held at bob", func() bool { return probe.HeldCount(bob) == 1 })
 	if n := newMessagesWith(bev, "m3"); n != 0 {
 		t.Fatalf("m3 reached the app before m1 and m2 (%d times)", n)
 	}

@@ -1,6 +1,6 @@
 //go:build !js
 
-package sdk_test
+package integration_test
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 //go:build !js && !nodevserver
 
-package sdk_test
+package integration_test
 
 import (
 	"bufio"
@@ -224,8 +224,7 @@ var devserverBin = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "devserver")
-	cmd := exec.Command("go", "build", "-o", bin, "./example/devserver")
-	cmd.Dir = ".."
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/qiscus-go/qiscus-sdk-core/example/devserver")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build devserver: %w\n%s", err, out)
 	}

@@ -1,20 +1,19 @@
 //go:build !js
 
-package v2compat
+package integration_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/server"
 	"github.com/qiscus-go/qiscus-sdk-core/internal/jsonx"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/v2compat"
 	"github.com/qiscus-go/qiscus-sdk-core/sdk"
 )
 
@@ -25,14 +24,14 @@ type pushed struct {
 }
 
 func (p *pushed) push(name string, args []any) {
-	s := name + " " + string(AppendJSON(nil, append([]any{}, args...)))
+	s := name + " " + string(v2compat.AppendJSON(nil, append([]any{}, args...)))
 	p.mu.Lock()
 	p.all = append(p.all, s)
 	p.mu.Unlock()
 }
 
 // named is the argument lists pushed under name, decoded.
-func (p *pushed) named(s *Session, name string) [][]any {
+func (p *pushed) named(s *v2compat.Session, name string) [][]any {
 	_ = s.Client.FlushEvents(context.Background())
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -48,31 +47,21 @@ func (p *pushed) named(s *Session, name string) [][]any {
 	return out
 }
 
-// newServer runs the dev server on loopback.
-func newServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	s, err := server.New(context.Background(), server.Config{AppID: "dev", Secret: "dev-secret",
-		DBPath: filepath.Join(t.TempDir(), "q.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.CloseClientConnections(); hs.Close(); s.Close() })
-	return hs
-}
+// newServer runs the dev server on loopback (integration_test.go's env).
+func newServer(t *testing.T) *httptest.Server { return newEnv(t).http }
 
 // call runs a v2 method the way the bridge does: JSON arguments in, JSON
 // result out.
-func call(t *testing.T, s *Session, h Handler, method, argsJSON string) ([]byte, error) {
+func call(t *testing.T, s *v2compat.Session, h v2compat.Handler, method, argsJSON string) ([]byte, error) {
 	t.Helper()
-	a, err := ParseArgs(method, argsJSON)
+	a, err := v2compat.ParseArgs(method, argsJSON)
 	if err != nil {
 		return nil, err
 	}
 	return h(context.Background(), s, a)
 }
 
-func mustCall(t *testing.T, s *Session, h Handler, method, argsJSON string) map[string]any {
+func mustCall(t *testing.T, s *v2compat.Session, h v2compat.Handler, method, argsJSON string) map[string]any {
 	t.Helper()
 	res, err := call(t, s, h, method, argsJSON)
 	if err != nil {
@@ -88,14 +77,14 @@ func mustCall(t *testing.T, s *Session, h Handler, method, argsJSON string) map[
 }
 
 // login is init + setUser on a new session.
-func login(t *testing.T, hs *httptest.Server, id string) (*Session, *pushed) {
+func login(t *testing.T, hs *httptest.Server, id string) (*v2compat.Session, *pushed) {
 	t.Helper()
 	p := &pushed{}
-	s := NewSession(p.push, nil, nil)
+	s := v2compat.NewSession(p.push, nil, nil)
 	t.Cleanup(func() { s.Client.Close() })
 	mqtt := "ws" + strings.TrimPrefix(hs.URL, "http") + "/mqtt"
-	mustCall(t, s, Init, "init", fmt.Sprintf(`[{"AppId":"dev","baseURL":%q,"mqttURL":%q,"brokerUrl":%q,"withConfig":false}]`, hs.URL, mqtt, mqtt))
-	mustCall(t, s, SetUser, "setUser", fmt.Sprintf(`[%q,"key-%s",%q]`, id, id, strings.ToUpper(id)))
+	mustCall(t, s, v2compat.Init, "init", fmt.Sprintf(`[{"AppId":"dev","baseURL":%q,"mqttURL":%q,"brokerUrl":%q,"withConfig":false}]`, hs.URL, mqtt, mqtt))
+	mustCall(t, s, v2compat.SetUser, "setUser", fmt.Sprintf(`[%q,"key-%s",%q]`, id, id, strings.ToUpper(id)))
 	return s, p
 }
 
@@ -119,7 +108,7 @@ func TestSessionSendCommentRoundTrip(t *testing.T) {
 	if ls := ap.named(alice, "loginSuccess"); len(ls) != 1 {
 		t.Fatalf("loginSuccess = %v", ls)
 	}
-	room := mustCall(t, alice, ChatTarget, "chatTarget", `["bob"]`)
+	room := mustCall(t, alice, v2compat.ChatTarget, "chatTarget", `["bob"]`)
 	if room["room_type"] != "single" || room["comments"] == nil {
 		t.Fatalf("chatTarget result is not a v2 Room: %v", room)
 	}
@@ -128,7 +117,7 @@ func TestSessionSendCommentRoundTrip(t *testing.T) {
 		t.Fatalf("_selected = %v", sel)
 	}
 	// The room id as a string, the payload as a JSON string: v2's loose forms.
-	c := mustCall(t, alice, SendComment, "sendComment", fmt.Sprintf(`["%d","hello bob","uid-1","custom","{\"type\":\"poll\",\"content\":{\"k\":1}}",{"e":true}]`, rid))
+	c := mustCall(t, alice, v2compat.SendComment, "sendComment", fmt.Sprintf(`["%d","hello bob","uid-1","custom","{\"type\":\"poll\",\"content\":{\"k\":1}}",{"e":true}]`, rid))
 	if c["unique_id"] != "uid-1" || c["isSent"] != true || c["isPending"] != false || c["message"] != "hello bob" ||
 		c["type"] != "custom" || c["payload"].(map[string]any)["type"] != "poll" {
 		t.Fatalf("sendComment result = %v", c)
@@ -167,17 +156,17 @@ func TestSessionLoadMore(t *testing.T) {
 	hs := newServer(t)
 	alice, _ := login(t, hs, "alice")
 	login(t, hs, "bob")
-	if _, err := call(t, alice, LoadMore, "loadMore", `[5]`); !errors.Is(err, sdk.ErrNoRoomSelected) {
+	if _, err := call(t, alice, v2compat.LoadMore, "loadMore", `[5]`); !errors.Is(err, sdk.ErrNoRoomSelected) {
 		t.Fatalf("loadMore without a room: %v", err)
 	}
-	room := mustCall(t, alice, ChatTarget, "chatTarget", `["bob"]`)
+	room := mustCall(t, alice, v2compat.ChatTarget, "chatTarget", `["bob"]`)
 	rid := int64(room["id"].(float64))
 	var ids []int64
 	for i := 0; i < 5; i++ {
-		c := mustCall(t, alice, SendComment, "sendComment", fmt.Sprintf(`[%d,"m%d"]`, rid, i))
+		c := mustCall(t, alice, v2compat.SendComment, "sendComment", fmt.Sprintf(`[%d,"m%d"]`, rid, i))
 		ids = append(ids, int64(c["id"].(float64)))
 	}
-	page := func(h Handler, method, argsJSON string) string {
+	page := func(h v2compat.Handler, method, argsJSON string) string {
 		res, err := call(t, alice, h, method, argsJSON)
 		if err != nil {
 			t.Fatalf("%s(%s): %v", method, argsJSON, err)
@@ -192,13 +181,13 @@ func TestSessionLoadMore(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got := page(LoadMore, "loadMore", fmt.Sprintf(`["%d",{"limit":2}]`, ids[4])); got != "m2,m3" {
+	if got := page(v2compat.LoadMore, "loadMore", fmt.Sprintf(`["%d",{"limit":2}]`, ids[4])); got != "m2,m3" {
 		t.Fatalf("loadMore(id of m4, limit 2) = %s, want m2,m3", got)
 	}
-	if got := page(LoadComments, "loadComments", fmt.Sprintf(`[%d,{"last_comment_id":%d,"limit":10}]`, rid, ids[2])); got != "m0,m1" {
+	if got := page(v2compat.LoadComments, "loadComments", fmt.Sprintf(`[%d,{"last_comment_id":%d,"limit":10}]`, rid, ids[2])); got != "m0,m1" {
 		t.Fatalf("loadComments(last_comment_id of m2) = %s, want m0,m1", got)
 	}
-	if got := page(LoadComments, "loadComments", fmt.Sprintf(`[%d,{"last_comment_id":%d,"after":"true","limit":10}]`, rid, ids[2])); got != "m3,m4" {
+	if got := page(v2compat.LoadComments, "loadComments", fmt.Sprintf(`[%d,{"last_comment_id":%d,"after":"true","limit":10}]`, rid, ids[2])); got != "m3,m4" {
 		t.Fatalf("loadComments(after m2) = %s, want m3,m4", got)
 	}
 }
@@ -210,36 +199,36 @@ func TestArgumentErrors(t *testing.T) {
 	s, _ := login(t, hs, "alice")
 	tests := []struct {
 		method string
-		h      Handler
+		h      v2compat.Handler
 		args   string
 		want   string
 	}{
-		{"init", Init, `["dev"]`, "init: config must be an object with AppId"},
-		{"setUser", SetUser, `[]`, "setUser: userId is required"},
-		{"setUser", SetUser, `["a",{"k":1}]`, "setUser: userKey must be a string"},
-		{"sendComment", SendComment, `["abc","x"]`, "sendComment: roomId must be a positive id"},
-		{"sendComment", SendComment, `[1,"x",null,null,"{nope"]`, "sendComment: payload must be an object or a JSON string"},
-		{"sendComment", SendComment, `[1,"x",null,null,null,[1]]`, "sendComment: extras must be an object"},
-		{"loadComments", LoadComments, `[1,{"last_comment_id":"x"}]`, "loadComments: options.last_comment_id must be a positive id"},
-		{"loadComments", LoadComments, `[1,"opts"]`, "loadComments: options must be an object"},
-		{"updateRoom", UpdateRoom, `[{"room_name":"x"}]`, "updateRoom: room.id is required"},
-		{"resendComment", ResendComment, `[{"message":"x"}]`, "resendComment: comment.room_id is required"},
-		{"createGroupRoom", CreateGroupRoom, `["g","bob"]`, "createGroupRoom: userIds must be an array"},
-		{"createGroupRoom", CreateGroupRoom, `["g",["bob",{}]]`, "createGroupRoom: userIds[1] must be a string"},
-		{"createGroupRoom", CreateGroupRoom, `["g",["bob"],{"avatarURL":1}]`, "createGroupRoom: options must be an object"},
-		{"chatTarget", ChatTarget, `["bob",[1]]`, "chatTarget: options must be an object"},
-		{"deleteComment", DeleteComment, `[1]`, "deleteComment: commentUniqueIds must be an array"},
-		{"readComment", ReadComment, `[1]`, "readComment: commentId is required"},
-		{"publishTyping", PublishTyping, `[]`, "publishTyping: value is required"},
-		{"publishEvent", PublishEvent, `[]`, "publishEvent: roomId is required"}, // the first bad argument is named
-		{"publishEvent", PublishEvent, `["1"]`, "publishEvent: payload is required"},
-		{"setCustomHeader", SetCustomHeader, `[{"a":1}]`, "setCustomHeader: headers must be an object of strings"},
-		{"generateFileAttachmentMessage", GenerateFileAttachmentMessage, `[{"roomId":1}]`, "generateFileAttachmentMessage: url is required"},
-		{"generateCustomMessage", GenerateCustomMessage, `[{"roomId":1}]`, "generateCustomMessage: type is required"},
-		{"generateReplyMessage", GenerateReplyMessage, `[{"roomId":"1","text":"x"}]`, "generateReplyMessage: repliedMessage is required"},
-		{"getThumbnailURL", GetThumbnailURL, `[]`, "getThumbnailURL: url is required"},
-		{"uploadFile", func(ctx context.Context, s *Session, a Args) ([]byte, error) {
-			return Upload(ctx, a, func(context.Context, int64) (string, *sdk.Comment, error) {
+		{"init", v2compat.Init, `["dev"]`, "init: config must be an object with AppId"},
+		{"setUser", v2compat.SetUser, `[]`, "setUser: userId is required"},
+		{"setUser", v2compat.SetUser, `["a",{"k":1}]`, "setUser: userKey must be a string"},
+		{"sendComment", v2compat.SendComment, `["abc","x"]`, "sendComment: roomId must be a positive id"},
+		{"sendComment", v2compat.SendComment, `[1,"x",null,null,"{nope"]`, "sendComment: payload must be an object or a JSON string"},
+		{"sendComment", v2compat.SendComment, `[1,"x",null,null,null,[1]]`, "sendComment: extras must be an object"},
+		{"loadComments", v2compat.LoadComments, `[1,{"last_comment_id":"x"}]`, "loadComments: options.last_comment_id must be a positive id"},
+		{"loadComments", v2compat.LoadComments, `[1,"opts"]`, "loadComments: options must be an object"},
+		{"updateRoom", v2compat.UpdateRoom, `[{"room_name":"x"}]`, "updateRoom: room.id is required"},
+		{"resendComment", v2compat.ResendComment, `[{"message":"x"}]`, "resendComment: comment.room_id is required"},
+		{"createGroupRoom", v2compat.CreateGroupRoom, `["g","bob"]`, "createGroupRoom: userIds must be an array"},
+		{"createGroupRoom", v2compat.CreateGroupRoom, `["g",["bob",{}]]`, "createGroupRoom: userIds[1] must be a string"},
+		{"createGroupRoom", v2compat.CreateGroupRoom, `["g",["bob"],{"avatarURL":1}]`, "createGroupRoom: options must be an object"},
+		{"chatTarget", v2compat.ChatTarget, `["bob",[1]]`, "chatTarget: options must be an object"},
+		{"deleteComment", v2compat.DeleteComment, `[1]`, "deleteComment: commentUniqueIds must be an array"},
+		{"readComment", v2compat.ReadComment, `[1]`, "readComment: commentId is required"},
+		{"publishTyping", v2compat.PublishTyping, `[]`, "publishTyping: value is required"},
+		{"publishEvent", v2compat.PublishEvent, `[]`, "publishEvent: roomId is required"}, // the first bad argument is named
+		{"publishEvent", v2compat.PublishEvent, `["1"]`, "publishEvent: payload is required"},
+		{"setCustomHeader", v2compat.SetCustomHeader, `[{"a":1}]`, "setCustomHeader: headers must be an object of strings"},
+		{"generateFileAttachmentMessage", v2compat.GenerateFileAttachmentMessage, `[{"roomId":1}]`, "generateFileAttachmentMessage: url is required"},
+		{"generateCustomMessage", v2compat.GenerateCustomMessage, `[{"roomId":1}]`, "generateCustomMessage: type is required"},
+		{"generateReplyMessage", v2compat.GenerateReplyMessage, `[{"roomId":"1","text":"x"}]`, "generateReplyMessage: repliedMessage is required"},
+		{"getThumbnailURL", v2compat.GetThumbnailURL, `[]`, "getThumbnailURL: url is required"},
+		{"uploadFile", func(ctx context.Context, s *v2compat.Session, a v2compat.Args) ([]byte, error) {
+			return v2compat.Upload(ctx, a, func(context.Context, int64) (string, *sdk.Comment, error) {
 				return "", nil, errors.New("must not upload")
 			}, nil)
 		}, `["x"]`, "uploadFile: roomId must be a positive id"},
@@ -259,7 +248,7 @@ func TestArgumentErrors(t *testing.T) {
 func TestGenerateReply(t *testing.T) {
 	hs := newServer(t)
 	s, _ := login(t, hs, "alice")
-	c := mustCall(t, s, GenerateReplyMessage, "generateReplyMessage", `[{"roomId":3,"text":"yes","repliedMessage":`+
+	c := mustCall(t, s, v2compat.GenerateReplyMessage, "generateReplyMessage", `[{"roomId":3,"text":"yes","repliedMessage":`+
 		`{"id":9,"type":"reply","message":"[q] no","payload":{"text":"no"},"username_as":"Bob","username_real":"bob"}}]`)
 	p := c["payload"].(map[string]any)
 	if c["type"] != "reply" || c["isPending"] != true || p["replied_comment_id"] != float64(9) ||
@@ -276,15 +265,15 @@ func TestRoomOptionsWire(t *testing.T) {
 	hs := newServer(t)
 	alice, _ := login(t, hs, "alice")
 	login(t, hs, "bob")
-	g := mustCall(t, alice, CreateGroupRoom, "createGroupRoom", `["g",["bob"],{"avatarURL":"http://x/a.png","color":"red"}]`)
+	g := mustCall(t, alice, v2compat.CreateGroupRoom, "createGroupRoom", `["g",["bob"],{"avatarURL":"http://x/a.png","color":"red"}]`)
 	var opts map[string]any
 	if err := jsonx.Unmarshal([]byte(g["options"].(string)), &opts); err != nil || g["avatarURL"] != "http://x/a.png" ||
 		opts["avatarURL"] != "http://x/a.png" || opts["color"] != "red" {
 		t.Fatalf("createGroupRoom = %v (options %v, %v)", g, opts, err)
 	}
-	room := mustCall(t, alice, ChatTarget, "chatTarget", `["bob",{"message":"hi bob"}]`)
+	room := mustCall(t, alice, v2compat.ChatTarget, "chatTarget", `["bob",{"message":"hi bob"}]`)
 	rid := int64(room["id"].(float64))
-	res, err := call(t, alice, LoadComments, "loadComments", fmt.Sprintf(`[%d]`, rid))
+	res, err := call(t, alice, v2compat.LoadComments, "loadComments", fmt.Sprintf(`[%d]`, rid))
 	if err != nil || !strings.Contains(string(res), `"message":"hi bob"`) {
 		t.Fatalf("loadComments after chatTarget with a message = %s, %v", res, err)
 	}
