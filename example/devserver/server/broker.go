@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	"github.com/coder/websocket"
 	json "github.com/goccy/go-json"

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	gojson "github.com/goccy/go-json"
 )
 
@@ -267,7 +269,7 @@ func TestFanOutPayloadPerViewer(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range d.Participants {
-			want, err := gojson.Marshal(commentJSONFor(&c, d, p.PK))
+			want, err := gojson.Marshal(wire.CommentFor(&c, d, p.PK))
 			if err != nil {
 				t.Fatal(err)
 			}

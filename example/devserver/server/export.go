@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"math"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -49,7 +52,7 @@ type backupJSON struct {
 
 func backupJSONOf(r *http.Request, e *store.ExportRecord) backupJSON {
 	b := backupJSON{
-		CreatedAt: rfc3339(e.CreatedAt), ErrorMessage: e.ErrorMessage, OriginalFilename: e.Filename,
+		CreatedAt: wire.RFC3339(e.CreatedAt), ErrorMessage: e.ErrorMessage, OriginalFilename: e.Filename,
 		Percentage: e.Percentage, ResourceName: e.Resource, Size: e.Size, Status: e.Status,
 		TotalRows: e.TotalRows, UniqueID: e.UniqueID,
 	}
@@ -89,7 +92,7 @@ func (s *Server) handleCreateExport(c *call) (any, error) {
 		UniqueID: store.NewUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
 		Status: "started", CreatedAt: c.now.UnixNano(),
 	}
-	e.Filename = rfc3339(e.CreatedAt) + "_exported_" + resource + ".json"
+	e.Filename = wire.RFC3339(e.CreatedAt) + "_exported_" + resource + ".json"
 	if err := s.store.CreateExport(c.ctx, e); err != nil {
 		return nil, err
 	}
@@ -338,14 +341,14 @@ func exportRows[T any](ctx context.Context, p store.Page, fetch func(context.Con
 func userRow(u *store.StoredUser) (any, int64, error) {
 	return exportUser{
 		Email: u.ID, PasswordHash: u.PasswordHash, Name: u.Username, AvatarURL: u.AvatarURL,
-		AuthenticationToken: u.Token, Extras: object(u.Extras), CreateAt: exportTime(u.CreatedAt),
+		AuthenticationToken: u.Token, Extras: wire.Object(u.Extras), CreateAt: exportTime(u.CreatedAt),
 	}, u.PK, nil
 }
 
 func (ex *exporter) roomRow(ctx context.Context, r *store.Room) (any, int64, error) {
 	x := exportRoom{
 		UniqueID: r.UniqueID, Name: r.Name, AvatarURL: r.AvatarURL, Options: r.Options,
-		IsPublicChannel: r.IsPublicChannel, Type: chatTypeJSON(r.ChatType), CreatedAt: exportTime(r.CreatedAt),
+		IsPublicChannel: r.IsPublicChannel, Type: wire.ChatType(r.ChatType), CreatedAt: exportTime(r.CreatedAt),
 	}
 	d, err := ex.st.RoomDetail(ctx, r.ID)
 	if err != nil {
@@ -362,7 +365,7 @@ func (ex *exporter) roomRow(ctx context.Context, r *store.Room) (any, int64, err
 		x.CreatorEmail = d.Participants[0].ID
 	}
 	if x.Type == "single" {
-		x.Name = restRoomName(d)
+		x.Name = wire.RoomName(d)
 	}
 	return x, r.ID, nil
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"slices"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	json "github.com/goccy/go-json"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
@@ -15,7 +17,7 @@ import (
 // bytes go to every participant who sees the same.
 func (s *Server) fanOut(c *store.Comment, d *store.RoomDetail, skip []int64) {
 	if d.IsPublicChannel {
-		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), commentJSONFor(c, d, 0))
+		s.broker.publishJSON(channelTopic(s.cfg.AppID, d.UniqueID), wire.CommentFor(c, d, 0))
 		return
 	}
 	type view struct{ name, avatar string }
@@ -29,7 +31,7 @@ func (s *Server) fanOut(c *store.Comment, d *store.RoomDetail, skip []int64) {
 		v := view{d.NameFor(p.PK), d.AvatarFor(p.PK)}
 		k := slices.Index(views, v)
 		if k < 0 {
-			payload, err := json.Marshal(commentJSONFor(c, d, p.PK))
+			payload, err := json.Marshal(wire.CommentFor(c, d, p.PK))
 			if err != nil {
 				s.log.Error("mqtt publish: encode", "comment", c.ID, "err", err)
 				return
@@ -53,16 +55,16 @@ func (s *Server) toParticipants(d *store.RoomDetail, kind string, skip []int64, 
 // publishEdit sends an edited comment to each participant of d but those in
 // skip, on {token}/update, rendered for them.
 func (s *Server) publishEdit(c *store.Comment, d *store.RoomDetail, skip []int64) {
-	s.toParticipants(d, "update", skip, func(p *store.Participant) any { return commentJSONFor(c, d, p.PK) })
+	s.toParticipants(d, "update", skip, func(p *store.Participant) any { return wire.CommentFor(c, d, p.PK) })
 }
 
 // publishRoomEvent sends a sync event to each participant of d on {token}/n.
 func (s *Server) publishRoomEvent(d *store.RoomDetail, e *store.Event) {
-	ev := eventJSONOf(e)
+	ev := wire.EventOf(e)
 	s.toParticipants(d, "n", nil, func(*store.Participant) any { return ev })
 }
 
 // publishUserEvent sends a sync event to the user's sessions on {token}/n.
 func (s *Server) publishUserEvent(u *store.User, e *store.Event) {
-	s.broker.publishJSON(tokenTopic(u.Token, "n"), eventJSONOf(e))
+	s.broker.publishJSON(tokenTopic(u.Token, "n"), wire.EventOf(e))
 }

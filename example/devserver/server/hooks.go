@@ -5,11 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"

@@ -6,13 +6,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -57,7 +60,7 @@ type importJSON struct {
 
 func importJSONOf(r *store.ImportRecord) importJSON {
 	return importJSON{
-		CreatedAt: rfc3339(r.CreatedAt), Errors: object(r.Errors), OriginalFilename: r.Filename,
+		CreatedAt: wire.RFC3339(r.CreatedAt), Errors: wire.Object(r.Errors), OriginalFilename: r.Filename,
 		ResourceName: r.Resource, Size: r.Size, Status: r.Status, TotalRows: r.TotalRows, UniqueID: r.UniqueID,
 	}
 }
@@ -274,7 +277,7 @@ func (im *importer) user(u *exportUser) error {
 	if email == "" {
 		return rowError("Email is required")
 	}
-	if err := validUserID(email); err != nil {
+	if err := wire.ValidUserID(email); err != nil {
 		return rowError("Email %q is not a valid user id (1-255 characters without / + # or control characters)", email)
 	}
 	if err := im.fresh("user", "Email", email, ErrUserNotFound, func() error {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	json "github.com/goccy/go-json"
 )
 
@@ -145,7 +147,7 @@ func parseIdentityToken(secret, appID, token string, now time.Time) (identityCla
 	case cl.Prn == "":
 		return cl, badRequest("identity token has no prn claim (the user id)")
 	}
-	if err := validUserID(cl.Prn); err != nil {
+	if err := wire.ValidUserID(cl.Prn); err != nil {
 		return cl, badRequest("identity token prn: %s", err.Error())
 	}
 	return cl, nil

@@ -2,10 +2,11 @@ package server
 
 import (
 	"context"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )

@@ -2,9 +2,10 @@ package server
 
 import (
 	"context"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-	"strings"
-	"unicode"
 )
 
 type configJSON struct {
@@ -37,7 +38,7 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validUserID(id); err != nil {
+	if err := wire.ValidUserID(id); err != nil {
 		return nil, err
 	}
 	pw, err := c.p.requireString("password")
@@ -62,37 +63,28 @@ func (s *Server) handleLoginOrRegister(c *call) (any, error) {
 	return map[string]any{"user": lu}, nil
 }
 
-// validUserID keeps user ids usable as MQTT topic levels (u/{id}/s, r/…/{id}/t).
-func validUserID(id string) error {
-	if len(id) > 255 || strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/+#") ||
-		strings.IndexFunc(id, unicode.IsControl) >= 0 {
-		return badRequest("email (the user id) must be 1-255 characters without / + # or control characters")
-	}
-	return nil
-}
-
-func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (loginUserJSON, error) {
+func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUser, error) {
 	lastComment, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
-		return loginUserJSON{}, err
+		return wire.LoginUser{}, err
 	}
 	lastEvent, err := s.reads.LastEventID(ctx, u.PK)
 	if err != nil {
-		return loginUserJSON{}, err
+		return wire.LoginUser{}, err
 	}
 	android, ios, err := s.reads.PushConfigured(ctx, u.PK)
 	if err != nil {
-		return loginUserJSON{}, err
+		return wire.LoginUser{}, err
 	}
-	out := loginUserJSON{
-		userJSON: userJSONOf(u), Token: u.Token, RefreshToken: u.RefreshToken,
+	out := wire.LoginUser{
+		User: wire.UserOf(u), Token: u.Token, RefreshToken: u.RefreshToken,
 		PnAndroidConfigured: android, PnIOSConfigured: ios,
-		LastCommentID: lastComment, LastCommentIDStr: idStr(lastComment), LastSyncEventID: lastEvent,
+		LastCommentID: lastComment, LastCommentIDStr: wire.IDStr(lastComment), LastSyncEventID: lastEvent,
 		RtKey: "devserver",
-		App:   appJSON{Code: s.cfg.AppID, ID: 1, IDStr: "1", Name: s.cfg.AppID},
+		App:   wire.App{Code: s.cfg.AppID, ID: 1, IDStr: "1", Name: s.cfg.AppID},
 	}
 	if u.TokenExpiresAt > 0 {
-		out.TokenExpiresAt = rfc3339(u.TokenExpiresAt)
+		out.TokenExpiresAt = wire.RFC3339(u.TokenExpiresAt)
 	}
 	return out, nil
 }
@@ -156,7 +148,7 @@ func (s *Server) handleRefreshUserToken(c *call) (any, error) {
 	}
 	out := tokenPairJSON{Token: u.Token, RefreshToken: u.RefreshToken}
 	if u.TokenExpiresAt > 0 {
-		out.TokenExpiresAt = rfc3339(u.TokenExpiresAt)
+		out.TokenExpiresAt = wire.RFC3339(u.TokenExpiresAt)
 	}
 	return out, nil
 }
@@ -171,7 +163,7 @@ func (s *Server) handleExpireUserToken(c *call) (any, error) {
 	if err := s.chat.ExpireToken(c.ctx, &c.user, c.now); err != nil {
 		return nil, err
 	}
-	return map[string]any{"changed": true, "token_expires_at": rfc3339(c.user.TokenExpiresAt)}, nil
+	return map[string]any{"changed": true, "token_expires_at": wire.RFC3339(c.user.TokenExpiresAt)}, nil
 }
 
 // handleLogout is POST logout (form: user_id, token). It invalidates nothing
@@ -227,7 +219,7 @@ func (s *Server) handleDevIdentityToken(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validUserID(id); err != nil {
+	if err := wire.ValidUserID(id); err != nil {
 		return nil, badRequest("user_id: %s", err.Error())
 	}
 	if s.cfg.Secret == "" {

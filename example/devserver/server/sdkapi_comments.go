@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"strconv"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-	"strconv"
 
 	json "github.com/goccy/go-json"
 )
@@ -41,7 +44,7 @@ func (s *Server) handlePostComment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+	return map[string]any{"comment": wire.CommentFor(&cm, d, c.user.PK)}, nil
 }
 
 // commentPayload reads payload as JSON. The v2 client sends a payload string it
@@ -93,7 +96,7 @@ func (s *Server) handleLoadComments(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comments": commentsJSONFor(cs, d, c.user.PK)}, nil
+	return map[string]any{"comments": wire.CommentsFor(cs, d, c.user.PK)}, nil
 }
 
 type updateStatusJSON struct {
@@ -151,10 +154,10 @@ func (s *Server) receiptEvent(actor *store.User, c *store.Comment) []byte {
 		RoomID          int64  `json:"room_id"`
 	}
 	b, err := json.Marshal(struct {
-		Actor actorJSON `json:"actor"`
-		Data  dataJSON  `json:"data"`
+		Actor wire.Actor `json:"actor"`
+		Data  dataJSON   `json:"data"`
 	}{
-		actorOf(actor),
+		wire.ActorOf(actor),
 		dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID},
 	})
 	if err != nil {
@@ -171,9 +174,9 @@ type syncMetaJSON struct {
 
 // commentsJSONAcrossRooms renders comments of several rooms for viewerPK,
 // reading each room once.
-func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
+func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment, viewerPK int64) ([]wire.Comment, error) {
 	rooms := map[int64]*store.RoomDetail{}
-	out := make([]commentJSON, 0, len(cs))
+	out := make([]wire.Comment, 0, len(cs))
 	for i := range cs {
 		d, ok := rooms[cs[i].RoomID]
 		if !ok {
@@ -183,7 +186,7 @@ func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment
 			}
 			rooms[cs[i].RoomID] = d
 		}
-		out = append(out, commentJSONFor(&cs[i], d, viewerPK))
+		out = append(out, wire.CommentFor(&cs[i], d, viewerPK))
 	}
 	return out, nil
 }

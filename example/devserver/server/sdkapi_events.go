@@ -1,11 +1,9 @@
 package server
 
 import (
-	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"time"
 
-	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 const (
@@ -17,8 +15,8 @@ const (
 )
 
 type syncEventJSON struct {
-	Events              []eventJSON `json:"events"`
-	IsStartEventIDFound bool        `json:"is_start_event_id_found"`
+	Events              []wire.Event `json:"events"`
+	IsStartEventIDFound bool         `json:"is_start_event_id_found"`
 }
 
 // handleSyncEvent is GET sync_event?start_event_id: the caller's events
@@ -41,21 +39,9 @@ func (s *Server) handleSyncEvent(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := syncEventJSON{Events: make([]eventJSON, len(es)), IsStartEventIDFound: found}
+	out := syncEventJSON{Events: make([]wire.Event, len(es)), IsStartEventIDFound: found}
 	for i := range es {
-		out.Events[i] = eventJSONOf(&es[i])
+		out.Events[i] = wire.EventOf(&es[i])
 	}
 	return rawBody{out}, nil
-}
-
-// eventPayload encodes {actor, data}.
-func (s *Server) eventPayload(actor *store.User, data any) ([]byte, error) {
-	b, err := json.Marshal(struct {
-		Actor actorJSON `json:"actor"`
-		Data  any       `json:"data"`
-	}{actorOf(actor), data})
-	if err != nil {
-		return nil, fmt.Errorf("encode event: %w", err)
-	}
-	return b, nil
 }

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"os"
 	"path"
@@ -14,6 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -41,14 +44,14 @@ func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, erro
 }
 
 // render turns comments into JSON for viewerPK.
-func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK int64) ([]commentJSON, error) {
-	out := make([]commentJSON, 0, len(cs))
+func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK int64) ([]wire.Comment, error) {
+	out := make([]wire.Comment, 0, len(cs))
 	for i := range cs {
 		d, err := rc.get(ctx, cs[i].RoomID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, commentJSONFor(&cs[i], d, viewerPK))
+		out = append(out, wire.CommentFor(&cs[i], d, viewerPK))
 	}
 	return out, nil
 }
@@ -149,9 +152,9 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 	if len(ids) > 0 {
 		payloads := map[int64][]byte{}
 		for roomID, rids := range byRoom {
-			p, err := s.eventPayload(&c.user, map[string]any{
+			p, err := wire.EventPayload(&c.user, map[string]any{
 				"is_hard_delete":   hard,
-				"deleted_messages": []deletedMessagesJSON{{RoomID: idStr(roomID), MessageUniqueIDs: rids}},
+				"deleted_messages": []deletedMessagesJSON{{RoomID: wire.IDStr(roomID), MessageUniqueIDs: rids}},
 			})
 			if err != nil {
 				return nil, err
@@ -171,15 +174,15 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 
 // deletedRoomJSON is a room in a clear_room notification.
 type deletedRoomJSON struct {
-	ID          int64        `json:"id"`
-	IDStr       string       `json:"id_str"`
-	UniqueID    string       `json:"unique_id"`
-	RoomName    string       `json:"room_name"`
-	RawRoomName string       `json:"raw_room_name"`
-	ChatType    string       `json:"chat_type"`
-	AvatarURL   string       `json:"avatar_url"`
-	Options     string       `json:"options"`
-	LastComment *commentJSON `json:"last_comment"` // null: nothing is left
+	ID          int64         `json:"id"`
+	IDStr       string        `json:"id_str"`
+	UniqueID    string        `json:"unique_id"`
+	RoomName    string        `json:"room_name"`
+	RawRoomName string        `json:"raw_room_name"`
+	ChatType    string        `json:"chat_type"`
+	AvatarURL   string        `json:"avatar_url"`
+	Options     string        `json:"options"`
+	LastComment *wire.Comment `json:"last_comment"` // null: nothing is left
 }
 
 // handleClearRoomMessages is DELETE clear_room_messages with a JSON body
@@ -205,12 +208,12 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 		}
 		ids = append(ids, d.ID)
 		rooms = append(rooms, deletedRoomJSON{
-			ID: d.ID, IDStr: idStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.user.PK),
-			RawRoomName: d.Name, ChatType: chatTypeJSON(d.ChatType), AvatarURL: d.AvatarFor(c.user.PK),
+			ID: d.ID, IDStr: wire.IDStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.user.PK),
+			RawRoomName: d.Name, ChatType: wire.ChatType(d.ChatType), AvatarURL: d.AvatarFor(c.user.PK),
 			Options: d.Options,
 		})
 	}
-	payload, err := s.eventPayload(&c.user, map[string]any{"deleted_rooms": rooms})
+	payload, err := wire.EventPayload(&c.user, map[string]any{"deleted_rooms": rooms})
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +261,7 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comment": commentJSONFor(&cm, d, c.user.PK)}, nil
+	return map[string]any{"comment": wire.CommentFor(&cm, d, c.user.PK)}, nil
 }
 
 // maxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
@@ -423,9 +426,9 @@ type fileJSON struct {
 // payload {url, file_name, size, caption}, or a "[file] url [/file]" text.
 func (s *Server) fileOf(c *store.Comment) (fileJSON, bool) {
 	f := fileJSON{
-		CommentID: c.ID, CommentIDStr: idStr(c.ID), CommentUniqueID: c.UniqueTempID,
-		RoomID: c.RoomID, RoomIDStr: idStr(c.RoomID), Email: c.Sender.ID, Username: c.Sender.Username,
-		Timestamp: rfc3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
+		CommentID: c.ID, CommentIDStr: wire.IDStr(c.ID), CommentUniqueID: c.UniqueTempID,
+		RoomID: c.RoomID, RoomIDStr: wire.IDStr(c.RoomID), Email: c.Sender.ID, Username: c.Sender.Username,
+		Timestamp: wire.RFC3339(c.CreatedAt), UnixTimestamp: c.CreatedAt / int64(time.Second),
 	}
 	if c.Type == "file_attachment" {
 		var p struct {
@@ -560,21 +563,21 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 	if len(visible) == 0 || visible[0].ID != cm.ID {
 		return nil, fmt.Errorf("%w: id %d", ErrCommentNotFound, id)
 	}
-	read, delivered, pending := []participantJSON{}, []participantJSON{}, []participantJSON{}
+	read, delivered, pending := []wire.Participant{}, []wire.Participant{}, []wire.Participant{}
 	for i := range d.Participants {
 		p := &d.Participants[i]
 		switch {
 		case p.PK == cm.Sender.PK:
 		case p.LastReadID >= cm.ID:
-			read = append(read, participantJSONOf(p))
+			read = append(read, wire.ParticipantOf(p))
 		case p.LastReceivedID >= cm.ID:
-			delivered = append(delivered, participantJSONOf(p))
+			delivered = append(delivered, wire.ParticipantOf(p))
 		default:
-			pending = append(pending, participantJSONOf(p))
+			pending = append(pending, wire.ParticipantOf(p))
 		}
 	}
 	return map[string]any{
-		"comment": commentJSONFor(&cm, d, c.user.PK),
+		"comment": wire.CommentFor(&cm, d, c.user.PK),
 		"read_by": read, "delivered_to": delivered, "pending": pending,
 	}, nil
 }

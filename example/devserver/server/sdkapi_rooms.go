@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // roomCommentsPage is how many comments come with a room.
@@ -74,8 +77,8 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 		return nil, err
 	}
 	return map[string]any{
-		"room":     roomJSONFor(d, viewerPK, last, unread),
-		"comments": commentsJSONFor(cs, d, viewerPK),
+		"room":     wire.RoomFor(d, viewerPK, last, unread),
+		"comments": wire.CommentsFor(cs, d, viewerPK),
 	}, nil
 }
 
@@ -89,16 +92,16 @@ func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
-func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (roomJSON, *store.Comment, error) {
+func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (wire.Room, *store.Comment, error) {
 	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
-		return roomJSON{}, nil, err
+		return wire.Room{}, nil, err
 	}
 	unread, err := s.unread(ctx, d, viewerPK)
 	if err != nil {
-		return roomJSON{}, nil, err
+		return wire.Room{}, nil, err
 	}
-	return roomJSONFor(d, viewerPK, last, unread), last, nil
+	return wire.RoomFor(d, viewerPK, last, unread), last, nil
 }
 
 // readableRoom loads a room the user may read: a participant, or anyone for a
@@ -198,7 +201,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validUserID(uid); err != nil {
+	if err := wire.ValidUserID(uid); err != nil {
 		return nil, badRequest("unique_id must be 1-255 characters without / + # or control characters")
 	}
 	name := c.p.String("name")
@@ -220,24 +223,24 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
 // roomInfo renders a room of a list (user_rooms, rooms_info) for viewerPK.
 // placeholder gives an empty room a last_comment with id 0 instead of null:
 // the v2 loadRoomList reads last_comment.id of every room.
-func (s *Server) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (roomInfoJSON, error) {
+func (s *Server) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (wire.RoomInfo, error) {
 	r, last, err := s.roomJSONView(ctx, d, viewerPK)
 	if err != nil {
-		return roomInfoJSON{}, err
+		return wire.RoomInfo{}, err
 	}
 	if !showParticipants {
-		r.Participants = []participantJSON{}
+		r.Participants = []wire.Participant{}
 	}
 	if removed {
 		r.UnreadCount = 0 // they no longer read this room
 	}
-	out := roomInfoJSON{roomJSON: r, IsRemoved: removed}
+	out := wire.RoomInfo{Room: r, IsRemoved: removed}
 	switch {
 	case last != nil:
-		cj := commentJSONFor(last, d, viewerPK)
+		cj := wire.CommentFor(last, d, viewerPK)
 		out.LastComment = &cj
 	case placeholder:
-		cj := commentJSONFor(&store.Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
+		cj := wire.CommentFor(&store.Comment{RoomID: d.ID, Type: "text", CreatedAt: d.CreatedAt}, d, viewerPK)
 		cj.Status = "sent"
 		out.LastComment = &cj
 	}
@@ -285,7 +288,7 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 		ids = append(ids, r.ID)
 	}
 	seen := map[int64]bool{}
-	infos := []roomInfoJSON{}
+	infos := []wire.RoomInfo{}
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -383,7 +386,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	})
 	total := len(list)
 	from := min((page-1)*limit, total)
-	infos := []roomInfoJSON{}
+	infos := []wire.RoomInfo{}
 	for _, e := range list[from:min(from+limit, total)] {
 		info, err := s.roomInfo(c.ctx, e.d, c.user.PK, showParticipants, e.removed, true)
 		if err != nil {
@@ -491,10 +494,10 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
 		return nil, err
 	}
-	out := []participantJSON{}
+	out := []wire.Participant{}
 	for _, pk := range added {
 		if p := d.Participant(pk); p != nil {
-			out = append(out, participantJSONOf(p))
+			out = append(out, wire.ParticipantOf(p))
 		}
 	}
 	return map[string]any{"participants_added": out}, nil
@@ -554,9 +557,9 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 	}
 	total := len(d.Participants)
 	from := min(offset, total)
-	out := []participantJSON{}
+	out := []wire.Participant{}
 	for i := from; i < min(from+limit, total); i++ {
-		out = append(out, participantJSONOf(&d.Participants[i]))
+		out = append(out, wire.ParticipantOf(&d.Participants[i]))
 	}
 	return map[string]any{
 		"meta":         map[string]int{"current_offset": offset, "per_page": limit, "total": total},

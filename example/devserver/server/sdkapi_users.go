@@ -2,9 +2,12 @@ package server
 
 import (
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strconv"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // blockTarget reads user_email: a known user other than the caller.
@@ -43,7 +46,7 @@ func (s *Server) setBlocked(c *call, on bool) (any, error) {
 	if err := s.chat.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
 		return nil, err
 	}
-	return map[string]any{"user": userJSONOf(&u)}, nil
+	return map[string]any{"user": wire.UserOf(&u)}, nil
 }
 
 // offsetPage reads page and limit.
@@ -57,10 +60,10 @@ func offsetPage(p params, def, max int) (page, limit int, err error) {
 	return page, limit, nil
 }
 
-func usersJSON(us []store.User) []userJSON {
-	out := make([]userJSON, len(us))
+func usersJSON(us []store.User) []wire.User {
+	out := make([]wire.User, len(us))
 	for i := range us {
-		out[i] = userJSONOf(&us[i])
+		out[i] = wire.UserOf(&us[i])
 	}
 	return out
 }

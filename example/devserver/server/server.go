@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // Config configures a Server.

@@ -5,13 +5,14 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // The server API ("REST API" in the Qiscus docs): /api/v2/rest/<endpoint>,
@@ -300,20 +301,6 @@ func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*store.
 		return nil, err
 	}
 	return s.restRoom(ctx, ref)
-}
-
-// restRoomName is a room's name when nobody in particular looks at it: single
-// rooms, which store no name, are named after their two members' ids, as the
-// Qiscus server API examples show.
-func restRoomName(d *store.RoomDetail) string {
-	if d.Name != "" || d.ChatType != "single" {
-		return d.Name
-	}
-	ids := make([]string, len(d.Participants))
-	for i := range d.Participants {
-		ids[i] = d.Participants[i].ID
-	}
-	return strings.Join(ids, " ")
 }
 
 func requireGroup(d *store.RoomDetail) error {

@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -599,7 +602,7 @@ func (n *normalizer) reply(payload []byte, replied repliedFunc) error {
 	o.set("replied_comment_id", parent.ID)
 	o.set("replied_comment_message", parent.Message)
 	o.set("replied_comment_type", parent.Type)
-	o.m["replied_comment_payload"] = object(parent.Payload)
+	o.m["replied_comment_payload"] = wire.Object(parent.Payload)
 	o.set("replied_comment_sender_email", parent.Sender.ID)
 	o.set("replied_comment_sender_username", parent.Sender.Username)
 	n.out = o.encode()

@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
 	"unicode"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -101,7 +104,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	parts[0] = msg
 	// The parts are posted in order, each as its own message: a retry with
 	// the same unique_temp_id finds those already stored and posts the rest.
-	out := make([]commentJSON, 0, len(parts))
+	out := make([]wire.Comment, 0, len(parts))
 	for i, part := range parts {
 		cm, pd, err := s.chat.PostComment(c.ctx, &sender, store.NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
@@ -110,7 +113,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, commentJSONFor(&cm, pd, sender.PK))
+		out = append(out, wire.CommentFor(&cm, pd, sender.PK))
 	}
 	res := map[string]any{"comment": out[0]}
 	if split {
@@ -334,11 +337,11 @@ func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *stor
 	case "join_room":
 		// The docs' full response example of join_room also carries empty object fields.
 		pl := base()
-		pl["room_name"], pl["object_email"], pl["object_username"] = restRoomName(d), "", ""
+		pl["room_name"], pl["object_email"], pl["object_username"] = wire.RoomName(d), "", ""
 		return one(name+" joined room", pl)
 	case "left_room":
 		pl := base()
-		pl["room_name"] = restRoomName(d)
+		pl["room_name"] = wire.RoomName(d)
 		return one(name+" left room", pl)
 	case "change_room_name":
 		pl := base()

@@ -3,6 +3,7 @@ package server
 import (
 	json "github.com/goccy/go-json"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // JSON shapes of the server API, after the examples in the Qiscus server API
@@ -98,21 +99,21 @@ func roomSummaryJSON(d *store.RoomDetail, creator string) restRoomSummaryJSON {
 		ids[i] = d.Participants[i].ID
 	}
 	return restRoomSummaryJSON{
-		Creator: creator, Participants: ids, RoomID: d.ID, RoomName: restRoomName(d),
-		RoomType: chatTypeJSON(d.ChatType), RoomUniqueID: d.UniqueID,
+		Creator: creator, Participants: ids, RoomID: d.ID, RoomName: wire.RoomName(d),
+		RoomType: wire.ChatType(d.ChatType), RoomUniqueID: d.UniqueID,
 	}
 }
 
 // restCommentJSON renders a comment for the server API: the SDK shape, with the
 // room named as nobody in particular sees it (restRoomName).
-func restCommentJSON(c *store.Comment, d *store.RoomDetail) commentJSON {
-	out := commentJSONFor(c, d, 0)
-	out.RoomName, out.RoomAvatar = restRoomName(d), d.AvatarURL
+func restCommentJSON(c *store.Comment, d *store.RoomDetail) wire.Comment {
+	out := wire.CommentFor(c, d, 0)
+	out.RoomName, out.RoomAvatar = wire.RoomName(d), d.AvatarURL
 	return out
 }
 
-func restCommentsJSON(cs []store.Comment, d *store.RoomDetail) []commentJSON {
-	out := make([]commentJSON, len(cs))
+func restCommentsJSON(cs []store.Comment, d *store.RoomDetail) []wire.Comment {
+	out := make([]wire.Comment, len(cs))
 	for i := range cs {
 		out[i] = restCommentJSON(&cs[i], d)
 	}

@@ -2,11 +2,12 @@ package server
 
 import (
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 )
 
 // TestRESTPostSkipRealtime: skip_realtime=true stores the message without

@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // restRoomsPage is the get_user_rooms page size; without a page the first
@@ -82,11 +85,11 @@ func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK
 	}
 	info := restRoomInfoJSON{
 		LastCommentTimestamp: noCommentTimestamp, RoomAvatarURL: d.AvatarFor(viewerPK), RoomID: d.ID,
-		RoomName: name, RoomType: chatTypeJSON(d.ChatType), RoomUniqueID: d.UniqueID, UnreadCount: unread,
+		RoomName: name, RoomType: wire.ChatType(d.ChatType), RoomUniqueID: d.UniqueID, UnreadCount: unread,
 	}
 	if last != nil {
 		info.LastCommentID, info.LastCommentMessage = last.ID, last.Message
-		info.LastCommentTimestamp = rfc3339(last.CreatedAt)
+		info.LastCommentTimestamp = wire.RFC3339(last.CreatedAt)
 	}
 	if withParticipants {
 		info.Participants = restParticipantsJSON(d)
@@ -208,7 +211,7 @@ func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[st
 		return nil, err
 	}
 	room := restRoomJSON{
-		ID: d.ID, RoomName: restRoomName(d), ChatType: chatTypeJSON(d.ChatType), AvatarURL: d.AvatarURL,
+		ID: d.ID, RoomName: wire.RoomName(d), ChatType: wire.ChatType(d.ChatType), AvatarURL: d.AvatarURL,
 		Options: d.Options, UniqueID: d.UniqueID, LastTopicID: d.ID, Participants: restParticipantsJSON(d),
 	}
 	if len(cs) > 0 {
@@ -268,7 +271,7 @@ func (s *Server) handleRESTGetRoomsInfo(c *call) (any, error) {
 		if d.Participant(u.PK) == nil {
 			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 		}
-		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, restRoomName(d))
+		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, wire.RoomName(d))
 		if err != nil {
 			return nil, err
 		}

@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"net/url"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -19,7 +22,7 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validUserID(id); err != nil {
+	if err := wire.ValidUserID(id); err != nil {
 		return nil, err
 	}
 	in := store.UserInput{
@@ -89,7 +92,7 @@ func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error)
 	}
 	return map[string]any{"user": restUserJSON{
 		ID: u.PK, Email: u.ID, Username: u.Username, AvatarURL: u.AvatarURL,
-		Avatar: restAvatarJSON{URL: u.AvatarURL}, Token: u.Token, Extras: object(u.Extras),
+		Avatar: restAvatarJSON{URL: u.AvatarURL}, Token: u.Token, Extras: wire.Object(u.Extras),
 		LastCommentID: last, PnAndroidConfigured: android, PnIOSConfigured: ios, RtKey: "devserver",
 	}}, nil
 }

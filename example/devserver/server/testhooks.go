@@ -3,9 +3,12 @@ package server
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-	"time"
 
 	json "github.com/goccy/go-json"
 )
@@ -50,7 +53,7 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	b, err := json.Marshal(commentJSONFor(&cm, d, u.PK))
+	b, err := json.Marshal(wire.CommentFor(&cm, d, u.PK))
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"io"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 
 	json "github.com/goccy/go-json"
 )
@@ -240,7 +243,7 @@ type webhookMessageJSON struct {
 
 func webhookBody(eventType string, c *store.Comment, d *store.RoomDetail) webhookJSON {
 	room := webhookRoomJSON{
-		ID: d.ID, TopicID: d.ID, Type: chatTypeJSON(d.ChatType), Name: restRoomName(d), UniqueID: d.UniqueID,
+		ID: d.ID, TopicID: d.ID, Type: wire.ChatType(d.ChatType), Name: wire.RoomName(d), UniqueID: d.UniqueID,
 		Participants: make([]webhookParticipantJSON, len(d.Participants)),
 	}
 	for i := range d.Participants {
@@ -251,8 +254,8 @@ func webhookBody(eventType string, c *store.Comment, d *store.RoomDetail) webhoo
 		From: webhookFromJSON{ID: c.Sender.PK, Email: c.Sender.ID, Name: c.Sender.Username, AvatarURL: c.Sender.AvatarURL},
 		Room: room,
 		Message: webhookMessageJSON{
-			ID: c.ID, Type: c.Type, Text: c.Message, Payload: object(c.Payload), Extras: object(c.Extras),
-			UniqueTempID: c.UniqueTempID, Timestamp: rfc3339(c.CreatedAt),
+			ID: c.ID, Type: c.Type, Text: c.Message, Payload: wire.Object(c.Payload), Extras: wire.Object(c.Extras),
+			UniqueTempID: c.UniqueTempID, Timestamp: wire.RFC3339(c.CreatedAt),
 		},
 	}}
 }

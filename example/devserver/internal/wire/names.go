@@ -1,0 +1,46 @@
+package wire
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+)
+
+// RoomName is a room's name when nobody in particular looks at it: single
+// rooms, which store no name, are named after their two members' ids, as the
+// Qiscus server API examples show.
+func RoomName(d *store.RoomDetail) string {
+	if d.Name != "" || d.ChatType != "single" {
+		return d.Name
+	}
+	ids := make([]string, len(d.Participants))
+	for i := range d.Participants {
+		ids[i] = d.Participants[i].ID
+	}
+	return strings.Join(ids, " ")
+}
+
+// ValidUserID keeps user ids usable as MQTT topic levels (u/{id}/s, r/…/{id}/t).
+func ValidUserID(id string) error {
+	if len(id) > 255 || strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/+#") ||
+		strings.IndexFunc(id, unicode.IsControl) >= 0 {
+		return apierr.BadRequest("email (the user id) must be 1-255 characters without / + # or control characters")
+	}
+	return nil
+}
+
+// EventPayload encodes {actor, data}.
+func EventPayload(actor *store.User, data any) ([]byte, error) {
+	b, err := json.Marshal(struct {
+		Actor Actor `json:"actor"`
+		Data  any   `json:"data"`
+	}{ActorOf(actor), data})
+	if err != nil {
+		return nil, fmt.Errorf("encode event: %w", err)
+	}
+	return b, nil
+}
