@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 )
 
 // brokerLBPath serves the broker load balancer of the v2 client
@@ -26,10 +28,10 @@ func (s *Server) handleBrokerLB(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	node, err := brokerNode(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		httpapi.WriteError(s.log, w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"status": http.StatusOK, "data": node})
+	httpapi.WriteJSON(s.log, w, http.StatusOK, map[string]any{"status": http.StatusOK, "data": node})
 }
 
 // brokerNode is the node at the request's own Host. The Host header is the

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -57,47 +59,35 @@ func backupJSONOf(r *http.Request, e *store.ExportRecord) backupJSON {
 		TotalRows: e.TotalRows, UniqueID: e.UniqueID,
 	}
 	if e.Status == "finished" {
-		b.DownloadURL = requestBaseURL(r) + "/api/v2/rest/exports/" + e.UniqueID + "/download"
+		b.DownloadURL = httpapi.BaseURL(r) + "/api/v2/rest/exports/" + e.UniqueID + "/download"
 	}
 	return b
 }
 
-// requestBaseURL is scheme://host as the client reached this server.
-func requestBaseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
-}
-
 // handleCreateExport is POST exports (type: users, rooms or comments;
 // start_date?, end_date? as YYYY-MM-DD, inclusive, on the rows' creation time).
-func (s *Server) handleCreateExport(c *call) (any, error) {
-	resource := strings.TrimSpace(c.p.String("type"))
+func (s *Server) handleCreateExport(c *httpapi.Call) (any, error) {
+	resource := strings.TrimSpace(c.P.String("type"))
 	if resource == "" {
 		return nil, badRequest(`type is required ("users", "rooms" or "comments")`)
 	}
 	if !exportResources[resource] {
 		return nil, badRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
 	}
-	from, to, err := exportRange(c.p.String("start_date"), c.p.String("end_date"))
+	from, to, err := exportRange(c.P.String("start_date"), c.P.String("end_date"))
 	if err != nil {
 		return nil, err
 	}
 	e := store.ExportRecord{
-		UniqueID: store.NewUUID(), Resource: resource, StartDate: c.p.String("start_date"), EndDate: c.p.String("end_date"),
-		Status: "started", CreatedAt: c.now.UnixNano(),
+		UniqueID: store.NewUUID(), Resource: resource, StartDate: c.P.String("start_date"), EndDate: c.P.String("end_date"),
+		Status: "started", CreatedAt: c.Now.UnixNano(),
 	}
 	e.Filename = wire.RFC3339(e.CreatedAt) + "_exported_" + resource + ".json"
-	if err := s.store.CreateExport(c.ctx, e); err != nil {
+	if err := s.store.CreateExport(c.Ctx, e); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
-	return backupJSONOf(c.r, &e), nil
+	return backupJSONOf(c.R, &e), nil
 }
 
 // exportRange turns the date parameters into [from, to) in unix ns.
@@ -124,18 +114,18 @@ func exportRange(start, end string) (from, to int64, err error) {
 }
 
 // handleListExports is GET exports?page: the 20 most recent per page.
-func (s *Server) handleListExports(c *call) (any, error) {
-	return backupHistories(c, s.store.ListExports, func(e *store.ExportRecord) backupJSON { return backupJSONOf(c.r, e) })
+func (s *Server) handleListExports(c *httpapi.Call) (any, error) {
+	return backupHistories(c, s.store.ListExports, func(e *store.ExportRecord) backupJSON { return backupJSONOf(c.R, e) })
 }
 
 // backupHistories is one page (newest first) of the export or the import
 // history, as both list endpoints answer it.
-func backupHistories[R, J any](c *call, list func(ctx context.Context, limit, offset int) ([]R, error), toJSON func(*R) J) (any, error) {
-	page, err := c.p.restPage("page")
+func backupHistories[R, J any](c *httpapi.Call, list func(ctx context.Context, limit, offset int) ([]R, error), toJSON func(*R) J) (any, error) {
+	page, err := c.P.RestPage("page")
 	if err != nil {
 		return nil, err
 	}
-	rs, err := list(c.ctx, historyPage, (max(page, 1)-1)*historyPage)
+	rs, err := list(c.Ctx, historyPage, (max(page, 1)-1)*historyPage)
 	if err != nil {
 		return nil, err
 	}
@@ -147,28 +137,28 @@ func backupHistories[R, J any](c *call, list func(ctx context.Context, limit, of
 }
 
 // handleGetExport is GET exports/{unique_id}.
-func (s *Server) handleGetExport(c *call) (any, error) {
-	e, err := s.store.ExportByID(c.ctx, c.p.String(":id"))
+func (s *Server) handleGetExport(c *httpapi.Call) (any, error) {
+	e, err := s.store.ExportByID(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"backup_history": backupJSONOf(c.r, &e)}, nil
+	return map[string]any{"backup_history": backupJSONOf(c.R, &e)}, nil
 }
 
 // handleDeleteExport is DELETE exports/{unique_id}; the download goes too.
-func (s *Server) handleDeleteExport(c *call) (any, error) {
-	e, err := s.store.DeleteExport(c.ctx, c.p.String(":id"))
+func (s *Server) handleDeleteExport(c *httpapi.Call) (any, error) {
+	e, err := s.store.DeleteExport(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"backup_history": backupJSONOf(c.r, &e)}, nil
+	return map[string]any{"backup_history": backupJSONOf(c.R, &e)}, nil
 }
 
 // serveExportDownload serves a finished export's JSON file.
 func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid string) {
 	e, content, err := s.store.ExportFile(r.Context(), uid)
 	if err != nil {
-		s.writeError(w, r, err)
+		httpapi.WriteError(s.log, w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

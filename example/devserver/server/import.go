@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -67,17 +69,17 @@ func importJSONOf(r *store.ImportRecord) importJSON {
 
 // handleCreateImport is POST imports, a multipart/form-data body with the
 // fields type (users, rooms or comments) and file (the JSON file).
-func (s *Server) handleCreateImport(c *call) (any, error) {
-	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
+	ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		return nil, badRequest("send a multipart/form-data body with the fields type and file")
 	}
-	c.r.Body = http.MaxBytesReader(nil, c.r.Body, maxImportBytes+1<<20)
-	mr, err := c.r.MultipartReader()
+	c.R.Body = http.MaxBytesReader(nil, c.R.Body, maxImportBytes+1<<20)
+	mr, err := c.R.MultipartReader()
 	if err != nil {
 		return nil, badRequest("malformed multipart body: %v", err)
 	}
-	resource := c.p.String("type")
+	resource := c.P.String("type")
 	var file []byte
 	var filename string
 	for range maxImportParts {
@@ -125,9 +127,9 @@ func (s *Server) handleCreateImport(c *call) (any, error) {
 	}
 	rec := store.ImportRecord{
 		UniqueID: store.NewUUID(), Resource: resource, Filename: filename, Status: "started",
-		Errors: []byte(`{"Message":"","Data":null}`), Size: int64(len(file)), CreatedAt: c.now.UnixNano(),
+		Errors: []byte(`{"Message":"","Data":null}`), Size: int64(len(file)), CreatedAt: c.Now.UnixNano(),
 	}
-	if err := s.store.CreateImport(c.ctx, rec); err != nil {
+	if err := s.store.CreateImport(c.Ctx, rec); err != nil {
 		return nil, err
 	}
 	s.rest.goJob("import "+rec.UniqueID, func(ctx context.Context) { s.runImport(ctx, rec.UniqueID, resource, rows) })
@@ -152,13 +154,13 @@ func importRows(file []byte) ([]json.RawMessage, error) {
 }
 
 // handleListImports is GET imports?page: the 20 most recent per page.
-func (s *Server) handleListImports(c *call) (any, error) {
+func (s *Server) handleListImports(c *httpapi.Call) (any, error) {
 	return backupHistories(c, s.store.ListImports, importJSONOf)
 }
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
-func (s *Server) handleGetImport(c *call) (any, error) {
-	r, err := s.store.ImportByID(c.ctx, c.p.String(":id"))
+func (s *Server) handleGetImport(c *httpapi.Call) (any, error) {
+	r, err := s.store.ImportByID(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +296,7 @@ func (im *importer) user(u *exportUser) error {
 		return rowError("Name is too long (max 255 characters)")
 	}
 	if u.AvatarURL != "" {
-		if err := checkURL("AvatarUrl", u.AvatarURL); err != nil {
+		if err := httpapi.CheckURL("AvatarUrl", u.AvatarURL); err != nil {
 			return err
 		}
 	}
@@ -390,7 +392,7 @@ func (im *importer) room(r *exportRoom) error {
 	if err != nil {
 		return err
 	}
-	emails := dedupe(r.ParticipantEmails)
+	emails := httpapi.Dedupe(r.ParticipantEmails)
 	pks := make([]int64, 0, len(emails))
 	var missing []string
 	for _, e := range emails {
@@ -425,7 +427,7 @@ func (im *importer) room(r *exportRoom) error {
 		chatType = "channel"
 	}
 	if r.AvatarURL != "" {
-		if err := checkURL("AvatarUrl", r.AvatarURL); err != nil {
+		if err := httpapi.CheckURL("AvatarUrl", r.AvatarURL); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -24,7 +26,7 @@ type configJSON struct {
 }
 
 // handleConfig is GET config. Empty URLs keep whatever the app passed to init.
-func (s *Server) handleConfig(*call) (any, error) {
+func (s *Server) handleConfig(*httpapi.Call) (any, error) {
 	return configJSON{
 		EnableRealtime: true, EnableRealtimeCheck: true,
 		SyncInterval: 5000, SyncOnConnect: 10000, EnableSync: true,
@@ -33,30 +35,30 @@ func (s *Server) handleConfig(*call) (any, error) {
 
 // handleLoginOrRegister is POST login_or_register (form: email, password,
 // username, avatar_url, extras as a JSON string).
-func (s *Server) handleLoginOrRegister(c *call) (any, error) {
-	id, err := c.p.requireString("email")
+func (s *Server) handleLoginOrRegister(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireString("email")
 	if err != nil {
 		return nil, err
 	}
 	if err := wire.ValidUserID(id); err != nil {
 		return nil, err
 	}
-	pw, err := c.p.requireString("password")
+	pw, err := c.P.RequireString("password")
 	if err != nil {
 		return nil, err
 	}
-	extras, err := c.p.JSONObject("extras")
+	extras, err := c.P.JSONObject("extras")
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.chat.Login(c.ctx, store.LoginInput{
+	u, err := s.chat.Login(c.Ctx, store.LoginInput{
 		ID: id, Password: pw,
-		Profile: store.Profile{Username: c.p.String("username"), AvatarURL: c.p.String("avatar_url"), Extras: extras},
-	}, c.now)
+		Profile: store.Profile{Username: c.P.String("username"), AvatarURL: c.P.String("avatar_url"), Extras: extras},
+	}, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	lu, err := s.loginUserJSON(c.ctx, &u)
+	lu, err := s.loginUserJSON(c.Ctx, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +93,8 @@ func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUs
 
 // handleNonce is POST auth/nonce: a single-use nonce for an identity token,
 // valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
-func (s *Server) handleNonce(c *call) (any, error) {
-	nonce, exp, err := s.store.CreateNonce(c.ctx, c.now, nonceTTL)
+func (s *Server) handleNonce(c *httpapi.Call) (any, error) {
+	nonce, exp, err := s.store.CreateNonce(c.Ctx, c.Now, nonceTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -103,21 +105,21 @@ func (s *Server) handleNonce(c *call) (any, error) {
 // identity_token). A valid token (HS256 with the app secret, iss = app id,
 // unexpired, with an unused nonce, which it consumes) logs its prn user in,
 // creating or updating them from name, avatar_url and extras.
-func (s *Server) handleVerifyIdentityToken(c *call) (any, error) {
-	token, err := c.p.requireString("identity_token")
+func (s *Server) handleVerifyIdentityToken(c *httpapi.Call) (any, error) {
+	token, err := c.P.RequireString("identity_token")
 	if err != nil {
 		return nil, err
 	}
-	cl, err := parseIdentityToken(s.cfg.Secret, s.cfg.AppID, token, c.now)
+	cl, err := parseIdentityToken(s.cfg.Secret, s.cfg.AppID, token, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.chat.IdentityLogin(c.ctx, cl.Nce, cl.Prn,
-		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.now)
+	u, err := s.chat.IdentityLogin(c.Ctx, cl.Nce, cl.Prn,
+		store.Profile{Username: cl.Name, AvatarURL: cl.AvatarURL, Extras: cl.Extras}, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	lu, err := s.loginUserJSON(c.ctx, &u)
+	lu, err := s.loginUserJSON(c.Ctx, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -133,16 +135,16 @@ type tokenPairJSON struct {
 // handleRefreshUserToken is POST refresh_user_token (form: user_id,
 // refresh_token). It needs no valid token (it is how an expired one is
 // replaced) and rotates both: the old token and refresh token stop working.
-func (s *Server) handleRefreshUserToken(c *call) (any, error) {
-	id, err := c.p.requireString("user_id")
+func (s *Server) handleRefreshUserToken(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireString("user_id")
 	if err != nil {
 		return nil, err
 	}
-	refresh, err := c.p.requireString("refresh_token")
+	refresh, err := c.P.RequireString("refresh_token")
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.chat.RefreshToken(c.ctx, id, refresh, c.now)
+	u, err := s.chat.RefreshToken(c.Ctx, id, refresh, c.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -156,26 +158,26 @@ func (s *Server) handleRefreshUserToken(c *call) (any, error) {
 // handleExpireUserToken is POST expire_user_token (form: user_id): the
 // caller's token expires now, so the next request gets 403 and the client
 // refreshes.
-func (s *Server) handleExpireUserToken(c *call) (any, error) {
-	if id := c.p.String("user_id"); id != "" && id != c.user.ID {
-		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.user.ID)
+func (s *Server) handleExpireUserToken(c *httpapi.Call) (any, error) {
+	if id := c.P.String("user_id"); id != "" && id != c.User.ID {
+		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.User.ID)
 	}
-	if err := s.chat.ExpireToken(c.ctx, &c.user, c.now); err != nil {
+	if err := s.chat.ExpireToken(c.Ctx, &c.User, c.Now); err != nil {
 		return nil, err
 	}
-	return map[string]any{"changed": true, "token_expires_at": wire.RFC3339(c.user.TokenExpiresAt)}, nil
+	return map[string]any{"changed": true, "token_expires_at": wire.RFC3339(c.User.TokenExpiresAt)}, nil
 }
 
 // handleLogout is POST logout (form: user_id, token). It invalidates nothing
 // (the token stays valid for the user's other devices) and never fails for a
 // known app, so the v2 client always gets to clean up (reference G.1 #14).
-func (s *Server) handleLogout(*call) (any, error) {
+func (s *Server) handleLogout(*httpapi.Call) (any, error) {
 	return map[string]any{}, nil
 }
 
 // handleMyProfile is GET my_profile: the full login user, token included.
-func (s *Server) handleMyProfile(c *call) (any, error) {
-	lu, err := s.loginUserJSON(c.ctx, &c.user)
+func (s *Server) handleMyProfile(c *httpapi.Call) (any, error) {
+	lu, err := s.loginUserJSON(c.Ctx, &c.User)
 	if err != nil {
 		return nil, err
 	}
@@ -185,23 +187,23 @@ func (s *Server) handleMyProfile(c *call) (any, error) {
 // handleUpdateProfile is PATCH my_profile (form: name, avatar_url, extras as a
 // JSON string; each optional, null or "" leaves it alone). The v2 client
 // replaces userData with the result, so it is the full user with the token.
-func (s *Server) handleUpdateProfile(c *call) (any, error) {
+func (s *Server) handleUpdateProfile(c *httpapi.Call) (any, error) {
 	var up store.ProfileUpdate
-	if v := c.p.String("name"); v != "" {
+	if v := c.P.String("name"); v != "" {
 		if len(v) > 255 {
 			return nil, badRequest("name is too long (max 255 bytes)")
 		}
 		up.Name = &v
 	}
-	if v := c.p.String("avatar_url"); v != "" {
+	if v := c.P.String("avatar_url"); v != "" {
 		up.AvatarURL = &v
 	}
-	extras, err := c.p.JSONObject("extras")
+	extras, err := c.P.JSONObject("extras")
 	if err != nil {
 		return nil, err
 	}
 	up.Extras = extras
-	if err := s.chat.UpdateProfile(c.ctx, &c.user, up); err != nil {
+	if err := s.chat.UpdateProfile(c.Ctx, &c.User, up); err != nil {
 		return nil, err
 	}
 	return s.handleMyProfile(c)
@@ -210,12 +212,12 @@ func (s *Server) handleUpdateProfile(c *call) (any, error) {
 // handleDevIdentityToken is POST /api/v2/dev/identity_token (form: nonce,
 // user_id, name). Dev only: it signs with the server's own secret what an
 // app backend would, so browser tests can exercise the identity-token login.
-func (s *Server) handleDevIdentityToken(c *call) (any, error) {
-	nonce, err := c.p.requireString("nonce")
+func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
+	nonce, err := c.P.RequireString("nonce")
 	if err != nil {
 		return nil, err
 	}
-	id, err := c.p.requireString("user_id")
+	id, err := c.P.RequireString("user_id")
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +227,7 @@ func (s *Server) handleDevIdentityToken(c *call) (any, error) {
 	if s.cfg.Secret == "" {
 		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
 	}
-	tok, err := SignIdentityToken(s.cfg.Secret, s.cfg.AppID, nonce, id, c.p.String("name"), 0)
+	tok, err := SignIdentityToken(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
 	if err != nil {
 		return nil, err
 	}

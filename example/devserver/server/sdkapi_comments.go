@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -16,42 +18,42 @@ import (
 // type, payload, extras). A new comment is published to every participant's
 // {token}/c, the sender included, before the response is written; a retry with
 // the same unique_temp_id returns the stored comment and publishes nothing.
-func (s *Server) handlePostComment(c *call) (any, error) {
-	roomID, err := c.p.requireInt64("topic_id")
+func (s *Server) handlePostComment(c *httpapi.Call) (any, error) {
+	roomID, err := c.P.RequireInt64("topic_id")
 	if err != nil {
 		return nil, err
 	}
-	typ := c.p.String("type")
+	typ := c.P.String("type")
 	if typ == "" {
 		typ = "text"
 	}
-	msg := c.p.String("comment")
+	msg := c.P.String("comment")
 	if err := chat.CheckMessage(msg, typ); err != nil {
 		return nil, err
 	}
-	msg, payload, err := s.normalizeSDKComment(c.ctx, roomID, typ, msg, c.p) // serverapi_message_types.go
+	msg, payload, err := s.normalizeSDKComment(c.Ctx, roomID, typ, msg, c.P) // serverapi_message_types.go
 	if err != nil {
 		return nil, err
 	}
-	extras, err := c.p.JSONObject("extras")
+	extras, err := c.P.JSONObject("extras")
 	if err != nil {
 		return nil, err
 	}
-	cm, d, err := s.chat.PostComment(c.ctx, &c.user, store.NewComment{
-		RoomID: roomID, UniqueTempID: c.p.String("unique_temp_id"), Message: msg,
-		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.now,
+	cm, d, err := s.chat.PostComment(c.Ctx, &c.User, store.NewComment{
+		RoomID: roomID, UniqueTempID: c.P.String("unique_temp_id"), Message: msg,
+		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.Now,
 	}, chat.PostOptions{Webhook: webhookMobile})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comment": wire.CommentFor(&cm, d, c.user.PK)}, nil
+	return map[string]any{"comment": wire.CommentFor(&cm, d, c.User.PK)}, nil
 }
 
 // commentPayload reads payload as JSON. The v2 client sends a payload string it
 // could not JSON.parse as it is, so such a string is kept as a JSON string.
 // reply and custom comments need an object (clients read its fields), and a
 // custom one needs its "type".
-func commentPayload(p params, typ string) ([]byte, error) {
+func commentPayload(p httpapi.Params, typ string) ([]byte, error) {
 	payload, err := p.JSON("payload")
 	if err != nil {
 		payload, _ = json.Marshal(p.String("payload"))
@@ -71,32 +73,32 @@ func commentPayload(p params, typ string) ([]byte, error) {
 
 // handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,
 // newest first.
-func (s *Server) handleLoadComments(c *call) (any, error) {
-	roomID, err := c.p.requireInt64("topic_id")
+func (s *Server) handleLoadComments(c *httpapi.Call) (any, error) {
+	roomID, err := c.P.RequireInt64("topic_id")
 	if err != nil {
 		return nil, err
 	}
-	cursor, _, err := c.p.Int64("last_comment_id")
+	cursor, _, err := c.P.Int64("last_comment_id")
 	if err != nil {
 		return nil, err
 	}
-	after, err := c.p.Bool("after")
+	after, err := c.P.Bool("after")
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
+	limit, err := c.P.Limit("limit", 20, 100)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.readableRoom(c.ctx, roomID, c.user.PK)
+	d, err := s.readableRoom(c.Ctx, roomID, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.reads.RoomComments(c.ctx, roomID, c.user.PK, cursor, after, limit)
+	cs, err := s.reads.RoomComments(c.Ctx, roomID, c.User.PK, cursor, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comments": wire.CommentsFor(cs, d, c.user.PK)}, nil
+	return map[string]any{"comments": wire.CommentsFor(cs, d, c.User.PK)}, nil
 }
 
 type updateStatusJSON struct {
@@ -110,32 +112,32 @@ type updateStatusJSON struct {
 // last_comment_read_id and/or last_comment_received_id). Cursors only move
 // forward; each move is published as "{id}:{uniqueId}" on
 // r/{room}/{room}/{me}/r or /d and recorded as a sync event.
-func (s *Server) handleUpdateCommentStatus(c *call) (any, error) {
-	roomID, err := c.p.requireInt64("room_id")
+func (s *Server) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
+	roomID, err := c.P.RequireInt64("room_id")
 	if err != nil {
 		return nil, err
 	}
-	readID, _, err := c.p.Int64("last_comment_read_id")
+	readID, _, err := c.P.Int64("last_comment_read_id")
 	if err != nil {
 		return nil, err
 	}
-	receivedID, _, err := c.p.Int64("last_comment_received_id")
+	receivedID, _, err := c.P.Int64("last_comment_received_id")
 	if err != nil {
 		return nil, err
 	}
 	if readID <= 0 && receivedID <= 0 {
 		return nil, badRequest("last_comment_read_id or last_comment_received_id is required")
 	}
-	if _, err := s.memberRoom(c.ctx, roomID, c.user.PK); err != nil {
+	if _, err := s.memberRoom(c.Ctx, roomID, c.User.PK); err != nil {
 		return nil, err
 	}
-	res, err := s.chat.Receipts(c.ctx, &c.user, roomID, readID, receivedID, c.now)
+	res, err := s.chat.Receipts(c.Ctx, &c.User, roomID, readID, receivedID, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	return updateStatusJSON{
 		Changed: res.Changed, LastCommentReadID: res.Read, LastCommentReceivedID: res.Received,
-		UserID: c.user.PK,
+		UserID: c.User.PK,
 	}, nil
 }
 
@@ -195,21 +197,21 @@ func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment
 // of the caller's rooms, oldest first. meta.last_received_comment_id is the
 // highest id returned, or the input when there is none, so the cursor never
 // moves backwards.
-func (s *Server) handleSync(c *call) (any, error) {
-	after, _, err := c.p.Int64("last_received_comment_id")
+func (s *Server) handleSync(c *httpapi.Call) (any, error) {
+	after, _, err := c.P.Int64("last_received_comment_id")
 	if err != nil {
 		return nil, err
 	}
 	after = max(after, 0)
-	limit, err := c.p.limit("limit", 100, 500)
+	limit, err := c.P.Limit("limit", 100, 500)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.reads.CommentsSince(c.ctx, c.user.PK, after, limit)
+	cs, err := s.reads.CommentsSince(c.Ctx, c.User.PK, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, c.user.PK)
+	out, err := s.commentsJSONAcrossRooms(c.Ctx, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
@@ -23,19 +25,19 @@ type syncEventJSON struct {
 // (deletes, clears, delivered and read receipts of their rooms) after that
 // id, oldest first, at most 100. start_event_id 0 returns only the last few
 // minutes. The body has no results wrapper.
-func (s *Server) handleSyncEvent(c *call) (any, error) {
-	start, _, err := c.p.Int64("start_event_id")
+func (s *Server) handleSyncEvent(c *httpapi.Call) (any, error) {
+	start, _, err := c.P.Int64("start_event_id")
 	if err != nil {
 		return nil, err
 	}
 	var since int64
 	found := false
 	if start <= 0 {
-		start, since = 0, c.now.Add(-syncEventRecent).UnixNano()
-	} else if found, err = s.reads.HasEvent(c.ctx, c.user.PK, start); err != nil {
+		start, since = 0, c.Now.Add(-syncEventRecent).UnixNano()
+	} else if found, err = s.reads.HasEvent(c.Ctx, c.User.PK, start); err != nil {
 		return nil, err
 	}
-	es, err := s.reads.EventsSince(c.ctx, c.user.PK, start, since, syncEventPage)
+	es, err := s.reads.EventsSince(c.Ctx, c.User.PK, start, since, syncEventPage)
 	if err != nil {
 		return nil, err
 	}
@@ -43,5 +45,5 @@ func (s *Server) handleSyncEvent(c *call) (any, error) {
 	for i := range es {
 		out.Events[i] = wire.EventOf(&es[i])
 	}
-	return rawBody{out}, nil
+	return httpapi.Raw{V: out}, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -59,8 +61,8 @@ func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK in
 // ownComments resolves unique ids to the caller's comments. A unique id only
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
-func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comment, error) {
-	all, err := s.reads.CommentsByUniqueIDs(c.ctx, uids)
+func (s *Server) ownComments(c *httpapi.Call, uids []string, verb string) ([]store.Comment, error) {
+	all, err := s.reads.CommentsByUniqueIDs(c.Ctx, uids)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +73,11 @@ func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comme
 			if cm.UniqueTempID != uid {
 				continue
 			}
-			if cm.Sender.PK != c.user.PK {
+			if cm.Sender.PK != c.User.PK {
 				others++
 				continue
 			}
-			ok, err := s.reads.IsParticipant(c.ctx, cm.RoomID, c.user.PK)
+			ok, err := s.reads.IsParticipant(c.Ctx, cm.RoomID, c.User.PK)
 			if err != nil {
 				return nil, err
 			}
@@ -95,14 +97,6 @@ func (s *Server) ownComments(c *call, uids []string, verb string) ([]store.Comme
 	return out, nil
 }
 
-// boolDefault reads an optional boolean parameter.
-func boolDefault(p params, k string, def bool) (bool, error) {
-	if p.String(k) == "" {
-		return def, nil
-	}
-	return p.Bool(k)
-}
-
 type deletedMessagesJSON struct {
 	RoomID           string   `json:"room_id"` // a string, as the v2 client expects
 	MessageUniqueIDs []string `json:"message_unique_ids"`
@@ -119,8 +113,8 @@ const maxDeleteUniqueIDs = 1000
 // notification on {token}/n, also recorded for sync_event. Soft and "for me"
 // deletes (deprecated in v2) are treated like hard deletes for everyone;
 // is_hard_delete is passed on as sent.
-func (s *Server) handleDeleteMessages(c *call) (any, error) {
-	uids := c.p.Strings("unique_ids")
+func (s *Server) handleDeleteMessages(c *httpapi.Call) (any, error) {
+	uids := c.P.Strings("unique_ids")
 	if len(uids) == 0 {
 		return nil, badRequest("unique_ids is required")
 	}
@@ -129,10 +123,10 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 	if len(uids) > maxDeleteUniqueIDs {
 		return nil, badRequest("unique_ids may hold at most %d ids", maxDeleteUniqueIDs)
 	}
-	if _, err := boolDefault(c.p, "is_delete_for_everyone", true); err != nil {
+	if _, err := httpapi.BoolDefault(c.P, "is_delete_for_everyone", true); err != nil {
 		return nil, err
 	}
-	hard, err := boolDefault(c.p, "is_hard_delete", true)
+	hard, err := httpapi.BoolDefault(c.P, "is_hard_delete", true)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +146,7 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 	if len(ids) > 0 {
 		payloads := map[int64][]byte{}
 		for roomID, rids := range byRoom {
-			p, err := wire.EventPayload(&c.user, map[string]any{
+			p, err := wire.EventPayload(&c.User, map[string]any{
 				"is_hard_delete":   hard,
 				"deleted_messages": []deletedMessagesJSON{{RoomID: wire.IDStr(roomID), MessageUniqueIDs: rids}},
 			})
@@ -161,11 +155,11 @@ func (s *Server) handleDeleteMessages(c *call) (any, error) {
 			}
 			payloads[roomID] = p
 		}
-		if err := s.chat.DeleteComments(c.ctx, ids, payloads, c.now); err != nil {
+		if err := s.chat.DeleteComments(c.Ctx, ids, payloads, c.Now); err != nil {
 			return nil, err
 		}
 	}
-	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -191,15 +185,15 @@ type deletedRoomJSON struct {
 // to now disappear for them, and their other sessions get a clear_room
 // notification on {token}/n (also recorded for sync_event). results.rooms
 // holds the same room objects as the notification.
-func (s *Server) handleClearRoomMessages(c *call) (any, error) {
-	uids := c.p.Strings("room_channel_ids")
+func (s *Server) handleClearRoomMessages(c *httpapi.Call) (any, error) {
+	uids := c.P.Strings("room_channel_ids")
 	if len(uids) == 0 {
 		return nil, badRequest("room_channel_ids is required (room unique ids)")
 	}
 	var ids []int64
 	rooms := []deletedRoomJSON{}
 	for _, uid := range uids {
-		d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.memberRoom)
+		d, err := s.roomByUniqueID(c.Ctx, uid, c.User.PK, s.memberRoom)
 		if err != nil {
 			return nil, err
 		}
@@ -208,16 +202,16 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 		}
 		ids = append(ids, d.ID)
 		rooms = append(rooms, deletedRoomJSON{
-			ID: d.ID, IDStr: wire.IDStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.user.PK),
-			RawRoomName: d.Name, ChatType: wire.ChatType(d.ChatType), AvatarURL: d.AvatarFor(c.user.PK),
+			ID: d.ID, IDStr: wire.IDStr(d.ID), UniqueID: d.UniqueID, RoomName: d.NameFor(c.User.PK),
+			RawRoomName: d.Name, ChatType: wire.ChatType(d.ChatType), AvatarURL: d.AvatarFor(c.User.PK),
 			Options: d.Options,
 		})
 	}
-	payload, err := wire.EventPayload(&c.user, map[string]any{"deleted_rooms": rooms})
+	payload, err := wire.EventPayload(&c.User, map[string]any{"deleted_rooms": rooms})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.chat.ClearRooms(c.ctx, &c.user, ids, payload, c.now); err != nil {
+	if err := s.chat.ClearRooms(c.Ctx, &c.User, ids, payload, c.Now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"rooms": rooms}, nil
@@ -228,8 +222,8 @@ func (s *Server) handleClearRoomMessages(c *call) (any, error) {
 // ignored (the v2 client sends the one from login, stale after a refresh).
 // Absent fields are kept. Each participant gets the edited comment on
 // {token}/update.
-func (s *Server) handleUpdateMessage(c *call) (any, error) {
-	uid, err := c.p.requireString("unique_id")
+func (s *Server) handleUpdateMessage(c *httpapi.Call) (any, error) {
+	uid, err := c.P.RequireString("unique_id")
 	if err != nil {
 		return nil, err
 	}
@@ -241,27 +235,27 @@ func (s *Server) handleUpdateMessage(c *call) (any, error) {
 	if cm.IsDeleted {
 		return nil, fmt.Errorf("%w: unique id %q was deleted", ErrCommentNotFound, uid)
 	}
-	if c.p.Has("comment") {
-		cm.Message = c.p.String("comment")
+	if c.P.Has("comment") {
+		cm.Message = c.P.String("comment")
 	}
 	if err := chat.CheckMessage(cm.Message, cm.Type); err != nil {
 		return nil, err // EditComment checks it too; here it is reported before a bad payload
 	}
-	if c.p.Has("payload") {
-		if cm.Payload, err = commentPayload(c.p, cm.Type); err != nil {
+	if c.P.Has("payload") {
+		if cm.Payload, err = commentPayload(c.P, cm.Type); err != nil {
 			return nil, err
 		}
 	}
-	if c.p.Has("extras") {
-		if cm.Extras, err = c.p.JSONObject("extras"); err != nil {
+	if c.P.Has("extras") {
+		if cm.Extras, err = c.P.JSONObject("extras"); err != nil {
 			return nil, err
 		}
 	}
-	d, err := s.chat.EditComment(c.ctx, &cm)
+	d, err := s.chat.EditComment(c.Ctx, &cm)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"comment": wire.CommentFor(&cm, d, c.user.PK)}, nil
+	return map[string]any{"comment": wire.CommentFor(&cm, d, c.User.PK)}, nil
 }
 
 // maxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
@@ -272,7 +266,7 @@ const maxFilterRoomIDs = 1000
 // searchRooms turns room ids sent as numbers or strings into a filter; none
 // means every room of the caller. Repeats count once; more than
 // maxFilterRoomIDs distinct ids is a bad request.
-func searchRooms(p params, k string) ([]int64, error) {
+func searchRooms(p httpapi.Params, k string) ([]int64, error) {
 	vs := p.Strings(k)
 	if len(vs) == 0 {
 		return nil, nil
@@ -299,29 +293,29 @@ func searchRooms(p params, k string) ([]int64, error) {
 // handleSearchMessages is POST search_messages (form: query, room_id,
 // last_comment_id): the caller's visible comments containing query, newest
 // first, 20 at a time (older than last_comment_id when given).
-func (s *Server) handleSearchMessages(c *call) (any, error) {
-	q, err := c.p.requireString("query")
+func (s *Server) handleSearchMessages(c *httpapi.Call) (any, error) {
+	q, err := c.P.RequireString("query")
 	if err != nil {
 		return nil, err
 	}
-	f := store.CommentFilter{ViewerPK: c.user.PK, Query: q}
-	if id, ok, err := c.p.Int64("room_id"); err != nil {
+	f := store.CommentFilter{ViewerPK: c.User.PK, Query: q}
+	if id, ok, err := c.P.Int64("room_id"); err != nil {
 		return nil, err
 	} else if ok {
 		f.RoomIDs = []int64{id}
 	}
-	if f.BeforeID, _, err = c.p.Int64("last_comment_id"); err != nil {
+	if f.BeforeID, _, err = c.P.Int64("last_comment_id"); err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
+	limit, err := c.P.Limit("limit", 20, 100)
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, limit)
+	cs, _, err := s.reads.SearchComments(c.Ctx, f, 0, limit)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -331,22 +325,22 @@ func (s *Server) handleSearchMessages(c *call) (any, error) {
 // handleSearch is POST search (JSON: query, sender, type, room_ids[],
 // room_type single|group, is_public, page, limit). is_public=true searches
 // public channels. An empty query matches every comment.
-func (s *Server) handleSearch(c *call) (any, error) {
-	f := store.CommentFilter{ViewerPK: c.user.PK, Query: c.p.String("query"), SenderID: c.p.String("sender")}
+func (s *Server) handleSearch(c *httpapi.Call) (any, error) {
+	f := store.CommentFilter{ViewerPK: c.User.PK, Query: c.P.String("query"), SenderID: c.P.String("sender")}
 	var err error
-	if f.Type = c.p.String("type"); f.Type != "" {
+	if f.Type = c.P.String("type"); f.Type != "" {
 		if err := checkTypeName(f.Type); err != nil {
 			return nil, err
 		}
 	}
-	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
+	if f.RoomIDs, err = searchRooms(c.P, "room_ids"); err != nil {
 		return nil, err
 	}
-	public, err := c.p.Bool("is_public")
+	public, err := c.P.Bool("is_public")
 	if err != nil {
 		return nil, err
 	}
-	switch rt := c.p.String("room_type"); {
+	switch rt := c.P.String("room_type"); {
 	case public:
 		f.ChatTypes = []string{"channel"}
 	case rt == "single" || rt == "group":
@@ -354,15 +348,15 @@ func (s *Server) handleSearch(c *call) (any, error) {
 	case rt != "":
 		return nil, badRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
 	}
-	page, limit, err := c.p.pageOf(20, 100)
+	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	cs, total, err := s.reads.SearchComments(c.ctx, f, (page-1)*limit, limit)
+	cs, total, err := s.reads.SearchComments(c.Ctx, f, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.roomCache().render(c.ctx, cs, c.user.PK)
+	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +476,7 @@ func (s *Server) uploadedSize(urlPath string) int64 {
 	return fi.Size()
 }
 
-func extList(p params, k string) map[string]bool {
+func extList(p httpapi.Params, k string) map[string]bool {
 	m := map[string]bool{}
 	for _, v := range p.Strings(k) {
 		for e := range strings.SplitSeq(v, ",") {
@@ -500,22 +494,22 @@ func extList(p params, k string) map[string]bool {
 // "[file] url [/file]" texts. file_type is media (images, video, audio), doc
 // (documents), others, or all/empty. results: {files, comments, page, limit,
 // total}, where comments[i] is the comment carrying files[i].
-func (s *Server) handleFileList(c *call) (any, error) {
-	f := store.CommentFilter{ViewerPK: c.user.PK, SenderID: c.p.String("sender"), FilesOnly: true}
+func (s *Server) handleFileList(c *httpapi.Call) (any, error) {
+	f := store.CommentFilter{ViewerPK: c.User.PK, SenderID: c.P.String("sender"), FilesOnly: true}
 	var err error
-	if f.RoomIDs, err = searchRooms(c.p, "room_ids"); err != nil {
+	if f.RoomIDs, err = searchRooms(c.P, "room_ids"); err != nil {
 		return nil, err
 	}
-	kind, ok := fileTypes[strings.ToLower(c.p.String("file_type"))]
+	kind, ok := fileTypes[strings.ToLower(c.P.String("file_type"))]
 	if !ok {
-		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.p.String("file_type"))
+		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.P.String("file_type"))
 	}
-	include, exclude := extList(c.p, "include_extensions"), extList(c.p, "exclude_extensions")
-	page, limit, err := c.p.pageOf(20, 100)
+	include, exclude := extList(c.P, "include_extensions"), extList(c.P, "exclude_extensions")
+	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	cs, _, err := s.reads.SearchComments(c.ctx, f, 0, -1)
+	cs, _, err := s.reads.SearchComments(c.Ctx, f, 0, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -533,7 +527,7 @@ func (s *Server) handleFileList(c *call) (any, error) {
 	}
 	total := len(files)
 	from, to := min((page-1)*limit, total), min(page*limit, total)
-	comments, err := s.roomCache().render(c.ctx, matched[from:to], c.user.PK)
+	comments, err := s.roomCache().render(c.Ctx, matched[from:to], c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -543,20 +537,20 @@ func (s *Server) handleFileList(c *call) (any, error) {
 
 // handleCommentReceipt is GET comment_receipt?comment_id: who, other than the
 // sender, has read the comment, has only received it, or has neither.
-func (s *Server) handleCommentReceipt(c *call) (any, error) {
-	id, err := c.p.requireInt64("comment_id")
+func (s *Server) handleCommentReceipt(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireInt64("comment_id")
 	if err != nil {
 		return nil, err
 	}
-	cm, err := s.reads.CommentByID(c.ctx, id)
+	cm, err := s.reads.CommentByID(c.Ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.readableRoom(c.ctx, cm.RoomID, c.user.PK)
+	d, err := s.readableRoom(c.Ctx, cm.RoomID, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
-	visible, err := s.reads.RoomComments(c.ctx, cm.RoomID, c.user.PK, cm.ID+1, false, 1)
+	visible, err := s.reads.RoomComments(c.Ctx, cm.RoomID, c.User.PK, cm.ID+1, false, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +571,7 @@ func (s *Server) handleCommentReceipt(c *call) (any, error) {
 		}
 	}
 	return map[string]any{
-		"comment": wire.CommentFor(&cm, d, c.user.PK),
+		"comment": wire.CommentFor(&cm, d, c.User.PK),
 		"read_by": read, "delivered_to": delivered, "pending": pending,
 	}, nil
 }

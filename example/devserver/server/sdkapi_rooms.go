@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -20,13 +22,13 @@ const roomCommentsPage = 20
 // handleGetOrCreateRoomWithTarget is POST get_or_create_room_with_target (form:
 // emails as one value or an array, options as a JSON string). The same pair
 // always gets the same single room.
-func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
-	emails := c.p.Strings("emails")
+func (s *Server) handleGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
+	emails := c.P.Strings("emails")
 	if len(emails) == 0 {
 		return nil, badRequest("emails is required (the target user id)")
 	}
 	// v3 and the server API send both members; the caller is implied.
-	targets := slices.DeleteFunc(slices.Clone(emails), func(e string) bool { return e == c.user.ID })
+	targets := slices.DeleteFunc(slices.Clone(emails), func(e string) bool { return e == c.User.ID })
 	switch len(targets) {
 	case 0:
 		return nil, badRequest("cannot open a single room with yourself")
@@ -34,28 +36,28 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *call) (any, error) {
 	default:
 		return nil, badRequest("emails must name exactly one target user, got %d", len(targets))
 	}
-	options, err := c.p.JSON("options")
+	options, err := c.P.JSON("options")
 	if err != nil {
 		return nil, err
 	}
-	target, err := s.reads.UserByID(c.ctx, targets[0])
+	target, err := s.reads.UserByID(c.Ctx, targets[0])
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	id, err := s.chat.SingleRoom(c.ctx, &c.user, &target, string(options), c.now)
+	id, err := s.chat.SingleRoom(c.Ctx, &c.User, &target, string(options), c.Now)
 	if err != nil {
 		return nil, err
 	}
-	return s.roomWithComments(c.ctx, id, c.user.PK)
+	return s.roomWithComments(c.Ctx, id, c.User.PK)
 }
 
 // handleGetRoomByID is GET get_room_by_id?id=.
-func (s *Server) handleGetRoomByID(c *call) (any, error) {
-	id, err := c.p.requireInt64("id")
+func (s *Server) handleGetRoomByID(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireInt64("id")
 	if err != nil {
 		return nil, err
 	}
-	return s.roomWithComments(c.ctx, id, c.user.PK)
+	return s.roomWithComments(c.Ctx, id, c.User.PK)
 }
 
 // roomWithComments is {room, comments} (comments newest first) as viewerPK sees them.
@@ -169,50 +171,50 @@ func validRoomName(k, v string) error {
 
 // handleCreateRoom is POST create_room (form: name, participants[],
 // avatar_url, options as a JSON string). The creator is always a participant.
-func (s *Server) handleCreateRoom(c *call) (any, error) {
-	name, err := c.p.requireString("name")
+func (s *Server) handleCreateRoom(c *httpapi.Call) (any, error) {
+	name, err := c.P.RequireString("name")
 	if err != nil {
 		return nil, err
 	}
 	if err := validRoomName("name", name); err != nil {
 		return nil, err
 	}
-	options, err := c.p.JSON("options")
+	options, err := c.P.JSON("options")
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.resolveUsers(c.ctx, c.p.Strings("participants"))
+	members, err := s.resolveUsers(c.Ctx, c.P.Strings("participants"))
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: c.p.String("avatar_url"),
-		Options: string(options), CreatorPK: c.user.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
+	id, err := s.chat.CreateGroup(c.Ctx, store.NewRoom{Name: name, AvatarURL: c.P.String("avatar_url"),
+		Options: string(options), CreatorPK: c.User.PK, MemberPKs: pksOf(members), CreatedAt: c.Now})
 	if err != nil {
 		return nil, err
 	}
-	return s.roomWithComments(c.ctx, id, c.user.PK)
+	return s.roomWithComments(c.Ctx, id, c.User.PK)
 }
 
 // handleGetOrCreateRoomWithUniqueID is POST get_or_create_room_with_unique_id
 // (form: unique_id, name, avatar_url): a public channel, which the caller
 // joins. changed is true when the channel was created or renamed.
-func (s *Server) handleGetOrCreateRoomWithUniqueID(c *call) (any, error) {
-	uid, err := c.p.requireString("unique_id")
+func (s *Server) handleGetOrCreateRoomWithUniqueID(c *httpapi.Call) (any, error) {
+	uid, err := c.P.RequireString("unique_id")
 	if err != nil {
 		return nil, err
 	}
 	if err := wire.ValidUserID(uid); err != nil {
 		return nil, badRequest("unique_id must be 1-255 characters without / + # or control characters")
 	}
-	name := c.p.String("name")
+	name := c.P.String("name")
 	if err := validRoomName("name", name); err != nil {
 		return nil, err
 	}
-	id, changed, err := s.chat.JoinChannel(c.ctx, uid, name, c.p.String("avatar_url"), c.user.PK, c.now)
+	id, changed, err := s.chat.JoinChannel(c.Ctx, uid, name, c.P.String("avatar_url"), c.User.PK, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.roomWithComments(c.ctx, id, c.user.PK)
+	res, err := s.roomWithComments(c.Ctx, id, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -253,16 +255,16 @@ const maxRoomsInfo = 100
 // handleRoomsInfo is POST rooms_info (JSON: room_id[] as numbers or strings,
 // room_unique_id[], show_participants, show_removed). Rooms the caller may not
 // see (or that do not exist) are left out; meta tells how many came back.
-func (s *Server) handleRoomsInfo(c *call) (any, error) {
+func (s *Server) handleRoomsInfo(c *httpapi.Call) (any, error) {
 	var ids []int64
-	for _, v := range c.p.Strings("room_id") {
+	for _, v := range c.P.Strings("room_id") {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
 			return nil, badRequest("room_id must hold room ids (integers), got %q", v)
 		}
 		ids = append(ids, id)
 	}
-	uids := c.p.Strings("room_unique_id")
+	uids := c.P.Strings("room_unique_id")
 	requested := len(ids) + len(uids)
 	if requested == 0 {
 		return nil, badRequest("room_id or room_unique_id is required")
@@ -270,16 +272,16 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 	if requested > maxRoomsInfo {
 		return nil, badRequest("at most %d rooms per request, got %d", maxRoomsInfo, requested)
 	}
-	showParticipants, err := c.p.Bool("show_participants")
+	showParticipants, err := c.P.Bool("show_participants")
 	if err != nil {
 		return nil, err
 	}
-	showRemoved, err := c.p.Bool("show_removed")
+	showRemoved, err := c.P.Bool("show_removed")
 	if err != nil {
 		return nil, err
 	}
 	for _, uid := range uids {
-		r, err := s.reads.RoomByUniqueID(c.ctx, uid)
+		r, err := s.reads.RoomByUniqueID(c.Ctx, uid)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -294,22 +296,22 @@ func (s *Server) handleRoomsInfo(c *call) (any, error) {
 			continue
 		}
 		seen[id] = true
-		d, err := s.reads.RoomDetail(c.ctx, id)
+		d, err := s.reads.RoomDetail(c.Ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
 		removed := false
-		if !d.CanRead(c.user.PK) {
-			if removed, err = s.reads.WasRemoved(c.ctx, id, c.user.PK); err != nil {
+		if !d.CanRead(c.User.PK) {
+			if removed, err = s.reads.WasRemoved(c.Ctx, id, c.User.PK); err != nil {
 				return nil, err
 			}
 			if !removed || !showRemoved {
 				continue
 			}
 		}
-		info, err := s.roomInfo(c.ctx, d, c.user.PK, showParticipants, removed, false)
+		info, err := s.roomInfo(c.Ctx, d, c.User.PK, showParticipants, removed, false)
 		if err != nil {
 			return nil, err
 		}
@@ -331,23 +333,23 @@ var roomTypes = map[string][]string{
 // show_removed&room_type: the caller's rooms, latest activity first. Rooms
 // without comments are left out unless show_empty; then their last_comment
 // is a placeholder with id 0.
-func (s *Server) handleUserRooms(c *call) (any, error) {
-	page, limit, err := c.p.pageOf(20, 100)
+func (s *Server) handleUserRooms(c *httpapi.Call) (any, error) {
+	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
 	var flags [3]bool
 	for i, k := range []string{"show_participants", "show_empty", "show_removed"} {
-		if flags[i], err = c.p.Bool(k); err != nil {
+		if flags[i], err = c.P.Bool(k); err != nil {
 			return nil, err
 		}
 	}
 	showParticipants, showEmpty, showRemoved := flags[0], flags[1], flags[2]
-	types, ok := roomTypes[c.p.String("room_type")]
+	types, ok := roomTypes[c.P.String("room_type")]
 	if !ok {
-		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.p.String("room_type"))
+		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.P.String("room_type"))
 	}
-	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, showRemoved)
+	refs, err := s.reads.UserRooms(c.Ctx, c.User.PK, showRemoved)
 	if err != nil {
 		return nil, err
 	}
@@ -358,14 +360,14 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	}
 	var list []entry
 	for _, ref := range refs {
-		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.Ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !slices.Contains(types, d.ChatType) {
 			continue
 		}
-		last, err := s.reads.LastComment(c.ctx, d.ID, c.user.PK)
+		last, err := s.reads.LastComment(c.Ctx, d.ID, c.User.PK)
 		if err != nil {
 			return nil, err
 		}
@@ -388,7 +390,7 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 	from := min((page-1)*limit, total)
 	infos := []wire.RoomInfo{}
 	for _, e := range list[from:min(from+limit, total)] {
-		info, err := s.roomInfo(c.ctx, e.d, c.user.PK, showParticipants, e.removed, true)
+		info, err := s.roomInfo(c.Ctx, e.d, c.User.PK, showParticipants, e.removed, true)
 		if err != nil {
 			return nil, err
 		}
@@ -403,22 +405,22 @@ func (s *Server) handleUserRooms(c *call) (any, error) {
 // handleUpdateRoom is POST update_room (form: id, room_name, avatar_url,
 // options as a JSON string; each optional). Participants only; nothing is
 // published.
-func (s *Server) handleUpdateRoom(c *call) (any, error) {
-	id, err := c.p.requireInt64("id")
+func (s *Server) handleUpdateRoom(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireInt64("id")
 	if err != nil {
 		return nil, err
 	}
 	var up store.RoomUpdate
-	if v := c.p.String("room_name"); v != "" {
+	if v := c.P.String("room_name"); v != "" {
 		if err := validRoomName("room_name", v); err != nil {
 			return nil, err
 		}
 		up.Name = &v
 	}
-	if v := c.p.String("avatar_url"); v != "" {
+	if v := c.P.String("avatar_url"); v != "" {
 		up.AvatarURL = &v
 	}
-	options, err := c.p.JSON("options")
+	options, err := c.P.JSON("options")
 	if err != nil {
 		return nil, err
 	}
@@ -426,17 +428,17 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 		o := string(options)
 		up.Options = &o
 	}
-	if _, err := s.memberRoom(c.ctx, id, c.user.PK); err != nil {
+	if _, err := s.memberRoom(c.Ctx, id, c.User.PK); err != nil {
 		return nil, err
 	}
-	if _, err := s.chat.UpdateRoom(c.ctx, id, up); err != nil {
+	if _, err := s.chat.UpdateRoom(c.Ctx, id, up); err != nil {
 		return nil, err
 	}
-	d, err := s.reads.RoomDetail(c.ctx, id)
+	d, err := s.reads.RoomDetail(c.Ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := s.roomJSONView(c.ctx, d, c.user.PK)
+	r, _, err := s.roomJSONView(c.Ctx, d, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -445,16 +447,16 @@ func (s *Server) handleUpdateRoom(c *call) (any, error) {
 
 // groupForChange loads a group room whose participants the caller may change,
 // and the users named by emails[].
-func (s *Server) groupForChange(c *call) (*store.RoomDetail, []store.User, error) {
-	roomID, err := c.p.requireInt64("room_id")
+func (s *Server) groupForChange(c *httpapi.Call) (*store.RoomDetail, []store.User, error) {
+	roomID, err := c.P.RequireInt64("room_id")
 	if err != nil {
 		return nil, nil, err
 	}
-	emails := c.p.Strings("emails")
+	emails := c.P.Strings("emails")
 	if len(emails) == 0 {
 		return nil, nil, badRequest("emails is required (the user ids)")
 	}
-	d, err := s.memberRoom(c.ctx, roomID, c.user.PK)
+	d, err := s.memberRoom(c.Ctx, roomID, c.User.PK)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -465,7 +467,7 @@ func (s *Server) groupForChange(c *call) (*store.RoomDetail, []store.User, error
 		}
 		return nil, nil, badRequest("participants can only be changed in group rooms (room %d is a %s room)", roomID, kind)
 	}
-	users, err := s.resolveUsers(c.ctx, emails)
+	users, err := s.resolveUsers(c.Ctx, emails)
 	if err != nil {
 		return nil, nil, fmt.Errorf("emails: %w", err)
 	}
@@ -482,16 +484,16 @@ func pksOf(us []store.User) []int64 {
 
 // handleAddRoomParticipants is POST add_room_participants (form: room_id,
 // emails[]). participants_added lists the users who were not in the room yet.
-func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
+func (s *Server) handleAddRoomParticipants(c *httpapi.Call) (any, error) {
 	d, users, err := s.groupForChange(c)
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.chat.AddParticipants(c.ctx, d.ID, pksOf(users))
+	added, err := s.chat.AddParticipants(c.Ctx, d.ID, pksOf(users))
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.reads.RoomDetail(c.Ctx, d.ID); err != nil {
 		return nil, err
 	}
 	out := []wire.Participant{}
@@ -506,12 +508,12 @@ func (s *Server) handleAddRoomParticipants(c *call) (any, error) {
 // handleRemoveRoomParticipants is POST remove_room_participants (form:
 // room_id, emails[]). participants_removed lists the user ids that were in the
 // room; a participant may remove themselves.
-func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
+func (s *Server) handleRemoveRoomParticipants(c *httpapi.Call) (any, error) {
 	d, users, err := s.groupForChange(c)
 	if err != nil {
 		return nil, err
 	}
-	removed, err := s.chat.RemoveParticipants(c.ctx, &d.Room, pksOf(users), c.now)
+	removed, err := s.chat.RemoveParticipants(c.Ctx, &d.Room, pksOf(users), c.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -528,30 +530,30 @@ func (s *Server) handleRemoveRoomParticipants(c *call) (any, error) {
 
 // handleRoomParticipants is GET room_participants?room_unique_id&page&limit
 // (or &offset, the deprecated form).
-func (s *Server) handleRoomParticipants(c *call) (any, error) {
-	uid, err := c.p.requireString("room_unique_id")
+func (s *Server) handleRoomParticipants(c *httpapi.Call) (any, error) {
+	uid, err := c.P.RequireString("room_unique_id")
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
+	limit, err := c.P.Limit("limit", 20, 100)
 	if err != nil {
 		return nil, err
 	}
 	offset := 0
-	if c.p.Has("offset") {
-		o, _, err := c.p.Int64("offset")
+	if c.P.Has("offset") {
+		o, _, err := c.P.Int64("offset")
 		if err != nil {
 			return nil, err
 		}
 		offset = int(max(o, 0))
 	} else {
-		page, err := c.p.page()
+		page, err := c.P.Page()
 		if err != nil {
 			return nil, err
 		}
 		offset = (page - 1) * limit
 	}
-	d, err := s.roomByUniqueID(c.ctx, uid, c.user.PK, s.readableRoom)
+	d, err := s.roomByUniqueID(c.Ctx, uid, c.User.PK, s.readableRoom)
 	if err != nil {
 		return nil, err
 	}
@@ -568,18 +570,18 @@ func (s *Server) handleRoomParticipants(c *call) (any, error) {
 }
 
 // unreadPerRoom is the caller's unread count in each of their rooms.
-func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
-	refs, err := s.reads.UserRooms(c.ctx, c.user.PK, false)
+func (s *Server) unreadPerRoom(c *httpapi.Call) ([]int64, error) {
+	refs, err := s.reads.UserRooms(c.Ctx, c.User.PK, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int64, 0, len(refs))
 	for _, ref := range refs {
-		d, err := s.reads.RoomDetail(c.ctx, ref.ID)
+		d, err := s.reads.RoomDetail(c.Ctx, ref.ID)
 		if err != nil {
 			return nil, err
 		}
-		n, err := s.unread(c.ctx, d, c.user.PK)
+		n, err := s.unread(c.Ctx, d, c.User.PK)
 		if err != nil {
 			return nil, err
 		}
@@ -590,7 +592,7 @@ func (s *Server) unreadPerRoom(c *call) ([]int64, error) {
 
 // handleTotalUnreadCount is GET total_unread_count: unread comments across
 // the caller's rooms (comments by others after their read cursor).
-func (s *Server) handleTotalUnreadCount(c *call) (any, error) {
+func (s *Server) handleTotalUnreadCount(c *httpapi.Call) (any, error) {
 	counts, err := s.unreadPerRoom(c)
 	if err != nil {
 		return nil, err
@@ -604,7 +606,7 @@ func (s *Server) handleTotalUnreadCount(c *call) (any, error) {
 
 // handleRoomUnreadCount is GET get_room_unread_count: how many of the
 // caller's rooms have unread comments.
-func (s *Server) handleRoomUnreadCount(c *call) (any, error) {
+func (s *Server) handleRoomUnreadCount(c *httpapi.Call) (any, error) {
 	counts, err := s.unreadPerRoom(c)
 	if err != nil {
 		return nil, err

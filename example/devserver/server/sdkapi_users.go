@@ -5,21 +5,23 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // blockTarget reads user_email: a known user other than the caller.
-func (s *Server) blockTarget(c *call) (store.User, error) {
-	id, err := c.p.requireString("user_email")
+func (s *Server) blockTarget(c *httpapi.Call) (store.User, error) {
+	id, err := c.P.RequireString("user_email")
 	if err != nil {
 		return store.User{}, err
 	}
-	if id == c.user.ID {
+	if id == c.User.ID {
 		return store.User{}, badRequest("you cannot block or unblock yourself")
 	}
-	u, err := s.reads.UserByID(c.ctx, id)
+	u, err := s.reads.UserByID(c.Ctx, id)
 	if err != nil {
 		return store.User{}, fmt.Errorf("user_email: %w", err)
 	}
@@ -28,36 +30,25 @@ func (s *Server) blockTarget(c *call) (store.User, error) {
 
 // handleBlockUser is POST block_user (form: user_email). The blocked user's
 // comments in single rooms no longer reach the caller.
-func (s *Server) handleBlockUser(c *call) (any, error) {
+func (s *Server) handleBlockUser(c *httpapi.Call) (any, error) {
 	return s.setBlocked(c, true)
 }
 
 // handleUnblockUser is POST unblock_user (form: user_email). Comments sent
 // while blocked stay hidden.
-func (s *Server) handleUnblockUser(c *call) (any, error) {
+func (s *Server) handleUnblockUser(c *httpapi.Call) (any, error) {
 	return s.setBlocked(c, false)
 }
 
-func (s *Server) setBlocked(c *call, on bool) (any, error) {
+func (s *Server) setBlocked(c *httpapi.Call, on bool) (any, error) {
 	u, err := s.blockTarget(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.chat.SetBlocked(c.ctx, c.user.PK, u.PK, on, c.now); err != nil {
+	if err := s.chat.SetBlocked(c.Ctx, c.User.PK, u.PK, on, c.Now); err != nil {
 		return nil, err
 	}
 	return map[string]any{"user": wire.UserOf(&u)}, nil
-}
-
-// offsetPage reads page and limit.
-func offsetPage(p params, def, max int) (page, limit int, err error) {
-	if page, err = p.page(); err != nil {
-		return 0, 0, err
-	}
-	if limit, err = p.limit("limit", def, max); err != nil {
-		return 0, 0, err
-	}
-	return page, limit, nil
 }
 
 func usersJSON(us []store.User) []wire.User {
@@ -70,12 +61,12 @@ func usersJSON(us []store.User) []wire.User {
 
 // handleGetBlockedUsers is GET get_blocked_users?page&limit. The list is under
 // both blocked_users (read by v2) and users (read by v3).
-func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
-	page, limit, err := offsetPage(c.p, 20, 100)
+func (s *Server) handleGetBlockedUsers(c *httpapi.Call) (any, error) {
+	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.reads.BlockedUsers(c.ctx, c.user.PK, (page-1)*limit, limit)
+	us, total, err := s.reads.BlockedUsers(c.Ctx, c.User.PK, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +76,12 @@ func (s *Server) handleGetBlockedUsers(c *call) (any, error) {
 
 // handleGetUserList is GET get_user_list?query&page&limit: users whose id or
 // name contains query (every user when it is empty), by id.
-func (s *Server) handleGetUserList(c *call) (any, error) {
-	page, limit, err := offsetPage(c.p, 20, 100)
+func (s *Server) handleGetUserList(c *httpapi.Call) (any, error) {
+	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
 	}
-	us, total, err := s.reads.ListUsers(c.ctx, c.p.String("query"), (page-1)*limit, limit)
+	us, total, err := s.reads.ListUsers(c.Ctx, c.P.String("query"), (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +103,8 @@ const maxStatusUsers = 500
 // handleUsersStatus is POST users/status (JSON: user_ids): each known user's
 // presence from the retained u/{id}/s message, "{0|1}:{epochMs}". Unknown
 // user ids are left out.
-func (s *Server) handleUsersStatus(c *call) (any, error) {
-	ids := c.p.Strings("user_ids")
+func (s *Server) handleUsersStatus(c *httpapi.Call) (any, error) {
+	ids := c.P.Strings("user_ids")
 	if len(ids) == 0 {
 		return nil, badRequest("user_ids is required")
 	}
@@ -122,7 +113,7 @@ func (s *Server) handleUsersStatus(c *call) (any, error) {
 	}
 	out := []userStatusJSON{}
 	for _, id := range ids {
-		if _, err := s.reads.UserByID(c.ctx, id); err != nil {
+		if _, err := s.reads.UserByID(c.Ctx, id); err != nil {
 			continue
 		}
 		st := userStatusJSON{Email: id}
@@ -140,30 +131,30 @@ func (s *Server) handleUsersStatus(c *call) (any, error) {
 
 // handleSetDeviceToken is POST set_user_device_token (form: device_token,
 // device_platform, is_development). changed is false when nothing was new.
-func (s *Server) handleSetDeviceToken(c *call) (any, error) {
+func (s *Server) handleSetDeviceToken(c *httpapi.Call) (any, error) {
 	return s.deviceToken(c, true)
 }
 
 // handleRemoveDeviceToken is POST remove_user_device_token (same form).
 // changed is false when the token was not registered.
-func (s *Server) handleRemoveDeviceToken(c *call) (any, error) {
+func (s *Server) handleRemoveDeviceToken(c *httpapi.Call) (any, error) {
 	return s.deviceToken(c, false)
 }
 
-func (s *Server) deviceToken(c *call, on bool) (any, error) {
-	token, err := c.p.requireString("device_token")
+func (s *Server) deviceToken(c *httpapi.Call, on bool) (any, error) {
+	token, err := c.P.RequireString("device_token")
 	if err != nil {
 		return nil, err
 	}
-	isDev, err := c.p.Bool("is_development")
+	isDev, err := c.P.Bool("is_development")
 	if err != nil {
 		return nil, err
 	}
-	platform := strings.ToLower(c.p.String("device_platform"))
+	platform := strings.ToLower(c.P.String("device_platform"))
 	if platform == "" {
 		platform = "rn" // the v2 client's fixed value before 2.16
 	}
-	changed, push, err := s.chat.SetDeviceToken(c.ctx, c.user.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.now)
+	changed, push, err := s.chat.SetDeviceToken(c.Ctx, c.User.PK, store.DeviceToken{Token: token, Platform: platform, IsDevelopment: isDev}, on, c.Now)
 	if err != nil {
 		return nil, err
 	}

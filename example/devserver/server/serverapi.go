@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
@@ -73,8 +75,8 @@ func (r *restAPI) goJob(name string, fn func(ctx context.Context)) {
 
 // restEndpoints maps "METHOD name" to its handler. Exports by id are routed in
 // restAPIHandler (their names carry the id).
-func (s *Server) restEndpoints() map[string]func(*call) (any, error) {
-	return map[string]func(*call) (any, error){
+func (s *Server) restEndpoints() httpapi.Table[func(*httpapi.Call) (any, error)] {
+	return httpapi.Table[func(*httpapi.Call) (any, error)]{
 		// users
 		"POST login_or_register": s.handleRESTLoginOrRegister,
 		"GET user_profile":       s.handleRESTUserProfile,
@@ -117,11 +119,6 @@ func (s *Server) restAPIHandler() http.Handler {
 	for alias, target := range restAliases {
 		eps[alias] = eps[target]
 	}
-	known := map[string]bool{}
-	for k := range eps {
-		_, name, _ := strings.Cut(k, " ")
-		known[name] = true
-	}
 	// No CORS: the server API is for app backends. A browser page of another
 	// origin gets no grant to call it (with a secret it should never hold).
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -139,47 +136,34 @@ func (s *Server) restAPIHandler() http.Handler {
 				name, pathID = res+":id", rest
 			}
 		}
-		fn, ok := eps[r.Method+" "+name]
-		switch {
-		case !ok && known[name]:
-			s.writeError(w, r, &APIError{Status: http.StatusMethodNotAllowed,
-				Message: "method " + r.Method + " not allowed for " + name, Kind: ErrBadRequest})
-			return
-		case !ok:
-			s.writeError(w, r, apiError(ErrNotFound, "unknown endpoint %q", name))
-			return
+		fn, err := eps.Lookup(r.Method, name)
+		var res any
+		if err == nil {
+			res, err = s.serveREST(r, fn, pathID)
 		}
-		res, err := s.serveREST(r, fn, pathID)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.writeJSON(w, http.StatusOK, struct {
-			Status  int `json:"status"`
-			Results any `json:"results"`
-		}{http.StatusOK, res})
+		httpapi.WriteResult(s.log, w, r, res, err)
 	})
 }
 
-func (s *Server) serveREST(r *http.Request, fn func(*call) (any, error), pathID string) (any, error) {
+func (s *Server) serveREST(r *http.Request, fn func(*httpapi.Call) (any, error), pathID string) (any, error) {
 	if err := s.checkSecret(r); err != nil {
 		return nil, err
 	}
-	c := &call{ctx: r.Context(), r: r, now: time.Now()}
-	var p params
+	c := &httpapi.Call{Ctx: r.Context(), R: r, Now: time.Now()}
+	var p httpapi.Params
 	var err error
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
-		p, err = parseForm(r.URL.RawQuery) // the body is the endpoint's to read (imports)
+		p, err = httpapi.ParseForm(r.URL.RawQuery) // the body is the endpoint's to read (imports)
 	} else {
-		p, err = parseParams(r)
+		p, err = httpapi.ParseParams(r)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if pathID != "" {
-		p.m[":id"] = &param{vals: []string{pathID}}
+		p.Set(":id", pathID)
 	}
-	c.p = p
+	c.P = p
 	return fn(c)
 }
 
@@ -190,14 +174,14 @@ func (s *Server) checkSecret(r *http.Request) error {
 	if s.cfg.Secret == "" {
 		return apiError(ErrUnauthorized, "the server API is disabled: the server has no app secret (-secret)")
 	}
-	got := header(r, "QISCUS-SDK-SECRET")
+	got := httpapi.Header(r, "QISCUS-SDK-SECRET")
 	if got == "" {
 		return apiError(ErrUnauthorized, "missing app secret: send the QISCUS_SDK_SECRET header")
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Secret)) != 1 {
 		return apiError(ErrUnauthorized, "invalid app secret")
 	}
-	if id := header(r, "QISCUS-SDK-APP-ID"); id != "" && id != s.cfg.AppID {
+	if id := httpapi.Header(r, "QISCUS-SDK-APP-ID"); id != "" && id != s.cfg.AppID {
 		return apiError(ErrUnauthorized, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
 	}
 	return nil
@@ -205,46 +189,9 @@ func (s *Server) checkSecret(r *http.Request) error {
 
 // --- parameter helpers shared by the server API handlers ---
 
-// strs returns the values of an array parameter sent as k, k[] (form or JSON
-// key), k[n] or k[][n].
-func strs(p params, k string) []string {
-	out := p.Strings(k)
-	if len(out) == 0 {
-		out = p.Strings(k + "[]")
-	}
-	return out
-}
-
-// dedupe removes repeated values, keeping the first occurrence.
-func dedupe(vs []string) []string {
-	seen := map[string]bool{}
-	out := vs[:0:0]
-	for _, v := range vs {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// page reads a 1-based page number; absent gives 0.
-func (p params) restPage(k string) (int, error) {
-	v, ok, err := p.Int64(k)
-	switch {
-	case err != nil:
-		return 0, err
-	case !ok:
-		return 0, nil
-	case v < 1 || v > 1_000_000:
-		return 0, badRequest("%s must be a positive integer, got %d", k, v)
-	}
-	return int(v), nil
-}
-
 // restUser looks up a user by the id (email) given in parameter k.
-func (s *Server) restUser(ctx context.Context, p params, k string) (store.User, error) {
-	id, err := p.requireString(k)
+func (s *Server) restUser(ctx context.Context, p httpapi.Params, k string) (store.User, error) {
+	id, err := p.RequireString(k)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -295,8 +242,8 @@ func (s *Server) restRoom(ctx context.Context, ref string) (*store.RoomDetail, e
 	return s.reads.RoomDetail(ctx, r.ID)
 }
 
-func (s *Server) restRoomParam(ctx context.Context, p params, k string) (*store.RoomDetail, error) {
-	ref, err := p.requireString(k)
+func (s *Server) restRoomParam(ctx context.Context, p httpapi.Params, k string) (*store.RoomDetail, error) {
+	ref, err := p.RequireString(k)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -131,7 +133,7 @@ func checkLength(msg string) error {
 
 // normalizeSDKComment is normalizeMessage for the SDK's post_comment, whose
 // payload is an object (JSON body) or a JSON string (form body).
-func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p params) (string, []byte, error) {
+func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p httpapi.Params) (string, []byte, error) {
 	payload, err := p.JSON("payload")
 	if err != nil {
 		if typ != "text" {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -22,30 +24,30 @@ const (
 // handleRESTPostComment is POST post_comment: sender_email (or user_id, the
 // v2.1 name), room_id (id or unique id), message, type?, payload?, extras?,
 // unique_temp_id?, disable_link_preview?. The sender must be in the room.
-func (s *Server) handleRESTPostComment(c *call) (any, error) {
-	senderID := c.p.String("sender_email")
+func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
+	senderID := c.P.String("sender_email")
 	if senderID == "" {
-		senderID = c.p.String("user_id")
+		senderID = c.P.String("user_id")
 	}
 	if senderID == "" {
 		return nil, badRequest("sender_email (or user_id) is required")
 	}
-	roomRef, err := c.p.requireString("room_id")
+	roomRef, err := c.P.RequireString("room_id")
 	if err != nil {
 		return nil, err
 	}
 	var flags [2]bool
 	for i, k := range []string{"split_long_message", "skip_realtime"} {
-		if flags[i], err = c.p.Bool(k); err != nil {
+		if flags[i], err = c.P.Bool(k); err != nil {
 			return nil, err
 		}
 	}
 	split, skipRealtime := flags[0], flags[1]
-	typ := strings.TrimSpace(c.p.String("type"))
+	typ := strings.TrimSpace(c.P.String("type"))
 	if typ == "" {
 		typ = "text"
 	}
-	msg := c.p.String("message")
+	msg := c.P.String("message")
 	parts := []string{msg}
 	if split && typ == "text" {
 		if parts = splitMessage(msg, chat.MaxMessageLength); len(parts) > maxMessageParts {
@@ -55,30 +57,30 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	if err := checkLength(parts[0]); err != nil {
 		return nil, err
 	}
-	payload, err := c.p.JSON("payload")
+	payload, err := c.P.JSON("payload")
 	if err != nil {
 		return nil, err
 	}
-	extras, err := c.p.JSONObject("extras")
+	extras, err := c.P.JSONObject("extras")
 	if err != nil {
 		return nil, err
 	}
-	noPreview, err := c.p.Bool("disable_link_preview")
+	noPreview, err := c.P.Bool("disable_link_preview")
 	if err != nil {
 		return nil, err
 	}
-	uniqueID := strings.TrimSpace(c.p.String("unique_temp_id"))
+	uniqueID := strings.TrimSpace(c.P.String("unique_temp_id"))
 	if len(uniqueID)+len(partSuffix(len(parts))) > maxUniqueTempIDLength {
 		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", maxUniqueTempIDLength)
 	}
 	if uniqueID == "" {
 		uniqueID = store.NewUniqueTempID()
 	}
-	sender, err := s.reads.UserByID(c.ctx, senderID)
+	sender, err := s.reads.UserByID(c.Ctx, senderID)
 	if err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
-	d, err := s.restRoom(c.ctx, roomRef)
+	d, err := s.restRoom(c.Ctx, roomRef)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +97,7 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 			}
 		}
 	}
-	if msg, payload, err = normalizeMessage(typ, parts[0], payload, s.repliedIn(c.ctx, d.ID)); err != nil {
+	if msg, payload, err = normalizeMessage(typ, parts[0], payload, s.repliedIn(c.Ctx, d.ID)); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && builtinTypes[typ] {
@@ -106,9 +108,9 @@ func (s *Server) handleRESTPostComment(c *call) (any, error) {
 	// the same unique_temp_id finds those already stored and posts the rest.
 	out := make([]wire.Comment, 0, len(parts))
 	for i, part := range parts {
-		cm, pd, err := s.chat.PostComment(c.ctx, &sender, store.NewComment{
+		cm, pd, err := s.chat.PostComment(c.Ctx, &sender, store.NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
-			Payload: payload, Extras: extras, CreatedAt: c.now, DisableLinkPreview: noPreview,
+			Payload: payload, Extras: extras, CreatedAt: c.Now, DisableLinkPreview: noPreview,
 		}, chat.PostOptions{Webhook: webhookREST, AsServer: true, NoRealtime: skipRealtime})
 		if err != nil {
 			return nil, err
@@ -156,20 +158,20 @@ func splitMessage(text string, limit int) []string {
 
 // handleRESTLoadComments is GET load_comments (room_id: id or unique id, page?,
 // limit? default 20, max 100), newest first.
-func (s *Server) handleRESTLoadComments(c *call) (any, error) {
-	page, err := c.p.restPage("page")
+func (s *Server) handleRESTLoadComments(c *httpapi.Call) (any, error) {
+	page, err := c.P.RestPage("page")
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.p.limit("limit", 20, 100)
+	limit, err := c.P.Limit("limit", 20, 100)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	d, err := s.restRoomParam(c.Ctx, c.P, "room_id")
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.reads.RoomCommentsPage(c.ctx, d.ID, limit, (max(page, 1)-1)*limit)
+	cs, err := s.reads.RoomCommentsPage(c.Ctx, d.ID, limit, (max(page, 1)-1)*limit)
 	if err != nil {
 		return nil, err
 	}
@@ -179,18 +181,18 @@ func (s *Server) handleRESTLoadComments(c *call) (any, error) {
 // handleRESTSearchMessages is POST search_messages (user_email, query,
 // room_id?): the last 100 messages containing query (case-insensitive) in the
 // user's rooms, newest first.
-func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
-	query := strings.TrimSpace(c.p.String("query"))
+func (s *Server) handleRESTSearchMessages(c *httpapi.Call) (any, error) {
+	query := strings.TrimSpace(c.P.String("query"))
 	if query == "" {
 		return nil, badRequest("query is required")
 	}
-	u, err := s.restUser(c.ctx, c.p, "user_email")
+	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
 	}
 	var roomID int64
-	if ref := c.p.String("room_id"); ref != "" {
-		d, err := s.restRoom(c.ctx, ref)
+	if ref := c.P.String("room_id"); ref != "" {
+		d, err := s.restRoom(c.Ctx, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -199,11 +201,11 @@ func (s *Server) handleRESTSearchMessages(c *call) (any, error) {
 		}
 		roomID = d.ID
 	}
-	cs, err := s.reads.SearchMemberComments(c.ctx, u.PK, query, roomID, searchLimit)
+	cs, err := s.reads.SearchMemberComments(c.Ctx, u.PK, query, roomID, searchLimit)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.commentsJSONAcrossRooms(c.ctx, cs, u.PK)
+	out, err := s.commentsJSONAcrossRooms(c.Ctx, cs, u.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -223,8 +225,8 @@ var systemEventTypes = map[string]bool{
 // and payload of the docs; add_member and remove_member post one message per
 // object and return the last. It only posts a message: the room itself does
 // not change.
-func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
-	typ := strings.TrimSpace(c.p.String("system_event_type"))
+func (s *Server) handleRESTPostSystemEvent(c *httpapi.Call) (any, error) {
+	typ := strings.TrimSpace(c.P.String("system_event_type"))
 	if typ == "" {
 		return nil, badRequest("system_event_type is required")
 	}
@@ -232,33 +234,33 @@ func (s *Server) handleRESTPostSystemEvent(c *call) (any, error) {
 		return nil, badRequest("unknown system_event_type %q (want one of add_member, change_room_avatar, "+
 			"change_room_name, create_room, custom, join_room, left_room, remove_member)", typ)
 	}
-	extras, err := c.p.JSONObject("extras")
+	extras, err := c.P.JSONObject("extras")
 	if err != nil {
 		return nil, err
 	}
 	var msgs []systemEvent
 	if typ == "custom" {
-		if msgs, err = customSystemEvent(c.p); err != nil {
+		if msgs, err = customSystemEvent(c.P); err != nil {
 			return nil, err
 		}
 	}
-	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	d, err := s.restRoomParam(c.Ctx, c.P, "room_id")
 	if err != nil {
 		return nil, err
 	}
 	if typ != "custom" {
-		if msgs, err = s.systemEvents(c.ctx, c.p, typ, d); err != nil {
+		if msgs, err = s.systemEvents(c.Ctx, c.P, typ, d); err != nil {
 			return nil, err
 		}
 	}
-	sys, err := s.chat.SystemUser(c.ctx, "system@"+s.cfg.AppID, c.now)
+	sys, err := s.chat.SystemUser(c.Ctx, "system@"+s.cfg.AppID, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	var last store.Comment
 	for _, m := range msgs {
-		if last, d, err = s.chat.PostComment(c.ctx, &sys, store.NewComment{
-			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.now,
+		if last, d, err = s.chat.PostComment(c.Ctx, &sys, store.NewComment{
+			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.Now,
 		}, chat.PostOptions{Webhook: webhookREST, AsServer: true}); err != nil {
 			return nil, err
 		}
@@ -271,7 +273,7 @@ type systemEvent struct {
 	payload []byte
 }
 
-func customSystemEvent(p params) ([]systemEvent, error) {
+func customSystemEvent(p httpapi.Params) ([]systemEvent, error) {
 	msg := p.String("message")
 	if strings.TrimSpace(msg) == "" {
 		return nil, badRequest("message is required for a custom system event")
@@ -290,12 +292,12 @@ func customSystemEvent(p params) ([]systemEvent, error) {
 }
 
 // systemEvents builds the messages of a documented subtype.
-func (s *Server) systemEvents(ctx context.Context, p params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
+func (s *Server) systemEvents(ctx context.Context, p httpapi.Params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
 	var objects []store.User
 	var newName string
 	switch typ {
 	case "add_member", "remove_member":
-		ids := dedupe(strs(p, "object_email"))
+		ids := httpapi.Dedupe(httpapi.Strs(p, "object_email"))
 		if len(ids) == 0 {
 			return nil, badRequest("object_email[] is required for %s", typ)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -21,16 +23,16 @@ const (
 // handleRESTGetUserRooms is GET get_user_rooms (user_email, page?,
 // show_participants?, room_type?), most recently active rooms first. Single
 // rooms are named after the other member, as the user sees them.
-func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
-	page, err := c.p.restPage("page")
+func (s *Server) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
+	page, err := c.P.RestPage("page")
 	if err != nil {
 		return nil, err
 	}
-	show, err := c.p.Bool("show_participants")
+	show, err := c.P.Bool("show_participants")
 	if err != nil {
 		return nil, err
 	}
-	roomType := strings.ToLower(strings.TrimSpace(c.p.String("room_type")))
+	roomType := strings.ToLower(strings.TrimSpace(c.P.String("room_type")))
 	switch roomType {
 	case "", "single", "group":
 	case "all", "default":
@@ -38,7 +40,7 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 	default:
 		return nil, badRequest(`room_type must be "single" or "group", got %q`, roomType)
 	}
-	u, err := s.restUser(c.ctx, c.p, "user_email")
+	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
 	}
@@ -46,17 +48,17 @@ func (s *Server) handleRESTGetUserRooms(c *call) (any, error) {
 	if page > 0 {
 		limit, offset = restRoomsPage, (page-1)*restRoomsPage
 	}
-	ids, total, err := s.reads.UserRoomsByActivity(c.ctx, u.PK, roomType, limit, offset)
+	ids, total, err := s.reads.UserRoomsByActivity(c.Ctx, u.PK, roomType, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	infos := make([]restRoomInfoJSON, 0, len(ids))
 	for _, id := range ids {
-		d, err := s.reads.RoomDetail(c.ctx, id)
+		d, err := s.reads.RoomDetail(c.Ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, d.NameFor(u.PK))
+		info, err := s.restRoomInfo(c.Ctx, d, u.PK, show, d.NameFor(u.PK))
 		if err != nil {
 			return nil, err
 		}
@@ -99,42 +101,42 @@ func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK
 
 // handleRESTCreateRoom is POST create_room (name, participants[], creator,
 // avatar_url?, options?): a group room with the creator and the participants.
-func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
-	name := strings.TrimSpace(c.p.String("name"))
+func (s *Server) handleRESTCreateRoom(c *httpapi.Call) (any, error) {
+	name := strings.TrimSpace(c.P.String("name"))
 	if name == "" {
 		return nil, badRequest("name is required")
 	}
 	if len(name) > 255 {
 		return nil, badRequest("name is too long (max 255 characters)")
 	}
-	ids := dedupe(strs(c.p, "participants"))
+	ids := httpapi.Dedupe(httpapi.Strs(c.P, "participants"))
 	if len(ids) == 0 {
 		return nil, badRequest("participants[] is required (user ids)")
 	}
-	avatar := strings.TrimSpace(c.p.String("avatar_url"))
+	avatar := strings.TrimSpace(c.P.String("avatar_url"))
 	if avatar != "" {
-		if err := checkURL("avatar_url", avatar); err != nil {
+		if err := httpapi.CheckURL("avatar_url", avatar); err != nil {
 			return nil, err
 		}
 	}
-	options, err := c.p.JSON("options")
+	options, err := c.P.JSON("options")
 	if err != nil {
 		return nil, err
 	}
-	creator, err := s.restUser(c.ctx, c.p, "creator")
+	creator, err := s.restUser(c.Ctx, c.P, "creator")
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.restUsers(c.ctx, ids)
+	members, err := s.restUsers(c.Ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
-	id, err := s.chat.CreateGroup(c.ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
-		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.now})
+	id, err := s.chat.CreateGroup(c.Ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
+		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.Now})
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.reads.RoomDetail(c.ctx, id)
+	d, err := s.reads.RoomDetail(c.Ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -143,10 +145,10 @@ func (s *Server) handleRESTCreateRoom(c *call) (any, error) {
 
 // handleRESTUpdateRoom is POST update_room (user_email, room_id, room_name?,
 // room_avatar_url?, options?). The user must be a participant of the group.
-func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
+func (s *Server) handleRESTUpdateRoom(c *httpapi.Call) (any, error) {
 	var up store.RoomUpdate
-	if c.p.Has("room_name") {
-		name := strings.TrimSpace(c.p.String("room_name"))
+	if c.P.Has("room_name") {
+		name := strings.TrimSpace(c.P.String("room_name"))
 		if name == "" {
 			return nil, badRequest("room_name must not be empty")
 		}
@@ -156,29 +158,29 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 		up.Name = &name
 	}
 	for _, k := range []string{"room_avatar_url", "avatar_url"} {
-		if c.p.Has(k) && up.AvatarURL == nil {
-			avatar := strings.TrimSpace(c.p.String(k))
+		if c.P.Has(k) && up.AvatarURL == nil {
+			avatar := strings.TrimSpace(c.P.String(k))
 			if avatar != "" {
-				if err := checkURL(k, avatar); err != nil {
+				if err := httpapi.CheckURL(k, avatar); err != nil {
 					return nil, err
 				}
 			}
 			up.AvatarURL = &avatar
 		}
 	}
-	if c.p.Has("options") {
-		options, err := c.p.JSON("options")
+	if c.P.Has("options") {
+		options, err := c.P.JSON("options")
 		if err != nil {
 			return nil, err
 		}
 		o := string(options)
 		up.Options = &o
 	}
-	u, err := s.restUser(c.ctx, c.p, "user_email")
+	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	d, err := s.restRoomParam(c.Ctx, c.P, "room_id")
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +190,11 @@ func (s *Server) handleRESTUpdateRoom(c *call) (any, error) {
 	if d.Participant(u.PK) == nil {
 		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 	}
-	changed, err := s.chat.UpdateRoom(c.ctx, d.ID, up)
+	changed, err := s.chat.UpdateRoom(c.Ctx, d.ID, up)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.restRoomWithComments(c.ctx, d.ID)
+	res, err := s.restRoomWithComments(c.Ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -223,55 +225,55 @@ func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[st
 // handleRESTGetOrCreateRoomWithTarget is GET get_or_create_room_with_target
 // (emails[]: exactly two user ids). The pair always gets the same single room,
 // the one the SDK's chatTarget opens too.
-func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *call) (any, error) {
-	ids := dedupe(strs(c.p, "emails"))
+func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
+	ids := httpapi.Dedupe(httpapi.Strs(c.P, "emails"))
 	if len(ids) != 2 {
 		return nil, badRequest("emails[] must hold exactly 2 different user ids, got %d", len(ids))
 	}
-	options, err := c.p.JSON("options")
+	options, err := c.P.JSON("options")
 	if err != nil {
 		return nil, err
 	}
-	us, err := s.restUsers(c.ctx, ids)
+	us, err := s.restUsers(c.Ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	id, err := s.chat.SingleRoom(c.ctx, &us[0], &us[1], string(options), c.now)
+	id, err := s.chat.SingleRoom(c.Ctx, &us[0], &us[1], string(options), c.Now)
 	if err != nil {
 		return nil, err
 	}
-	return s.restRoomWithComments(c.ctx, id)
+	return s.restRoomWithComments(c.Ctx, id)
 }
 
 // handleRESTGetRoomsInfo is POST get_rooms_info (room_id[]: ids or unique ids,
 // user_email, show_participants?). unread_count is the user's; the user must be
 // in every room.
-func (s *Server) handleRESTGetRoomsInfo(c *call) (any, error) {
-	refs := dedupe(strs(c.p, "room_id"))
+func (s *Server) handleRESTGetRoomsInfo(c *httpapi.Call) (any, error) {
+	refs := httpapi.Dedupe(httpapi.Strs(c.P, "room_id"))
 	if len(refs) == 0 {
 		return nil, badRequest("room_id[] is required")
 	}
 	if len(refs) > maxRoomIDs {
 		return nil, badRequest("room_id[] holds %d rooms (max %d)", len(refs), maxRoomIDs)
 	}
-	show, err := c.p.Bool("show_participants")
+	show, err := c.P.Bool("show_participants")
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.restUser(c.ctx, c.p, "user_email")
+	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
 	}
 	infos := make([]restRoomInfoJSON, 0, len(refs))
 	for _, ref := range refs {
-		d, err := s.restRoom(c.ctx, ref)
+		d, err := s.restRoom(c.Ctx, ref)
 		if err != nil {
 			return nil, err
 		}
 		if d.Participant(u.PK) == nil {
 			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
 		}
-		info, err := s.restRoomInfo(c.ctx, d, u.PK, show, wire.RoomName(d))
+		info, err := s.restRoomInfo(c.Ctx, d, u.PK, show, wire.RoomName(d))
 		if err != nil {
 			return nil, err
 		}
@@ -281,45 +283,45 @@ func (s *Server) handleRESTGetRoomsInfo(c *call) (any, error) {
 }
 
 // handleRESTAddRoomParticipants is POST add_room_participants (room_id, emails[]).
-func (s *Server) handleRESTAddRoomParticipants(c *call) (any, error) {
+func (s *Server) handleRESTAddRoomParticipants(c *httpapi.Call) (any, error) {
 	return s.changeParticipants(c, true)
 }
 
 // handleRESTRemoveRoomParticipants is POST remove_room_participants (room_id,
 // emails[]). Users who are not in the room are ignored.
-func (s *Server) handleRESTRemoveRoomParticipants(c *call) (any, error) {
+func (s *Server) handleRESTRemoveRoomParticipants(c *httpapi.Call) (any, error) {
 	return s.changeParticipants(c, false)
 }
 
-func (s *Server) changeParticipants(c *call, add bool) (any, error) {
-	ids := dedupe(strs(c.p, "emails"))
+func (s *Server) changeParticipants(c *httpapi.Call, add bool) (any, error) {
+	ids := httpapi.Dedupe(httpapi.Strs(c.P, "emails"))
 	if len(ids) == 0 {
 		return nil, badRequest("emails[] is required (user ids)")
 	}
-	d, err := s.restRoomParam(c.ctx, c.p, "room_id")
+	d, err := s.restRoomParam(c.Ctx, c.P, "room_id")
 	if err != nil {
 		return nil, err
 	}
 	if err := requireGroup(d); err != nil {
 		return nil, err
 	}
-	us, err := s.restUsers(c.ctx, ids)
+	us, err := s.restUsers(c.Ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
 	pks := pksOf(us)
 	if add {
-		_, err = s.chat.AddParticipants(c.ctx, d.ID, pks)
+		_, err = s.chat.AddParticipants(c.Ctx, d.ID, pks)
 	} else {
-		_, err = s.chat.RemoveParticipants(c.ctx, &d.Room, pks, c.now)
+		_, err = s.chat.RemoveParticipants(c.Ctx, &d.Room, pks, c.Now)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if d, err = s.reads.RoomDetail(c.ctx, d.ID); err != nil {
+	if d, err = s.reads.RoomDetail(c.Ctx, d.ID); err != nil {
 		return nil, err
 	}
-	creator, err := s.reads.RoomCreator(c.ctx, d.ID)
+	creator, err := s.reads.RoomCreator(c.Ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}

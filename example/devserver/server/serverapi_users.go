@@ -2,8 +2,9 @@ package server
 
 import (
 	"context"
-	"net/url"
 	"strings"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
@@ -17,8 +18,8 @@ import (
 // username?, avatar_url?, device_token?, device_platform?, extras?). A new user
 // without a password gets a random one; an existing user is updated only when a
 // password is given, and that password becomes theirs.
-func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
-	id, err := c.p.requireString("email")
+func (s *Server) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireString("email")
 	if err != nil {
 		return nil, err
 	}
@@ -26,16 +27,16 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 		return nil, err
 	}
 	in := store.UserInput{
-		LoginInput: store.LoginInput{ID: id, Password: c.p.String("password"), Profile: store.Profile{
-			Username: strings.TrimSpace(c.p.String("username")), AvatarURL: strings.TrimSpace(c.p.String("avatar_url")),
+		LoginInput: store.LoginInput{ID: id, Password: c.P.String("password"), Profile: store.Profile{
+			Username: strings.TrimSpace(c.P.String("username")), AvatarURL: strings.TrimSpace(c.P.String("avatar_url")),
 		}},
-		DeviceToken: strings.TrimSpace(c.p.String("device_token")), DevicePlatform: c.p.String("device_platform"),
+		DeviceToken: strings.TrimSpace(c.P.String("device_token")), DevicePlatform: c.P.String("device_platform"),
 	}
 	if len(in.Username) > 255 {
 		return nil, badRequest("username is too long (max 255 characters)")
 	}
 	if in.AvatarURL != "" {
-		if err := checkURL("avatar_url", in.AvatarURL); err != nil {
+		if err := httpapi.CheckURL("avatar_url", in.AvatarURL); err != nil {
 			return nil, err
 		}
 	}
@@ -45,40 +46,40 @@ func (s *Server) handleRESTLoginOrRegister(c *call) (any, error) {
 	case in.DeviceToken != "" && in.DevicePlatform == "":
 		return nil, badRequest(`device_platform ("ios" or "android") is required with device_token`)
 	}
-	if in.Extras, err = c.p.JSONObject("extras"); err != nil {
+	if in.Extras, err = c.P.JSONObject("extras"); err != nil {
 		return nil, err
 	}
-	u, _, err := s.chat.UpsertUser(c.ctx, in, c.now)
+	u, _, err := s.chat.UpsertUser(c.Ctx, in, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	return s.restUserResult(c.ctx, &u)
+	return s.restUserResult(c.Ctx, &u)
 }
 
 // handleRESTUserProfile is GET user_profile?user_email=.
-func (s *Server) handleRESTUserProfile(c *call) (any, error) {
-	u, err := s.restUser(c.ctx, c.p, "user_email")
+func (s *Server) handleRESTUserProfile(c *httpapi.Call) (any, error) {
+	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
 	}
-	return s.restUserResult(c.ctx, &u)
+	return s.restUserResult(c.Ctx, &u)
 }
 
 // handleRESTResetUserToken is POST reset_user_token (user_email). The old token
 // stops working at once: on the REST API, for new MQTT subscriptions, and for
 // the user's current MQTT connections, which are disconnected.
-func (s *Server) handleRESTResetUserToken(c *call) (any, error) {
-	id, err := c.p.requireString("user_email")
+func (s *Server) handleRESTResetUserToken(c *httpapi.Call) (any, error) {
+	id, err := c.P.RequireString("user_email")
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.chat.ResetToken(c.ctx, id, c.now)
+	u, err := s.chat.ResetToken(c.Ctx, id, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	n := s.disconnectUser(u.PK)
 	s.log.Info("user token reset", "user", u.ID, "mqtt_sessions_closed", n)
-	return s.restUserResult(c.ctx, &u)
+	return s.restUserResult(c.Ctx, &u)
 }
 
 func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
@@ -117,13 +118,4 @@ func (s *Server) disconnectUser(userPK int64) int {
 		}
 	}
 	return len(victims)
-}
-
-// checkURL requires an absolute http(s) URL.
-func checkURL(name, v string) error {
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return badRequest("%s must be an absolute http(s) URL, got %q", name, v)
-	}
-	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -26,7 +28,7 @@ func (s *Server) DisconnectMQTT() {
 // handleDevDisconnectMQTT is POST /api/v2/dev/disconnect_mqtt, served only
 // with Config.TestHooks (devserver -test-hooks): DisconnectMQTT from outside
 // the process, so browser tests can cut the WebSocket links while REST stays up.
-func (s *Server) handleDevDisconnectMQTT(*call) (any, error) {
+func (s *Server) handleDevDisconnectMQTT(*httpapi.Call) (any, error) {
 	n := s.broker.connCount()
 	s.DisconnectMQTT()
 	return map[string]any{"disconnected": n}, nil

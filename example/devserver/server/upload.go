@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 )
 
 // uploadRoot returns the upload directory, creating the temporary one for
@@ -50,24 +52,24 @@ const (
 // with a "token" field (v3). The file is stored under Config.UploadDir and
 // served back at /files/…; results.file.url is absolute, built from the
 // request's Host. Files over Config.MaxUploadBytes get 413.
-func (s *Server) handleUpload(c *call) (any, error) {
+func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 	// Headers, when sent, are checked before the body is read.
-	viaHeader := header(c.r, "QISCUS-SDK-TOKEN") != ""
+	viaHeader := httpapi.Header(c.R, "QISCUS-SDK-TOKEN") != ""
 	if viaHeader {
-		u, err := s.authenticate(c.ctx, c.r, c.now)
+		u, err := s.authenticate(c.Ctx, c.R, c.Now)
 		if err != nil {
 			return nil, err
 		}
-		c.user = u
+		c.User = u
 	}
-	if ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+	if ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type")); ct != "multipart/form-data" {
 		return nil, badRequest("upload needs a multipart/form-data body with the file in field \"file\"")
 	}
 	root, err := s.uploadRoot(true)
 	if err != nil {
 		return nil, err
 	}
-	mr, err := c.r.MultipartReader()
+	mr, err := c.R.MultipartReader()
 	if err != nil {
 		return nil, badRequest("malformed multipart body: %v", err)
 	}
@@ -111,30 +113,30 @@ func (s *Server) handleUpload(c *call) (any, error) {
 		if fieldToken == "" {
 			return nil, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header or a token field")
 		}
-		u, err := s.reads.UserByToken(c.ctx, fieldToken)
+		u, err := s.reads.UserByToken(c.Ctx, fieldToken)
 		if err != nil {
 			return nil, err
 		}
-		if u.Expired(c.now) {
+		if u.Expired(c.Now) {
 			return nil, ErrTokenExpired
 		}
-		c.user = u
+		c.User = u
 	}
 	if stored == "" {
 		return nil, badRequest("no file: send it in the multipart field \"file\"")
 	}
 	rel, _ := filepath.Rel(root, stored)
 	scheme := "http"
-	if c.r.TLS != nil || strings.EqualFold(c.r.Header.Get("X-Forwarded-Proto"), "https") {
+	if c.R.TLS != nil || strings.EqualFold(c.R.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
 	}
-	u := url.URL{Scheme: scheme, Host: c.r.Host, Path: "/files/" + filepath.ToSlash(rel)}
+	u := url.URL{Scheme: scheme, Host: c.R.Host, Path: "/files/" + filepath.ToSlash(rel)}
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}
 	keep = true
-	s.log.Debug("file uploaded", "user", c.user.ID, "file", stored, "size", size)
+	s.log.Debug("file uploaded", "user", c.User.ID, "file", stored, "size", size)
 	return map[string]any{"file": uploadedFileJSON{URL: u.String(), Name: name, Size: size, ContentType: ctype}}, nil
 }
 

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"net/http"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 )
 
 func TestParseFormArrayForms(t *testing.T) {
@@ -30,7 +32,7 @@ func TestParseFormArrayForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := parseForm(tt.body)
+			p, err := ParseForm(tt.body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +50,7 @@ func TestParseFormArrayForms(t *testing.T) {
 }
 
 func TestParseFormMalformed(t *testing.T) {
-	if _, err := parseForm("a=%zz"); err == nil {
+	if _, err := ParseForm("a=%zz"); err == nil {
 		t.Fatal("want error for bad escape")
 	}
 }
@@ -83,9 +85,9 @@ func TestParamsAccessors(t *testing.T) {
 		name  string
 		ctype string
 		body  string
-		check func(t *testing.T, p params)
+		check func(t *testing.T, p Params)
 	}{
-		{"json scalars", "application/json", `{"topic_id":"12","n":7,"f":2.0,"b":true,"s":"x","nul":null}`, func(t *testing.T, p params) {
+		{"json scalars", "application/json", `{"topic_id":"12","n":7,"f":2.0,"b":true,"s":"x","nul":null}`, func(t *testing.T, p Params) {
 			for k, want := range map[string]int64{"topic_id": 12, "n": 7, "f": 2} {
 				if v, ok, err := p.Int64(k); err != nil || !ok || v != want {
 					t.Errorf("Int64(%s) = %d %v %v", k, v, ok, err)
@@ -101,24 +103,24 @@ func TestParamsAccessors(t *testing.T) {
 				t.Error("null must be present but empty")
 			}
 		}},
-		{"json array of mixed", "application/json", `{"emails":["a",2,null,"b"]}`, func(t *testing.T, p params) {
+		{"json array of mixed", "application/json", `{"emails":["a",2,null,"b"]}`, func(t *testing.T, p Params) {
 			if got := p.Strings("emails"); !slices.Equal(got, []string{"a", "2", "b"}) {
 				t.Errorf("Strings = %q", got)
 			}
 		}},
-		{"json object kept", "application/json", `{"payload":{"type":"x","content":{"a":1}}}`, func(t *testing.T, p params) {
+		{"json object kept", "application/json", `{"payload":{"type":"x","content":{"a":1}}}`, func(t *testing.T, p Params) {
 			raw, err := p.JSON("payload")
 			if err != nil || string(raw) != `{"type":"x","content":{"a":1}}` {
 				t.Errorf("JSON = %s %v", raw, err)
 			}
 		}},
-		{"json string holding json", "application/json", `{"extras":"{\"a\":1}"}`, func(t *testing.T, p params) {
+		{"json string holding json", "application/json", `{"extras":"{\"a\":1}"}`, func(t *testing.T, p Params) {
 			raw, err := p.JSONObject("extras")
 			if err != nil || string(raw) != `{"a":1}` {
 				t.Errorf("JSONObject = %s %v", raw, err)
 			}
 		}},
-		{"form json string", "application/x-www-form-urlencoded", `extras=%7B%22a%22%3A1%7D&options=%5B1%5D`, func(t *testing.T, p params) {
+		{"form json string", "application/x-www-form-urlencoded", `extras=%7B%22a%22%3A1%7D&options=%5B1%5D`, func(t *testing.T, p Params) {
 			raw, err := p.JSONObject("extras")
 			if err != nil || string(raw) != `{"a":1}` {
 				t.Errorf("JSONObject = %s %v", raw, err)
@@ -127,17 +129,17 @@ func TestParamsAccessors(t *testing.T) {
 				t.Error("an array is not an object")
 			}
 		}},
-		{"form bad json", "application/x-www-form-urlencoded", `extras=%7Bnope`, func(t *testing.T, p params) {
+		{"form bad json", "application/x-www-form-urlencoded", `extras=%7Bnope`, func(t *testing.T, p Params) {
 			if _, err := p.JSON("extras"); err == nil {
 				t.Error("want error")
 			}
 		}},
-		{"form null json", "application/x-www-form-urlencoded", `extras&x=1`, func(t *testing.T, p params) {
+		{"form null json", "application/x-www-form-urlencoded", `extras&x=1`, func(t *testing.T, p Params) {
 			if raw, err := p.JSON("extras"); err != nil || raw != nil {
 				t.Errorf("JSON = %s %v", raw, err)
 			}
 		}},
-		{"booleans", "application/x-www-form-urlencoded", `a=true&b=false&c=1&d=yes`, func(t *testing.T, p params) {
+		{"booleans", "application/x-www-form-urlencoded", `a=true&b=false&c=1&d=yes`, func(t *testing.T, p Params) {
 			if v, _ := p.Bool("a"); !v {
 				t.Error("a")
 			}
@@ -154,7 +156,7 @@ func TestParamsAccessors(t *testing.T) {
 				t.Error("missing must be false")
 			}
 		}},
-		{"bad int", "application/x-www-form-urlencoded", `id=abc&f=1.5`, func(t *testing.T, p params) {
+		{"bad int", "application/x-www-form-urlencoded", `id=abc&f=1.5`, func(t *testing.T, p Params) {
 			if _, _, err := p.Int64("id"); err == nil {
 				t.Error("id")
 			}
@@ -162,14 +164,14 @@ func TestParamsAccessors(t *testing.T) {
 				t.Error("f")
 			}
 		}},
-		{"limit", "application/x-www-form-urlencoded", `a=500&b=0&c=7`, func(t *testing.T, p params) {
+		{"limit", "application/x-www-form-urlencoded", `a=500&b=0&c=7`, func(t *testing.T, p Params) {
 			for k, want := range map[string]int{"a": 100, "b": 20, "c": 7, "none": 20} {
-				if got, err := p.limit(k, 20, 100); err != nil || got != want {
+				if got, err := p.Limit(k, 20, 100); err != nil || got != want {
 					t.Errorf("limit(%s) = %d %v, want %d", k, got, err, want)
 				}
 			}
 		}},
-		{"json without content type", "", `{"a":"b"}`, func(t *testing.T, p params) {
+		{"json without content type", "", `{"a":"b"}`, func(t *testing.T, p Params) {
 			if p.String("a") != "b" {
 				t.Errorf("a = %q", p.String("a"))
 			}
@@ -181,7 +183,7 @@ func TestParamsAccessors(t *testing.T) {
 			if tt.ctype != "" {
 				r.Header.Set("Content-Type", tt.ctype)
 			}
-			p, err := parseParams(r)
+			p, err := ParseParams(r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +195,7 @@ func TestParamsAccessors(t *testing.T) {
 func TestParseParamsMergesQueryAndBody(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/x?a=query&b=query", strings.NewReader("b=body"))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	p, err := parseParams(r)
+	p, err := ParseParams(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,8 +214,8 @@ func TestParseParamsRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(tt.body))
 			r.Header.Set("Content-Type", tt.ctype)
-			_, err := parseParams(r)
-			if status, _ := errorResponse(err); status != http.StatusBadRequest {
+			_, err := ParseParams(r)
+			if status, _ := apierr.Response(err); status != http.StatusBadRequest {
 				t.Fatalf("status %d (err %v), want 400", status, err)
 			}
 		})

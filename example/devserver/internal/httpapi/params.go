@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"bytes"
@@ -11,15 +11,16 @@ import (
 	"strings"
 
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 )
 
 // maxBodyBytes bounds REST request bodies (uploads have their own limit).
 const maxBodyBytes = 1 << 20
 
-// params holds request parameters from the query string and the body, whatever
+// Params holds request parameters from the query string and the body, whatever
 // encoding the client used: superagent form bodies (k, k[], bare keys for null),
 // qs form bodies (k[][n], k[n]) and JSON bodies.
-type params struct {
+type Params struct {
 	m map[string]*param
 }
 
@@ -36,11 +37,11 @@ type indexed struct {
 	val string
 }
 
-// parseParams reads the query string, then the body; body values win.
-func parseParams(r *http.Request) (params, error) {
-	p, err := parseForm(r.URL.RawQuery)
+// ParseParams reads the query string, then the body; body values win.
+func ParseParams(r *http.Request) (Params, error) {
+	p, err := ParseForm(r.URL.RawQuery)
 	if err != nil {
-		return params{}, err
+		return Params{}, err
 	}
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return p, nil
@@ -51,24 +52,24 @@ func parseParams(r *http.Request) (params, error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return params{}, badRequest("cannot read request body: %v", err)
+		return Params{}, apierr.BadRequest("cannot read request body: %v", err)
 	}
 	if len(body) > maxBodyBytes {
-		return params{}, badRequest("request body too large (max %d bytes)", maxBodyBytes)
+		return Params{}, apierr.BadRequest("request body too large (max %d bytes)", maxBodyBytes)
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return p, nil
 	}
-	var b params
+	var b Params
 	switch {
 	case ct == "application/json" || strings.HasSuffix(ct, "+json") || (ct == "" && body[0] == '{'):
 		b, err = parseJSONBody(body)
 	default:
-		b, err = parseForm(string(body))
+		b, err = ParseForm(string(body))
 	}
 	if err != nil {
-		return params{}, err
+		return Params{}, err
 	}
 	for k, v := range b.m {
 		p.m[k] = v
@@ -76,10 +77,10 @@ func parseParams(r *http.Request) (params, error) {
 	return p, nil
 }
 
-// parseForm parses an urlencoded string keeping the array forms k[], k[][n] and
+// ParseForm parses an urlencoded string keeping the array forms k[], k[][n] and
 // k[n] under k, and bare keys as null.
-func parseForm(s string) (params, error) {
-	p := params{m: map[string]*param{}}
+func ParseForm(s string) (Params, error) {
+	p := Params{m: map[string]*param{}}
 	arrays := map[string][]indexed{}
 	seq := 0
 	for part := range strings.SplitSeq(s, "&") {
@@ -89,11 +90,11 @@ func parseForm(s string) (params, error) {
 		rawKey, rawVal, hasEq := strings.Cut(part, "=")
 		key, err := url.QueryUnescape(rawKey)
 		if err != nil {
-			return params{}, badRequest("malformed parameter name %q", rawKey)
+			return Params{}, apierr.BadRequest("malformed parameter name %q", rawKey)
 		}
 		val, err := url.QueryUnescape(rawVal)
 		if err != nil {
-			return params{}, badRequest("malformed value for %q", key)
+			return Params{}, apierr.BadRequest("malformed value for %q", key)
 		}
 		if name, idx, ok := arrayKey(key); ok {
 			if idx < 0 {
@@ -146,12 +147,12 @@ func arrayKey(key string) (name string, idx int, ok bool) {
 	return name, n, true
 }
 
-func parseJSONBody(body []byte) (params, error) {
+func parseJSONBody(body []byte) (Params, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
-		return params{}, badRequest("request body is not a JSON object: %v", err)
+		return Params{}, apierr.BadRequest("request body is not a JSON object: %v", err)
 	}
-	p := params{m: make(map[string]*param, len(obj))}
+	p := Params{m: make(map[string]*param, len(obj))}
 	for k, raw := range obj {
 		pv := &param{raw: raw}
 		switch raw[0] {
@@ -160,7 +161,7 @@ func parseJSONBody(body []byte) (params, error) {
 		case '[':
 			var elems []json.RawMessage
 			if err := json.Unmarshal(raw, &elems); err != nil {
-				return params{}, badRequest("malformed array %q", k)
+				return Params{}, apierr.BadRequest("malformed array %q", k)
 			}
 			for _, e := range elems {
 				if s, ok := jsonScalar(e); ok {
@@ -193,13 +194,13 @@ func jsonScalar(raw json.RawMessage) (string, bool) {
 }
 
 // Has reports whether k was sent at all (even as null).
-func (p params) Has(k string) bool {
+func (p Params) Has(k string) bool {
 	_, ok := p.m[k]
 	return ok
 }
 
 // String returns the first value of k, or "" when absent or null.
-func (p params) String(k string) string {
+func (p Params) String(k string) string {
 	if pv, ok := p.m[k]; ok && len(pv.vals) > 0 {
 		return pv.vals[0]
 	}
@@ -207,7 +208,7 @@ func (p params) String(k string) string {
 }
 
 // Strings returns every non-empty value of k: a scalar gives one, an array many.
-func (p params) Strings(k string) []string {
+func (p Params) Strings(k string) []string {
 	pv, ok := p.m[k]
 	if !ok {
 		return nil
@@ -222,7 +223,7 @@ func (p params) Strings(k string) []string {
 }
 
 // Int64 returns k as an integer; ok is false when it is absent, null or empty.
-func (p params) Int64(k string) (v int64, ok bool, err error) {
+func (p Params) Int64(k string) (v int64, ok bool, err error) {
 	s := strings.TrimSpace(p.String(k))
 	if s == "" {
 		return 0, false, nil
@@ -232,7 +233,7 @@ func (p params) Int64(k string) (v int64, ok bool, err error) {
 		// JSON numbers such as 12.0 or 1e3 are integers too.
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || f != float64(int64(f)) {
-			return 0, false, badRequest("%s must be an integer, got %q", k, s)
+			return 0, false, apierr.BadRequest("%s must be an integer, got %q", k, s)
 		}
 		v = int64(f)
 	}
@@ -240,20 +241,20 @@ func (p params) Int64(k string) (v int64, ok bool, err error) {
 }
 
 // Bool returns k as a boolean; absent, null or empty is false.
-func (p params) Bool(k string) (bool, error) {
+func (p Params) Bool(k string) (bool, error) {
 	switch s := strings.ToLower(strings.TrimSpace(p.String(k))); s {
 	case "", "false", "0":
 		return false, nil
 	case "true", "1":
 		return true, nil
 	default:
-		return false, badRequest("%s must be true or false, got %q", k, s)
+		return false, apierr.BadRequest("%s must be true or false, got %q", k, s)
 	}
 }
 
 // JSON returns k as JSON text. JSON bodies carry objects directly; form bodies
 // carry a JSON-encoded string. Absent, null and "" give nil.
-func (p params) JSON(k string) (json.RawMessage, error) {
+func (p Params) JSON(k string) (json.RawMessage, error) {
 	pv, ok := p.m[k]
 	if !ok || pv.null {
 		return nil, nil
@@ -266,45 +267,45 @@ func (p params) JSON(k string) (json.RawMessage, error) {
 		return nil, nil
 	}
 	if !json.Valid([]byte(s)) {
-		return nil, badRequest("%s must be valid JSON", k)
+		return nil, apierr.BadRequest("%s must be valid JSON", k)
 	}
 	return json.RawMessage(s), nil
 }
 
 // JSONObject is JSON restricted to objects.
-func (p params) JSONObject(k string) (json.RawMessage, error) {
+func (p Params) JSONObject(k string) (json.RawMessage, error) {
 	v, err := p.JSON(k)
 	if err != nil || v == nil {
 		return v, err
 	}
 	if v[0] != '{' {
-		return nil, badRequest("%s must be a JSON object", k)
+		return nil, apierr.BadRequest("%s must be a JSON object", k)
 	}
 	return v, nil
 }
 
 // requireString returns k or a 400 naming it.
-func (p params) requireString(k string) (string, error) {
+func (p Params) RequireString(k string) (string, error) {
 	if s := p.String(k); s != "" {
 		return s, nil
 	}
-	return "", badRequest("%s is required", k)
+	return "", apierr.BadRequest("%s is required", k)
 }
 
 // requireInt64 returns k or a 400 naming it.
-func (p params) requireInt64(k string) (int64, error) {
+func (p Params) RequireInt64(k string) (int64, error) {
 	v, ok, err := p.Int64(k)
 	if err != nil {
 		return 0, err
 	}
 	if !ok {
-		return 0, badRequest("%s is required", k)
+		return 0, apierr.BadRequest("%s is required", k)
 	}
 	return v, nil
 }
 
 // limit reads a page size with a default and a maximum.
-func (p params) limit(k string, def, max int) (int, error) {
+func (p Params) Limit(k string, def, max int) (int, error) {
 	v, ok, err := p.Int64(k)
 	switch {
 	case err != nil:
@@ -318,7 +319,7 @@ func (p params) limit(k string, def, max int) (int, error) {
 }
 
 // page reads a 1-based page number; absent or below 1 is page 1.
-func (p params) page() (int, error) {
+func (p Params) Page() (int, error) {
 	v, ok, err := p.Int64("page")
 	switch {
 	case err != nil:
@@ -326,16 +327,19 @@ func (p params) page() (int, error) {
 	case !ok || v < 1:
 		return 1, nil
 	case v > 1<<20:
-		return 0, badRequest("page is too large")
+		return 0, apierr.BadRequest("page is too large")
 	}
 	return int(v), nil
 }
 
 // pageOf is page and limit (def when absent, at most max) of a paged list.
-func (p params) pageOf(def, max int) (page, limit int, err error) {
-	if page, err = p.page(); err != nil {
+func (p Params) PageOf(def, max int) (page, limit int, err error) {
+	if page, err = p.Page(); err != nil {
 		return 0, 0, err
 	}
-	limit, err = p.limit("limit", def, max)
+	limit, err = p.Limit("limit", def, max)
 	return page, limit, err
 }
+
+// set gives k the single value v (a path parameter).
+func (p Params) Set(k, v string) { p.m[k] = &param{vals: []string{v}} }
