@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -328,7 +330,7 @@ func (im *importer) user(u *exportUser) error {
 		return err
 	}
 	extras := []byte("{}")
-	if !isNull(u.Extras) {
+	if !msgtype.IsNull(u.Extras) {
 		if bytes.TrimSpace(u.Extras)[0] != '{' {
 			return rowError("Extras must be a JSON object")
 		}
@@ -445,8 +447,8 @@ func (im *importer) comment(c *exportComment) error {
 	if uid == "" {
 		return rowError("UniqueId is required")
 	}
-	if len(uid) > maxUniqueTempIDLength {
-		return rowError("UniqueId is too long (max %d characters)", maxUniqueTempIDLength)
+	if len(uid) > msgtype.MaxUniqueTempIDLength {
+		return rowError("UniqueId is too long (max %d characters)", msgtype.MaxUniqueTempIDLength)
 	}
 	if err := im.fresh("comment", "UniqueId", uid, ErrCommentNotFound, func() error {
 		_, err := im.tx.CommentByUniqueID(uid, 0)
@@ -476,11 +478,11 @@ func (im *importer) comment(c *exportComment) error {
 	if typ == "" {
 		typ = "text"
 	}
-	if !isNull(c.Extras) && bytes.TrimSpace(c.Extras)[0] != '{' {
+	if !msgtype.IsNull(c.Extras) && bytes.TrimSpace(c.Extras)[0] != '{' {
 		return rowError("Extras must be a JSON object")
 	}
 	extras := c.Extras
-	if isNull(extras) {
+	if msgtype.IsNull(extras) {
 		extras = nil
 	}
 	msg, payload, err := im.messageAndPayload(typ, c, roomID)
@@ -507,7 +509,7 @@ func (im *importer) comment(c *exportComment) error {
 // reply's replied_comment_id is replaced by the new id of ParentCommentUniqueId.
 func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64) (string, []byte, error) {
 	payload := []byte(c.Payload)
-	if isNull(payload) {
+	if msgtype.IsNull(payload) {
 		payload = nil
 	}
 	switch typ {
@@ -518,7 +520,7 @@ func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64
 	case "system_event":
 		// Exports carry the system events of the Qiscus server API; they are
 		// kept as they are.
-		if err := checkLength(c.Message); err != nil {
+		if err := msgtype.CheckLength(c.Message); err != nil {
 			return "", nil, err
 		}
 		if payload != nil && bytes.TrimSpace(payload)[0] != '{' {
@@ -546,7 +548,7 @@ func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64
 			return "", nil, err
 		}
 	}
-	msg, out, err := normalizeMessage(typ, c.Message, payload, func(id int64) (*store.Comment, error) {
+	msg, out, err := msgtype.Normalize(typ, c.Message, payload, func(id int64) (*store.Comment, error) {
 		cm, err := im.tx.CommentInRoom(roomID, id)
 		return &cm, err
 	})

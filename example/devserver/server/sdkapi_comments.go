@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -220,4 +222,17 @@ func (s *Server) handleSync(c *httpapi.Call) (any, error) {
 		last = cs[len(cs)-1].ID
 	}
 	return map[string]any{"comments": out, "meta": syncMetaJSON{LastReceivedCommentID: last}}, nil
+}
+
+// normalizeSDKComment is normalizeMessage for the SDK's post_comment, whose
+// payload is an object (JSON body) or a JSON string (form body).
+func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p httpapi.Params) (string, []byte, error) {
+	payload, err := p.JSON("payload")
+	if err != nil {
+		if typ != "text" {
+			return "", nil, err
+		}
+		payload = nil // a text message has no payload: whatever was sent is dropped
+	}
+	return msgtype.Normalize(typ, msg, payload, msgtype.RepliedIn(ctx, s.reads, roomID))
 }

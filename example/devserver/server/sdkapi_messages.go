@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -329,7 +331,7 @@ func (s *Server) handleSearch(c *httpapi.Call) (any, error) {
 	f := store.CommentFilter{ViewerPK: c.User.PK, Query: c.P.String("query"), SenderID: c.P.String("sender")}
 	var err error
 	if f.Type = c.P.String("type"); f.Type != "" {
-		if err := checkTypeName(f.Type); err != nil {
+		if err := msgtype.CheckTypeName(f.Type); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -17,8 +19,7 @@ import (
 )
 
 const (
-	maxUniqueTempIDLength = 255
-	searchLimit           = 100 // search_messages returns the last 100 matches
+	searchLimit = 100 // search_messages returns the last 100 matches
 )
 
 // handleRESTPostComment is POST post_comment: sender_email (or user_id, the
@@ -54,7 +55,7 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, chat.MaxMessageLength)
 		}
 	}
-	if err := checkLength(parts[0]); err != nil {
+	if err := msgtype.CheckLength(parts[0]); err != nil {
 		return nil, err
 	}
 	payload, err := c.P.JSON("payload")
@@ -70,8 +71,8 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	uniqueID := strings.TrimSpace(c.P.String("unique_temp_id"))
-	if len(uniqueID)+len(partSuffix(len(parts))) > maxUniqueTempIDLength {
-		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", maxUniqueTempIDLength)
+	if len(uniqueID)+len(partSuffix(len(parts))) > msgtype.MaxUniqueTempIDLength {
+		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", msgtype.MaxUniqueTempIDLength)
 	}
 	if uniqueID == "" {
 		uniqueID = store.NewUniqueTempID()
@@ -97,10 +98,10 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 			}
 		}
 	}
-	if msg, payload, err = normalizeMessage(typ, parts[0], payload, s.repliedIn(c.Ctx, d.ID)); err != nil {
+	if msg, payload, err = msgtype.Normalize(typ, parts[0], payload, msgtype.RepliedIn(c.Ctx, s.reads, d.ID)); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && builtinTypes[typ] {
+	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && msgtype.IsBuiltin(typ) {
 		return nil, badRequest("message is required")
 	}
 	parts[0] = msg
@@ -278,7 +279,7 @@ func customSystemEvent(p httpapi.Params) ([]systemEvent, error) {
 	if strings.TrimSpace(msg) == "" {
 		return nil, badRequest("message is required for a custom system event")
 	}
-	if err := checkLength(msg); err != nil {
+	if err := msgtype.CheckLength(msg); err != nil {
 		return nil, err
 	}
 	payload, err := p.JSONObject("payload")
@@ -325,7 +326,7 @@ func (s *Server) systemEvents(ctx context.Context, p httpapi.Params, typ string,
 		if err != nil {
 			return nil, err
 		}
-		if err := checkLength(text); err != nil {
+		if err := msgtype.CheckLength(text); err != nil {
 			return nil, err
 		}
 		return []systemEvent{{text, b}}, nil

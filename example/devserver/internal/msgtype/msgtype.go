@@ -1,4 +1,4 @@
-package server
+package msgtype
 
 import (
 	"bytes"
@@ -11,8 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
@@ -22,7 +21,7 @@ import (
 )
 
 // Message types and their payloads, as the Qiscus server API docs define them.
-// normalizeMessage is shared by the server API's post_comment, the SDK's
+// Normalize is shared by the server API's post_comment, the SDK's
 // post_comment and imports, so a message looks the same whichever way it came.
 //
 //	text                      payload: none (an object is kept)
@@ -46,13 +45,13 @@ import (
 // card, account_linking, reply) or a caption (file_attachment), that text
 // becomes the message.
 
-// repliedFunc finds the message a reply refers to, in the reply's room.
-type repliedFunc func(id int64) (*store.Comment, error)
+// Replied finds the message a reply refers to, in the reply's room.
+type Replied func(id int64) (*store.Comment, error)
 
-// normalizeMessage validates a message of type typ and returns its final text
+// Normalize validates a message of type typ and returns its final text
 // and payload (nil for none). Every failure is a 400 naming the problem.
-func normalizeMessage(typ, msg string, payload []byte, replied repliedFunc) (string, []byte, error) {
-	if err := checkLength(msg); err != nil {
+func Normalize(typ, msg string, payload []byte, replied Replied) (string, []byte, error) {
+	if err := CheckLength(msg); err != nil {
 		return "", nil, err
 	}
 	n := normalizer{typ: typ, msg: msg}
@@ -79,16 +78,16 @@ func normalizeMessage(typ, msg string, payload []byte, replied repliedFunc) (str
 	case "reply":
 		err = n.reply(payload, replied)
 	case "system_event":
-		err = badRequest("system_event messages can only be posted with post_system_event_message")
+		err = apierr.BadRequest("system_event messages can only be posted with post_system_event_message")
 	default:
-		if err = checkTypeName(typ); err == nil {
+		if err = CheckTypeName(typ); err == nil {
 			n.out = bytes.TrimSpace(payload) // app-defined: returned exactly as sent
 		}
 	}
 	if err != nil {
 		return "", nil, err
 	}
-	if err := checkLength(n.msg); err != nil {
+	if err := CheckLength(n.msg); err != nil {
 		return "", nil, err
 	}
 	return n.msg, n.out, nil
@@ -102,52 +101,47 @@ var builtinTypes = map[string]bool{
 	"reply": true, "system_event": true,
 }
 
+// MaxUniqueTempIDLength bounds a comment's unique id (unique_temp_id, an import's UniqueId).
+const MaxUniqueTempIDLength = 255
+
 // maxTypeNameLength bounds an app-defined message type name.
 const maxTypeNameLength = 64
 
-// checkTypeName accepts an app-defined message type name: 1 to 64 ASCII
+// CheckTypeName accepts an app-defined message type name: 1 to 64 ASCII
 // letters, digits and _ - . : (so "sticker", "com.example.poll", "1001").
 // The names reach clients as they are, so nothing else gets through: no
 // spaces, control characters, markup or topic wildcards.
-func checkTypeName(typ string) error {
+func CheckTypeName(typ string) error {
 	switch {
 	case typ == "":
-		return badRequest("type must not be empty")
+		return apierr.BadRequest("type must not be empty")
 	case len(typ) > maxTypeNameLength:
-		return badRequest("type is too long (max %d characters)", maxTypeNameLength)
+		return apierr.BadRequest("type is too long (max %d characters)", maxTypeNameLength)
 	}
 	for _, r := range typ {
 		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_-.:", r)) {
-			return badRequest("type %q may only hold ASCII letters, digits and _ - . :", typ)
+			return apierr.BadRequest("type %q may only hold ASCII letters, digits and _ - . :", typ)
 		}
 	}
 	return nil
 }
 
-func checkLength(msg string) error {
+func CheckLength(msg string) error {
 	if utf8.RuneCountInString(msg) > chat.MaxMessageLength {
-		return badRequest("message is too long (max %d characters)", chat.MaxMessageLength)
+		return apierr.BadRequest("message is too long (max %d characters)", chat.MaxMessageLength)
 	}
 	return nil
 }
 
-// normalizeSDKComment is normalizeMessage for the SDK's post_comment, whose
-// payload is an object (JSON body) or a JSON string (form body).
-func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p httpapi.Params) (string, []byte, error) {
-	payload, err := p.JSON("payload")
-	if err != nil {
-		if typ != "text" {
-			return "", nil, err
-		}
-		payload = nil // a text message has no payload: whatever was sent is dropped
-	}
-	return normalizeMessage(typ, msg, payload, s.repliedIn(ctx, roomID))
+// CommentFinder finds a comment of a room (the store's reads).
+type CommentFinder interface {
+	CommentInRoom(ctx context.Context, roomID, id int64) (store.Comment, error)
 }
 
-// repliedIn looks replied messages up in one room.
-func (s *Server) repliedIn(ctx context.Context, roomID int64) repliedFunc {
+// RepliedIn looks replied messages up in one room.
+func RepliedIn(ctx context.Context, r CommentFinder, roomID int64) Replied {
 	return func(id int64) (*store.Comment, error) {
-		c, err := s.reads.CommentInRoom(ctx, roomID, id)
+		c, err := r.CommentInRoom(ctx, roomID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +157,7 @@ type normalizer struct {
 
 // fail is a 400 about the payload.
 func (n *normalizer) fail(format string, args ...any) error {
-	return badRequest("invalid %s payload: %s", n.typ, fmt.Sprintf(format, args...))
+	return apierr.BadRequest("invalid %s payload: %s", n.typ, fmt.Sprintf(format, args...))
 }
 
 // pobj is a JSON object of a payload; at is its path for error messages ("" for
@@ -174,7 +168,7 @@ type pobj struct {
 	m  map[string]json.RawMessage
 }
 
-func isNull(raw json.RawMessage) bool {
+func IsNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null"
 }
 
@@ -183,19 +177,19 @@ func (n *normalizer) object(at string, raw json.RawMessage) (pobj, error) {
 	var m map[string]json.RawMessage
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
 		if at == "" {
-			return pobj{}, badRequest("a %s message needs a JSON object payload", n.typ)
+			return pobj{}, apierr.BadRequest("a %s message needs a JSON object payload", n.typ)
 		}
 		return pobj{}, n.fail("%s must be an object", strings.TrimSuffix(at, "."))
 	}
 	return pobj{n: n, at: at, m: m}, nil
 }
 
-func (o pobj) has(k string) bool { return !isNull(o.m[k]) }
+func (o pobj) has(k string) bool { return !IsNull(o.m[k]) }
 
 // str reads a string field; required also refuses a blank one.
 func (o pobj) str(k string, required bool) (string, error) {
 	raw := o.m[k]
-	if isNull(raw) {
+	if IsNull(raw) {
 		if required {
 			return "", o.n.fail("%s%s is required", o.at, k)
 		}
@@ -226,7 +220,7 @@ func (o pobj) urlField(k string, required bool) (string, error) {
 
 func (o pobj) number(k string) (float64, error) {
 	raw := o.m[k]
-	if isNull(raw) {
+	if IsNull(raw) {
 		return 0, o.n.fail("%s%s is required", o.at, k)
 	}
 	var f float64
@@ -238,7 +232,7 @@ func (o pobj) number(k string) (float64, error) {
 
 func (o pobj) list(k string, required bool) ([]json.RawMessage, error) {
 	raw := o.m[k]
-	if isNull(raw) {
+	if IsNull(raw) {
 		if required {
 			return nil, o.n.fail("%s%s is required", o.at, k)
 		}
@@ -280,7 +274,7 @@ func (n *normalizer) defaultMessage(text string) {
 // optionalObject keeps an object payload; none is fine. A text message drops a
 // payload that is not an object.
 func (n *normalizer) optionalObject(payload []byte) error {
-	if isNull(payload) {
+	if IsNull(payload) {
 		return nil
 	}
 	o, err := n.object("", payload)
@@ -491,8 +485,8 @@ func (n *normalizer) custom(payload []byte) error {
 		return err
 	}
 	var typ string
-	if raw := o.m["type"]; isNull(raw) || raw[0] != '"' || json.Unmarshal(raw, &typ) != nil || strings.TrimSpace(typ) == "" {
-		return badRequest("a custom message's payload needs a type (a non-empty string)")
+	if raw := o.m["type"]; IsNull(raw) || raw[0] != '"' || json.Unmarshal(raw, &typ) != nil || strings.TrimSpace(typ) == "" {
+		return apierr.BadRequest("a custom message's payload needs a type (a non-empty string)")
 	}
 	if _, ok := o.m["content"]; !ok {
 		return n.fail("content is required (any JSON value)")
@@ -573,7 +567,7 @@ func (n *normalizer) location(payload []byte) error {
 	return nil
 }
 
-func (n *normalizer) reply(payload []byte, replied repliedFunc) error {
+func (n *normalizer) reply(payload []byte, replied Replied) error {
 	o, err := n.object("", payload)
 	if err != nil {
 		return err
@@ -583,7 +577,7 @@ func (n *normalizer) reply(payload []byte, replied repliedFunc) error {
 		return err
 	}
 	parent, err := replied(id)
-	if errors.Is(err, ErrCommentNotFound) {
+	if errors.Is(err, apierr.ErrCommentNotFound) {
 		return n.fail("replied_comment_id %d is not a message of this room", id)
 	}
 	if err != nil {
@@ -598,7 +592,7 @@ func (n *normalizer) reply(payload []byte, replied repliedFunc) error {
 	}
 	n.defaultMessage(text)
 	if strings.TrimSpace(n.msg) == "" {
-		return badRequest("message is required")
+		return apierr.BadRequest("message is required")
 	}
 	o.set("text", text)
 	o.set("replied_comment_id", parent.ID)
@@ -614,7 +608,7 @@ func (n *normalizer) reply(payload []byte, replied repliedFunc) error {
 // integer reads a positive integer sent as a JSON number or a numeric string.
 func (o pobj) integer(k string) (int64, error) {
 	raw := o.m[k]
-	if isNull(raw) {
+	if IsNull(raw) {
 		return 0, o.n.fail("%s%s is required", o.at, k)
 	}
 	s := string(bytes.Trim(bytes.TrimSpace(raw), `"`))
@@ -631,3 +625,6 @@ func (o pobj) integer(k string) (int64, error) {
 	}
 	return v, nil
 }
+
+// IsBuiltin reports whether typ is a message type of the Qiscus docs.
+func IsBuiltin(typ string) bool { return builtinTypes[typ] }
