@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -94,7 +96,7 @@ func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUs
 // handleNonce is POST auth/nonce: a single-use nonce for an identity token,
 // valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
 func (s *Server) handleNonce(c *httpapi.Call) (any, error) {
-	nonce, exp, err := s.store.CreateNonce(c.Ctx, c.Now, nonceTTL)
+	nonce, exp, err := s.store.CreateNonce(c.Ctx, c.Now, idtoken.NonceTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +112,7 @@ func (s *Server) handleVerifyIdentityToken(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := parseIdentityToken(s.cfg.Secret, s.cfg.AppID, token, c.Now)
+	cl, err := idtoken.Parse(s.cfg.Secret, s.cfg.AppID, token, c.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +229,7 @@ func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
 	if s.cfg.Secret == "" {
 		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
 	}
-	tok, err := SignIdentityToken(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
+	tok, err := idtoken.Sign(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/static"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
@@ -160,7 +163,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/mqtt", s.broker.serveWS)
 	mux.HandleFunc("GET "+brokerLBPath, s.handleBrokerLB)
 	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
-	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
-	mux.Handle("/", staticHandler(s.cfg.WebDir))
+	mux.Handle("/sdk/", http.StripPrefix("/sdk", static.Handler(s.cfg.SDKDir)))
+	mux.Handle("/", static.Handler(s.cfg.WebDir))
 	return mux
+}
+
+// SignIdentityToken mints an identity token as an app backend would: HS256
+// over the claims iss (appID), iat, nbf, exp (now+ttl; 2 minutes when ttl <= 0),
+// nce (a nonce from auth/nonce), prn (the user id) and name. Tests use it to log
+// users in through auth/verify_identity_token.
+func SignIdentityToken(secret, appID, nonce, userID, name string, ttl time.Duration) (string, error) {
+	return idtoken.Sign(secret, appID, nonce, userID, name, ttl)
 }

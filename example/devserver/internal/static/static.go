@@ -1,4 +1,4 @@
-package server
+package static
 
 import (
 	"bytes"
@@ -61,9 +61,9 @@ type staticEntry struct {
 	err  error
 }
 
-// staticHandler serves dir ("" = nothing) with explicit types for the SDK
+// Handler serves dir ("" = nothing) with explicit types for the SDK
 // files (the WebAssembly streaming compiler insists on application/wasm).
-func staticHandler(dir string) http.Handler {
+func Handler(dir string) http.Handler {
 	if dir == "" {
 		return http.NotFoundHandler()
 	}
