@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
 
@@ -141,34 +140,6 @@ func (s *Server) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
 		Changed: res.Changed, LastCommentReadID: res.Read, LastCommentReceivedID: res.Received,
 		UserID: c.User.PK,
 	}, nil
-}
-
-// publishReceipt is the realtime side of a moved cursor: "{id}:{uniqueId}" on
-// r/{room}/{room}/{user}/{kind}.
-func (s *Server) publishReceipt(roomID int64, u *store.User, kind string, c *store.Comment) {
-	s.broker.publish(receiptTopic(roomID, u.ID, kind), []byte(strconv.FormatInt(c.ID, 10)+":"+c.UniqueTempID))
-}
-
-// receiptEvent is the sync_event payload of a read or delivered receipt.
-func (s *Server) receiptEvent(actor *store.User, c *store.Comment) []byte {
-	type dataJSON struct {
-		CommentID       int64  `json:"comment_id"`
-		CommentUniqueID string `json:"comment_unique_id"`
-		Email           string `json:"email"`
-		RoomID          int64  `json:"room_id"`
-	}
-	b, err := json.Marshal(struct {
-		Actor wire.Actor `json:"actor"`
-		Data  dataJSON   `json:"data"`
-	}{
-		wire.ActorOf(actor),
-		dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID},
-	})
-	if err != nil {
-		s.log.Error("encode receipt event", "err", err)
-		return nil
-	}
-	return b
 }
 
 type syncMetaJSON struct {

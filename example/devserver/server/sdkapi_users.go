@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -117,13 +116,7 @@ func (s *Server) handleUsersStatus(c *httpapi.Call) (any, error) {
 			continue
 		}
 		st := userStatusJSON{Email: id}
-		if pk, ok := s.broker.mq.Topics.Retained.Get("u/" + id + "/s"); ok {
-			state, ms, _ := strings.Cut(string(pk.Payload), ":")
-			if state == "1" {
-				st.Status = 1
-			}
-			st.Timestamp, _ = strconv.ParseInt(ms, 10, 64)
-		}
+		st.Status, st.Timestamp = s.broker.Presence(id)
 		out = append(out, st)
 	}
 	return map[string]any{"user_status": out}, nil

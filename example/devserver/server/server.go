@@ -11,8 +11,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/broker"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/static"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -59,7 +62,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	store   *store.Store
-	broker  *broker
+	broker  *broker.Broker
 	handler http.Handler
 	rest    *restAPI // server API: background exports and imports, webhooks
 
@@ -106,15 +109,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
 		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
 	}
-	if s.broker, err = newBroker(s); err != nil {
+	if s.broker, err = broker.New(base, broker.Config{AppID: cfg.AppID, ConnectTimeout: cfg.MQTTConnectTimeout, Log: log}, st); err != nil {
 		cancel()
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
-	s.svc = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
-		Unsubscribe: s.broker.dropRoomSubscriptions, PublishReceipt: s.publishReceipt, ReceiptEvent: s.receiptEvent,
-		PublishEdit: s.publishEdit, PublishRoomEvent: s.publishRoomEvent, PublishUserEvent: s.publishUserEvent,
+	s.svc = &chat.Service{Store: st, Publish: s.broker.Comment, Notify: s.queueWebhook,
+		Unsubscribe: s.broker.DropRoomSubscriptions, PublishReceipt: s.broker.Receipt, ReceiptEvent: wire.ReceiptEvent,
+		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
 	s.chat = s.svc
 	s.handler = s.routes()
@@ -128,13 +131,13 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // PublishRaw injects a message into the broker as the server itself: no ACL and
 // no presence rewriting, so tests can deliver malformed payloads to clients.
 func (s *Server) PublishRaw(topic string, payload []byte, retain bool) error {
-	return s.broker.mq.Publish(topic, payload, retain, 0)
+	return s.broker.PublishRaw(topic, payload, retain)
 }
 
 // Close disconnects every MQTT client and closes the database.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		berr := s.broker.close()
+		berr := s.broker.Close()
 		s.cancel()
 		if s.rest != nil {
 			s.rest.close() // waits for background jobs, which still write to the store
@@ -160,8 +163,8 @@ func (s *Server) routes() http.Handler {
 	restAPI := s.restAPIHandler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
-	mux.HandleFunc("/mqtt", s.broker.serveWS)
-	mux.HandleFunc("GET "+brokerLBPath, s.handleBrokerLB)
+	mux.HandleFunc("/mqtt", s.broker.ServeWS)
+	mux.HandleFunc("GET "+broker.LBPath, s.broker.ServeLB)
 	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", static.Handler(s.cfg.SDKDir)))
 	mux.Handle("/", static.Handler(s.cfg.WebDir))

@@ -9,9 +9,6 @@ import (
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
-	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // handleRESTLoginOrRegister is POST login_or_register (email, password?,
@@ -77,7 +74,7 @@ func (s *Server) handleRESTResetUserToken(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := s.disconnectUser(u.PK)
+	n := s.broker.DisconnectUser(u.PK)
 	s.log.Info("user token reset", "user", u.ID, "mqtt_sessions_closed", n)
 	return s.restUserResult(c.Ctx, &u)
 }
@@ -96,26 +93,4 @@ func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error)
 		Avatar: restAvatarJSON{URL: u.AvatarURL}, Token: u.Token, Extras: wire.Object(u.Extras),
 		LastCommentID: last, PnAndroidConfigured: android, PnIOSConfigured: ios, RtKey: "devserver",
 	}}, nil
-}
-
-// disconnectUser closes every MQTT connection identified as the user (by
-// credentials, client id or a subscribed {token}/… topic) and returns how many.
-// MQTT 5 clients get a DISCONNECT "not authorized" first; 3.1.1 has no server
-// DISCONNECT, so those connections are just closed.
-func (s *Server) disconnectUser(userPK int64) int {
-	var victims []*mqtt.Client
-	s.broker.hooks.sessions.Range(func(k, v any) bool {
-		if _, pk := v.(*session).identity(); pk == userPK {
-			victims = append(victims, k.(*mqtt.Client))
-		}
-		return true
-	})
-	for _, cl := range victims {
-		if cl.Properties.ProtocolVersion >= 5 {
-			_ = s.broker.mq.DisconnectClient(cl, packets.ErrNotAuthorized)
-		} else {
-			cl.Stop(packets.ErrNotAuthorized)
-		}
-	}
-	return len(victims)
 }

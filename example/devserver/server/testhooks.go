@@ -22,14 +22,14 @@ import (
 // unless SetMQTTEnabled(false) was called first. It returns once the broker
 // has released the connections (or after 5 seconds).
 func (s *Server) DisconnectMQTT() {
-	s.broker.dropAll(5 * time.Second)
+	s.broker.DropAll(5 * time.Second)
 }
 
 // handleDevDisconnectMQTT is POST /api/v2/dev/disconnect_mqtt, served only
 // with Config.TestHooks (devserver -test-hooks): DisconnectMQTT from outside
 // the process, so browser tests can cut the WebSocket links while REST stays up.
 func (s *Server) handleDevDisconnectMQTT(*httpapi.Call) (any, error) {
-	n := s.broker.connCount()
+	n := s.broker.ConnCount()
 	s.DisconnectMQTT()
 	return map[string]any{"disconnected": n}, nil
 }
@@ -38,7 +38,7 @@ func (s *Server) handleDevDisconnectMQTT(*httpapi.Call) (any, error) {
 // 503, so clients stay disconnected; REST keeps working. Switching off does
 // not close existing connections: call DisconnectMQTT for that.
 func (s *Server) SetMQTTEnabled(on bool) {
-	s.broker.disabled.Store(!on)
+	s.broker.SetEnabled(on)
 }
 
 // PostComment posts a text comment as userID, exactly as post_comment does

@@ -44,3 +44,16 @@ func EventPayload(actor *store.User, data any) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// ReceiptEvent is the sync_event payload of a read or delivered receipt
+// (nil only if it cannot be encoded, which plain fields never fail).
+func ReceiptEvent(actor *store.User, c *store.Comment) []byte {
+	type dataJSON struct {
+		CommentID       int64  `json:"comment_id"`
+		CommentUniqueID string `json:"comment_unique_id"`
+		Email           string `json:"email"`
+		RoomID          int64  `json:"room_id"`
+	}
+	b, _ := EventPayload(actor, dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID})
+	return b
+}

@@ -1,10 +1,11 @@
-package server
+package broker
 
 import (
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,7 +35,10 @@ import (
 // refused; the same user resumes or takes over its own session as MQTT says.
 type hooks struct {
 	mqtt.HookBase
-	s        *Server
+	ctx      context.Context // the broker's: bounds the lookups
+	log      *slog.Logger
+	appID    string
+	reads    Reads
 	mq       *mqtt.Server
 	sessions sync.Map // *mqtt.Client → *session; kept while mochi keeps the client
 
@@ -56,7 +60,9 @@ type session struct {
 	subGen   uint64         // hooks.removals when the SUBSCRIBE being processed began
 }
 
-func newHooks(s *Server, mq *mqtt.Server) *hooks { return &hooks{s: s, mq: mq} }
+func newHooks(b *Broker, mq *mqtt.Server) *hooks {
+	return &hooks{ctx: b.ctx, log: b.log, appID: b.appID, reads: b.reads, mq: mq}
+}
 
 func (h *hooks) ID() string { return "qiscus-devserver" }
 
@@ -114,7 +120,7 @@ func (h *hooks) session(cl *mqtt.Client) *session {
 
 // queryCtx bounds the hooks' database lookups.
 func (h *hooks) queryCtx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(h.s.ctx, 5*time.Second)
+	return context.WithTimeout(h.ctx, 5*time.Second)
 }
 
 // anonymousClientID gives an anonymous connection a client id no other
@@ -163,9 +169,9 @@ func (h *hooks) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	defer cancel()
 	sess := &session{}
 	if pk.Connect.UsernameFlag || pk.Connect.PasswordFlag {
-		u, err := h.s.reads.Authenticate(ctx, string(pk.Connect.Username), string(pk.Connect.Password), time.Now())
+		u, err := h.reads.Authenticate(ctx, string(pk.Connect.Username), string(pk.Connect.Password), time.Now())
 		if err != nil {
-			h.s.log.Info("mqtt connect refused", "client", cl.ID, "user", string(pk.Connect.Username), "err", err)
+			h.log.Info("mqtt connect refused", "client", cl.ID, "user", string(pk.Connect.Username), "err", err)
 			code := packets.ErrNotAuthorized
 			if cl.Properties.ProtocolVersion < 5 {
 				code = packets.ErrBadUsernameOrPassword // mochi maps this to 3.1.1's "not authorized" (5)
@@ -175,7 +181,7 @@ func (h *hooks) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 		sess.bind(&u)
 		if old, ok := h.mq.Clients.Get(cl.ID); ok {
 			if os := h.session(old); os == nil || os.userPK != u.PK {
-				h.s.log.Info("mqtt connect refused: client id belongs to another user's session", "client", cl.ID, "user", u.ID)
+				h.log.Info("mqtt connect refused: client id belongs to another user's session", "client", cl.ID, "user", u.ID)
 				return h.refuse(cl, packets.ErrClientIdentifierNotValid)
 			}
 			h.sessions.Delete(old) // this user's own session, taken over by cl
@@ -289,7 +295,7 @@ func (h *hooks) OnSubscribed(cl *mqtt.Client, pk packets.Packet, reasonCodes []b
 
 // roomFilter reports whether membership decides a subscription to filter.
 func (h *hooks) roomFilter(filter string) bool {
-	return strings.HasPrefix(filter, "r/") || strings.HasPrefix(filter, h.s.cfg.AppID+"/")
+	return strings.HasPrefix(filter, "r/") || strings.HasPrefix(filter, h.appID+"/")
 }
 
 // unsubscribe removes a subscription of cl on the server's initiative.
@@ -322,7 +328,7 @@ func (h *hooks) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	}
 	if !allowed {
 		uid, _ := sess.identity()
-		h.s.log.Info("mqtt subscribe refused", "client", cl.ID, "user", uid, "filter", topic)
+		h.log.Info("mqtt subscribe refused", "client", cl.ID, "user", uid, "filter", topic)
 	}
 	return allowed
 }
@@ -336,7 +342,7 @@ func (h *hooks) canSubscribe(ctx context.Context, cl *mqtt.Client, sess *session
 	_, userPK := sess.identity()
 	switch {
 	case len(lv) == 2 && isTokenKind(lv[1]):
-		u, err := h.s.reads.UserByToken(ctx, lv[0])
+		u, err := h.reads.UserByToken(ctx, lv[0])
 		if err != nil || u.Expired(time.Now()) {
 			return false
 		}
@@ -350,8 +356,8 @@ func (h *hooks) canSubscribe(ctx context.Context, cl *mqtt.Client, sess *session
 		return ok && userPK != 0 && h.participant(ctx, roomID, userPK)
 	case lv[0] == "u" && len(lv) == 3 && lv[2] == "s":
 		return userPK != 0 && literal(lv[1])
-	case lv[0] == h.s.cfg.AppID && len(lv) == 3 && lv[2] == "c" && literal(lv[1]):
-		r, err := h.s.reads.RoomByUniqueID(ctx, lv[1])
+	case lv[0] == h.appID && len(lv) == 3 && lv[2] == "c" && literal(lv[1]):
+		r, err := h.reads.RoomByUniqueID(ctx, lv[1])
 		if err != nil {
 			return false
 		}
@@ -380,9 +386,9 @@ func (h *hooks) canPublish(ctx context.Context, sess *session, topic string) boo
 }
 
 func (h *hooks) participant(ctx context.Context, roomID, userPK int64) bool {
-	ok, err := h.s.reads.IsParticipant(ctx, roomID, userPK)
+	ok, err := h.reads.IsParticipant(ctx, roomID, userPK)
 	if err != nil {
-		h.s.log.Warn("mqtt acl", "room", roomID, "err", err)
+		h.log.Warn("mqtt acl", "room", roomID, "err", err)
 	}
 	return ok && err == nil
 }
@@ -401,7 +407,7 @@ func (h *hooks) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, e
 	}
 	payload, retain, err := validatePublish(userID, pk.TopicName, pk.Payload, time.Now())
 	if err != nil {
-		h.s.log.Debug("mqtt publish dropped", "client", cl.ID, "topic", pk.TopicName, "err", err)
+		h.log.Debug("mqtt publish dropped", "client", cl.ID, "topic", pk.TopicName, "err", err)
 		return pk, rejectPublish(cl, pk)
 	}
 	pk.Payload = payload

@@ -1,6 +1,7 @@
-package server
+package broker
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,12 +28,16 @@ import (
 // disconnects clients of registered listeners on Close, hence wsListener.
 const wsListenerID = "ws"
 
-type broker struct {
-	s     *Server
-	mq    *mqtt.Server
-	hooks *hooks
+type Broker struct {
+	ctx            context.Context // bounds the connections and the hooks' lookups
+	log            *slog.Logger
+	appID          string
+	connectTimeout time.Duration
+	reads          Reads
+	mq             *mqtt.Server
+	hooks          *hooks
 
-	disabled atomic.Bool // SetMQTTEnabled(false): /mqtt answers 503
+	disabled atomic.Bool // SetEnabled(false): /mqtt answers 503
 	mu       sync.Mutex
 	conns    map[*websocket.Conn]chan struct{} // closed when the connection's handler returns
 	closing  bool                              // close() has begun: no new connections
@@ -45,23 +51,47 @@ const (
 	maxPacketSize = 256 << 10
 	// maxConnectSize caps the CONNECT, read before the client is known.
 	maxConnectSize = 8 << 10
-	// defaultConnectTimeout is Config.MQTTConnectTimeout's default.
+	// defaultConnectTimeout is Config.ConnectTimeout's default.
 	defaultConnectTimeout = 10 * time.Second
 	// maxSessionExpiry caps how long a stored MQTT 5 session is kept (s).
 	maxSessionExpiry = 3600
 )
 
-func newBroker(s *Server) (*broker, error) {
+// Reads is what the hooks read: credentials, token owners, rooms and
+// membership (the store).
+type Reads interface {
+	Authenticate(ctx context.Context, id, token string, now time.Time) (store.User, error)
+	UserByToken(ctx context.Context, token string) (store.User, error)
+	RoomByUniqueID(ctx context.Context, uniqueID string) (store.Room, error)
+	IsParticipant(ctx context.Context, roomID, userPK int64) (bool, error)
+}
+
+// Config configures a Broker.
+type Config struct {
+	AppID          string        // the app whose channel topics ({AppID}/{uniqueId}/c) are served
+	ConnectTimeout time.Duration // how long a new /mqtt WebSocket may take to send its CONNECT (0 = 10s)
+	Log            *slog.Logger  // nil = discard
+}
+
+// New starts the broker; ctx bounds its connections and lookups until Close.
+func New(ctx context.Context, cfg Config, reads Reads) (*Broker, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b := &Broker{ctx: ctx, log: log, appID: cfg.AppID, connectTimeout: cfg.ConnectTimeout, reads: reads,
+		conns: map[*websocket.Conn]chan struct{}{}}
 	caps := mqtt.NewDefaultServerCapabilities()
 	caps.MaximumPacketSize = maxPacketSize
 	caps.MaximumSessionExpiryInterval = maxSessionExpiry
 	mq := mqtt.New(&mqtt.Options{
 		InlineClient: true, // the server publishes comments and receipts itself
-		Logger:       s.log.With("component", "mqtt"),
+		Logger:       log.With("component", "mqtt"),
 		Capabilities: caps,
 	})
-	h := newHooks(s, mq)
-	if err := mq.AddHook(h, nil); err != nil {
+	b.mq = mq
+	b.hooks = newHooks(b, mq)
+	if err := mq.AddHook(b.hooks, nil); err != nil {
 		return nil, fmt.Errorf("add broker hook: %w", err)
 	}
 	if err := mq.AddListener(wsListener{mq: mq}); err != nil {
@@ -70,23 +100,23 @@ func newBroker(s *Server) (*broker, error) {
 	if err := mq.Serve(); err != nil {
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
-	return &broker{s: s, mq: mq, hooks: h, conns: map[*websocket.Conn]chan struct{}{}}, nil
+	return b, nil
 }
 
 // close refuses new connections, drops the open ones and waits for their
 // handlers, then stops mochi: mochi's Close races with an
 // EstablishConnection that is still starting (seen under -race).
-func (b *broker) close() error {
+func (b *Broker) Close() error {
 	b.mu.Lock()
 	b.closing = true
 	b.mu.Unlock()
-	b.dropAll(5 * time.Second)
+	b.DropAll(5 * time.Second)
 	return b.mq.Close()
 }
 
 // serveWS upgrades /mqtt to a WebSocket and hands the stream to the broker until
 // the client goes away.
-func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
+func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request) {
 	if b.disabled.Load() {
 		http.Error(w, "MQTT is switched off on this server (SetMQTTEnabled(false))", http.StatusServiceUnavailable)
 		return
@@ -98,7 +128,7 @@ func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
 		InsecureSkipVerify: true,
 	})
 	if err != nil {
-		b.s.log.Debug("mqtt websocket accept", "err", err)
+		b.log.Debug("mqtt websocket accept", "err", err)
 		return
 	}
 	done := make(chan struct{})
@@ -116,22 +146,22 @@ func (b *broker) serveWS(w http.ResponseWriter, r *http.Request) {
 		b.mu.Unlock()
 		close(done)
 	}()
-	conn := websocket.NetConn(b.s.ctx, c, websocket.MessageBinary)
+	conn := websocket.NetConn(b.ctx, c, websocket.MessageBinary)
 	defer conn.Close()
 	// The CONNECT must arrive in time; mochi replaces the deadline with the
 	// keepalive's once the client is connected.
-	timeout := b.s.cfg.MQTTConnectTimeout
+	timeout := b.connectTimeout
 	if timeout <= 0 {
 		timeout = defaultConnectTimeout
 	}
 	_ = conn.SetDeadline(time.Now().Add(timeout))
 	head, err := readConnectHeader(conn)
 	if err != nil {
-		b.s.log.Info("mqtt connection refused before CONNECT", "remote", r.RemoteAddr, "err", err)
+		b.log.Info("mqtt connection refused before CONNECT", "remote", r.RemoteAddr, "err", err)
 		return
 	}
 	if err := b.mq.EstablishConnection(wsListenerID, &replayConn{Conn: conn, head: head}); err != nil {
-		b.s.log.Debug("mqtt client gone", "remote", r.RemoteAddr, "err", err)
+		b.log.Debug("mqtt client gone", "remote", r.RemoteAddr, "err", err)
 	}
 }
 
@@ -194,7 +224,7 @@ func (c *replayConn) Read(p []byte) (int, error) {
 // topics (r/{room}/…, and its channel topic unless the room is a public
 // channel, which anyone may subscribe), in live and stored sessions alike: a
 // member removed from a room stops getting its typing, receipts and events.
-func (b *broker) dropRoomSubscriptions(r *store.Room, userPKs []int64) {
+func (b *Broker) DropRoomSubscriptions(r *store.Room, userPKs []int64) {
 	if len(userPKs) == 0 {
 		return
 	}
@@ -202,7 +232,7 @@ func (b *broker) dropRoomSubscriptions(r *store.Room, userPKs []int64) {
 	prefix := fmt.Sprintf("r/%d/", r.ID)
 	channel := ""
 	if !r.IsPublicChannel {
-		channel = channelTopic(b.s.cfg.AppID, r.UniqueID)
+		channel = channelTopic(b.appID, r.UniqueID)
 	}
 	for _, cl := range b.mq.Clients.GetAll() {
 		sess := b.hooks.session(cl)
@@ -218,7 +248,7 @@ func (b *broker) dropRoomSubscriptions(r *store.Room, userPKs []int64) {
 				continue
 			}
 			b.hooks.unsubscribe(cl, filter)
-			b.s.log.Info("mqtt subscription ended: no longer a member", "client", cl.ID, "filter", filter)
+			b.log.Info("mqtt subscription ended: no longer a member", "client", cl.ID, "filter", filter)
 		}
 	}
 }
@@ -226,7 +256,7 @@ func (b *broker) dropRoomSubscriptions(r *store.Room, userPKs []int64) {
 // dropAll closes every WebSocket at once, as a network failure would (no
 // DISCONNECT, so wills are published), and waits for the broker to let go of
 // the clients.
-func (b *broker) dropAll(wait time.Duration) {
+func (b *Broker) DropAll(wait time.Duration) {
 	b.mu.Lock()
 	var dones []chan struct{}
 	for c, done := range b.conns {
@@ -245,23 +275,23 @@ func (b *broker) dropAll(wait time.Duration) {
 }
 
 // connCount is how many /mqtt WebSockets are open.
-func (b *broker) connCount() int {
+func (b *Broker) ConnCount() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.conns)
 }
 
 // publish sends a QoS 0, non-retained message as the server.
-func (b *broker) publish(topic string, payload []byte) {
+func (b *Broker) publish(topic string, payload []byte) {
 	if err := b.mq.Publish(topic, payload, false, 0); err != nil {
-		b.s.log.Warn("mqtt publish", "topic", topic, "err", err)
+		b.log.Warn("mqtt publish", "topic", topic, "err", err)
 	}
 }
 
-func (b *broker) publishJSON(topic string, v any) {
+func (b *Broker) publishJSON(topic string, v any) {
 	payload, err := json.Marshal(v)
 	if err != nil {
-		b.s.log.Error("mqtt publish: encode", "topic", topic, "err", err)
+		b.log.Error("mqtt publish: encode", "topic", topic, "err", err)
 		return
 	}
 	b.publish(topic, payload)
@@ -290,4 +320,38 @@ func (l wsListener) Close(listeners.CloseFn) {
 			_ = l.mq.DisconnectClient(cl, packets.ErrServerShuttingDown)
 		}
 	}
+}
+
+// publishRaw publishes as the server itself: no ACL and no presence rewriting.
+func (b *Broker) PublishRaw(topic string, payload []byte, retain bool) error {
+	return b.mq.Publish(topic, payload, retain, 0)
+}
+
+// setEnabled switches /mqtt on or off (off: WebSocket upgrades get 503).
+func (b *Broker) SetEnabled(on bool) { b.disabled.Store(!on) }
+
+// presence is a user's retained presence, "{0|1}:{epochMs}" on u/{id}/s:
+// status 1 online, 0 offline; ms 0 when never seen.
+func (b *Broker) Presence(userID string) (status int, ms int64) {
+	pk, ok := b.mq.Topics.Retained.Get("u/" + userID + "/s")
+	if !ok {
+		return 0, 0
+	}
+	state, at, _ := strings.Cut(string(pk.Payload), ":")
+	if state == "1" {
+		status = 1
+	}
+	ms, _ = strconv.ParseInt(at, 10, 64)
+	return status, ms
+}
+
+// setTestAfterACL makes fn run after a subscription was allowed and before
+// mochi adds it (tests only: the window of a removal racing a SUBSCRIBE). Set
+// it before any client connects.
+func (b *Broker) SetTestAfterACL(fn func(filter string)) { b.hooks.testAfterACL = fn }
+
+// subscribeInline subscribes an in-process handler, which the broker calls
+// synchronously on each matching publish (tests only).
+func (b *Broker) SubscribeInline(filter string, id int, fn mqtt.InlineSubFn) error {
+	return b.mq.Subscribe(filter, id, fn)
 }
