@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -43,7 +45,7 @@ func (s *Server) handlePostComment(c *httpapi.Call) (any, error) {
 	cm, d, err := s.chat.PostComment(c.Ctx, &c.User, store.NewComment{
 		RoomID: roomID, UniqueTempID: c.P.String("unique_temp_id"), Message: msg,
 		Type: typ, Payload: payload, Extras: extras, CreatedAt: c.Now,
-	}, chat.PostOptions{Webhook: webhookMobile})
+	}, chat.PostOptions{Webhook: webhook.Mobile})
 	if err != nil {
 		return nil, err
 	}

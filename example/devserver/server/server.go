@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/broker"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
@@ -59,12 +61,13 @@ const defaultMaxUpload = 20 << 20
 
 // Server is the dev backend: REST API, MQTT broker and static files.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	store   *store.Store
-	broker  *broker.Broker
-	handler http.Handler
-	rest    *restAPI // server API: background exports and imports, webhooks
+	cfg      Config
+	log      *slog.Logger
+	store    *store.Store
+	broker   *broker.Broker
+	handler  http.Handler
+	rest     *restAPI       // server API: background exports and imports
+	webhooks *webhook.Queue // nil when Config.WebhookURL is ""
 
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
@@ -115,7 +118,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rest = newRESTAPI(s)
-	s.svc = &chat.Service{Store: st, Publish: s.broker.Comment, Notify: s.queueWebhook,
+	s.webhooks = webhook.Start(base, webhook.Config{URL: cfg.WebhookURL, MaxAttempts: cfg.WebhookMaxAttempts,
+		Backoff: cfg.WebhookBackoff, Log: log}, st)
+	s.svc = &chat.Service{Store: st, Publish: s.broker.Comment, Notify: s.webhooks.Notify,
 		Unsubscribe: s.broker.DropRoomSubscriptions, PublishReceipt: s.broker.Receipt, ReceiptEvent: wire.ReceiptEvent,
 		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
@@ -139,6 +144,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		berr := s.broker.Close()
 		s.cancel()
+		s.webhooks.Close()
 		if s.rest != nil {
 			s.rest.close() // waits for background jobs, which still write to the store
 		}

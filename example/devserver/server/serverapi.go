@@ -25,8 +25,7 @@ import (
 // restAPI holds the server API's background work: exports, imports and webhook
 // deliveries. close waits for all of it.
 type restAPI struct {
-	s        *Server
-	webhooks *webhooks // nil when Config.WebhookURL is ""
+	s *Server
 
 	mu     sync.Mutex // guards closed and jobs.Add against close
 	closed bool
@@ -34,11 +33,7 @@ type restAPI struct {
 }
 
 func newRESTAPI(s *Server) *restAPI {
-	r := &restAPI{s: s}
-	if s.cfg.WebhookURL != "" {
-		r.webhooks = newWebhooks(s)
-	}
-	return r
+	return &restAPI{s: s}
 }
 
 // close waits for the background work; the server's context is already done.
@@ -46,9 +41,6 @@ func (r *restAPI) close() {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
-	if r.webhooks != nil {
-		r.webhooks.close()
-	}
 	r.jobs.Wait()
 }
 

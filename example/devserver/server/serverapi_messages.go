@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -112,7 +114,7 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 		cm, pd, err := s.chat.PostComment(c.Ctx, &sender, store.NewComment{
 			RoomID: d.ID, UniqueTempID: uniqueID + partSuffix(i+1), Message: part, Type: typ,
 			Payload: payload, Extras: extras, CreatedAt: c.Now, DisableLinkPreview: noPreview,
-		}, chat.PostOptions{Webhook: webhookREST, AsServer: true, NoRealtime: skipRealtime})
+		}, chat.PostOptions{Webhook: webhook.REST, AsServer: true, NoRealtime: skipRealtime})
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +264,7 @@ func (s *Server) handleRESTPostSystemEvent(c *httpapi.Call) (any, error) {
 	for _, m := range msgs {
 		if last, d, err = s.chat.PostComment(c.Ctx, &sys, store.NewComment{
 			RoomID: d.ID, Message: m.text, Type: "system_event", Payload: m.payload, Extras: extras, CreatedAt: c.Now,
-		}, chat.PostOptions{Webhook: webhookREST, AsServer: true}); err != nil {
+		}, chat.PostOptions{Webhook: webhook.REST, AsServer: true}); err != nil {
 			return nil, err
 		}
 	}

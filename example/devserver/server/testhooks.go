@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -51,7 +53,7 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 	}
 	cm, d, err := s.chat.PostComment(ctx, &u, store.NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
-	}, chat.PostOptions{Webhook: webhookMobile})
+	}, chat.PostOptions{Webhook: webhook.Mobile})
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}

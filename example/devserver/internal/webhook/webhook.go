@@ -1,10 +1,11 @@
-package server
+package webhook
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -16,21 +17,14 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// Webhooks: every new comment is POSTed as JSON to Config.WebhookURL, typed
-// post_comment_mobile (posted through the SDK API) or post_comment_rest (posted
-// through the server API, system events included).
-//
-// Deliveries go through a bounded queue to a few workers, so a slow or dead
-// receiver never holds up a post or its realtime fan-out: when the queue is full
-// the event is dropped (and logged). A delivery that fails (no response, or a
-// status other than 2xx) is retried after Config.WebhookBackoff, doubling each
-// time, up to Config.WebhookMaxAttempts attempts. Every attempt is logged and
-// recorded in the webhook_deliveries table.
+// The event types of a new comment's webhook: posted through the SDK API,
+// or through the server API (system events included).
+const (
+	Mobile = "post_comment_mobile"
+	REST   = "post_comment_rest"
+)
 
 const (
-	webhookMobile = "post_comment_mobile"
-	webhookREST   = "post_comment_rest"
-
 	webhookQueueSize      = 1024
 	webhookWorkers        = 4
 	webhookTimeout        = 10 * time.Second // per attempt
@@ -39,8 +33,10 @@ const (
 	defaultWebhookBackoff = time.Second
 )
 
-type webhooks struct {
-	s           *Server
+type Queue struct {
+	ctx         context.Context // the server's: deliveries stop when it is done
+	log         *slog.Logger
+	rec         Recorder
 	url         string
 	client      *http.Client
 	queue       chan webhookJob
@@ -56,13 +52,31 @@ type webhookJob struct {
 	body      []byte
 }
 
-func newWebhooks(s *Server) *webhooks {
-	w := &webhooks{
-		s: s, url: s.cfg.WebhookURL,
+// Recorder records every delivery attempt (the store).
+type Recorder interface {
+	RecordWebhookAttempt(ctx context.Context, a store.WebhookAttempt) error
+}
+
+// Config configures the deliveries.
+type Config struct {
+	URL         string        // where every new comment is POSTed ("" = no webhooks)
+	MaxAttempts int           // 0 = 5
+	Backoff     time.Duration // delay before the first retry, doubling; 0 = 1s
+	Log         *slog.Logger
+}
+
+// Start starts the workers, which run until ctx is done; nil when
+// cfg.URL is "" (notify and close do nothing then).
+func Start(ctx context.Context, cfg Config, rec Recorder) *Queue {
+	if cfg.URL == "" {
+		return nil
+	}
+	w := &Queue{
+		ctx: ctx, log: cfg.Log, rec: rec, url: cfg.URL,
 		client:      &http.Client{Timeout: webhookTimeout},
 		queue:       make(chan webhookJob, webhookQueueSize),
-		maxAttempts: s.cfg.WebhookMaxAttempts,
-		backoff:     s.cfg.WebhookBackoff,
+		maxAttempts: cfg.MaxAttempts,
+		backoff:     cfg.Backoff,
 	}
 	if w.maxAttempts <= 0 {
 		w.maxAttempts = defaultWebhookTries
@@ -79,17 +93,21 @@ func newWebhooks(s *Server) *webhooks {
 
 // close stops the workers once the server's context is done; deliveries still
 // queued or waiting for a retry are abandoned (and logged).
-func (w *webhooks) close() { w.wg.Wait() }
+func (w *Queue) Close() {
+	if w != nil {
+		w.wg.Wait()
+	}
+}
 
-func (w *webhooks) work() {
+func (w *Queue) work() {
 	defer w.wg.Done()
 	for {
 		select {
-		case <-w.s.ctx.Done():
+		case <-w.ctx.Done():
 			for {
 				select {
 				case j := <-w.queue:
-					w.s.log.Warn("webhook abandoned at shutdown", "delivery", j.id, "type", j.eventType, "comment", j.commentID)
+					w.log.Warn("webhook abandoned at shutdown", "delivery", j.id, "type", j.eventType, "comment", j.commentID)
 				default:
 					return
 				}
@@ -101,22 +119,22 @@ func (w *webhooks) work() {
 }
 
 // deliver makes up to maxAttempts attempts, sleeping between them.
-func (w *webhooks) deliver(j webhookJob) {
+func (w *Queue) deliver(j webhookJob) {
 	delay := w.backoff
 	for attempt := 1; attempt <= w.maxAttempts; attempt++ {
 		if w.attempt(j, attempt) {
 			return
 		}
 		if attempt == w.maxAttempts {
-			w.s.log.Error("webhook gave up", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+			w.log.Error("webhook gave up", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
 				"attempts", attempt)
 			return
 		}
 		t := time.NewTimer(delay)
 		select {
-		case <-w.s.ctx.Done():
+		case <-w.ctx.Done():
 			t.Stop()
-			w.s.log.Warn("webhook retry abandoned at shutdown", "delivery", j.id, "comment", j.commentID)
+			w.log.Warn("webhook retry abandoned at shutdown", "delivery", j.id, "comment", j.commentID)
 			return
 		case <-t.C:
 		}
@@ -125,7 +143,7 @@ func (w *webhooks) deliver(j webhookJob) {
 }
 
 // attempt POSTs once, logs and records the outcome, and reports success.
-func (w *webhooks) attempt(j webhookJob, n int) bool {
+func (w *Queue) attempt(j webhookJob, n int) bool {
 	start := time.Now()
 	code, err := w.post(j, n)
 	ok := err == nil && code >= 200 && code < 300
@@ -138,25 +156,25 @@ func (w *webhooks) attempt(j webhookJob, n int) bool {
 	}
 	took := time.Since(start)
 	if ok {
-		w.s.log.Info("webhook delivered", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+		w.log.Info("webhook delivered", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
 			"attempt", n, "status", code, "took", took)
 	} else {
-		w.s.log.Warn("webhook attempt failed", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
+		w.log.Warn("webhook attempt failed", "delivery", j.id, "type", j.eventType, "comment", j.commentID,
 			"attempt", n, "of", w.maxAttempts, "status", code, "err", errText, "took", took)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.s.ctx), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 5*time.Second)
 	defer cancel()
-	if err := w.s.store.RecordWebhookAttempt(ctx, store.WebhookAttempt{
+	if err := w.rec.RecordWebhookAttempt(ctx, store.WebhookAttempt{
 		DeliveryID: j.id, EventType: j.eventType, CommentID: j.commentID, URL: w.url, Attempt: n,
 		StatusCode: code, Error: errText, Success: ok, Took: took, At: start,
 	}); err != nil {
-		w.s.log.Error("record webhook attempt", "delivery", j.id, "err", err)
+		w.log.Error("record webhook attempt", "delivery", j.id, "err", err)
 	}
 	return ok
 }
 
-func (w *webhooks) post(j webhookJob, n int) (int, error) {
-	ctx, cancel := context.WithTimeout(w.s.ctx, webhookTimeout)
+func (w *Queue) post(j webhookJob, n int) (int, error) {
+	ctx, cancel := context.WithTimeout(w.ctx, webhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(j.body))
 	if err != nil {
@@ -176,20 +194,20 @@ func (w *webhooks) post(j webhookJob, n int) (int, error) {
 }
 
 // queueWebhook queues the webhook of a new comment; it never blocks.
-func (s *Server) queueWebhook(eventType string, c *store.Comment, d *store.RoomDetail) {
-	if s.rest == nil || s.rest.webhooks == nil {
+func (w *Queue) Notify(eventType string, c *store.Comment, d *store.RoomDetail) {
+	if w == nil {
 		return
 	}
 	body, err := json.Marshal(webhookBody(eventType, c, d))
 	if err != nil {
-		s.log.Error("encode webhook", "comment", c.ID, "err", err)
+		w.log.Error("encode webhook", "comment", c.ID, "err", err)
 		return
 	}
 	j := webhookJob{id: store.NewUUID(), eventType: eventType, commentID: c.ID, body: body}
 	select {
-	case s.rest.webhooks.queue <- j:
+	case w.queue <- j:
 	default:
-		s.log.Error("webhook queue full, event dropped", "type", eventType, "comment", c.ID,
+		w.log.Error("webhook queue full, event dropped", "type", eventType, "comment", c.ID,
 			"queue", webhookQueueSize)
 	}
 }
