@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
@@ -73,18 +76,16 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	uploadMu     sync.Mutex
-	uploadDir    string // "" until first needed for ":memory:"
-	uploadIsTemp bool
+	sdk *sdkapi.API
 
 	closeOnce sync.Once
 	closeErr  error
 
 	// chat is every change to the chat; svc is the same service, for the
 	// wiring and the tests' seams.
-	chat  domain
+	chat  httpapi.Chat
 	svc   *chat.Service
-	reads reads // plain reads; store also keeps the export, import and webhook records
+	reads httpapi.Reads // plain reads; store also keeps the export, import and webhook records
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -108,9 +109,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = defaultMaxUpload
 	}
-	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
-	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
-		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
+	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel}
+	uploadDir := cfg.UploadDir
+	if uploadDir == "" && cfg.DBPath != ":memory:" {
+		uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
 	}
 	if s.broker, err = broker.New(base, broker.Config{AppID: cfg.AppID, ConnectTimeout: cfg.MQTTConnectTimeout, Log: log}, st); err != nil {
 		cancel()
@@ -125,6 +127,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
 	s.chat = s.svc
+	s.sdk = sdkapi.New(sdkapi.Config{AppID: cfg.AppID, Secret: cfg.Secret, MaxUploadBytes: cfg.MaxUploadBytes, UploadDir: uploadDir},
+		log, s.chat, st, st, s.broker)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -149,29 +153,25 @@ func (s *Server) Close() error {
 			s.rest.close() // waits for background jobs, which still write to the store
 		}
 		s.closeErr = errors.Join(berr, s.store.Close())
-		s.uploadMu.Lock()
-		if s.uploadIsTemp {
-			s.closeErr = errors.Join(s.closeErr, os.RemoveAll(s.uploadDir))
-		}
-		s.uploadMu.Unlock()
+		s.closeErr = errors.Join(s.closeErr, s.sdk.Close())
 	})
 	return s.closeErr
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	api := s.apiHandler(s.endpoints(), true)
+	api := s.sdk.Handler()
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
 	if eps := s.devEndpoints(); len(eps) > 0 {
-		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(eps, false)))
+		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.sdk.DevHandler(eps)))
 	}
 	restAPI := s.restAPIHandler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.ServeWS)
 	mux.HandleFunc("GET "+broker.LBPath, s.broker.ServeLB)
-	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
+	mux.Handle("/files/", http.StripPrefix("/files/", s.sdk.FilesHandler()))
 	mux.Handle("/sdk/", http.StripPrefix("/sdk", static.Handler(s.cfg.SDKDir)))
 	mux.Handle("/", static.Handler(s.cfg.WebDir))
 	return mux

@@ -208,7 +208,7 @@ func (s *Server) handleRESTSearchMessages(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.commentsJSONAcrossRooms(c.Ctx, cs, u.PK)
+	out, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, cs, u.PK)
 	if err != nil {
 		return nil, err
 	}

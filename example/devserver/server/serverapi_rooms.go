@@ -132,7 +132,7 @@ func (s *Server) handleRESTCreateRoom(c *httpapi.Call) (any, error) {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
 	id, err := s.chat.CreateGroup(c.Ctx, store.NewRoom{Name: name, AvatarURL: avatar, Options: string(options),
-		CreatorPK: creator.PK, MemberPKs: pksOf(members), CreatedAt: c.Now})
+		CreatorPK: creator.PK, MemberPKs: wire.PKs(members), CreatedAt: c.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[st
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.reads.RoomComments(ctx, roomID, 0, 0, false, roomCommentsPage) // the server sees every comment
+	cs, err := s.reads.RoomComments(ctx, roomID, 0, 0, false, wire.RoomCommentsPage) // the server sees every comment
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func (s *Server) changeParticipants(c *httpapi.Call, add bool) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emails: %w", err)
 	}
-	pks := pksOf(us)
+	pks := wire.PKs(us)
 	if add {
 		_, err = s.chat.AddParticipants(c.Ctx, d.ID, pks)
 	} else {

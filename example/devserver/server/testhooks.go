@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -62,4 +63,44 @@ func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, t
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
 	return b, nil
+}
+
+// devEndpoints are served under /api/v2/dev/: helpers for tests that no
+// Qiscus server has, each behind its own flag (Config.DevIdentityEndpoint
+// mints credentials for anyone; Config.TestHooks cuts every MQTT link). Both
+// are off by default and never answer other origins.
+func (s *Server) devEndpoints() map[string]func(*httpapi.Call) (any, error) {
+	eps := map[string]func(*httpapi.Call) (any, error){}
+	if s.cfg.DevIdentityEndpoint {
+		eps["POST identity_token"] = s.handleDevIdentityToken
+	}
+	if s.cfg.TestHooks {
+		eps["POST disconnect_mqtt"] = s.handleDevDisconnectMQTT
+	}
+	return eps
+}
+
+// handleDevIdentityToken is POST /api/v2/dev/identity_token (form: nonce,
+// user_id, name). Dev only: it signs with the server's own secret what an
+// app backend would, so browser tests can exercise the identity-token login.
+func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
+	nonce, err := c.P.RequireString("nonce")
+	if err != nil {
+		return nil, err
+	}
+	id, err := c.P.RequireString("user_id")
+	if err != nil {
+		return nil, err
+	}
+	if err := wire.ValidUserID(id); err != nil {
+		return nil, badRequest("user_id: %s", err.Error())
+	}
+	if s.cfg.Secret == "" {
+		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
+	}
+	tok, err := idtoken.Sign(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"identity_token": tok}, nil
 }

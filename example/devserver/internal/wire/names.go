@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode"
@@ -56,4 +57,40 @@ func ReceiptEvent(actor *store.User, c *store.Comment) []byte {
 	}
 	b, _ := EventPayload(actor, dataJSON{c.ID, c.UniqueTempID, actor.ID, c.RoomID})
 	return b
+}
+
+// RoomCommentsPage is how many comments come with a room (both APIs).
+const RoomCommentsPage = 20
+
+// PKs are the users' primary keys, in order.
+func PKs(us []store.User) []int64 {
+	out := make([]int64, len(us))
+	for i := range us {
+		out[i] = us[i].PK
+	}
+	return out
+}
+
+// RoomReader loads a room with its participants (the store).
+type RoomReader interface {
+	RoomDetail(ctx context.Context, id int64) (*store.RoomDetail, error)
+}
+
+// CommentsAcrossRooms renders comments of several rooms for viewerPK,
+// reading each room once.
+func CommentsAcrossRooms(ctx context.Context, r RoomReader, cs []store.Comment, viewerPK int64) ([]Comment, error) {
+	rooms := map[int64]*store.RoomDetail{}
+	out := make([]Comment, 0, len(cs))
+	for i := range cs {
+		d, ok := rooms[cs[i].RoomID]
+		if !ok {
+			var err error
+			if d, err = r.RoomDetail(ctx, cs[i].RoomID); err != nil {
+				return nil, err
+			}
+			rooms[cs[i].RoomID] = d
+		}
+		out = append(out, CommentFor(&cs[i], d, viewerPK))
+	}
+	return out, nil
 }

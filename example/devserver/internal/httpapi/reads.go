@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 // interfaces, which *store.Store implements; every change goes through chat
 // (domain.go).
 
-// userReads are the reads of users and their sessions.
-type userReads interface {
+// UserReads are the reads of users and their sessions.
+type UserReads interface {
 	Authenticate(ctx context.Context, id, token string, now time.Time) (store.User, error)
 	UserByToken(ctx context.Context, token string) (store.User, error)
 	UserByID(ctx context.Context, id string) (store.User, error)
@@ -23,8 +23,8 @@ type userReads interface {
 	LastEventID(ctx context.Context, userPK int64) (int64, error)
 }
 
-// roomReads are the reads of rooms, membership and room lists.
-type roomReads interface {
+// RoomReads are the reads of rooms, membership and room lists.
+type RoomReads interface {
 	RoomDetail(ctx context.Context, id int64) (*store.RoomDetail, error)
 	RoomByUniqueID(ctx context.Context, uniqueID string) (store.Room, error)
 	IsParticipant(ctx context.Context, roomID, userPK int64) (bool, error)
@@ -35,8 +35,8 @@ type roomReads interface {
 	UnreadCount(ctx context.Context, roomID, userPK, readID int64) (int64, error)
 }
 
-// commentReads are the reads of comments and sync events.
-type commentReads interface {
+// CommentReads are the reads of comments and sync events.
+type CommentReads interface {
 	CommentByID(ctx context.Context, id int64) (store.Comment, error)
 	CommentInRoom(ctx context.Context, roomID, id int64) (store.Comment, error)
 	CommentsByUniqueIDs(ctx context.Context, uids []string) ([]store.Comment, error)
@@ -50,11 +50,11 @@ type commentReads interface {
 	EventsSince(ctx context.Context, userPK, afterID, since int64, limit int) ([]store.Event, error)
 }
 
-// reads is every read of the chat the server makes.
-type reads interface {
-	userReads
-	roomReads
-	commentReads
+// Reads is every read of the chat the server makes.
+type Reads interface {
+	UserReads
+	RoomReads
+	CommentReads
 }
 
-var _ reads = (*store.Store)(nil)
+var _ Reads = (*store.Store)(nil)

@@ -1,8 +1,9 @@
-package server
+package sdkapi
 
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -28,7 +29,7 @@ type configJSON struct {
 }
 
 // handleConfig is GET config. Empty URLs keep whatever the app passed to init.
-func (s *Server) handleConfig(*httpapi.Call) (any, error) {
+func (s *API) handleConfig(*httpapi.Call) (any, error) {
 	return configJSON{
 		EnableRealtime: true, EnableRealtimeCheck: true,
 		SyncInterval: 5000, SyncOnConnect: 10000, EnableSync: true,
@@ -37,7 +38,7 @@ func (s *Server) handleConfig(*httpapi.Call) (any, error) {
 
 // handleLoginOrRegister is POST login_or_register (form: email, password,
 // username, avatar_url, extras as a JSON string).
-func (s *Server) handleLoginOrRegister(c *httpapi.Call) (any, error) {
+func (s *API) handleLoginOrRegister(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireString("email")
 	if err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func (s *Server) handleLoginOrRegister(c *httpapi.Call) (any, error) {
 	return map[string]any{"user": lu}, nil
 }
 
-func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUser, error) {
+func (s *API) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUser, error) {
 	lastComment, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return wire.LoginUser{}, err
@@ -95,7 +96,7 @@ func (s *Server) loginUserJSON(ctx context.Context, u *store.User) (wire.LoginUs
 
 // handleNonce is POST auth/nonce: a single-use nonce for an identity token,
 // valid for 10 minutes. expired_at is in unix seconds, like the JWT claims.
-func (s *Server) handleNonce(c *httpapi.Call) (any, error) {
+func (s *API) handleNonce(c *httpapi.Call) (any, error) {
 	nonce, exp, err := s.store.CreateNonce(c.Ctx, c.Now, idtoken.NonceTTL)
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func (s *Server) handleNonce(c *httpapi.Call) (any, error) {
 // identity_token). A valid token (HS256 with the app secret, iss = app id,
 // unexpired, with an unused nonce, which it consumes) logs its prn user in,
 // creating or updating them from name, avatar_url and extras.
-func (s *Server) handleVerifyIdentityToken(c *httpapi.Call) (any, error) {
+func (s *API) handleVerifyIdentityToken(c *httpapi.Call) (any, error) {
 	token, err := c.P.RequireString("identity_token")
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ type tokenPairJSON struct {
 // handleRefreshUserToken is POST refresh_user_token (form: user_id,
 // refresh_token). It needs no valid token (it is how an expired one is
 // replaced) and rotates both: the old token and refresh token stop working.
-func (s *Server) handleRefreshUserToken(c *httpapi.Call) (any, error) {
+func (s *API) handleRefreshUserToken(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireString("user_id")
 	if err != nil {
 		return nil, err
@@ -160,9 +161,9 @@ func (s *Server) handleRefreshUserToken(c *httpapi.Call) (any, error) {
 // handleExpireUserToken is POST expire_user_token (form: user_id): the
 // caller's token expires now, so the next request gets 403 and the client
 // refreshes.
-func (s *Server) handleExpireUserToken(c *httpapi.Call) (any, error) {
+func (s *API) handleExpireUserToken(c *httpapi.Call) (any, error) {
 	if id := c.P.String("user_id"); id != "" && id != c.User.ID {
-		return nil, apiError(ErrForbidden, "user_id %q is not the caller (%q)", id, c.User.ID)
+		return nil, apierr.New(apierr.ErrForbidden, "user_id %q is not the caller (%q)", id, c.User.ID)
 	}
 	if err := s.chat.ExpireToken(c.Ctx, &c.User, c.Now); err != nil {
 		return nil, err
@@ -173,12 +174,12 @@ func (s *Server) handleExpireUserToken(c *httpapi.Call) (any, error) {
 // handleLogout is POST logout (form: user_id, token). It invalidates nothing
 // (the token stays valid for the user's other devices) and never fails for a
 // known app, so the v2 client always gets to clean up (reference G.1 #14).
-func (s *Server) handleLogout(*httpapi.Call) (any, error) {
+func (s *API) handleLogout(*httpapi.Call) (any, error) {
 	return map[string]any{}, nil
 }
 
 // handleMyProfile is GET my_profile: the full login user, token included.
-func (s *Server) handleMyProfile(c *httpapi.Call) (any, error) {
+func (s *API) handleMyProfile(c *httpapi.Call) (any, error) {
 	lu, err := s.loginUserJSON(c.Ctx, &c.User)
 	if err != nil {
 		return nil, err
@@ -189,11 +190,11 @@ func (s *Server) handleMyProfile(c *httpapi.Call) (any, error) {
 // handleUpdateProfile is PATCH my_profile (form: name, avatar_url, extras as a
 // JSON string; each optional, null or "" leaves it alone). The v2 client
 // replaces userData with the result, so it is the full user with the token.
-func (s *Server) handleUpdateProfile(c *httpapi.Call) (any, error) {
+func (s *API) handleUpdateProfile(c *httpapi.Call) (any, error) {
 	var up store.ProfileUpdate
 	if v := c.P.String("name"); v != "" {
 		if len(v) > 255 {
-			return nil, badRequest("name is too long (max 255 bytes)")
+			return nil, apierr.BadRequest("name is too long (max 255 bytes)")
 		}
 		up.Name = &v
 	}
@@ -209,29 +210,4 @@ func (s *Server) handleUpdateProfile(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	return s.handleMyProfile(c)
-}
-
-// handleDevIdentityToken is POST /api/v2/dev/identity_token (form: nonce,
-// user_id, name). Dev only: it signs with the server's own secret what an
-// app backend would, so browser tests can exercise the identity-token login.
-func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
-	nonce, err := c.P.RequireString("nonce")
-	if err != nil {
-		return nil, err
-	}
-	id, err := c.P.RequireString("user_id")
-	if err != nil {
-		return nil, err
-	}
-	if err := wire.ValidUserID(id); err != nil {
-		return nil, badRequest("user_id: %s", err.Error())
-	}
-	if s.cfg.Secret == "" {
-		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
-	}
-	tok, err := idtoken.Sign(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"identity_token": tok}, nil
 }

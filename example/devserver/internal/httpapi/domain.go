@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 // The handlers change the chat only through these small interfaces, which
 // *chat.Service implements; what each handler group needs is listed here.
 
-// accounts is what login, profiles, tokens, blocks and push tokens need.
-type accounts interface {
+// Accounts is what login, profiles, tokens, blocks and push tokens need.
+type Accounts interface {
 	Login(ctx context.Context, in store.LoginInput, now time.Time) (store.User, error)
 	IdentityLogin(ctx context.Context, nonce, userID string, p store.Profile, now time.Time) (store.User, error)
 	UpsertUser(ctx context.Context, in store.UserInput, now time.Time) (store.User, bool, error)
@@ -25,8 +25,8 @@ type accounts interface {
 	SetDeviceToken(ctx context.Context, userPK int64, t store.DeviceToken, on bool, now time.Time) (bool, chat.PushState, error)
 }
 
-// roomKeeper is what room creation, updates and participant changes need.
-type roomKeeper interface {
+// RoomKeeper is what room creation, updates and participant changes need.
+type RoomKeeper interface {
 	SingleRoom(ctx context.Context, a, b *store.User, options string, now time.Time) (int64, error)
 	CreateGroup(ctx context.Context, r store.NewRoom) (int64, error)
 	JoinChannel(ctx context.Context, uniqueID, name, avatarURL string, userPK int64, now time.Time) (int64, bool, error)
@@ -35,8 +35,8 @@ type roomKeeper interface {
 	RemoveParticipants(ctx context.Context, r *store.Room, userPKs []int64, now time.Time) ([]int64, error)
 }
 
-// messenger is what posting, editing, deleting, clearing and receipts need.
-type messenger interface {
+// Messenger is what posting, editing, deleting, clearing and receipts need.
+type Messenger interface {
 	PostComment(ctx context.Context, u *store.User, in store.NewComment, opt chat.PostOptions) (store.Comment, *store.RoomDetail, error)
 	EditComment(ctx context.Context, c *store.Comment) (*store.RoomDetail, error)
 	DeleteComments(ctx context.Context, ids []int64, payloads map[int64][]byte, now time.Time) error
@@ -44,17 +44,17 @@ type messenger interface {
 	Receipts(ctx context.Context, u *store.User, roomID, readID, receivedID int64, now time.Time) (store.CursorResult, error)
 }
 
-// importRunner runs an import as one transaction.
-type importRunner interface {
+// ImportRunner runs an import as one transaction.
+type ImportRunner interface {
 	Import(ctx context.Context, fn func(*store.ImportTx) error) error
 }
 
-// domain is the whole chat as the server sees it.
-type domain interface {
-	accounts
-	roomKeeper
-	messenger
-	importRunner
+// Chat is the whole chat as the server sees it.
+type Chat interface {
+	Accounts
+	RoomKeeper
+	Messenger
+	ImportRunner
 }
 
-var _ domain = (*chat.Service)(nil)
+var _ Chat = (*chat.Service)(nil)

@@ -1,9 +1,10 @@
-package server
+package sdkapi
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -12,13 +13,13 @@ import (
 )
 
 // blockTarget reads user_email: a known user other than the caller.
-func (s *Server) blockTarget(c *httpapi.Call) (store.User, error) {
+func (s *API) blockTarget(c *httpapi.Call) (store.User, error) {
 	id, err := c.P.RequireString("user_email")
 	if err != nil {
 		return store.User{}, err
 	}
 	if id == c.User.ID {
-		return store.User{}, badRequest("you cannot block or unblock yourself")
+		return store.User{}, apierr.BadRequest("you cannot block or unblock yourself")
 	}
 	u, err := s.reads.UserByID(c.Ctx, id)
 	if err != nil {
@@ -29,17 +30,17 @@ func (s *Server) blockTarget(c *httpapi.Call) (store.User, error) {
 
 // handleBlockUser is POST block_user (form: user_email). The blocked user's
 // comments in single rooms no longer reach the caller.
-func (s *Server) handleBlockUser(c *httpapi.Call) (any, error) {
+func (s *API) handleBlockUser(c *httpapi.Call) (any, error) {
 	return s.setBlocked(c, true)
 }
 
 // handleUnblockUser is POST unblock_user (form: user_email). Comments sent
 // while blocked stay hidden.
-func (s *Server) handleUnblockUser(c *httpapi.Call) (any, error) {
+func (s *API) handleUnblockUser(c *httpapi.Call) (any, error) {
 	return s.setBlocked(c, false)
 }
 
-func (s *Server) setBlocked(c *httpapi.Call, on bool) (any, error) {
+func (s *API) setBlocked(c *httpapi.Call, on bool) (any, error) {
 	u, err := s.blockTarget(c)
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func usersJSON(us []store.User) []wire.User {
 
 // handleGetBlockedUsers is GET get_blocked_users?page&limit. The list is under
 // both blocked_users (read by v2) and users (read by v3).
-func (s *Server) handleGetBlockedUsers(c *httpapi.Call) (any, error) {
+func (s *API) handleGetBlockedUsers(c *httpapi.Call) (any, error) {
 	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (s *Server) handleGetBlockedUsers(c *httpapi.Call) (any, error) {
 
 // handleGetUserList is GET get_user_list?query&page&limit: users whose id or
 // name contains query (every user when it is empty), by id.
-func (s *Server) handleGetUserList(c *httpapi.Call) (any, error) {
+func (s *API) handleGetUserList(c *httpapi.Call) (any, error) {
 	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
@@ -100,15 +101,15 @@ type userStatusJSON struct {
 const maxStatusUsers = 500
 
 // handleUsersStatus is POST users/status (JSON: user_ids): each known user's
-// presence from the retained u/{id}/s message, "{0|1}:{epochMs}". Unknown
+// PresenceReader from the retained u/{id}/s message, "{0|1}:{epochMs}". Unknown
 // user ids are left out.
-func (s *Server) handleUsersStatus(c *httpapi.Call) (any, error) {
+func (s *API) handleUsersStatus(c *httpapi.Call) (any, error) {
 	ids := c.P.Strings("user_ids")
 	if len(ids) == 0 {
-		return nil, badRequest("user_ids is required")
+		return nil, apierr.BadRequest("user_ids is required")
 	}
 	if len(ids) > maxStatusUsers {
-		return nil, badRequest("at most %d user_ids per request, got %d", maxStatusUsers, len(ids))
+		return nil, apierr.BadRequest("at most %d user_ids per request, got %d", maxStatusUsers, len(ids))
 	}
 	out := []userStatusJSON{}
 	for _, id := range ids {
@@ -124,17 +125,17 @@ func (s *Server) handleUsersStatus(c *httpapi.Call) (any, error) {
 
 // handleSetDeviceToken is POST set_user_device_token (form: device_token,
 // device_platform, is_development). changed is false when nothing was new.
-func (s *Server) handleSetDeviceToken(c *httpapi.Call) (any, error) {
+func (s *API) handleSetDeviceToken(c *httpapi.Call) (any, error) {
 	return s.deviceToken(c, true)
 }
 
 // handleRemoveDeviceToken is POST remove_user_device_token (same form).
 // changed is false when the token was not registered.
-func (s *Server) handleRemoveDeviceToken(c *httpapi.Call) (any, error) {
+func (s *API) handleRemoveDeviceToken(c *httpapi.Call) (any, error) {
 	return s.deviceToken(c, false)
 }
 
-func (s *Server) deviceToken(c *httpapi.Call, on bool) (any, error) {
+func (s *API) deviceToken(c *httpapi.Call, on bool) (any, error) {
 	token, err := c.P.RequireString("device_token")
 	if err != nil {
 		return nil, err

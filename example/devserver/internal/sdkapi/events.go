@@ -1,4 +1,4 @@
-package server
+package sdkapi
 
 import (
 	"time"
@@ -25,7 +25,7 @@ type syncEventJSON struct {
 // (deletes, clears, delivered and read receipts of their rooms) after that
 // id, oldest first, at most 100. start_event_id 0 returns only the last few
 // minutes. The body has no results wrapper.
-func (s *Server) handleSyncEvent(c *httpapi.Call) (any, error) {
+func (s *API) handleSyncEvent(c *httpapi.Call) (any, error) {
 	start, _, err := c.P.Int64("start_event_id")
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package server
+package sdkapi
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -23,7 +24,7 @@ func authed(fn func(*httpapi.Call) (any, error)) endpoint { return endpoint{auth
 
 // endpoints maps "METHOD name" to its handler. The same table serves
 // /api/v2/sdk/ and /api/v2/mobile/.
-func (s *Server) endpoints() httpapi.Table[endpoint] {
+func (s *API) endpoints() httpapi.Table[endpoint] {
 	return httpapi.Table[endpoint]{
 		"GET config":                      public(s.handleConfig),
 		"POST login_or_register":          public(s.handleLoginOrRegister),
@@ -73,24 +74,32 @@ func (s *Server) endpoints() httpapi.Table[endpoint] {
 	}
 }
 
-// devEndpoints are served under /api/v2/dev/: helpers for tests that no
-// Qiscus server has, each behind its own flag (Config.DevIdentityEndpoint
-// mints credentials for anyone; Config.TestHooks cuts every MQTT link). Both
-// are off by default and never answer other origins.
-func (s *Server) devEndpoints() httpapi.Table[endpoint] {
+// EndpointAuth lists the endpoints, "METHOD name", each with whether it
+// needs a user's credentials (tests walk the table).
+func (s *API) EndpointAuth() map[string]bool {
+	out := map[string]bool{}
+	for k, ep := range s.endpoints() {
+		out[k] = ep.auth
+	}
+	return out
+}
+
+// Handler serves the SDK API (/api/v2/sdk/ and /api/v2/mobile/).
+func (s *API) Handler() http.Handler { return s.apiHandler(s.endpoints(), true) }
+
+// DevHandler serves fns under /api/v2/dev/: endpoints that need no app id
+// and answer no other origin.
+func (s *API) DevHandler(fns map[string]func(*httpapi.Call) (any, error)) http.Handler {
 	eps := httpapi.Table[endpoint]{}
-	if s.cfg.DevIdentityEndpoint {
-		eps["POST identity_token"] = endpoint{noApp: true, fn: s.handleDevIdentityToken}
+	for k, fn := range fns {
+		eps[k] = endpoint{noApp: true, fn: fn}
 	}
-	if s.cfg.TestHooks {
-		eps["POST disconnect_mqtt"] = endpoint{noApp: true, fn: s.handleDevDisconnectMQTT}
-	}
-	return eps
+	return s.apiHandler(eps, false)
 }
 
 // apiHandler serves an endpoint table. cors lets pages of any origin call it
 // (the SDK API: its credentials are headers a page must already hold).
-func (s *Server) apiHandler(eps httpapi.Table[endpoint], cors bool) http.Handler {
+func (s *API) apiHandler(eps httpapi.Table[endpoint], cors bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if cors {
 			httpapi.SetCORS(w.Header(), r)
@@ -108,7 +117,7 @@ func (s *Server) apiHandler(eps httpapi.Table[endpoint], cors bool) http.Handler
 	})
 }
 
-func (s *Server) serve(r *http.Request, ep endpoint) (any, error) {
+func (s *API) serve(r *http.Request, ep endpoint) (any, error) {
 	if err := s.checkApp(r); err != nil && !ep.noApp {
 		return nil, err
 	}
@@ -128,24 +137,24 @@ func (s *Server) serve(r *http.Request, ep endpoint) (any, error) {
 	return ep.fn(c)
 }
 
-func (s *Server) checkApp(r *http.Request) error {
+func (s *API) checkApp(r *http.Request) error {
 	switch id := httpapi.Header(r, "QISCUS-SDK-APP-ID"); id {
 	case s.cfg.AppID:
 		return nil
 	case "":
-		return apiError(ErrUnauthorized, "missing app id: send the QISCUS-SDK-APP-ID header")
+		return apierr.New(apierr.ErrUnauthorized, "missing app id: send the QISCUS-SDK-APP-ID header")
 	default:
-		return apiError(ErrForbidden, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
+		return apierr.New(apierr.ErrForbidden, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
 	}
 }
 
-func (s *Server) authenticate(ctx context.Context, r *http.Request, now time.Time) (store.User, error) {
+func (s *API) authenticate(ctx context.Context, r *http.Request, now time.Time) (store.User, error) {
 	id, token := httpapi.Header(r, "QISCUS-SDK-USER-ID"), httpapi.Header(r, "QISCUS-SDK-TOKEN")
 	switch {
 	case token == "":
-		return store.User{}, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
+		return store.User{}, apierr.New(apierr.ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header")
 	case id == "":
-		return store.User{}, apiError(ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
+		return store.User{}, apierr.New(apierr.ErrUnauthorized, "missing user id: send the QISCUS-SDK-USER-ID header")
 	}
 	return s.reads.Authenticate(ctx, id, token, now)
 }

@@ -1,4 +1,4 @@
-package server
+package sdkapi
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -16,25 +17,22 @@ import (
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
-// roomCommentsPage is how many comments come with a room.
-const roomCommentsPage = 20
-
 // handleGetOrCreateRoomWithTarget is POST get_or_create_room_with_target (form:
 // emails as one value or an array, options as a JSON string). The same pair
 // always gets the same single room.
-func (s *Server) handleGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
+func (s *API) handleGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
 	emails := c.P.Strings("emails")
 	if len(emails) == 0 {
-		return nil, badRequest("emails is required (the target user id)")
+		return nil, apierr.BadRequest("emails is required (the target user id)")
 	}
 	// v3 and the server API send both members; the caller is implied.
 	targets := slices.DeleteFunc(slices.Clone(emails), func(e string) bool { return e == c.User.ID })
 	switch len(targets) {
 	case 0:
-		return nil, badRequest("cannot open a single room with yourself")
+		return nil, apierr.BadRequest("cannot open a single room with yourself")
 	case 1:
 	default:
-		return nil, badRequest("emails must name exactly one target user, got %d", len(targets))
+		return nil, apierr.BadRequest("emails must name exactly one target user, got %d", len(targets))
 	}
 	options, err := c.P.JSON("options")
 	if err != nil {
@@ -52,7 +50,7 @@ func (s *Server) handleGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
 }
 
 // handleGetRoomByID is GET get_room_by_id?id=.
-func (s *Server) handleGetRoomByID(c *httpapi.Call) (any, error) {
+func (s *API) handleGetRoomByID(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireInt64("id")
 	if err != nil {
 		return nil, err
@@ -61,12 +59,12 @@ func (s *Server) handleGetRoomByID(c *httpapi.Call) (any, error) {
 }
 
 // roomWithComments is {room, comments} (comments newest first) as viewerPK sees them.
-func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (map[string]any, error) {
+func (s *API) roomWithComments(ctx context.Context, roomID, viewerPK int64) (map[string]any, error) {
 	d, err := s.readableRoom(ctx, roomID, viewerPK)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.reads.RoomComments(ctx, roomID, viewerPK, 0, false, roomCommentsPage)
+	cs, err := s.reads.RoomComments(ctx, roomID, viewerPK, 0, false, wire.RoomCommentsPage)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +83,7 @@ func (s *Server) roomWithComments(ctx context.Context, roomID, viewerPK int64) (
 }
 
 // unread counts what viewerPK has not read in the room.
-func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64) (int64, error) {
+func (s *API) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64) (int64, error) {
 	var readID int64
 	if p := d.Participant(viewerPK); p != nil {
 		readID = p.LastReadID
@@ -94,7 +92,7 @@ func (s *Server) unread(ctx context.Context, d *store.RoomDetail, viewerPK int64
 }
 
 // roomJSONView renders a room for viewerPK with its latest visible comment.
-func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (wire.Room, *store.Comment, error) {
+func (s *API) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK int64) (wire.Room, *store.Comment, error) {
 	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return wire.Room{}, nil, err
@@ -108,20 +106,20 @@ func (s *Server) roomJSONView(ctx context.Context, d *store.RoomDetail, viewerPK
 
 // readableRoom loads a room the user may read: a participant, or anyone for a
 // public channel.
-func (s *Server) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
+func (s *API) readableRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
 	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
 	if !d.CanRead(userPK) {
-		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
+		return nil, fmt.Errorf("%w (room %d)", apierr.ErrNotParticipant, roomID)
 	}
 	return d, nil
 }
 
 // roomByUniqueID loads the room with this unique id through access
 // (readableRoom or memberRoom).
-func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
+func (s *API) roomByUniqueID(ctx context.Context, uid string, userPK int64,
 	access func(context.Context, int64, int64) (*store.RoomDetail, error)) (*store.RoomDetail, error) {
 	r, err := s.reads.RoomByUniqueID(ctx, uid)
 	if err != nil {
@@ -131,19 +129,19 @@ func (s *Server) roomByUniqueID(ctx context.Context, uid string, userPK int64,
 }
 
 // memberRoom loads a room the user belongs to.
-func (s *Server) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
+func (s *API) memberRoom(ctx context.Context, roomID, userPK int64) (*store.RoomDetail, error) {
 	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
 	if d.Participant(userPK) == nil {
-		return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, roomID)
+		return nil, fmt.Errorf("%w (room %d)", apierr.ErrNotParticipant, roomID)
 	}
 	return d, nil
 }
 
 // resolveUsers looks up user ids (deduplicated, in order); an unknown one is a 404.
-func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, error) {
+func (s *API) resolveUsers(ctx context.Context, ids []string) ([]store.User, error) {
 	seen := map[string]bool{}
 	var out []store.User
 	for _, id := range ids {
@@ -164,14 +162,14 @@ func (s *Server) resolveUsers(ctx context.Context, ids []string) ([]store.User, 
 // levels ({AppId}/{uniqueId}/c), like user ids.
 func validRoomName(k, v string) error {
 	if len(v) > 255 {
-		return badRequest("%s is too long (max 255 bytes)", k)
+		return apierr.BadRequest("%s is too long (max 255 bytes)", k)
 	}
 	return nil
 }
 
 // handleCreateRoom is POST create_room (form: name, participants[],
 // avatar_url, options as a JSON string). The creator is always a participant.
-func (s *Server) handleCreateRoom(c *httpapi.Call) (any, error) {
+func (s *API) handleCreateRoom(c *httpapi.Call) (any, error) {
 	name, err := c.P.RequireString("name")
 	if err != nil {
 		return nil, err
@@ -188,7 +186,7 @@ func (s *Server) handleCreateRoom(c *httpapi.Call) (any, error) {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
 	id, err := s.chat.CreateGroup(c.Ctx, store.NewRoom{Name: name, AvatarURL: c.P.String("avatar_url"),
-		Options: string(options), CreatorPK: c.User.PK, MemberPKs: pksOf(members), CreatedAt: c.Now})
+		Options: string(options), CreatorPK: c.User.PK, MemberPKs: wire.PKs(members), CreatedAt: c.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -198,13 +196,13 @@ func (s *Server) handleCreateRoom(c *httpapi.Call) (any, error) {
 // handleGetOrCreateRoomWithUniqueID is POST get_or_create_room_with_unique_id
 // (form: unique_id, name, avatar_url): a public channel, which the caller
 // joins. changed is true when the channel was created or renamed.
-func (s *Server) handleGetOrCreateRoomWithUniqueID(c *httpapi.Call) (any, error) {
+func (s *API) handleGetOrCreateRoomWithUniqueID(c *httpapi.Call) (any, error) {
 	uid, err := c.P.RequireString("unique_id")
 	if err != nil {
 		return nil, err
 	}
 	if err := wire.ValidUserID(uid); err != nil {
-		return nil, badRequest("unique_id must be 1-255 characters without / + # or control characters")
+		return nil, apierr.BadRequest("unique_id must be 1-255 characters without / + # or control characters")
 	}
 	name := c.P.String("name")
 	if err := validRoomName("name", name); err != nil {
@@ -225,7 +223,7 @@ func (s *Server) handleGetOrCreateRoomWithUniqueID(c *httpapi.Call) (any, error)
 // roomInfo renders a room of a list (user_rooms, rooms_info) for viewerPK.
 // placeholder gives an empty room a last_comment with id 0 instead of null:
 // the v2 loadRoomList reads last_comment.id of every room.
-func (s *Server) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (wire.RoomInfo, error) {
+func (s *API) roomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, showParticipants, removed, placeholder bool) (wire.RoomInfo, error) {
 	r, last, err := s.roomJSONView(ctx, d, viewerPK)
 	if err != nil {
 		return wire.RoomInfo{}, err
@@ -255,22 +253,22 @@ const maxRoomsInfo = 100
 // handleRoomsInfo is POST rooms_info (JSON: room_id[] as numbers or strings,
 // room_unique_id[], show_participants, show_removed). Rooms the caller may not
 // see (or that do not exist) are left out; meta tells how many came back.
-func (s *Server) handleRoomsInfo(c *httpapi.Call) (any, error) {
+func (s *API) handleRoomsInfo(c *httpapi.Call) (any, error) {
 	var ids []int64
 	for _, v := range c.P.Strings("room_id") {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			return nil, badRequest("room_id must hold room ids (integers), got %q", v)
+			return nil, apierr.BadRequest("room_id must hold room ids (integers), got %q", v)
 		}
 		ids = append(ids, id)
 	}
 	uids := c.P.Strings("room_unique_id")
 	requested := len(ids) + len(uids)
 	if requested == 0 {
-		return nil, badRequest("room_id or room_unique_id is required")
+		return nil, apierr.BadRequest("room_id or room_unique_id is required")
 	}
 	if requested > maxRoomsInfo {
-		return nil, badRequest("at most %d rooms per request, got %d", maxRoomsInfo, requested)
+		return nil, apierr.BadRequest("at most %d rooms per request, got %d", maxRoomsInfo, requested)
 	}
 	showParticipants, err := c.P.Bool("show_participants")
 	if err != nil {
@@ -282,7 +280,7 @@ func (s *Server) handleRoomsInfo(c *httpapi.Call) (any, error) {
 	}
 	for _, uid := range uids {
 		r, err := s.reads.RoomByUniqueID(c.Ctx, uid)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, apierr.ErrNotFound) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -297,7 +295,7 @@ func (s *Server) handleRoomsInfo(c *httpapi.Call) (any, error) {
 		}
 		seen[id] = true
 		d, err := s.reads.RoomDetail(c.Ctx, id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, apierr.ErrNotFound) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -333,7 +331,7 @@ var roomTypes = map[string][]string{
 // show_removed&room_type: the caller's rooms, latest activity first. Rooms
 // without comments are left out unless show_empty; then their last_comment
 // is a placeholder with id 0.
-func (s *Server) handleUserRooms(c *httpapi.Call) (any, error) {
+func (s *API) handleUserRooms(c *httpapi.Call) (any, error) {
 	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
 		return nil, err
@@ -347,7 +345,7 @@ func (s *Server) handleUserRooms(c *httpapi.Call) (any, error) {
 	showParticipants, showEmpty, showRemoved := flags[0], flags[1], flags[2]
 	types, ok := roomTypes[c.P.String("room_type")]
 	if !ok {
-		return nil, badRequest("room_type must be default, all, single, group or channel, got %q", c.P.String("room_type"))
+		return nil, apierr.BadRequest("room_type must be default, all, single, group or channel, got %q", c.P.String("room_type"))
 	}
 	refs, err := s.reads.UserRooms(c.Ctx, c.User.PK, showRemoved)
 	if err != nil {
@@ -405,7 +403,7 @@ func (s *Server) handleUserRooms(c *httpapi.Call) (any, error) {
 // handleUpdateRoom is POST update_room (form: id, room_name, avatar_url,
 // options as a JSON string; each optional). Participants only; nothing is
 // published.
-func (s *Server) handleUpdateRoom(c *httpapi.Call) (any, error) {
+func (s *API) handleUpdateRoom(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireInt64("id")
 	if err != nil {
 		return nil, err
@@ -447,14 +445,14 @@ func (s *Server) handleUpdateRoom(c *httpapi.Call) (any, error) {
 
 // groupForChange loads a group room whose participants the caller may change,
 // and the users named by emails[].
-func (s *Server) groupForChange(c *httpapi.Call) (*store.RoomDetail, []store.User, error) {
+func (s *API) groupForChange(c *httpapi.Call) (*store.RoomDetail, []store.User, error) {
 	roomID, err := c.P.RequireInt64("room_id")
 	if err != nil {
 		return nil, nil, err
 	}
 	emails := c.P.Strings("emails")
 	if len(emails) == 0 {
-		return nil, nil, badRequest("emails is required (the user ids)")
+		return nil, nil, apierr.BadRequest("emails is required (the user ids)")
 	}
 	d, err := s.memberRoom(c.Ctx, roomID, c.User.PK)
 	if err != nil {
@@ -465,7 +463,7 @@ func (s *Server) groupForChange(c *httpapi.Call) (*store.RoomDetail, []store.Use
 		if kind == "channel" {
 			kind = "public channel"
 		}
-		return nil, nil, badRequest("participants can only be changed in group rooms (room %d is a %s room)", roomID, kind)
+		return nil, nil, apierr.BadRequest("participants can only be changed in group rooms (room %d is a %s room)", roomID, kind)
 	}
 	users, err := s.resolveUsers(c.Ctx, emails)
 	if err != nil {
@@ -474,22 +472,14 @@ func (s *Server) groupForChange(c *httpapi.Call) (*store.RoomDetail, []store.Use
 	return d, users, nil
 }
 
-func pksOf(us []store.User) []int64 {
-	out := make([]int64, len(us))
-	for i := range us {
-		out[i] = us[i].PK
-	}
-	return out
-}
-
 // handleAddRoomParticipants is POST add_room_participants (form: room_id,
 // emails[]). participants_added lists the users who were not in the room yet.
-func (s *Server) handleAddRoomParticipants(c *httpapi.Call) (any, error) {
+func (s *API) handleAddRoomParticipants(c *httpapi.Call) (any, error) {
 	d, users, err := s.groupForChange(c)
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.chat.AddParticipants(c.Ctx, d.ID, pksOf(users))
+	added, err := s.chat.AddParticipants(c.Ctx, d.ID, wire.PKs(users))
 	if err != nil {
 		return nil, err
 	}
@@ -508,12 +498,12 @@ func (s *Server) handleAddRoomParticipants(c *httpapi.Call) (any, error) {
 // handleRemoveRoomParticipants is POST remove_room_participants (form:
 // room_id, emails[]). participants_removed lists the user ids that were in the
 // room; a participant may remove themselves.
-func (s *Server) handleRemoveRoomParticipants(c *httpapi.Call) (any, error) {
+func (s *API) handleRemoveRoomParticipants(c *httpapi.Call) (any, error) {
 	d, users, err := s.groupForChange(c)
 	if err != nil {
 		return nil, err
 	}
-	removed, err := s.chat.RemoveParticipants(c.Ctx, &d.Room, pksOf(users), c.Now)
+	removed, err := s.chat.RemoveParticipants(c.Ctx, &d.Room, wire.PKs(users), c.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +520,7 @@ func (s *Server) handleRemoveRoomParticipants(c *httpapi.Call) (any, error) {
 
 // handleRoomParticipants is GET room_participants?room_unique_id&page&limit
 // (or &offset, the deprecated form).
-func (s *Server) handleRoomParticipants(c *httpapi.Call) (any, error) {
+func (s *API) handleRoomParticipants(c *httpapi.Call) (any, error) {
 	uid, err := c.P.RequireString("room_unique_id")
 	if err != nil {
 		return nil, err
@@ -570,7 +560,7 @@ func (s *Server) handleRoomParticipants(c *httpapi.Call) (any, error) {
 }
 
 // unreadPerRoom is the caller's unread count in each of their rooms.
-func (s *Server) unreadPerRoom(c *httpapi.Call) ([]int64, error) {
+func (s *API) unreadPerRoom(c *httpapi.Call) ([]int64, error) {
 	refs, err := s.reads.UserRooms(c.Ctx, c.User.PK, false)
 	if err != nil {
 		return nil, err
@@ -592,7 +582,7 @@ func (s *Server) unreadPerRoom(c *httpapi.Call) ([]int64, error) {
 
 // handleTotalUnreadCount is GET total_unread_count: unread comments across
 // the caller's rooms (comments by others after their read cursor).
-func (s *Server) handleTotalUnreadCount(c *httpapi.Call) (any, error) {
+func (s *API) handleTotalUnreadCount(c *httpapi.Call) (any, error) {
 	counts, err := s.unreadPerRoom(c)
 	if err != nil {
 		return nil, err
@@ -606,7 +596,7 @@ func (s *Server) handleTotalUnreadCount(c *httpapi.Call) (any, error) {
 
 // handleRoomUnreadCount is GET get_room_unread_count: how many of the
 // caller's rooms have unread comments.
-func (s *Server) handleRoomUnreadCount(c *httpapi.Call) (any, error) {
+func (s *API) handleRoomUnreadCount(c *httpapi.Call) (any, error) {
 	counts, err := s.unreadPerRoom(c)
 	if err != nil {
 		return nil, err

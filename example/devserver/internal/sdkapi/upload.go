@@ -1,4 +1,4 @@
-package server
+package sdkapi
 
 import (
 	"crypto/rand"
@@ -15,12 +15,13 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 )
 
 // uploadRoot returns the upload directory, creating the temporary one for
 // ":memory:" servers on first use when create is set.
-func (s *Server) uploadRoot(create bool) (string, error) {
+func (s *API) uploadRoot(create bool) (string, error) {
 	s.uploadMu.Lock()
 	defer s.uploadMu.Unlock()
 	if s.uploadDir == "" && create {
@@ -31,6 +32,13 @@ func (s *Server) uploadRoot(create bool) (string, error) {
 		s.uploadDir, s.uploadIsTemp = dir, true
 	}
 	return s.uploadDir, nil
+}
+
+// uploadRootDir is where uploads are stored: "" until the first upload when
+// the directory is temporary.
+func (s *API) UploadDir() string {
+	root, _ := s.uploadRoot(false)
+	return root
 }
 
 type uploadedFileJSON struct {
@@ -52,7 +60,7 @@ const (
 // with a "token" field (v3). The file is stored under Config.UploadDir and
 // served back at /files/…; results.file.url is absolute, built from the
 // request's Host. Files over Config.MaxUploadBytes get 413.
-func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
+func (s *API) handleUpload(c *httpapi.Call) (any, error) {
 	// Headers, when sent, are checked before the body is read.
 	viaHeader := httpapi.Header(c.R, "QISCUS-SDK-TOKEN") != ""
 	if viaHeader {
@@ -63,7 +71,7 @@ func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 		c.User = u
 	}
 	if ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type")); ct != "multipart/form-data" {
-		return nil, badRequest("upload needs a multipart/form-data body with the file in field \"file\"")
+		return nil, apierr.BadRequest("upload needs a multipart/form-data body with the file in field \"file\"")
 	}
 	root, err := s.uploadRoot(true)
 	if err != nil {
@@ -71,7 +79,7 @@ func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 	}
 	mr, err := c.R.MultipartReader()
 	if err != nil {
-		return nil, badRequest("malformed multipart body: %v", err)
+		return nil, apierr.BadRequest("malformed multipart body: %v", err)
 	}
 	var stored, name, fieldToken string
 	var size int64
@@ -87,7 +95,7 @@ func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 			break
 		}
 		if err != nil {
-			return nil, badRequest("malformed multipart body: %v", err)
+			return nil, apierr.BadRequest("malformed multipart body: %v", err)
 		}
 		switch {
 		case part.FormName() == "file" && stored == "":
@@ -96,34 +104,34 @@ func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 				return nil, err
 			}
 		case fields >= maxUploadFields:
-			return nil, badRequest("too many multipart fields")
+			return nil, apierr.BadRequest("too many multipart fields")
 		case part.FormName() == "token":
 			b, err := io.ReadAll(io.LimitReader(part, maxUploadFieldSize))
 			if err != nil {
-				return nil, badRequest("malformed multipart body: %v", err)
+				return nil, apierr.BadRequest("malformed multipart body: %v", err)
 			}
 			fieldToken = strings.TrimSpace(string(b))
 		default:
 			if _, err := io.Copy(io.Discard, io.LimitReader(part, maxUploadFieldSize)); err != nil {
-				return nil, badRequest("malformed multipart body: %v", err)
+				return nil, apierr.BadRequest("malformed multipart body: %v", err)
 			}
 		}
 	}
 	if !viaHeader {
 		if fieldToken == "" {
-			return nil, apiError(ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header or a token field")
+			return nil, apierr.New(apierr.ErrUnauthorized, "missing token: send the QISCUS-SDK-TOKEN header or a token field")
 		}
 		u, err := s.reads.UserByToken(c.Ctx, fieldToken)
 		if err != nil {
 			return nil, err
 		}
 		if u.Expired(c.Now) {
-			return nil, ErrTokenExpired
+			return nil, apierr.ErrTokenExpired
 		}
 		c.User = u
 	}
 	if stored == "" {
-		return nil, badRequest("no file: send it in the multipart field \"file\"")
+		return nil, apierr.BadRequest("no file: send it in the multipart field \"file\"")
 	}
 	rel, _ := filepath.Rel(root, stored)
 	scheme := "http"
@@ -141,7 +149,7 @@ func (s *Server) handleUpload(c *httpapi.Call) (any, error) {
 }
 
 // storeUpload writes one file to root/{random}/{name}, enforcing the size limit.
-func (s *Server) storeUpload(root, name string, r io.Reader) (string, int64, error) {
+func (s *API) storeUpload(root, name string, r io.Reader) (string, int64, error) {
 	dir := filepath.Join(root, strings.ToLower(rand.Text()[:16]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("create upload directory: %w", err)
@@ -160,13 +168,13 @@ func (s *Server) storeUpload(root, name string, r io.Reader) (string, int64, err
 	switch {
 	case err != nil:
 		os.RemoveAll(dir)
-		return "", 0, badRequest("upload interrupted: %v", err)
+		return "", 0, apierr.BadRequest("upload interrupted: %v", err)
 	case n > limit:
 		os.RemoveAll(dir)
 		// Read on (within reason) so the client, still sending, gets the 413
 		// instead of a reset connection.
 		_, _ = io.CopyN(io.Discard, r, maxUploadDrain)
-		return "", 0, &APIError{Status: http.StatusRequestEntityTooLarge, Kind: ErrBadRequest,
+		return "", 0, &apierr.APIError{Status: http.StatusRequestEntityTooLarge, Kind: apierr.ErrBadRequest,
 			Message: fmt.Sprintf("file too large: the limit is %s", byteSize(limit))}
 	}
 	return dst, n, nil
@@ -208,7 +216,7 @@ func safeFileName(name string) string {
 // filesHandler serves uploaded files at /files/{dir}/{name} with a type from
 // the extension. Directory listings are off, and files are sandboxed so an
 // uploaded page cannot script the dev origin.
-func (s *Server) filesHandler() http.Handler {
+func (s *API) FilesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -1,7 +1,6 @@
-package server
+package sdkapi
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -25,45 +25,10 @@ import (
 	json "github.com/goccy/go-json"
 )
 
-// roomCache loads each room once per request.
-type roomCache struct {
-	s     *Server
-	rooms map[int64]*store.RoomDetail
-}
-
-func (s *Server) roomCache() *roomCache {
-	return &roomCache{s: s, rooms: map[int64]*store.RoomDetail{}}
-}
-
-func (rc *roomCache) get(ctx context.Context, id int64) (*store.RoomDetail, error) {
-	if d, ok := rc.rooms[id]; ok {
-		return d, nil
-	}
-	d, err := rc.s.reads.RoomDetail(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	rc.rooms[id] = d
-	return d, nil
-}
-
-// render turns comments into JSON for viewerPK.
-func (rc *roomCache) render(ctx context.Context, cs []store.Comment, viewerPK int64) ([]wire.Comment, error) {
-	out := make([]wire.Comment, 0, len(cs))
-	for i := range cs {
-		d, err := rc.get(ctx, cs[i].RoomID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, wire.CommentFor(&cs[i], d, viewerPK))
-	}
-	return out, nil
-}
-
 // ownComments resolves unique ids to the caller's comments. A unique id only
 // used by others is refused (only the sender may change a comment); an
 // unknown one is a 404. Comments in rooms the caller left are refused too.
-func (s *Server) ownComments(c *httpapi.Call, uids []string, verb string) ([]store.Comment, error) {
+func (s *API) ownComments(c *httpapi.Call, uids []string, verb string) ([]store.Comment, error) {
 	all, err := s.reads.CommentsByUniqueIDs(c.Ctx, uids)
 	if err != nil {
 		return nil, err
@@ -84,16 +49,16 @@ func (s *Server) ownComments(c *httpapi.Call, uids []string, verb string) ([]sto
 				return nil, err
 			}
 			if !ok {
-				return nil, fmt.Errorf("%w (room %d)", ErrNotParticipant, cm.RoomID)
+				return nil, fmt.Errorf("%w (room %d)", apierr.ErrNotParticipant, cm.RoomID)
 			}
 			mine++
 			out = append(out, cm)
 		}
 		switch {
 		case mine == 0 && others > 0:
-			return nil, apiError(ErrForbidden, "only the sender can %s comment %q", verb, uid)
+			return nil, apierr.New(apierr.ErrForbidden, "only the sender can %s comment %q", verb, uid)
 		case mine == 0:
-			return nil, fmt.Errorf("%w: unique id %q", ErrCommentNotFound, uid)
+			return nil, fmt.Errorf("%w: unique id %q", apierr.ErrCommentNotFound, uid)
 		}
 	}
 	return out, nil
@@ -104,9 +69,9 @@ type deletedMessagesJSON struct {
 	MessageUniqueIDs []string `json:"message_unique_ids"`
 }
 
-// maxDeleteUniqueIDs bounds the distinct ids of one delete_messages: one SQL
+// MaxDeleteUniqueIDs bounds the distinct ids of one delete_messages: one SQL
 // variable each (SQLite allows 32,766), and ownComments matches them pairwise.
-const maxDeleteUniqueIDs = 1000
+const MaxDeleteUniqueIDs = 1000
 
 // handleDeleteMessages is DELETE delete_messages with a JSON body {unique_ids,
 // is_delete_for_everyone, is_hard_delete} or the same as a query string
@@ -115,15 +80,15 @@ const maxDeleteUniqueIDs = 1000
 // notification on {token}/n, also recorded for sync_event. Soft and "for me"
 // deletes (deprecated in v2) are treated like hard deletes for everyone;
 // is_hard_delete is passed on as sent.
-func (s *Server) handleDeleteMessages(c *httpapi.Call) (any, error) {
+func (s *API) handleDeleteMessages(c *httpapi.Call) (any, error) {
 	uids := c.P.Strings("unique_ids")
 	if len(uids) == 0 {
-		return nil, badRequest("unique_ids is required")
+		return nil, apierr.BadRequest("unique_ids is required")
 	}
 	seen := map[string]bool{}
 	uids = slices.DeleteFunc(uids, func(u string) bool { dup := seen[u]; seen[u] = true; return dup })
-	if len(uids) > maxDeleteUniqueIDs {
-		return nil, badRequest("unique_ids may hold at most %d ids", maxDeleteUniqueIDs)
+	if len(uids) > MaxDeleteUniqueIDs {
+		return nil, apierr.BadRequest("unique_ids may hold at most %d ids", MaxDeleteUniqueIDs)
 	}
 	if _, err := httpapi.BoolDefault(c.P, "is_delete_for_everyone", true); err != nil {
 		return nil, err
@@ -161,7 +126,7 @@ func (s *Server) handleDeleteMessages(c *httpapi.Call) (any, error) {
 			return nil, err
 		}
 	}
-	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
+	out, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -187,10 +152,10 @@ type deletedRoomJSON struct {
 // to now disappear for them, and their other sessions get a clear_room
 // notification on {token}/n (also recorded for sync_event). results.rooms
 // holds the same room objects as the notification.
-func (s *Server) handleClearRoomMessages(c *httpapi.Call) (any, error) {
+func (s *API) handleClearRoomMessages(c *httpapi.Call) (any, error) {
 	uids := c.P.Strings("room_channel_ids")
 	if len(uids) == 0 {
-		return nil, badRequest("room_channel_ids is required (room unique ids)")
+		return nil, apierr.BadRequest("room_channel_ids is required (room unique ids)")
 	}
 	var ids []int64
 	rooms := []deletedRoomJSON{}
@@ -224,7 +189,7 @@ func (s *Server) handleClearRoomMessages(c *httpapi.Call) (any, error) {
 // ignored (the v2 client sends the one from login, stale after a refresh).
 // Absent fields are kept. Each participant gets the edited comment on
 // {token}/update.
-func (s *Server) handleUpdateMessage(c *httpapi.Call) (any, error) {
+func (s *API) handleUpdateMessage(c *httpapi.Call) (any, error) {
 	uid, err := c.P.RequireString("unique_id")
 	if err != nil {
 		return nil, err
@@ -235,7 +200,7 @@ func (s *Server) handleUpdateMessage(c *httpapi.Call) (any, error) {
 	}
 	cm := cs[len(cs)-1] // the newest, should a unique id repeat across rooms
 	if cm.IsDeleted {
-		return nil, fmt.Errorf("%w: unique id %q was deleted", ErrCommentNotFound, uid)
+		return nil, fmt.Errorf("%w: unique id %q was deleted", apierr.ErrCommentNotFound, uid)
 	}
 	if c.P.Has("comment") {
 		cm.Message = c.P.String("comment")
@@ -260,31 +225,31 @@ func (s *Server) handleUpdateMessage(c *httpapi.Call) (any, error) {
 	return map[string]any{"comment": wire.CommentFor(&cm, d, c.User.PK)}, nil
 }
 
-// maxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
+// MaxFilterRoomIDs bounds the distinct room ids of search and file_list. Each
 // is an SQL variable and SQLite allows 32,766 per statement; a thousand rooms
 // is already more than a search page is meant for.
-const maxFilterRoomIDs = 1000
+const MaxFilterRoomIDs = 1000
 
 // searchRooms turns room ids sent as numbers or strings into a filter; none
 // means every room of the caller. Repeats count once; more than
-// maxFilterRoomIDs distinct ids is a bad request.
+// MaxFilterRoomIDs distinct ids is a bad request.
 func searchRooms(p httpapi.Params, k string) ([]int64, error) {
 	vs := p.Strings(k)
 	if len(vs) == 0 {
 		return nil, nil
 	}
-	seen := make(map[int64]struct{}, min(len(vs), maxFilterRoomIDs+1))
-	out := make([]int64, 0, min(len(vs), maxFilterRoomIDs))
+	seen := make(map[int64]struct{}, min(len(vs), MaxFilterRoomIDs+1))
+	out := make([]int64, 0, min(len(vs), MaxFilterRoomIDs))
 	for _, v := range vs {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
-			return nil, badRequest("%s must hold room ids (integers), got %q", k, v)
+			return nil, apierr.BadRequest("%s must hold room ids (integers), got %q", k, v)
 		}
 		if _, dup := seen[id]; dup {
 			continue
 		}
-		if len(out) == maxFilterRoomIDs {
-			return nil, badRequest("%s may hold at most %d room ids", k, maxFilterRoomIDs)
+		if len(out) == MaxFilterRoomIDs {
+			return nil, apierr.BadRequest("%s may hold at most %d room ids", k, MaxFilterRoomIDs)
 		}
 		seen[id] = struct{}{}
 		out = append(out, id)
@@ -295,7 +260,7 @@ func searchRooms(p httpapi.Params, k string) ([]int64, error) {
 // handleSearchMessages is POST search_messages (form: query, room_id,
 // last_comment_id): the caller's visible comments containing query, newest
 // first, 20 at a time (older than last_comment_id when given).
-func (s *Server) handleSearchMessages(c *httpapi.Call) (any, error) {
+func (s *API) handleSearchMessages(c *httpapi.Call) (any, error) {
 	q, err := c.P.RequireString("query")
 	if err != nil {
 		return nil, err
@@ -317,7 +282,7 @@ func (s *Server) handleSearchMessages(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
+	out, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +292,7 @@ func (s *Server) handleSearchMessages(c *httpapi.Call) (any, error) {
 // handleSearch is POST search (JSON: query, sender, type, room_ids[],
 // room_type single|group, is_public, page, limit). is_public=true searches
 // public channels. An empty query matches every comment.
-func (s *Server) handleSearch(c *httpapi.Call) (any, error) {
+func (s *API) handleSearch(c *httpapi.Call) (any, error) {
 	f := store.CommentFilter{ViewerPK: c.User.PK, Query: c.P.String("query"), SenderID: c.P.String("sender")}
 	var err error
 	if f.Type = c.P.String("type"); f.Type != "" {
@@ -348,7 +313,7 @@ func (s *Server) handleSearch(c *httpapi.Call) (any, error) {
 	case rt == "single" || rt == "group":
 		f.ChatTypes = []string{rt}
 	case rt != "":
-		return nil, badRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
+		return nil, apierr.BadRequest("room_type must be single or group (is_public=true for channels), got %q", rt)
 	}
 	page, limit, err := c.P.PageOf(20, 100)
 	if err != nil {
@@ -358,7 +323,7 @@ func (s *Server) handleSearch(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.roomCache().render(c.Ctx, cs, c.User.PK)
+	out, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +385,7 @@ type fileJSON struct {
 
 // fileOf extracts the file of an attachment comment: a file_attachment's
 // payload {url, file_name, size, caption}, or a "[file] url [/file]" text.
-func (s *Server) fileOf(c *store.Comment) (fileJSON, bool) {
+func (s *API) fileOf(c *store.Comment) (fileJSON, bool) {
 	f := fileJSON{
 		CommentID: c.ID, CommentIDStr: wire.IDStr(c.ID), CommentUniqueID: c.UniqueTempID,
 		RoomID: c.RoomID, RoomIDStr: wire.IDStr(c.RoomID), Email: c.Sender.ID, Username: c.Sender.Username,
@@ -461,7 +426,7 @@ func (s *Server) fileOf(c *store.Comment) (fileJSON, bool) {
 }
 
 // uploadedSize is the size of a file this server serves at /files/…, or 0.
-func (s *Server) uploadedSize(urlPath string) int64 {
+func (s *API) uploadedSize(urlPath string) int64 {
 	rel, ok := strings.CutPrefix(urlPath, "/files/")
 	root, _ := s.uploadRoot(false)
 	if !ok || root == "" {
@@ -496,7 +461,7 @@ func extList(p httpapi.Params, k string) map[string]bool {
 // "[file] url [/file]" texts. file_type is media (images, video, audio), doc
 // (documents), others, or all/empty. results: {files, comments, page, limit,
 // total}, where comments[i] is the comment carrying files[i].
-func (s *Server) handleFileList(c *httpapi.Call) (any, error) {
+func (s *API) handleFileList(c *httpapi.Call) (any, error) {
 	f := store.CommentFilter{ViewerPK: c.User.PK, SenderID: c.P.String("sender"), FilesOnly: true}
 	var err error
 	if f.RoomIDs, err = searchRooms(c.P, "room_ids"); err != nil {
@@ -504,7 +469,7 @@ func (s *Server) handleFileList(c *httpapi.Call) (any, error) {
 	}
 	kind, ok := fileTypes[strings.ToLower(c.P.String("file_type"))]
 	if !ok {
-		return nil, badRequest("file_type must be media, doc, others or all, got %q", c.P.String("file_type"))
+		return nil, apierr.BadRequest("file_type must be media, doc, others or all, got %q", c.P.String("file_type"))
 	}
 	include, exclude := extList(c.P, "include_extensions"), extList(c.P, "exclude_extensions")
 	page, limit, err := c.P.PageOf(20, 100)
@@ -529,7 +494,7 @@ func (s *Server) handleFileList(c *httpapi.Call) (any, error) {
 	}
 	total := len(files)
 	from, to := min((page-1)*limit, total), min(page*limit, total)
-	comments, err := s.roomCache().render(c.Ctx, matched[from:to], c.User.PK)
+	comments, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, matched[from:to], c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -539,7 +504,7 @@ func (s *Server) handleFileList(c *httpapi.Call) (any, error) {
 
 // handleCommentReceipt is GET comment_receipt?comment_id: who, other than the
 // sender, has read the comment, has only received it, or has neither.
-func (s *Server) handleCommentReceipt(c *httpapi.Call) (any, error) {
+func (s *API) handleCommentReceipt(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireInt64("comment_id")
 	if err != nil {
 		return nil, err
@@ -557,7 +522,7 @@ func (s *Server) handleCommentReceipt(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if len(visible) == 0 || visible[0].ID != cm.ID {
-		return nil, fmt.Errorf("%w: id %d", ErrCommentNotFound, id)
+		return nil, fmt.Errorf("%w: id %d", apierr.ErrCommentNotFound, id)
 	}
 	read, delivered, pending := []wire.Participant{}, []wire.Participant{}, []wire.Participant{}
 	for i := range d.Participants {

@@ -1,8 +1,9 @@
-package server
+package sdkapi
 
 import (
 	"context"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
@@ -21,7 +22,7 @@ import (
 // type, payload, extras). A new comment is published to every participant's
 // {token}/c, the sender included, before the response is written; a retry with
 // the same unique_temp_id returns the stored comment and publishes nothing.
-func (s *Server) handlePostComment(c *httpapi.Call) (any, error) {
+func (s *API) handlePostComment(c *httpapi.Call) (any, error) {
 	roomID, err := c.P.RequireInt64("topic_id")
 	if err != nil {
 		return nil, err
@@ -66,17 +67,17 @@ func commentPayload(p httpapi.Params, typ string) ([]byte, error) {
 	}
 	var obj map[string]json.RawMessage
 	if len(payload) == 0 || payload[0] != '{' || json.Unmarshal(payload, &obj) != nil {
-		return nil, badRequest("a %s comment needs a JSON object payload", typ)
+		return nil, apierr.BadRequest("a %s comment needs a JSON object payload", typ)
 	}
 	if _, ok := obj["type"]; typ == "custom" && !ok {
-		return nil, badRequest("a custom comment's payload needs a type")
+		return nil, apierr.BadRequest("a custom comment's payload needs a type")
 	}
 	return payload, nil
 }
 
 // handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,
 // newest first.
-func (s *Server) handleLoadComments(c *httpapi.Call) (any, error) {
+func (s *API) handleLoadComments(c *httpapi.Call) (any, error) {
 	roomID, err := c.P.RequireInt64("topic_id")
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ type updateStatusJSON struct {
 // last_comment_read_id and/or last_comment_received_id). Cursors only move
 // forward; each move is published as "{id}:{uniqueId}" on
 // r/{room}/{room}/{me}/r or /d and recorded as a sync event.
-func (s *Server) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
+func (s *API) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
 	roomID, err := c.P.RequireInt64("room_id")
 	if err != nil {
 		return nil, err
@@ -129,7 +130,7 @@ func (s *Server) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if readID <= 0 && receivedID <= 0 {
-		return nil, badRequest("last_comment_read_id or last_comment_received_id is required")
+		return nil, apierr.BadRequest("last_comment_read_id or last_comment_received_id is required")
 	}
 	if _, err := s.memberRoom(c.Ctx, roomID, c.User.PK); err != nil {
 		return nil, err
@@ -149,30 +150,11 @@ type syncMetaJSON struct {
 	NeedClear             bool  `json:"need_clear"`
 }
 
-// commentsJSONAcrossRooms renders comments of several rooms for viewerPK,
-// reading each room once.
-func (s *Server) commentsJSONAcrossRooms(ctx context.Context, cs []store.Comment, viewerPK int64) ([]wire.Comment, error) {
-	rooms := map[int64]*store.RoomDetail{}
-	out := make([]wire.Comment, 0, len(cs))
-	for i := range cs {
-		d, ok := rooms[cs[i].RoomID]
-		if !ok {
-			var err error
-			if d, err = s.reads.RoomDetail(ctx, cs[i].RoomID); err != nil {
-				return nil, err
-			}
-			rooms[cs[i].RoomID] = d
-		}
-		out = append(out, wire.CommentFor(&cs[i], d, viewerPK))
-	}
-	return out, nil
-}
-
 // handleSync is GET sync?last_received_comment_id&limit: newer comments from all
 // of the caller's rooms, oldest first. meta.last_received_comment_id is the
 // highest id returned, or the input when there is none, so the cursor never
 // moves backwards.
-func (s *Server) handleSync(c *httpapi.Call) (any, error) {
+func (s *API) handleSync(c *httpapi.Call) (any, error) {
 	after, _, err := c.P.Int64("last_received_comment_id")
 	if err != nil {
 		return nil, err
@@ -186,7 +168,7 @@ func (s *Server) handleSync(c *httpapi.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.commentsJSONAcrossRooms(c.Ctx, cs, c.User.PK)
+	out, err := wire.CommentsAcrossRooms(c.Ctx, s.reads, cs, c.User.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +181,7 @@ func (s *Server) handleSync(c *httpapi.Call) (any, error) {
 
 // normalizeSDKComment is normalizeMessage for the SDK's post_comment, whose
 // payload is an object (JSON body) or a JSON string (form body).
-func (s *Server) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p httpapi.Params) (string, []byte, error) {
+func (s *API) normalizeSDKComment(ctx context.Context, roomID int64, typ, msg string, p httpapi.Params) (string, []byte, error) {
 	payload, err := p.JSON("payload")
 	if err != nil {
 		if typ != "text" {
