@@ -10,6 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/serverapi"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/backup"
+
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -69,8 +73,9 @@ type Server struct {
 	store    *store.Store
 	broker   *broker.Broker
 	handler  http.Handler
-	rest     *restAPI       // server API: background exports and imports
-	webhooks *webhook.Queue // nil when Config.WebhookURL is ""
+	rest     *serverapi.API
+	backup   *backup.Service // the server API's exports and imports
+	webhooks *webhook.Queue  // nil when Config.WebhookURL is ""
 
 	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
 	ctx    context.Context
@@ -119,7 +124,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.rest = newRESTAPI(s)
 	s.webhooks = webhook.Start(base, webhook.Config{URL: cfg.WebhookURL, MaxAttempts: cfg.WebhookMaxAttempts,
 		Backoff: cfg.WebhookBackoff, Log: log}, st)
 	s.svc = &chat.Service{Store: st, Publish: s.broker.Comment, Notify: s.webhooks.Notify,
@@ -127,6 +131,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
 	s.chat = s.svc
+	s.backup = backup.New(base, log, st, s.chat, cfg.TokenTTL)
+	s.rest = serverapi.New(serverapi.Config{AppID: cfg.AppID, Secret: cfg.Secret}, log, s.chat, st, s.broker, s.backup)
 	s.sdk = sdkapi.New(sdkapi.Config{AppID: cfg.AppID, Secret: cfg.Secret, MaxUploadBytes: cfg.MaxUploadBytes, UploadDir: uploadDir},
 		log, s.chat, st, st, s.broker)
 	s.handler = s.routes()
@@ -149,8 +155,8 @@ func (s *Server) Close() error {
 		berr := s.broker.Close()
 		s.cancel()
 		s.webhooks.Close()
-		if s.rest != nil {
-			s.rest.close() // waits for background jobs, which still write to the store
+		if s.backup != nil {
+			s.backup.Close() // waits for background jobs, which still write to the store
 		}
 		s.closeErr = errors.Join(berr, s.store.Close())
 		s.closeErr = errors.Join(s.closeErr, s.sdk.Close())
@@ -166,7 +172,7 @@ func (s *Server) routes() http.Handler {
 	if eps := s.devEndpoints(); len(eps) > 0 {
 		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.sdk.DevHandler(eps)))
 	}
-	restAPI := s.restAPIHandler()
+	restAPI := s.rest.Handler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
 	mux.HandleFunc("/mqtt", s.broker.ServeWS)

@@ -1,4 +1,4 @@
-package server
+package serverapi
 
 import (
 	json "github.com/goccy/go-json"

@@ -1,4 +1,4 @@
-package server
+package backup
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
@@ -71,15 +72,15 @@ func importJSONOf(r *store.ImportRecord) importJSON {
 
 // handleCreateImport is POST imports, a multipart/form-data body with the
 // fields type (users, rooms or comments) and file (the JSON file).
-func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
+func (s *Service) handleCreateImport(c *httpapi.Call) (any, error) {
 	ct, _, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		return nil, badRequest("send a multipart/form-data body with the fields type and file")
+		return nil, apierr.BadRequest("send a multipart/form-data body with the fields type and file")
 	}
 	c.R.Body = http.MaxBytesReader(nil, c.R.Body, maxImportBytes+1<<20)
 	mr, err := c.R.MultipartReader()
 	if err != nil {
-		return nil, badRequest("malformed multipart body: %v", err)
+		return nil, apierr.BadRequest("malformed multipart body: %v", err)
 	}
 	resource := c.P.String("type")
 	var file []byte
@@ -90,23 +91,23 @@ func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
 			break
 		}
 		if err != nil {
-			return nil, badRequest("malformed multipart body: %v", err)
+			return nil, apierr.BadRequest("malformed multipart body: %v", err)
 		}
 		switch part.FormName() {
 		case "type":
 			b, err := io.ReadAll(io.LimitReader(part, 64))
 			if err != nil {
-				return nil, badRequest("malformed multipart body: %v", err)
+				return nil, apierr.BadRequest("malformed multipart body: %v", err)
 			}
 			resource = string(b)
 		case "file":
 			filename = part.FileName()
 			file, err = io.ReadAll(io.LimitReader(part, maxImportBytes+1))
 			if err != nil {
-				return nil, badRequest("cannot read file: %v", err)
+				return nil, apierr.BadRequest("cannot read file: %v", err)
 			}
 			if len(file) > maxImportBytes {
-				return nil, badRequest("file is too large (max %d bytes)", maxImportBytes)
+				return nil, apierr.BadRequest("file is too large (max %d bytes)", maxImportBytes)
 			}
 		}
 		part.Close()
@@ -114,11 +115,11 @@ func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
 	resource = strings.TrimSpace(resource)
 	switch {
 	case resource == "":
-		return nil, badRequest(`type is required ("users", "rooms" or "comments")`)
+		return nil, apierr.BadRequest(`type is required ("users", "rooms" or "comments")`)
 	case !exportResources[resource]:
-		return nil, badRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
+		return nil, apierr.BadRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
 	case file == nil:
-		return nil, badRequest("file is required (a JSON file)")
+		return nil, apierr.BadRequest("file is required (a JSON file)")
 	}
 	if filename == "" {
 		filename = resource + ".json"
@@ -134,7 +135,7 @@ func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
 	if err := s.store.CreateImport(c.Ctx, rec); err != nil {
 		return nil, err
 	}
-	s.rest.goJob("import "+rec.UniqueID, func(ctx context.Context) { s.runImport(ctx, rec.UniqueID, resource, rows) })
+	s.goJob("import "+rec.UniqueID, func(ctx context.Context) { s.runImport(ctx, rec.UniqueID, resource, rows) })
 	return map[string]any{"backup_history": importJSONOf(&rec)}, nil
 }
 
@@ -142,26 +143,26 @@ func (s *Server) handleCreateImport(c *httpapi.Call) (any, error) {
 func importRows(file []byte) ([]json.RawMessage, error) {
 	var rows []json.RawMessage
 	if t := bytes.TrimSpace(file); len(t) == 0 || t[0] != '[' || json.Unmarshal(t, &rows) != nil {
-		return nil, badRequest("file must be a JSON array of objects")
+		return nil, apierr.BadRequest("file must be a JSON array of objects")
 	}
 	if len(rows) == 0 {
-		return nil, badRequest("file holds no rows")
+		return nil, apierr.BadRequest("file holds no rows")
 	}
 	for i, r := range rows {
 		if r = bytes.TrimSpace(r); len(r) == 0 || r[0] != '{' {
-			return nil, badRequest("file must be a JSON array of objects (row %d is not an object)", i+1)
+			return nil, apierr.BadRequest("file must be a JSON array of objects (row %d is not an object)", i+1)
 		}
 	}
 	return rows, nil
 }
 
 // handleListImports is GET imports?page: the 20 most recent per page.
-func (s *Server) handleListImports(c *httpapi.Call) (any, error) {
+func (s *Service) handleListImports(c *httpapi.Call) (any, error) {
 	return backupHistories(c, s.store.ListImports, importJSONOf)
 }
 
 // handleGetImport is GET imports/{unique_id} (not in the Qiscus docs).
-func (s *Server) handleGetImport(c *httpapi.Call) (any, error) {
+func (s *Service) handleGetImport(c *httpapi.Call) (any, error) {
 	r, err := s.store.ImportByID(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
@@ -172,13 +173,13 @@ func (s *Server) handleGetImport(c *httpapi.Call) (any, error) {
 // errRowsInvalid rolls the import transaction back.
 var errRowsInvalid = errors.New("import has invalid rows")
 
-func (s *Server) runImport(ctx context.Context, uid, resource string, rows []json.RawMessage) {
+func (s *Service) runImport(ctx context.Context, uid, resource string, rows []json.RawMessage) {
 	im := &importer{s: s, ctx: ctx, now: time.Now(), seen: map[string]bool{}, comments: map[string]importedComment{}}
 	err := s.chat.Import(ctx, func(tx *store.ImportTx) error {
 		im.tx = tx
 		for i, raw := range rows {
 			key, err := im.row(resource, raw)
-			var ae *APIError
+			var ae *apierr.APIError
 			switch {
 			case errors.As(err, &ae):
 				im.errs = append(im.errs, importRowError{Row: i + 1, Key: key, Message: ae.Message})
@@ -214,7 +215,7 @@ func (s *Server) runImport(ctx context.Context, uid, resource string, rows []jso
 }
 
 type importer struct {
-	s        *Server
+	s        *Service
 	ctx      context.Context
 	tx       *store.ImportTx
 	now      time.Time
@@ -225,9 +226,9 @@ type importer struct {
 
 type importedComment struct{ id, roomID int64 }
 
-func rowError(format string, args ...any) error { return badRequest(format, args...) }
+func rowError(format string, args ...any) error { return apierr.BadRequest(format, args...) }
 
-// row validates and stores one row; an *APIError is a problem with the row.
+// row validates and stores one row; an *apierr.APIError is a problem with the row.
 func (im *importer) row(resource string, raw json.RawMessage) (key string, err error) {
 	switch resource {
 	case "users":
@@ -284,7 +285,7 @@ func (im *importer) user(u *exportUser) error {
 	if err := wire.ValidUserID(email); err != nil {
 		return rowError("Email %q is not a valid user id (1-255 characters without / + # or control characters)", email)
 	}
-	if err := im.fresh("user", "Email", email, ErrUserNotFound, func() error {
+	if err := im.fresh("user", "Email", email, apierr.ErrUserNotFound, func() error {
 		_, err := im.tx.UserByID(email)
 		return err
 	}); err != nil {
@@ -337,7 +338,7 @@ func (im *importer) user(u *exportUser) error {
 		extras = u.Extras
 	}
 	nu.Extras = extras
-	return im.tx.InsertUser(nu, im.now, im.s.cfg.TokenTTL)
+	return im.tx.InsertUser(nu, im.now, im.s.tokenTTL)
 }
 
 // fresh is once for the key of a user, room or comment row: field names the
@@ -364,7 +365,7 @@ func (im *importer) once(key string, dup, exists error, taken func() (bool, erro
 
 func (im *importer) userPK(field, email string) (int64, error) {
 	u, err := im.tx.UserByID(email)
-	if errors.Is(err, ErrUserNotFound) {
+	if errors.Is(err, apierr.ErrUserNotFound) {
 		return 0, rowError("%s %q does not exist (import the users first)", field, email)
 	}
 	return u.PK, err
@@ -378,7 +379,7 @@ func (im *importer) room(r *exportRoom) error {
 	if len(uid) > 255 {
 		return rowError("UniqueId is too long (max 255 characters)")
 	}
-	if err := im.fresh("room", "UniqueId", uid, ErrRoomNotFound, func() error {
+	if err := im.fresh("room", "UniqueId", uid, apierr.ErrRoomNotFound, func() error {
 		_, err := im.tx.RoomByUniqueID(uid)
 		return err
 	}); err != nil {
@@ -399,7 +400,7 @@ func (im *importer) room(r *exportRoom) error {
 	var missing []string
 	for _, e := range emails {
 		pk, err := im.userPK("ParticipantEmails", e)
-		var ae *APIError
+		var ae *apierr.APIError
 		if errors.As(err, &ae) {
 			missing = append(missing, fmt.Sprintf("%q", e))
 			continue
@@ -450,7 +451,7 @@ func (im *importer) comment(c *exportComment) error {
 	if len(uid) > msgtype.MaxUniqueTempIDLength {
 		return rowError("UniqueId is too long (max %d characters)", msgtype.MaxUniqueTempIDLength)
 	}
-	if err := im.fresh("comment", "UniqueId", uid, ErrCommentNotFound, func() error {
+	if err := im.fresh("comment", "UniqueId", uid, apierr.ErrCommentNotFound, func() error {
 		_, err := im.tx.CommentByUniqueID(uid, 0)
 		return err
 	}); err != nil {
@@ -460,7 +461,7 @@ func (im *importer) comment(c *exportComment) error {
 		return rowError("RoomUniqueId is required")
 	}
 	room, err := im.tx.RoomByUniqueID(c.RoomUniqueID)
-	if errors.Is(err, ErrRoomNotFound) {
+	if errors.Is(err, apierr.ErrRoomNotFound) {
 		return rowError("RoomUniqueId %q does not exist (import the rooms first)", c.RoomUniqueID)
 	}
 	if err != nil {
@@ -552,7 +553,7 @@ func (im *importer) messageAndPayload(typ string, c *exportComment, roomID int64
 		cm, err := im.tx.CommentInRoom(roomID, id)
 		return &cm, err
 	})
-	var ae *APIError
+	var ae *apierr.APIError
 	if errors.As(err, &ae) {
 		return "", nil, rowError("%s", strings.ReplaceAll(ae.Message, "payload", "Payload"))
 	}
@@ -569,7 +570,7 @@ func (im *importer) parentID(uid string, roomID int64) (int64, error) {
 		return c.id, nil
 	}
 	c, err := im.tx.CommentByUniqueID(uid, roomID)
-	if errors.Is(err, ErrCommentNotFound) {
+	if errors.Is(err, apierr.ErrCommentNotFound) {
 		return 0, rowError("ParentCommentUniqueId %q is not a comment of this room (earlier in the file or already stored)", uid)
 	}
 	return c.ID, err

@@ -1,10 +1,11 @@
-package server
+package serverapi
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -23,7 +24,7 @@ const (
 // handleRESTGetUserRooms is GET get_user_rooms (user_email, page?,
 // show_participants?, room_type?), most recently active rooms first. Single
 // rooms are named after the other member, as the user sees them.
-func (s *Server) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
 	page, err := c.P.RestPage("page")
 	if err != nil {
 		return nil, err
@@ -38,7 +39,7 @@ func (s *Server) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
 	case "all", "default":
 		roomType = ""
 	default:
-		return nil, badRequest(`room_type must be "single" or "group", got %q`, roomType)
+		return nil, apierr.BadRequest(`room_type must be "single" or "group", got %q`, roomType)
 	}
 	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
@@ -72,7 +73,7 @@ func (s *Server) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
 }
 
 // restRoomInfo is one rooms_info item as viewerPK sees it.
-func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
+func (s *API) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK int64, withParticipants bool, name string) (restRoomInfoJSON, error) {
 	last, err := s.reads.LastComment(ctx, d.ID, viewerPK)
 	if err != nil {
 		return restRoomInfoJSON{}, err
@@ -101,17 +102,17 @@ func (s *Server) restRoomInfo(ctx context.Context, d *store.RoomDetail, viewerPK
 
 // handleRESTCreateRoom is POST create_room (name, participants[], creator,
 // avatar_url?, options?): a group room with the creator and the participants.
-func (s *Server) handleRESTCreateRoom(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTCreateRoom(c *httpapi.Call) (any, error) {
 	name := strings.TrimSpace(c.P.String("name"))
 	if name == "" {
-		return nil, badRequest("name is required")
+		return nil, apierr.BadRequest("name is required")
 	}
 	if len(name) > 255 {
-		return nil, badRequest("name is too long (max 255 characters)")
+		return nil, apierr.BadRequest("name is too long (max 255 characters)")
 	}
 	ids := httpapi.Dedupe(httpapi.Strs(c.P, "participants"))
 	if len(ids) == 0 {
-		return nil, badRequest("participants[] is required (user ids)")
+		return nil, apierr.BadRequest("participants[] is required (user ids)")
 	}
 	avatar := strings.TrimSpace(c.P.String("avatar_url"))
 	if avatar != "" {
@@ -145,15 +146,15 @@ func (s *Server) handleRESTCreateRoom(c *httpapi.Call) (any, error) {
 
 // handleRESTUpdateRoom is POST update_room (user_email, room_id, room_name?,
 // room_avatar_url?, options?). The user must be a participant of the group.
-func (s *Server) handleRESTUpdateRoom(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTUpdateRoom(c *httpapi.Call) (any, error) {
 	var up store.RoomUpdate
 	if c.P.Has("room_name") {
 		name := strings.TrimSpace(c.P.String("room_name"))
 		if name == "" {
-			return nil, badRequest("room_name must not be empty")
+			return nil, apierr.BadRequest("room_name must not be empty")
 		}
 		if len(name) > 255 {
-			return nil, badRequest("room_name is too long (max 255 characters)")
+			return nil, apierr.BadRequest("room_name is too long (max 255 characters)")
 		}
 		up.Name = &name
 	}
@@ -188,7 +189,7 @@ func (s *Server) handleRESTUpdateRoom(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if d.Participant(u.PK) == nil {
-		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
+		return nil, fmt.Errorf("%w (user %q, room %d)", apierr.ErrNotParticipant, u.ID, d.ID)
 	}
 	changed, err := s.chat.UpdateRoom(c.Ctx, d.ID, up)
 	if err != nil {
@@ -203,7 +204,7 @@ func (s *Server) handleRESTUpdateRoom(c *httpapi.Call) (any, error) {
 }
 
 // restRoomWithComments is {room, comments} (the 20 newest, newest first).
-func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[string]any, error) {
+func (s *API) restRoomWithComments(ctx context.Context, roomID int64) (map[string]any, error) {
 	d, err := s.reads.RoomDetail(ctx, roomID)
 	if err != nil {
 		return nil, err
@@ -225,10 +226,10 @@ func (s *Server) restRoomWithComments(ctx context.Context, roomID int64) (map[st
 // handleRESTGetOrCreateRoomWithTarget is GET get_or_create_room_with_target
 // (emails[]: exactly two user ids). The pair always gets the same single room,
 // the one the SDK's chatTarget opens too.
-func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTGetOrCreateRoomWithTarget(c *httpapi.Call) (any, error) {
 	ids := httpapi.Dedupe(httpapi.Strs(c.P, "emails"))
 	if len(ids) != 2 {
-		return nil, badRequest("emails[] must hold exactly 2 different user ids, got %d", len(ids))
+		return nil, apierr.BadRequest("emails[] must hold exactly 2 different user ids, got %d", len(ids))
 	}
 	options, err := c.P.JSON("options")
 	if err != nil {
@@ -248,13 +249,13 @@ func (s *Server) handleRESTGetOrCreateRoomWithTarget(c *httpapi.Call) (any, erro
 // handleRESTGetRoomsInfo is POST get_rooms_info (room_id[]: ids or unique ids,
 // user_email, show_participants?). unread_count is the user's; the user must be
 // in every room.
-func (s *Server) handleRESTGetRoomsInfo(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTGetRoomsInfo(c *httpapi.Call) (any, error) {
 	refs := httpapi.Dedupe(httpapi.Strs(c.P, "room_id"))
 	if len(refs) == 0 {
-		return nil, badRequest("room_id[] is required")
+		return nil, apierr.BadRequest("room_id[] is required")
 	}
 	if len(refs) > maxRoomIDs {
-		return nil, badRequest("room_id[] holds %d rooms (max %d)", len(refs), maxRoomIDs)
+		return nil, apierr.BadRequest("room_id[] holds %d rooms (max %d)", len(refs), maxRoomIDs)
 	}
 	show, err := c.P.Bool("show_participants")
 	if err != nil {
@@ -271,7 +272,7 @@ func (s *Server) handleRESTGetRoomsInfo(c *httpapi.Call) (any, error) {
 			return nil, err
 		}
 		if d.Participant(u.PK) == nil {
-			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
+			return nil, fmt.Errorf("%w (user %q, room %d)", apierr.ErrNotParticipant, u.ID, d.ID)
 		}
 		info, err := s.restRoomInfo(c.Ctx, d, u.PK, show, wire.RoomName(d))
 		if err != nil {
@@ -283,20 +284,20 @@ func (s *Server) handleRESTGetRoomsInfo(c *httpapi.Call) (any, error) {
 }
 
 // handleRESTAddRoomParticipants is POST add_room_participants (room_id, emails[]).
-func (s *Server) handleRESTAddRoomParticipants(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTAddRoomParticipants(c *httpapi.Call) (any, error) {
 	return s.changeParticipants(c, true)
 }
 
 // handleRESTRemoveRoomParticipants is POST remove_room_participants (room_id,
 // emails[]). Users who are not in the room are ignored.
-func (s *Server) handleRESTRemoveRoomParticipants(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTRemoveRoomParticipants(c *httpapi.Call) (any, error) {
 	return s.changeParticipants(c, false)
 }
 
-func (s *Server) changeParticipants(c *httpapi.Call, add bool) (any, error) {
+func (s *API) changeParticipants(c *httpapi.Call, add bool) (any, error) {
 	ids := httpapi.Dedupe(httpapi.Strs(c.P, "emails"))
 	if len(ids) == 0 {
-		return nil, badRequest("emails[] is required (user ids)")
+		return nil, apierr.BadRequest("emails[] is required (user ids)")
 	}
 	d, err := s.restRoomParam(c.Ctx, c.P, "room_id")
 	if err != nil {

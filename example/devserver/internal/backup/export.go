@@ -1,4 +1,4 @@
-package server
+package backup
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -29,12 +30,9 @@ const (
 	exportDateLayout = "2006-01-02"
 )
 
-// Rows per batch; the percentage is updated after each. Tests shrink the
-// batches and slow them down (exportBatchDelay) to watch the percentage rise.
-var (
-	exportBatchSize  int64 = 200
-	exportBatchDelay time.Duration
-)
+// defaultExportBatch is how many rows an export reads at a time; the
+// percentage is updated after each batch.
+const defaultExportBatch = 200
 
 var exportResources = map[string]bool{"users": true, "rooms": true, "comments": true}
 
@@ -66,13 +64,13 @@ func backupJSONOf(r *http.Request, e *store.ExportRecord) backupJSON {
 
 // handleCreateExport is POST exports (type: users, rooms or comments;
 // start_date?, end_date? as YYYY-MM-DD, inclusive, on the rows' creation time).
-func (s *Server) handleCreateExport(c *httpapi.Call) (any, error) {
+func (s *Service) handleCreateExport(c *httpapi.Call) (any, error) {
 	resource := strings.TrimSpace(c.P.String("type"))
 	if resource == "" {
-		return nil, badRequest(`type is required ("users", "rooms" or "comments")`)
+		return nil, apierr.BadRequest(`type is required ("users", "rooms" or "comments")`)
 	}
 	if !exportResources[resource] {
-		return nil, badRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
+		return nil, apierr.BadRequest(`type must be "users", "rooms" or "comments", got %q`, resource)
 	}
 	from, to, err := exportRange(c.P.String("start_date"), c.P.String("end_date"))
 	if err != nil {
@@ -86,7 +84,7 @@ func (s *Server) handleCreateExport(c *httpapi.Call) (any, error) {
 	if err := s.store.CreateExport(c.Ctx, e); err != nil {
 		return nil, err
 	}
-	s.rest.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
+	s.goJob("export "+e.UniqueID, func(ctx context.Context) { s.runExport(ctx, e.UniqueID, resource, from, to) })
 	return backupJSONOf(c.R, &e), nil
 }
 
@@ -96,25 +94,25 @@ func exportRange(start, end string) (from, to int64, err error) {
 	if start = strings.TrimSpace(start); start != "" {
 		t, err := time.Parse(exportDateLayout, start)
 		if err != nil {
-			return 0, 0, badRequest("start_date must be YYYY-MM-DD, got %q", start)
+			return 0, 0, apierr.BadRequest("start_date must be YYYY-MM-DD, got %q", start)
 		}
 		from = t.UnixNano()
 	}
 	if end = strings.TrimSpace(end); end != "" {
 		t, err := time.Parse(exportDateLayout, end)
 		if err != nil {
-			return 0, 0, badRequest("end_date must be YYYY-MM-DD, got %q", end)
+			return 0, 0, apierr.BadRequest("end_date must be YYYY-MM-DD, got %q", end)
 		}
 		to = t.AddDate(0, 0, 1).UnixNano()
 	}
 	if from >= to {
-		return 0, 0, badRequest("start_date %s is after end_date %s", start, end)
+		return 0, 0, apierr.BadRequest("start_date %s is after end_date %s", start, end)
 	}
 	return from, to, nil
 }
 
 // handleListExports is GET exports?page: the 20 most recent per page.
-func (s *Server) handleListExports(c *httpapi.Call) (any, error) {
+func (s *Service) handleListExports(c *httpapi.Call) (any, error) {
 	return backupHistories(c, s.store.ListExports, func(e *store.ExportRecord) backupJSON { return backupJSONOf(c.R, e) })
 }
 
@@ -137,7 +135,7 @@ func backupHistories[R, J any](c *httpapi.Call, list func(ctx context.Context, l
 }
 
 // handleGetExport is GET exports/{unique_id}.
-func (s *Server) handleGetExport(c *httpapi.Call) (any, error) {
+func (s *Service) handleGetExport(c *httpapi.Call) (any, error) {
 	e, err := s.store.ExportByID(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
@@ -146,7 +144,7 @@ func (s *Server) handleGetExport(c *httpapi.Call) (any, error) {
 }
 
 // handleDeleteExport is DELETE exports/{unique_id}; the download goes too.
-func (s *Server) handleDeleteExport(c *httpapi.Call) (any, error) {
+func (s *Service) handleDeleteExport(c *httpapi.Call) (any, error) {
 	e, err := s.store.DeleteExport(c.Ctx, c.P.String(":id"))
 	if err != nil {
 		return nil, err
@@ -155,7 +153,7 @@ func (s *Server) handleDeleteExport(c *httpapi.Call) (any, error) {
 }
 
 // serveExportDownload serves a finished export's JSON file.
-func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid string) {
+func (s *Service) ServeDownload(w http.ResponseWriter, r *http.Request, uid string) {
 	e, content, err := s.store.ExportFile(r.Context(), uid)
 	if err != nil {
 		httpapi.WriteError(s.log, w, r, err)
@@ -167,7 +165,7 @@ func (s *Server) serveExportDownload(w http.ResponseWriter, r *http.Request, uid
 }
 
 // runExport writes the file batch by batch, updating the percentage.
-func (s *Server) runExport(ctx context.Context, uid, resource string, from, to int64) {
+func (s *Service) runExport(ctx context.Context, uid, resource string, from, to int64) {
 	bg := func() (context.Context, context.CancelFunc) {
 		return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	}
@@ -183,7 +181,8 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 			s.log.Error("record export failure", "export", uid, "err", err)
 		}
 	}
-	ex := exporter{st: s.store, from: from, to: to}
+	size, delay := s.exportBatches()
+	ex := exporter{st: s.store, from: from, to: to, size: size}
 	total, maxID, err := s.store.CountCreated(ctx, resource, from, to)
 	if err != nil {
 		fail(err)
@@ -196,7 +195,7 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 	var buf bytes.Buffer
 	buf.WriteByte('[')
 	var done, after int64
-	for batch := int64(0); batch <= total/exportBatchSize+1 && done < total; batch++ {
+	for batch := int64(0); batch <= total/size+1 && done < total; batch++ {
 		items, last, err := ex.batch(ctx, resource, after, maxID)
 		if err != nil {
 			fail(err)
@@ -224,10 +223,10 @@ func (s *Server) runExport(ctx context.Context, uid, resource string, from, to i
 			fail(err)
 			return
 		}
-		if exportBatchDelay > 0 {
+		if delay > 0 {
 			select {
 			case <-ctx.Done():
-			case <-time.After(exportBatchDelay):
+			case <-time.After(delay):
 			}
 		}
 		if ctx.Err() != nil {
@@ -290,14 +289,15 @@ type exportComment struct {
 func exportTime(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
 
 type exporter struct {
-	st       *store.Store
+	st       Store
 	from, to int64
+	size     int64            // rows per batch
 	rooms    map[int64]string // room id → unique id
 }
 
 // batch returns the next rows after id after (up to maxID) and the last id.
 func (ex *exporter) batch(ctx context.Context, resource string, after, maxID int64) ([]any, int64, error) {
-	p := store.Page{After: after, Max: maxID, From: ex.from, To: ex.to, Limit: int(exportBatchSize)}
+	p := store.Page{After: after, Max: maxID, From: ex.from, To: ex.to, Limit: int(ex.size)}
 	switch resource {
 	case "users":
 		return exportRows(ctx, p, ex.st.UsersPage, userRow)

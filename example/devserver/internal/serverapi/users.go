@@ -1,9 +1,10 @@
-package server
+package serverapi
 
 import (
 	"context"
 	"strings"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
@@ -15,7 +16,7 @@ import (
 // username?, avatar_url?, device_token?, device_platform?, extras?). A new user
 // without a password gets a random one; an existing user is updated only when a
 // password is given, and that password becomes theirs.
-func (s *Server) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireString("email")
 	if err != nil {
 		return nil, err
@@ -30,7 +31,7 @@ func (s *Server) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
 		DeviceToken: strings.TrimSpace(c.P.String("device_token")), DevicePlatform: c.P.String("device_platform"),
 	}
 	if len(in.Username) > 255 {
-		return nil, badRequest("username is too long (max 255 characters)")
+		return nil, apierr.BadRequest("username is too long (max 255 characters)")
 	}
 	if in.AvatarURL != "" {
 		if err := httpapi.CheckURL("avatar_url", in.AvatarURL); err != nil {
@@ -39,9 +40,9 @@ func (s *Server) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
 	}
 	switch {
 	case in.DevicePlatform != "" && in.DevicePlatform != "ios" && in.DevicePlatform != "android":
-		return nil, badRequest(`device_platform must be "ios" or "android", got %q`, in.DevicePlatform)
+		return nil, apierr.BadRequest(`device_platform must be "ios" or "android", got %q`, in.DevicePlatform)
 	case in.DeviceToken != "" && in.DevicePlatform == "":
-		return nil, badRequest(`device_platform ("ios" or "android") is required with device_token`)
+		return nil, apierr.BadRequest(`device_platform ("ios" or "android") is required with device_token`)
 	}
 	if in.Extras, err = c.P.JSONObject("extras"); err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func (s *Server) handleRESTLoginOrRegister(c *httpapi.Call) (any, error) {
 }
 
 // handleRESTUserProfile is GET user_profile?user_email=.
-func (s *Server) handleRESTUserProfile(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTUserProfile(c *httpapi.Call) (any, error) {
 	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
 		return nil, err
@@ -65,7 +66,7 @@ func (s *Server) handleRESTUserProfile(c *httpapi.Call) (any, error) {
 // handleRESTResetUserToken is POST reset_user_token (user_email). The old token
 // stops working at once: on the REST API, for new MQTT subscriptions, and for
 // the user's current MQTT connections, which are disconnected.
-func (s *Server) handleRESTResetUserToken(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTResetUserToken(c *httpapi.Call) (any, error) {
 	id, err := c.P.RequireString("user_email")
 	if err != nil {
 		return nil, err
@@ -79,7 +80,7 @@ func (s *Server) handleRESTResetUserToken(c *httpapi.Call) (any, error) {
 	return s.restUserResult(c.Ctx, &u)
 }
 
-func (s *Server) restUserResult(ctx context.Context, u *store.User) (any, error) {
+func (s *API) restUserResult(ctx context.Context, u *store.User) (any, error) {
 	last, err := s.reads.LastCommentID(ctx, u.PK)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package server
+package serverapi
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
@@ -27,13 +28,13 @@ const (
 // handleRESTPostComment is POST post_comment: sender_email (or user_id, the
 // v2.1 name), room_id (id or unique id), message, type?, payload?, extras?,
 // unique_temp_id?, disable_link_preview?. The sender must be in the room.
-func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTPostComment(c *httpapi.Call) (any, error) {
 	senderID := c.P.String("sender_email")
 	if senderID == "" {
 		senderID = c.P.String("user_id")
 	}
 	if senderID == "" {
-		return nil, badRequest("sender_email (or user_id) is required")
+		return nil, apierr.BadRequest("sender_email (or user_id) is required")
 	}
 	roomRef, err := c.P.RequireString("room_id")
 	if err != nil {
@@ -54,7 +55,7 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 	parts := []string{msg}
 	if split && typ == "text" {
 		if parts = splitMessage(msg, chat.MaxMessageLength); len(parts) > maxMessageParts {
-			return nil, badRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, chat.MaxMessageLength)
+			return nil, apierr.BadRequest("message is too long to split (max %d parts of %d characters)", maxMessageParts, chat.MaxMessageLength)
 		}
 	}
 	if err := msgtype.CheckLength(parts[0]); err != nil {
@@ -74,7 +75,7 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 	}
 	uniqueID := strings.TrimSpace(c.P.String("unique_temp_id"))
 	if len(uniqueID)+len(partSuffix(len(parts))) > msgtype.MaxUniqueTempIDLength {
-		return nil, badRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", msgtype.MaxUniqueTempIDLength)
+		return nil, apierr.BadRequest("unique_temp_id is too long (max %d bytes, with the suffix of a split's parts)", msgtype.MaxUniqueTempIDLength)
 	}
 	if uniqueID == "" {
 		uniqueID = store.NewUniqueTempID()
@@ -88,15 +89,15 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if d.Participant(sender.PK) == nil && !d.IsPublicChannel {
-		return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, sender.ID, d.ID)
+		return nil, fmt.Errorf("%w (user %q, room %d)", apierr.ErrNotParticipant, sender.ID, d.ID)
 	}
 	if len(parts) > 1 {
 		if payload != nil {
-			return nil, badRequest("a split text message takes no payload")
+			return nil, apierr.BadRequest("a split text message takes no payload")
 		}
 		for i, part := range parts {
 			if strings.TrimSpace(part) == "" {
-				return nil, badRequest("part %d of the split message would be blank", i+1)
+				return nil, apierr.BadRequest("part %d of the split message would be blank", i+1)
 			}
 		}
 	}
@@ -104,7 +105,7 @@ func (s *Server) handleRESTPostComment(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if strings.TrimSpace(msg) == "" && typ != "file_attachment" && msgtype.IsBuiltin(typ) {
-		return nil, badRequest("message is required")
+		return nil, apierr.BadRequest("message is required")
 	}
 	parts[0] = msg
 	// The parts are posted in order, each as its own message: a retry with
@@ -161,7 +162,7 @@ func splitMessage(text string, limit int) []string {
 
 // handleRESTLoadComments is GET load_comments (room_id: id or unique id, page?,
 // limit? default 20, max 100), newest first.
-func (s *Server) handleRESTLoadComments(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTLoadComments(c *httpapi.Call) (any, error) {
 	page, err := c.P.RestPage("page")
 	if err != nil {
 		return nil, err
@@ -184,10 +185,10 @@ func (s *Server) handleRESTLoadComments(c *httpapi.Call) (any, error) {
 // handleRESTSearchMessages is POST search_messages (user_email, query,
 // room_id?): the last 100 messages containing query (case-insensitive) in the
 // user's rooms, newest first.
-func (s *Server) handleRESTSearchMessages(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTSearchMessages(c *httpapi.Call) (any, error) {
 	query := strings.TrimSpace(c.P.String("query"))
 	if query == "" {
-		return nil, badRequest("query is required")
+		return nil, apierr.BadRequest("query is required")
 	}
 	u, err := s.restUser(c.Ctx, c.P, "user_email")
 	if err != nil {
@@ -200,7 +201,7 @@ func (s *Server) handleRESTSearchMessages(c *httpapi.Call) (any, error) {
 			return nil, err
 		}
 		if d.Participant(u.PK) == nil {
-			return nil, fmt.Errorf("%w (user %q, room %d)", ErrNotParticipant, u.ID, d.ID)
+			return nil, fmt.Errorf("%w (user %q, room %d)", apierr.ErrNotParticipant, u.ID, d.ID)
 		}
 		roomID = d.ID
 	}
@@ -228,13 +229,13 @@ var systemEventTypes = map[string]bool{
 // and payload of the docs; add_member and remove_member post one message per
 // object and return the last. It only posts a message: the room itself does
 // not change.
-func (s *Server) handleRESTPostSystemEvent(c *httpapi.Call) (any, error) {
+func (s *API) handleRESTPostSystemEvent(c *httpapi.Call) (any, error) {
 	typ := strings.TrimSpace(c.P.String("system_event_type"))
 	if typ == "" {
-		return nil, badRequest("system_event_type is required")
+		return nil, apierr.BadRequest("system_event_type is required")
 	}
 	if !systemEventTypes[typ] {
-		return nil, badRequest("unknown system_event_type %q (want one of add_member, change_room_avatar, "+
+		return nil, apierr.BadRequest("unknown system_event_type %q (want one of add_member, change_room_avatar, "+
 			"change_room_name, create_room, custom, join_room, left_room, remove_member)", typ)
 	}
 	extras, err := c.P.JSONObject("extras")
@@ -279,7 +280,7 @@ type systemEvent struct {
 func customSystemEvent(p httpapi.Params) ([]systemEvent, error) {
 	msg := p.String("message")
 	if strings.TrimSpace(msg) == "" {
-		return nil, badRequest("message is required for a custom system event")
+		return nil, apierr.BadRequest("message is required for a custom system event")
 	}
 	if err := msgtype.CheckLength(msg); err != nil {
 		return nil, err
@@ -295,14 +296,14 @@ func customSystemEvent(p httpapi.Params) ([]systemEvent, error) {
 }
 
 // systemEvents builds the messages of a documented subtype.
-func (s *Server) systemEvents(ctx context.Context, p httpapi.Params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
+func (s *API) systemEvents(ctx context.Context, p httpapi.Params, typ string, d *store.RoomDetail) ([]systemEvent, error) {
 	var objects []store.User
 	var newName string
 	switch typ {
 	case "add_member", "remove_member":
 		ids := httpapi.Dedupe(httpapi.Strs(p, "object_email"))
 		if len(ids) == 0 {
-			return nil, badRequest("object_email[] is required for %s", typ)
+			return nil, apierr.BadRequest("object_email[] is required for %s", typ)
 		}
 		var err error
 		if objects, err = s.restUsers(ctx, ids); err != nil {
@@ -310,10 +311,10 @@ func (s *Server) systemEvents(ctx context.Context, p httpapi.Params, typ string,
 		}
 	case "create_room", "change_room_name":
 		if newName = strings.TrimSpace(p.String("updated_room_name")); newName == "" {
-			return nil, badRequest("updated_room_name is required for %s", typ)
+			return nil, apierr.BadRequest("updated_room_name is required for %s", typ)
 		}
 		if len(newName) > 255 {
-			return nil, badRequest("updated_room_name is too long (max 255 characters)")
+			return nil, apierr.BadRequest("updated_room_name is too long (max 255 characters)")
 		}
 	}
 	subject, err := s.restUser(ctx, p, "subject_email")

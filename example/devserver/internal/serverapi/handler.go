@@ -1,4 +1,4 @@
-package server
+package serverapi
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
@@ -22,52 +22,9 @@ import (
 // is also served under /api/v2.1/rest/, the base of Qiscus's newer message API
 // docs (post_comment with user_id, load_comments with page).
 
-// restAPI holds the server API's background work: exports, imports and webhook
-// deliveries. close waits for all of it.
-type restAPI struct {
-	s *Server
-
-	mu     sync.Mutex // guards closed and jobs.Add against close
-	closed bool
-	jobs   sync.WaitGroup // exports and imports
-}
-
-func newRESTAPI(s *Server) *restAPI {
-	return &restAPI{s: s}
-}
-
-// close waits for the background work; the server's context is already done.
-func (r *restAPI) close() {
-	r.mu.Lock()
-	r.closed = true
-	r.mu.Unlock()
-	r.jobs.Wait()
-}
-
-// goJob runs a background job unless the server is shutting down (the job's
-// record then stays "started").
-func (r *restAPI) goJob(name string, fn func(ctx context.Context)) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed || r.s.ctx.Err() != nil {
-		r.s.log.Warn("background job not started: shutting down", "job", name)
-		return
-	}
-	r.jobs.Add(1)
-	go func() {
-		defer r.jobs.Done()
-		defer func() {
-			if v := recover(); v != nil {
-				r.s.log.Error("background job panicked", "job", name, "panic", v)
-			}
-		}()
-		fn(r.s.ctx)
-	}()
-}
-
 // restEndpoints maps "METHOD name" to its handler. Exports by id are routed in
 // restAPIHandler (their names carry the id).
-func (s *Server) restEndpoints() httpapi.Table[func(*httpapi.Call) (any, error)] {
+func (s *API) restEndpoints() httpapi.Table[func(*httpapi.Call) (any, error)] {
 	return httpapi.Table[func(*httpapi.Call) (any, error)]{
 		// users
 		"POST login_or_register": s.handleRESTLoginOrRegister,
@@ -86,14 +43,6 @@ func (s *Server) restEndpoints() httpapi.Table[func(*httpapi.Call) (any, error)]
 		"GET load_comments":              s.handleRESTLoadComments,
 		"POST post_system_event_message": s.handleRESTPostSystemEvent,
 		"POST search_messages":           s.handleRESTSearchMessages,
-		// data
-		"POST exports":       s.handleCreateExport,
-		"GET exports":        s.handleListExports,
-		"GET exports/:id":    s.handleGetExport,
-		"DELETE exports/:id": s.handleDeleteExport,
-		"POST imports":       s.handleCreateImport,
-		"GET imports":        s.handleListImports,
-		"GET imports/:id":    s.handleGetImport,
 	}
 }
 
@@ -106,8 +55,11 @@ var restAliases = map[string]string{
 	"GET search_messages":                 "POST search_messages",
 }
 
-func (s *Server) restAPIHandler() http.Handler {
+func (s *API) Handler() http.Handler {
 	eps := s.restEndpoints()
+	for k, fn := range s.backup.Endpoints() {
+		eps[k] = fn
+	}
 	for alias, target := range restAliases {
 		eps[alias] = eps[target]
 	}
@@ -119,7 +71,7 @@ func (s *Server) restAPIHandler() http.Handler {
 		// links Qiscus hands out): the random id is the credential.
 		if id, ok := strings.CutSuffix(name, "/download"); ok && strings.HasPrefix(id, "exports/") &&
 			(r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			s.serveExportDownload(w, r, strings.TrimPrefix(id, "exports/"))
+			s.backup.ServeDownload(w, r, strings.TrimPrefix(id, "exports/"))
 			return
 		}
 		var pathID string
@@ -137,7 +89,7 @@ func (s *Server) restAPIHandler() http.Handler {
 	})
 }
 
-func (s *Server) serveREST(r *http.Request, fn func(*httpapi.Call) (any, error), pathID string) (any, error) {
+func (s *API) serveREST(r *http.Request, fn func(*httpapi.Call) (any, error), pathID string) (any, error) {
 	if err := s.checkSecret(r); err != nil {
 		return nil, err
 	}
@@ -162,19 +114,19 @@ func (s *Server) serveREST(r *http.Request, fn func(*httpapi.Call) (any, error),
 // checkSecret authenticates a server API request: QISCUS_SDK_SECRET (any
 // spelling: QISCUS-SDK-SECRET, qiscus_sdk_secret, …) must be the app secret. An
 // app id header is optional, but must name this app when sent.
-func (s *Server) checkSecret(r *http.Request) error {
+func (s *API) checkSecret(r *http.Request) error {
 	if s.cfg.Secret == "" {
-		return apiError(ErrUnauthorized, "the server API is disabled: the server has no app secret (-secret)")
+		return apierr.New(apierr.ErrUnauthorized, "the server API is disabled: the server has no app secret (-secret)")
 	}
 	got := httpapi.Header(r, "QISCUS-SDK-SECRET")
 	if got == "" {
-		return apiError(ErrUnauthorized, "missing app secret: send the QISCUS_SDK_SECRET header")
+		return apierr.New(apierr.ErrUnauthorized, "missing app secret: send the QISCUS_SDK_SECRET header")
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Secret)) != 1 {
-		return apiError(ErrUnauthorized, "invalid app secret")
+		return apierr.New(apierr.ErrUnauthorized, "invalid app secret")
 	}
 	if id := httpapi.Header(r, "QISCUS-SDK-APP-ID"); id != "" && id != s.cfg.AppID {
-		return apiError(ErrUnauthorized, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
+		return apierr.New(apierr.ErrUnauthorized, "unknown app id %q (this server serves %q)", id, s.cfg.AppID)
 	}
 	return nil
 }
@@ -182,7 +134,7 @@ func (s *Server) checkSecret(r *http.Request) error {
 // --- parameter helpers shared by the server API handlers ---
 
 // restUser looks up a user by the id (email) given in parameter k.
-func (s *Server) restUser(ctx context.Context, p httpapi.Params, k string) (store.User, error) {
+func (s *API) restUser(ctx context.Context, p httpapi.Params, k string) (store.User, error) {
 	id, err := p.RequireString(k)
 	if err != nil {
 		return store.User{}, err
@@ -195,12 +147,12 @@ func (s *Server) restUser(ctx context.Context, p httpapi.Params, k string) (stor
 }
 
 // restUsers looks up every user id, reporting all the unknown ones at once.
-func (s *Server) restUsers(ctx context.Context, ids []string) ([]store.User, error) {
+func (s *API) restUsers(ctx context.Context, ids []string) ([]store.User, error) {
 	out := make([]store.User, 0, len(ids))
 	var missing []string
 	for _, id := range ids {
 		u, err := s.reads.UserByID(ctx, id)
-		if errors.Is(err, ErrUserNotFound) {
+		if errors.Is(err, apierr.ErrUserNotFound) {
 			missing = append(missing, strconv.Quote(id))
 			continue
 		}
@@ -210,31 +162,31 @@ func (s *Server) restUsers(ctx context.Context, ids []string) ([]store.User, err
 		out = append(out, u)
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrUserNotFound, strings.Join(missing, ", "))
+		return nil, fmt.Errorf("%w: %s", apierr.ErrUserNotFound, strings.Join(missing, ", "))
 	}
 	return out, nil
 }
 
 // restRoom resolves a room reference: a numeric room id, or a room unique id.
-func (s *Server) restRoom(ctx context.Context, ref string) (*store.RoomDetail, error) {
+func (s *API) restRoom(ctx context.Context, ref string) (*store.RoomDetail, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return nil, badRequest("room_id is required")
+		return nil, apierr.BadRequest("room_id is required")
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
 		d, err := s.reads.RoomDetail(ctx, id)
-		if !errors.Is(err, ErrRoomNotFound) {
+		if !errors.Is(err, apierr.ErrRoomNotFound) {
 			return d, err
 		}
 	}
 	r, err := s.reads.RoomByUniqueID(ctx, ref)
 	if err != nil {
-		return nil, fmt.Errorf("%w (room_id %q is neither a room id nor a room unique id)", ErrRoomNotFound, ref)
+		return nil, fmt.Errorf("%w (room_id %q is neither a room id nor a room unique id)", apierr.ErrRoomNotFound, ref)
 	}
 	return s.reads.RoomDetail(ctx, r.ID)
 }
 
-func (s *Server) restRoomParam(ctx context.Context, p httpapi.Params, k string) (*store.RoomDetail, error) {
+func (s *API) restRoomParam(ctx context.Context, p httpapi.Params, k string) (*store.RoomDetail, error) {
 	ref, err := p.RequireString(k)
 	if err != nil {
 		return nil, err
@@ -244,7 +196,7 @@ func (s *Server) restRoomParam(ctx context.Context, p httpapi.Params, k string) 
 
 func requireGroup(d *store.RoomDetail) error {
 	if d.ChatType == "single" {
-		return badRequest("room %d is a single room; this needs a group room", d.ID)
+		return apierr.BadRequest("room %d is a single room; this needs a group room", d.ID)
 	}
 	return nil
 }
