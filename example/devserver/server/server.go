@@ -16,8 +16,6 @@ import (
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/broker"
@@ -66,31 +64,28 @@ type Config struct {
 // defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
 const defaultMaxUpload = 20 << 20
 
-// Server is the dev backend: REST API, MQTT broker and static files.
+// Server is the dev backend: REST API, MQTT broker and static files. It
+// only assembles the layers below (see the package doc).
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	store    *store.Store
-	broker   *broker.Broker
-	handler  http.Handler
-	rest     *serverapi.API
-	backup   *backup.Service // the server API's exports and imports
-	webhooks *webhook.Queue  // nil when Config.WebhookURL is ""
+	cfg     Config
+	log     *slog.Logger
+	handler http.Handler
 
-	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
+	// ctx lives until Close: it bounds MQTT connections, the broker hooks'
+	// queries and the background work.
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	sdk *sdkapi.API
+	store    *store.Store
+	svc      *chat.Service // every change to the chat (tests reach its seams)
+	broker   *broker.Broker
+	webhooks *webhook.Queue // nil when Config.WebhookURL is ""
+	backup   *backup.Service
+	sdk      *sdkapi.API
+	rest     *serverapi.API
 
 	closeOnce sync.Once
 	closeErr  error
-
-	// chat is every change to the chat; svc is the same service, for the
-	// wiring and the tests' seams.
-	chat  httpapi.Chat
-	svc   *chat.Service
-	reads httpapi.Reads // plain reads; store also keeps the export, import and webhook records
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -114,7 +109,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = defaultMaxUpload
 	}
-	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel}
+	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel}
 	uploadDir := cfg.UploadDir
 	if uploadDir == "" && cfg.DBPath != ":memory:" {
 		uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
@@ -130,11 +125,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Unsubscribe: s.broker.DropRoomSubscriptions, PublishReceipt: s.broker.Receipt, ReceiptEvent: wire.ReceiptEvent,
 		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
-	s.chat = s.svc
-	s.backup = backup.New(base, log, st, s.chat, cfg.TokenTTL)
-	s.rest = serverapi.New(serverapi.Config{AppID: cfg.AppID, Secret: cfg.Secret}, log, s.chat, st, s.broker, s.backup)
+	s.backup = backup.New(base, log, st, s.svc, cfg.TokenTTL)
+	s.rest = serverapi.New(serverapi.Config{AppID: cfg.AppID, Secret: cfg.Secret}, log, s.svc, st, s.broker, s.backup)
 	s.sdk = sdkapi.New(sdkapi.Config{AppID: cfg.AppID, Secret: cfg.Secret, MaxUploadBytes: cfg.MaxUploadBytes, UploadDir: uploadDir},
-		log, s.chat, st, st, s.broker)
+		log, s.svc, st, st, s.broker)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
 
@@ -48,11 +49,11 @@ func (s *Server) SetMQTTEnabled(on bool) {
 // (same checks, fan-out to {token}/c and idempotency on uniqueID; "" makes
 // one up), and returns the comment JSON the sender would get.
 func (s *Server) PostComment(ctx context.Context, userID string, roomID int64, text, uniqueID string) (json.RawMessage, error) {
-	u, err := s.reads.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("server: PostComment: %w", err)
 	}
-	cm, d, err := s.chat.PostComment(ctx, &u, store.NewComment{
+	cm, d, err := s.svc.PostComment(ctx, &u, store.NewComment{
 		RoomID: roomID, UniqueTempID: uniqueID, Message: text, Type: "text", CreatedAt: time.Now(),
 	}, chat.PostOptions{Webhook: webhook.Mobile})
 	if err != nil {
@@ -93,10 +94,10 @@ func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
 		return nil, err
 	}
 	if err := wire.ValidUserID(id); err != nil {
-		return nil, badRequest("user_id: %s", err.Error())
+		return nil, apierr.BadRequest("user_id: %s", err.Error())
 	}
 	if s.cfg.Secret == "" {
-		return nil, apiError(ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
+		return nil, apierr.New(apierr.ErrForbidden, "identity tokens are disabled: the server has no app secret (-secret)")
 	}
 	tok, err := idtoken.Sign(s.cfg.Secret, s.cfg.AppID, nonce, id, c.P.String("name"), 0)
 	if err != nil {
