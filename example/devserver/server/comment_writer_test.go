@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
 	gojson "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Concurrent posts in one room are stored in one chain (each comment_before_id

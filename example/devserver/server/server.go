@@ -10,22 +10,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/serverapi"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/backup"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/broker"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/static"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/serverapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/static"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Config configures a Server.

@@ -13,16 +13,12 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Imports (POST imports, GET imports, GET imports/{id}): a JSON file of users,

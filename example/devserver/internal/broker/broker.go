@@ -15,13 +15,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	"github.com/coder/websocket"
 	json "github.com/goccy/go-json"
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // wsListenerID names the connections that arrive through /mqtt. mochi only

@@ -4,12 +4,11 @@ import (
 	"slices"
 	"strconv"
 
+	json "github.com/goccy/go-json"
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	json "github.com/goccy/go-json"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // fanOut publishes a new comment: to the channel topic for public channels,

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	json "github.com/goccy/go-json"
 )
 
 // Identity tokens (the "server authentication" login): the app's backend

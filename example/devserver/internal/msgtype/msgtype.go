@@ -11,13 +11,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	json "github.com/goccy/go-json"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
-	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Message types and their payloads, as the Qiscus server API docs define them.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 

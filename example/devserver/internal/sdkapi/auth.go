@@ -4,13 +4,10 @@ import (
 	"context"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 type configJSON struct {

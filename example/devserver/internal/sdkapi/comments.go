@@ -3,19 +3,14 @@ package sdkapi
 import (
 	"context"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // handlePostComment is POST post_comment (JSON: comment, topic_id, unique_temp_id,

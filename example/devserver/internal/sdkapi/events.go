@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 

@@ -6,19 +6,14 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/msgtype"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 const (

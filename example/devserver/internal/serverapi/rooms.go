@@ -7,10 +7,8 @@ import (
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // restRoomsPage is the get_user_rooms page size; without a page the first

@@ -6,10 +6,8 @@ import (
 
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/apierr"
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/httpapi"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
 	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // handleRESTLoginOrRegister is POST login_or_register (email, password?,

@@ -10,11 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
-
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // The event types of a new comment's webhook: posted through the SDK API,

@@ -4,9 +4,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
-
 	json "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 // JSON shapes of the v2 API (docs/PROTOCOL.md). Numeric ids come with an _str twin.
