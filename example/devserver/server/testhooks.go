@@ -81,12 +81,9 @@ func (s *Server) devEndpoints() map[string]func(*httpapi.Call) (any, error) {
 // user_id, name). Dev only: it signs with the server's own secret what an
 // app backend would, so browser tests can exercise the identity-token login.
 func (s *Server) handleDevIdentityToken(c *httpapi.Call) (any, error) {
-	nonce, err := c.P.RequireString("nonce")
-	if err != nil {
-		return nil, err
-	}
-	id, err := c.P.RequireString("user_id")
-	if err != nil {
+	rd := c.P.Read()
+	nonce, id := rd.Require("nonce"), rd.Require("user_id")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	if err := wire.ValidUserID(id); err != nil {

@@ -221,3 +221,38 @@ func TestParseParamsRejects(t *testing.T) {
 		})
 	}
 }
+
+// A Reader reports the first bad field in reading order and returns zero
+// values after it, as checking each read in turn would.
+func TestReaderKeepsFirstError(t *testing.T) {
+	p, err := ParseForm("n=7&bad=x&flag=true&obj=%5B1%5D&name=a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		read func(r *Reader)
+		want string // "" for no error
+	}{
+		{"all good", func(r *Reader) { r.RequireInt64("n"); r.Bool("flag"); r.Require("name") }, ""},
+		{"first of two bad", func(r *Reader) { r.Int64("bad"); r.JSONObject("obj") }, "bad must be an integer"},
+		{"bad after good", func(r *Reader) { r.Require("name"); r.JSONObject("obj") }, "obj must be a JSON object"},
+		{"missing", func(r *Reader) { r.Require("none"); r.Bool("bad") }, "none is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := p.Read()
+			tt.read(r)
+			switch {
+			case tt.want == "" && r.Err() != nil:
+				t.Errorf("err %v, want none", r.Err())
+			case tt.want != "" && (r.Err() == nil || !strings.Contains(r.Err().Error(), tt.want)):
+				t.Errorf("err %v, want one containing %q", r.Err(), tt.want)
+			}
+		})
+	}
+	r := p.Read()
+	if r.Int64("bad"); r.Require("name") != "" || r.Limit("n", 20, 100) != 0 {
+		t.Error("reads after an error return values, want zero values")
+	}
+}

@@ -203,6 +203,35 @@ func (o pobj) str(k string, required bool) (string, error) {
 	return s, nil
 }
 
+// fields reads fields of o and keeps the first error, so a payload's
+// fields are read in a row and checked once.
+type fields struct {
+	o   pobj
+	err error
+}
+
+func (o pobj) fields() *fields { return &fields{o: o} }
+
+// str is pobj.str once no earlier read failed.
+func (f *fields) str(k string, required bool) string {
+	if f.err != nil {
+		return ""
+	}
+	var s string
+	s, f.err = f.o.str(k, required)
+	return s
+}
+
+// url is pobj.urlField once no earlier read failed.
+func (f *fields) url(k string, required bool) string {
+	if f.err != nil {
+		return ""
+	}
+	var s string
+	s, f.err = f.o.urlField(k, required)
+	return s
+}
+
 // urlField reads a string field that, when set, must be an absolute http(s) URL.
 func (o pobj) urlField(k string, required bool) (string, error) {
 	s, err := o.str(k, required)
@@ -291,15 +320,12 @@ func (n *normalizer) accountLinking(payload []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := o.urlField("url", true); err != nil {
-		return err
-	}
-	if _, err := o.urlField("redirect_url", false); err != nil {
-		return err
-	}
-	text, err := o.str("text", false)
-	if err != nil {
-		return err
+	f := o.fields()
+	f.url("url", true)
+	f.url("redirect_url", false)
+	text := f.str("text", false)
+	if f.err != nil {
+		return f.err
 	}
 	if o.has("params") {
 		if _, err := n.object("params.", o.m["params"]); err != nil {
@@ -377,26 +403,16 @@ func (n *normalizer) buttonList(o pobj, required bool) error {
 
 // cardObject checks a card and renames image_url to image, in place.
 func (n *normalizer) cardObject(o pobj) (text, title string, err error) {
-	if text, err = o.str("text", false); err != nil {
-		return "", "", err
-	}
-	if title, err = o.str("title", true); err != nil {
-		return "", "", err
-	}
-	if _, err = o.str("description", false); err != nil {
-		return "", "", err
-	}
-	if _, err = o.urlField("url", false); err != nil {
-		return "", "", err
-	}
-	image, err := o.urlField("image_url", false)
-	if err != nil {
-		return "", "", err
-	}
+	f := o.fields()
+	text, title = f.str("text", false), f.str("title", true)
+	f.str("description", false)
+	f.url("url", false)
+	image := f.url("image_url", false)
 	if image == "" { // already normalised (an export being imported)
-		if image, err = o.urlField("image", false); err != nil {
-			return "", "", err
-		}
+		image = f.url("image", false)
+	}
+	if f.err != nil {
+		return "", "", f.err
 	}
 	delete(o.m, "image_url")
 	o.set("image", image)
@@ -448,17 +464,10 @@ func (n *normalizer) contactPerson(payload []byte) error {
 	if err != nil {
 		return err
 	}
-	name, err := o.str("name", true)
-	if err != nil {
-		return err
-	}
-	value, err := o.str("value", true)
-	if err != nil {
-		return err
-	}
-	kind, err := o.str("type", false)
-	if err != nil {
-		return err
+	f := o.fields()
+	name, value, kind := f.str("name", true), f.str("value", true), f.str("type", false)
+	if f.err != nil {
+		return f.err
 	}
 	switch kind {
 	case "":
@@ -498,23 +507,16 @@ func (n *normalizer) fileAttachment(payload []byte) error {
 	if err != nil {
 		return err
 	}
-	link, err := o.urlField("url", true)
-	if err != nil {
-		return err
-	}
-	caption, err := o.str("caption", false)
-	if err != nil {
-		return err
+	f := o.fields()
+	link, caption, name := f.url("url", true), f.str("caption", false), f.str("file_name", false)
+	if f.err != nil {
+		return f.err
 	}
 	if caption == "" {
 		caption = n.msg // the message is the caption
 	}
 	o.set("caption", caption)
 	n.defaultMessage(caption)
-	name, err := o.str("file_name", false)
-	if err != nil {
-		return err
-	}
 	if name == "" {
 		u, _ := url.Parse(link)
 		if name = path.Base(u.Path); name == "/" || name == "." {

@@ -36,19 +36,12 @@ func (s *API) handleConfig(*httpapi.Call) (any, error) {
 // handleLoginOrRegister is POST login_or_register (form: email, password,
 // username, avatar_url, extras as a JSON string).
 func (s *API) handleLoginOrRegister(c *httpapi.Call) (any, error) {
-	id, err := c.P.RequireString("email")
-	if err != nil {
+	rd := c.P.Read()
+	id, pw, extras := rd.Require("email"), rd.Require("password"), rd.JSONObject("extras")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	if err := wire.ValidUserID(id); err != nil {
-		return nil, err
-	}
-	pw, err := c.P.RequireString("password")
-	if err != nil {
-		return nil, err
-	}
-	extras, err := c.P.JSONObject("extras")
-	if err != nil {
 		return nil, err
 	}
 	u, err := s.chat.Login(c.Ctx, store.LoginInput{
@@ -136,12 +129,9 @@ type tokenPairJSON struct {
 // refresh_token). It needs no valid token (it is how an expired one is
 // replaced) and rotates both: the old token and refresh token stop working.
 func (s *API) handleRefreshUserToken(c *httpapi.Call) (any, error) {
-	id, err := c.P.RequireString("user_id")
-	if err != nil {
-		return nil, err
-	}
-	refresh, err := c.P.RequireString("refresh_token")
-	if err != nil {
+	rd := c.P.Read()
+	id, refresh := rd.Require("user_id"), rd.Require("refresh_token")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	u, err := s.chat.RefreshToken(c.Ctx, id, refresh, c.Now)

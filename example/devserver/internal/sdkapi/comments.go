@@ -73,20 +73,10 @@ func commentPayload(p httpapi.Params, typ string) ([]byte, error) {
 // handleLoadComments is GET load_comments?topic_id&last_comment_id&after&limit,
 // newest first.
 func (s *API) handleLoadComments(c *httpapi.Call) (any, error) {
-	roomID, err := c.P.RequireInt64("topic_id")
-	if err != nil {
-		return nil, err
-	}
-	cursor, _, err := c.P.Int64("last_comment_id")
-	if err != nil {
-		return nil, err
-	}
-	after, err := c.P.Bool("after")
-	if err != nil {
-		return nil, err
-	}
-	limit, err := c.P.Limit("limit", 20, 100)
-	if err != nil {
+	rd := c.P.Read()
+	roomID, cursor := rd.RequireInt64("topic_id"), rd.Int64("last_comment_id")
+	after, limit := rd.Bool("after"), rd.Limit("limit", 20, 100)
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	d, err := s.readableRoom(c.Ctx, roomID, c.User.PK)
@@ -112,16 +102,10 @@ type updateStatusJSON struct {
 // forward; each move is published as "{id}:{uniqueId}" on
 // r/{room}/{room}/{me}/r or /d and recorded as a sync event.
 func (s *API) handleUpdateCommentStatus(c *httpapi.Call) (any, error) {
-	roomID, err := c.P.RequireInt64("room_id")
-	if err != nil {
-		return nil, err
-	}
-	readID, _, err := c.P.Int64("last_comment_read_id")
-	if err != nil {
-		return nil, err
-	}
-	receivedID, _, err := c.P.Int64("last_comment_received_id")
-	if err != nil {
+	rd := c.P.Read()
+	roomID := rd.RequireInt64("room_id")
+	readID, receivedID := rd.Int64("last_comment_read_id"), rd.Int64("last_comment_received_id")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	if readID <= 0 && receivedID <= 0 {

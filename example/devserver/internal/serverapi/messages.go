@@ -56,16 +56,9 @@ func (s *API) handleRESTPostComment(c *httpapi.Call) (any, error) {
 	if err := msgtype.CheckLength(parts[0]); err != nil {
 		return nil, err
 	}
-	payload, err := c.P.JSON("payload")
-	if err != nil {
-		return nil, err
-	}
-	extras, err := c.P.JSONObject("extras")
-	if err != nil {
-		return nil, err
-	}
-	noPreview, err := c.P.Bool("disable_link_preview")
-	if err != nil {
+	rd := c.P.Read()
+	payload, extras, noPreview := rd.JSON("payload"), rd.JSONObject("extras"), rd.Bool("disable_link_preview")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	uniqueID := strings.TrimSpace(c.P.String("unique_temp_id"))

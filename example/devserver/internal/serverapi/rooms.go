@@ -23,12 +23,9 @@ const (
 // show_participants?, room_type?), most recently active rooms first. Single
 // rooms are named after the other member, as the user sees them.
 func (s *API) handleRESTGetUserRooms(c *httpapi.Call) (any, error) {
-	page, err := c.P.RestPage("page")
-	if err != nil {
-		return nil, err
-	}
-	show, err := c.P.Bool("show_participants")
-	if err != nil {
+	rd := c.P.Read()
+	page, show := rd.RestPage("page"), rd.Bool("show_participants")
+	if err := rd.Err(); err != nil {
 		return nil, err
 	}
 	roomType := strings.ToLower(strings.TrimSpace(c.P.String("room_type")))
