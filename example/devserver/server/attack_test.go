@@ -598,14 +598,14 @@ func TestAttackRemovedMemberSubscribeRace(t *testing.T) {
 	g := e.group(alice, "g", bob, carol)
 	typing := fmt.Sprintf("r/%d/%d/+/t", g, g)
 	var once sync.Once
-	e.s.broker.hooks.testAfterACL = func(filter string) {
+	e.s.broker.SetTestAfterACL(func(filter string) {
 		if filter == typing {
 			once.Do(func() {
 				mustStatus(t, e.form("remove_room_participants", alice,
 					url.Values{"room_id": {fmt.Sprint(g)}, "emails[]": {carol.ID}}.Encode()), 200)
 			})
 		}
-	}
+	})
 	mc := e.mqtt("carol-1", carol)
 	if got := mc.subscribe(typing); got < 0x80 {
 		t.Errorf("SUBACK 0x%02x for a member removed during the SUBSCRIBE, want a refusal", got)

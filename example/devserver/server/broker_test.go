@@ -82,7 +82,7 @@ func TestFanOutBeforeResponse(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
 	for i, u := range []*testUser{alice, bob} {
-		err := e.s.broker.mq.Subscribe(u.Token+"/c", i+1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
+		err := e.s.broker.SubscribeInline(u.Token+"/c", i+1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, pk.TopicName)
@@ -385,30 +385,5 @@ func TestCloseDisconnectsMQTTClients(t *testing.T) {
 	case <-ma.c.Done():
 	case <-time.After(waitFor):
 		t.Fatal("client still connected after Close")
-	}
-}
-
-func TestNormalizePresence(t *testing.T) {
-	now := time.UnixMilli(1700000000123)
-	tests := []struct {
-		in, out string
-		ok      bool
-	}{
-		{"1", "1:1700000000123", true},
-		{"0", "0:1700000000123", true},
-		{"", "0:1700000000123", true},
-		{"1:5", "1:5", true},
-		{"0:1700000000000", "0:1700000000000", true},
-		{"true", "", false},
-		{"1:", "", false},
-		{"1:x", "", false},
-		{"3:1", "", false},
-		{" 1", "", false},
-	}
-	for _, tt := range tests {
-		out, ok := normalizePresence([]byte(tt.in), now)
-		if string(out) != tt.out || ok != tt.ok {
-			t.Errorf("normalizePresence(%q) = %q, %v; want %q, %v", tt.in, out, ok, tt.out, tt.ok)
-		}
 	}
 }

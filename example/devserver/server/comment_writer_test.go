@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gojson "github.com/goccy/go-json"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Concurrent posts in one room are stored in one chain (each comment_before_id
@@ -267,7 +268,7 @@ func TestFanOutPayloadPerViewer(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range d.Participants {
-			want, err := gojson.Marshal(commentJSONFor(&c, d, p.PK))
+			want, err := gojson.Marshal(wire.CommentFor(&c, d, p.PK))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,13 +23,3 @@ var (
 
 // APIError is an error with the HTTP status and the message the client sees.
 type APIError = apierr.APIError
-
-func apiError(kind error, format string, args ...any) *APIError {
-	return apierr.New(kind, format, args...)
-}
-
-func badRequest(format string, args ...any) *APIError { return apierr.BadRequest(format, args...) }
-
-func unauthorized(format string, args ...any) *APIError { return apierr.Unauthorized(format, args...) }
-
-func errorResponse(err error) (int, string) { return apierr.Response(err) }

@@ -41,9 +41,7 @@ func TestExports(t *testing.T) {
 	for i := range n {
 		mustStatus(t, e.restPost(alice, room, "text", fmt.Sprint("m", i), nil), 200)
 	}
-	oldSize, oldDelay := exportBatchSize, exportBatchDelay
-	exportBatchSize, exportBatchDelay = 10, 40*time.Millisecond
-	t.Cleanup(func() { exportBatchSize, exportBatchDelay = oldSize, oldDelay })
+	e.s.backup.SetExportBatches(10, 40*time.Millisecond)
 
 	r := e.restForm("exports", url.Values{"type": {"comments"}})
 	mustStatus(t, r, 200)
@@ -108,7 +106,7 @@ func TestExports(t *testing.T) {
 		t.Errorf("rows %v … %v", rows[0], rows[n-1])
 	}
 
-	exportBatchSize, exportBatchDelay = oldSize, oldDelay
+	e.s.backup.SetExportBatches(0, 0)
 	t.Run("users and rooms, date range", func(t *testing.T) {
 		e := e.in(t)
 		today := time.Now().UTC().Format("2006-01-02")

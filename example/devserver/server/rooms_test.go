@@ -512,7 +512,7 @@ func TestUnreadCounts(t *testing.T) {
 // Every endpoint of the table answers under both prefixes.
 func TestEndpointsOnBothPrefixes(t *testing.T) {
 	e := newEnv(t)
-	for key := range e.s.endpoints() {
+	for key := range e.s.sdk.EndpointAuth() {
 		method, name, _ := strings.Cut(key, " ")
 		for _, prefix := range []string{"/api/v2/sdk/", "/api/v2/mobile/"} {
 			r := e.do(method, prefix+name, nil, "", "")
@@ -532,8 +532,8 @@ func TestAuthRequired(t *testing.T) {
 	if _, err := e.s.store.DB.Exec("UPDATE users SET token_expires_at = 1 WHERE email = 'bob'"); err != nil {
 		t.Fatal(err)
 	}
-	for key, ep := range e.s.endpoints() {
-		if !ep.auth && key != "POST upload" {
+	for key, auth := range e.s.sdk.EndpointAuth() {
+		if !auth && key != "POST upload" {
 			continue
 		}
 		method, name, _ := strings.Cut(key, " ")

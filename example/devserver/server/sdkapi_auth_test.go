@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
 )
 
 func TestNonce(t *testing.T) {
@@ -67,7 +69,7 @@ func TestVerifyIdentityToken(t *testing.T) {
 	t.Run("existing user is updated and keeps the token", func(t *testing.T) {
 		e := e.in(t)
 		now := time.Now().Unix()
-		tok, err := signJWT("dev-secret", map[string]string{"alg": "HS256", "typ": "JWT", "ver": "v2"}, identityClaims{
+		tok, err := idtoken.SignJWT("dev-secret", map[string]string{"alg": "HS256", "typ": "JWT", "ver": "v2"}, idtoken.Claims{
 			Iss: "dev", Iat: now, Nbf: now, Exp: now + 60, Nce: e.nonce(), Prn: "jwt-user",
 			Name: "Jay 2", AvatarURL: "http://a/j.png", Extras: []byte(`{"tier":"gold"}`),
 		})
@@ -92,15 +94,15 @@ func TestVerifyIdentityToken(t *testing.T) {
 
 	now := time.Now().Unix()
 	hs := map[string]string{"alg": "HS256", "typ": "JWT"}
-	claims := func(mod func(*identityClaims)) identityClaims {
-		c := identityClaims{Iss: "dev", Iat: now, Nbf: now, Exp: now + 60, Nce: e.nonce(), Prn: "someone"}
+	claims := func(mod func(*idtoken.Claims)) idtoken.Claims {
+		c := idtoken.Claims{Iss: "dev", Iat: now, Nbf: now, Exp: now + 60, Nce: e.nonce(), Prn: "someone"}
 		if mod != nil {
 			mod(&c)
 		}
 		return c
 	}
 	sign := func(secret string, header any, c any) string {
-		s, err := signJWT(secret, header, c)
+		s, err := idtoken.SignJWT(secret, header, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,16 +120,16 @@ func TestVerifyIdentityToken(t *testing.T) {
 		msg         string
 	}{
 		{"bad signature", sign("other-secret", hs, claims(nil)), 401, "signature is invalid"},
-		{"tampered claims", parts[0] + "." + strings.Split(sign("dev-secret", hs, claims(func(c *identityClaims) { c.Prn = "admin" })), ".")[1] + "." + parts[2], 401, "signature is invalid"},
-		{"wrong iss", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Iss = "other-app" })), 401, `iss "other-app" is not this app`},
-		{"expired", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Exp = now - 10 })), 401, "identity token expired at"},
-		{"not yet valid", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Nbf = now + 3600 })), 401, "not valid before"},
-		{"no exp", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Exp = 0 })), 400, "no exp claim"},
-		{"no prn", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Prn = "" })), 400, "no prn claim"},
-		{"bad prn", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Prn = "a/b" })), 400, "prn"},
-		{"no nonce", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Nce = "" })), 400, "no nce claim"},
-		{"unknown nonce", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Nce = "NOPE" })), 401, `nonce "NOPE" is unknown`},
-		{"expired nonce", sign("dev-secret", hs, claims(func(c *identityClaims) { c.Nce = expiredNonce })), 401, "expired at"},
+		{"tampered claims", parts[0] + "." + strings.Split(sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Prn = "admin" })), ".")[1] + "." + parts[2], 401, "signature is invalid"},
+		{"wrong iss", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Iss = "other-app" })), 401, `iss "other-app" is not this app`},
+		{"expired", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Exp = now - 10 })), 401, "identity token expired at"},
+		{"not yet valid", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Nbf = now + 3600 })), 401, "not valid before"},
+		{"no exp", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Exp = 0 })), 400, "no exp claim"},
+		{"no prn", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Prn = "" })), 400, "no prn claim"},
+		{"bad prn", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Prn = "a/b" })), 400, "prn"},
+		{"no nonce", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Nce = "" })), 400, "no nce claim"},
+		{"unknown nonce", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Nce = "NOPE" })), 401, `nonce "NOPE" is unknown`},
+		{"expired nonce", sign("dev-secret", hs, claims(func(c *idtoken.Claims) { c.Nce = expiredNonce })), 401, "expired at"},
 		{"alg none", sign("dev-secret", map[string]string{"alg": "none"}, claims(nil)), 401, "alg must be HS256"},
 		{"alg HS512", sign("dev-secret", map[string]string{"alg": "HS512"}, claims(nil)), 401, "alg must be HS256"},
 		{"typ not JWT", sign("dev-secret", map[string]string{"alg": "HS256", "typ": "JWE"}, claims(nil)), 400, "typ must be JWT"},
@@ -168,7 +170,7 @@ func TestSignIdentityTokenArgs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := parseIdentityToken("s", "dev", tok, time.Now())
+	cl, err := idtoken.Parse("s", "dev", tok, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
 )
 
 // TestSearchRoomIDsAreBounded: search and file_list take a list of room ids,
@@ -31,10 +33,10 @@ func TestSearchRoomIDsAreBounded(t *testing.T) {
 		status   int
 		contains string
 	}{
-		{"40,000 ids", ids(40_000, room), 400, fmt.Sprintf("at most %d", maxFilterRoomIDs)},
-		{"one over the limit", ids(maxFilterRoomIDs+1, room), 400, fmt.Sprintf("at most %d", maxFilterRoomIDs)},
-		{"at the limit", ids(maxFilterRoomIDs, room), 200, "needle"},
-		{"repeats count once", append(ids(maxFilterRoomIDs, room), ids(maxFilterRoomIDs, room)...), 200, "needle"},
+		{"40,000 ids", ids(40_000, room), 400, fmt.Sprintf("at most %d", sdkapi.MaxFilterRoomIDs)},
+		{"one over the limit", ids(sdkapi.MaxFilterRoomIDs+1, room), 400, fmt.Sprintf("at most %d", sdkapi.MaxFilterRoomIDs)},
+		{"at the limit", ids(sdkapi.MaxFilterRoomIDs, room), 200, "needle"},
+		{"repeats count once", append(ids(sdkapi.MaxFilterRoomIDs, room), ids(sdkapi.MaxFilterRoomIDs, room)...), 200, "needle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +66,7 @@ func TestDeleteMessagesUniqueIDsAreBounded(t *testing.T) {
 	for i := range many {
 		many[i] = mine
 	}
-	tooMany := make([]string, maxDeleteUniqueIDs+1)
+	tooMany := make([]string, sdkapi.MaxDeleteUniqueIDs+1)
 	for i := range tooMany {
 		tooMany[i] = fmt.Sprint("u-", i)
 	}
@@ -75,7 +77,7 @@ func TestDeleteMessagesUniqueIDsAreBounded(t *testing.T) {
 		t.Fatalf("%d comments deleted, want 1", n)
 	}
 	r = e.sendJSON("DELETE", "delete_messages", alice, map[string]any{"unique_ids": tooMany})
-	if r.status != 400 || !strings.Contains(r.raw, fmt.Sprintf("at most %d", maxDeleteUniqueIDs)) {
+	if r.status != 400 || !strings.Contains(r.raw, fmt.Sprintf("at most %d", sdkapi.MaxDeleteUniqueIDs)) {
 		t.Fatalf("%d unique ids: %d %.300s; want 400 naming the limit", len(tooMany), r.status, r.raw)
 	}
 }

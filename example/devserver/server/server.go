@@ -4,14 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/backup"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/broker"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/idtoken"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/sdkapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/serverapi"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/static"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/webhook"
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/wire"
 )
 
 // Config configures a Server.
@@ -50,31 +58,28 @@ type Config struct {
 // defaultMaxUpload is the upload limit when Config.MaxUploadBytes is 0.
 const defaultMaxUpload = 20 << 20
 
-// Server is the dev backend: REST API, MQTT broker and static files.
+// Server is the dev backend: REST API, MQTT broker and static files. It
+// only assembles the layers below (see the package doc).
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *store.Store
-	broker  *broker
 	handler http.Handler
-	rest    *restAPI // server API: background exports and imports, webhooks
 
-	// ctx lives until Close: it bounds MQTT connections and the broker hooks' queries.
+	// ctx lives until Close: it bounds MQTT connections, the broker hooks'
+	// queries and the background work.
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	uploadMu     sync.Mutex
-	uploadDir    string // "" until first needed for ":memory:"
-	uploadIsTemp bool
+	store    *store.Store
+	svc      *chat.Service // every change to the chat (tests reach its seams)
+	broker   *broker.Broker
+	webhooks *webhook.Queue // nil when Config.WebhookURL is ""
+	backup   *backup.Service
+	sdk      *sdkapi.API
+	rest     *serverapi.API
 
 	closeOnce sync.Once
 	closeErr  error
-
-	// chat is every change to the chat; svc is the same service, for the
-	// wiring and the tests' seams.
-	chat  domain
-	svc   *chat.Service
-	reads reads // plain reads; store also keeps the export, import and webhook records
 }
 
 // New opens the database (creating the schema) and starts the embedded broker.
@@ -98,21 +103,26 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = defaultMaxUpload
 	}
-	s := &Server{cfg: cfg, log: log, store: st, reads: st, ctx: base, cancel: cancel, uploadDir: cfg.UploadDir}
-	if s.uploadDir == "" && cfg.DBPath != ":memory:" {
-		s.uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
+	s := &Server{cfg: cfg, log: log, store: st, ctx: base, cancel: cancel}
+	uploadDir := cfg.UploadDir
+	if uploadDir == "" && cfg.DBPath != ":memory:" {
+		uploadDir = filepath.Join(filepath.Dir(cfg.DBPath), "uploads")
 	}
-	if s.broker, err = newBroker(s); err != nil {
+	if s.broker, err = broker.New(base, broker.Config{AppID: cfg.AppID, ConnectTimeout: cfg.MQTTConnectTimeout, Log: log}, st); err != nil {
 		cancel()
 		st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.rest = newRESTAPI(s)
-	s.svc = &chat.Service{Store: st, Publish: s.fanOut, Notify: s.queueWebhook,
-		Unsubscribe: s.broker.dropRoomSubscriptions, PublishReceipt: s.publishReceipt, ReceiptEvent: s.receiptEvent,
-		PublishEdit: s.publishEdit, PublishRoomEvent: s.publishRoomEvent, PublishUserEvent: s.publishUserEvent,
+	s.webhooks = webhook.Start(base, webhook.Config{URL: cfg.WebhookURL, MaxAttempts: cfg.WebhookMaxAttempts,
+		Backoff: cfg.WebhookBackoff, Log: log}, st)
+	s.svc = &chat.Service{Store: st, Publish: s.broker.Comment, Notify: s.webhooks.Notify,
+		Unsubscribe: s.broker.DropRoomSubscriptions, PublishReceipt: s.broker.Receipt, ReceiptEvent: wire.ReceiptEvent,
+		PublishEdit: s.broker.Edit, PublishRoomEvent: s.broker.RoomEvent, PublishUserEvent: s.broker.UserEvent,
 		TokenTTL: cfg.TokenTTL, Ctx: base, Log: log}
-	s.chat = s.svc
+	s.backup = backup.New(base, log, st, s.svc, cfg.TokenTTL)
+	s.rest = serverapi.New(serverapi.Config{AppID: cfg.AppID, Secret: cfg.Secret}, log, s.svc, st, s.broker, s.backup)
+	s.sdk = sdkapi.New(sdkapi.Config{AppID: cfg.AppID, Secret: cfg.Secret, MaxUploadBytes: cfg.MaxUploadBytes, UploadDir: uploadDir},
+		log, s.svc, st, st, s.broker)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -124,42 +134,47 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // PublishRaw injects a message into the broker as the server itself: no ACL and
 // no presence rewriting, so tests can deliver malformed payloads to clients.
 func (s *Server) PublishRaw(topic string, payload []byte, retain bool) error {
-	return s.broker.mq.Publish(topic, payload, retain, 0)
+	return s.broker.PublishRaw(topic, payload, retain)
 }
 
 // Close disconnects every MQTT client and closes the database.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		berr := s.broker.close()
+		berr := s.broker.Close()
 		s.cancel()
-		if s.rest != nil {
-			s.rest.close() // waits for background jobs, which still write to the store
+		s.webhooks.Close()
+		if s.backup != nil {
+			s.backup.Close() // waits for background jobs, which still write to the store
 		}
 		s.closeErr = errors.Join(berr, s.store.Close())
-		s.uploadMu.Lock()
-		if s.uploadIsTemp {
-			s.closeErr = errors.Join(s.closeErr, os.RemoveAll(s.uploadDir))
-		}
-		s.uploadMu.Unlock()
+		s.closeErr = errors.Join(s.closeErr, s.sdk.Close())
 	})
 	return s.closeErr
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	api := s.apiHandler(s.endpoints(), true)
+	api := s.sdk.Handler()
 	mux.Handle("/api/v2/sdk/", http.StripPrefix("/api/v2/sdk/", api))
 	mux.Handle("/api/v2/mobile/", http.StripPrefix("/api/v2/mobile/", api))
 	if eps := s.devEndpoints(); len(eps) > 0 {
-		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.apiHandler(eps, false)))
+		mux.Handle("/api/v2/dev/", http.StripPrefix("/api/v2/dev/", s.sdk.DevHandler(eps)))
 	}
-	restAPI := s.restAPIHandler()
+	restAPI := s.rest.Handler()
 	mux.Handle("/api/v2/rest/", http.StripPrefix("/api/v2/rest/", restAPI))
 	mux.Handle("/api/v2.1/rest/", http.StripPrefix("/api/v2.1/rest/", restAPI))
-	mux.HandleFunc("/mqtt", s.broker.serveWS)
-	mux.HandleFunc("GET "+brokerLBPath, s.handleBrokerLB)
-	mux.Handle("/files/", http.StripPrefix("/files/", s.filesHandler()))
-	mux.Handle("/sdk/", http.StripPrefix("/sdk", staticHandler(s.cfg.SDKDir)))
-	mux.Handle("/", staticHandler(s.cfg.WebDir))
+	mux.HandleFunc("/mqtt", s.broker.ServeWS)
+	mux.HandleFunc("GET "+broker.LBPath, s.broker.ServeLB)
+	mux.Handle("/files/", http.StripPrefix("/files/", s.sdk.FilesHandler()))
+	mux.Handle("/sdk/", http.StripPrefix("/sdk", static.Handler(s.cfg.SDKDir)))
+	mux.Handle("/", static.Handler(s.cfg.WebDir))
 	return mux
+}
+
+// SignIdentityToken mints an identity token as an app backend would: HS256
+// over the claims iss (appID), iat, nbf, exp (now+ttl; 2 minutes when ttl <= 0),
+// nce (a nonce from auth/nonce), prn (the user id) and name. Tests use it to log
+// users in through auth/verify_identity_token.
+func SignIdentityToken(secret, appID, nonce, userID, name string, ttl time.Duration) (string, error) {
+	return idtoken.Sign(secret, appID, nonce, userID, name, ttl)
 }

@@ -2,11 +2,12 @@ package server
 
 import (
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/chat"
 )
 
 // TestRESTPostSkipRealtime: skip_realtime=true stores the message without
@@ -62,7 +63,11 @@ func TestRESTPostSplitLongMessage(t *testing.T) {
 		if n := utf8.RuneCountInString(msg); n > chat.MaxMessageLength || n < chat.MaxMessageLength*7/8 && i < 2 {
 			t.Errorf("part %d has %d characters", i+1, n)
 		}
-		if want := "long" + partSuffix(i+1); m["unique_temp_id"] != want {
+		want := "long" // the first part keeps the id; the others get -part{n}
+		if i > 0 {
+			want += fmt.Sprintf("-part%d", i+1)
+		}
+		if m["unique_temp_id"] != want {
 			t.Errorf("part %d: unique_temp_id %v, want %s", i+1, m["unique_temp_id"], want)
 		}
 		if i < 2 && !strings.HasSuffix(msg, " ") {
@@ -96,7 +101,7 @@ func TestRESTPostSplitLongMessage(t *testing.T) {
 		msg  string
 	}{
 		{"too long without the option", map[string]any{"message": long}, "message is too long (max 4000 characters)"},
-		{"too many parts", map[string]any{"message": strings.Repeat("x", chat.MaxMessageLength*maxMessageParts+1),
+		{"too many parts", map[string]any{"message": strings.Repeat("x", chat.MaxMessageLength*25+1),
 			"split_long_message": true}, "too long to split (max 25 parts"},
 		{"not text", map[string]any{"message": long, "type": "sticker", "split_long_message": true}, "message is too long"},
 		{"with a payload", map[string]any{"message": long, "split_long_message": true, "payload": map[string]any{"a": 1}}, "takes no payload"},

@@ -3,10 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/qiscus-go/qiscus-sdk-core/example/devserver/internal/store"
 )
 
 func TestPersistenceAcrossReopen(t *testing.T) {

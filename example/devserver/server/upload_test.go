@@ -214,7 +214,7 @@ func TestUploadDirs(t *testing.T) {
 		if _, got := fetch(t, r.str("results.file.url")); string(got) != "hello" {
 			t.Errorf("served %q", got)
 		}
-		root, _ := s.uploadRoot(false)
+		root := s.sdk.UploadDir()
 		ts.Close()
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

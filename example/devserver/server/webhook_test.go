@@ -231,7 +231,7 @@ func TestWebhookOff(t *testing.T) {
 	e := newEnv(t)
 	alice, bob := e.restLogin("alice", "Alice"), e.restLogin("bob", "Bob")
 	mustStatus(t, e.restPost(alice, e.restGroup("g", alice, bob), "text", "x", nil), 200)
-	if e.s.rest.webhooks != nil || e.count("webhook_deliveries", "") != 0 {
+	if e.s.webhooks != nil || e.count("webhook_deliveries", "") != 0 {
 		t.Error("webhooks active without a URL")
 	}
 }
