@@ -367,9 +367,26 @@ func (rt *realtime) onPublish(topic string, payload []byte) {
 	rt.c.route(topic, payload)
 }
 
+// splitTopic is strings.Split(topic, "/") into the caller's array, so
+// routing a message allocates nothing for it. A topic of more parts than
+// the array holds is none that route handles, and comes back empty.
+func splitTopic(topic string, dst []string) []string {
+	parts := dst[:0]
+	for len(parts) < cap(dst) {
+		i := strings.IndexByte(topic, '/')
+		if i < 0 {
+			return append(parts, topic)
+		}
+		parts = append(parts, topic[:i])
+		topic = topic[i+1:]
+	}
+	return nil
+}
+
 // route dispatches by topic (docs/PROTOCOL.md#topics, with strict parsing).
 func (c *Client) route(topic string, payload []byte) {
-	parts := strings.Split(topic, "/")
+	var buf [5]string
+	parts := splitTopic(topic, buf[:])
 	log := c.cfg.Logger
 	switch {
 	case len(parts) == 2 && parts[1] == "c": // {token}/c or channel {AppId}/{unique}/c is 3 parts

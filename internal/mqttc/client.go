@@ -91,6 +91,11 @@ type Client struct {
 	nextID  uint16
 	pending map[uint16]chan *packets.ControlPacket
 
+	// lastTopic is the topic of the previous PUBLISH (read loop only):
+	// a burst arrives on one topic, and reusing the string saves an
+	// allocation per message.
+	lastTopic string
+
 	pingOut atomic.Bool // a PINGREQ is unanswered
 	done    chan struct{}
 	once    sync.Once
@@ -355,8 +360,11 @@ func (c *Client) handle(hdr byte, body []byte) error {
 		if p.qos == 2 { // we subscribe at QoS 0; a server must not send this
 			return fmt.Errorf("%w: QoS 2 PUBLISH on %q", ErrMalformed, p.topic)
 		}
+		if string(p.topic) != c.lastTopic {
+			c.lastTopic = string(p.topic)
+		}
 		if c.cfg.OnMessage != nil {
-			c.cfg.OnMessage(p.topic, p.payload)
+			c.cfg.OnMessage(c.lastTopic, p.payload)
 		}
 		if p.qos == 1 {
 			ack := packets.NewControlPacket(packets.PUBACK)

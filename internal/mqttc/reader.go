@@ -96,7 +96,7 @@ func (rd *reader) fill(k int) error {
 
 // publish is an inbound PUBLISH decoded in place.
 type publish struct {
-	topic   string
+	topic   []byte // aliases the read buffer
 	payload []byte // aliases the read buffer
 	id      uint16 // QoS 1 and 2 only
 	qos     byte
@@ -135,7 +135,7 @@ func parsePublish(flags byte, body []byte) (publish, error) {
 	if err != nil || pl > len(body)-n {
 		return p, fmt.Errorf("%w: PUBLISH properties length", ErrMalformed)
 	}
-	p.topic = string(topic)
+	p.topic = topic
 	p.payload = body[n+pl:]
 	return p, nil
 }
