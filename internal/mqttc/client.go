@@ -369,7 +369,7 @@ func (c *Client) handle(hdr byte, body []byte) error {
 		if p.qos == 1 {
 			ack := packets.NewControlPacket(packets.PUBACK)
 			ack.Content.(*packets.Puback).PacketID = p.id
-			return c.send(ack)
+			_ = c.send(ack) // a failed write ends the connection: nothing was dropped
 		}
 		return nil
 	case packets.PINGRESP:
