@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -8,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eclipse/paho.golang/paho"
+	"github.com/qiscus-go/qiscus-sdk-core/internal/mqttc"
 )
 
 // realtime owns the MQTT connection of one logged-in session: it connects,
@@ -22,7 +23,7 @@ type realtime struct {
 	disabled bool
 
 	mu          sync.Mutex
-	cli         *paho.Client
+	cli         *mqttc.Client
 	topics      map[string]struct{}
 	presenceOff bool // publishOnlinePresence(false) stops the heartbeat
 	paused      bool // closeRealtimeConnection: stay down until opened again
@@ -55,15 +56,19 @@ func (rt *realtime) stop() {
 		// A clean DISCONNECT discards the will, so say offline ourselves.
 		if u := rt.c.User(); u != nil {
 			pctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			_, _ = cli.Publish(pctx, &paho.Publish{Topic: "u/" + u.Email + "/s", Payload: presencePayload(false), Retain: true})
+			_ = cli.Publish(pctx, presenceMessage(u, false))
 			cancel()
 		}
-		_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+		_ = cli.Disconnect()
 	}
 	rt.cancel()
 	if !rt.disabled {
 		<-rt.done
 	}
+}
+
+func presenceMessage(u *User, online bool) mqttc.Message {
+	return mqttc.Message{Topic: "u/" + u.Email + "/s", Payload: presencePayload(online), Retain: true}
 }
 
 func presencePayload(online bool) []byte {
@@ -168,7 +173,7 @@ func (rt *realtime) pause(on bool) {
 	}
 	rt.mu.Unlock()
 	if on && cli != nil {
-		_ = cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+		_ = cli.Disconnect()
 		rt.wakePoll() // poll at SyncInterval while closed
 	}
 	if !on {
@@ -179,7 +184,7 @@ func (rt *realtime) pause(on bool) {
 	}
 }
 
-func (rt *realtime) publishPresence(cli *paho.Client) {
+func (rt *realtime) publishPresence(cli *mqttc.Client) {
 	u := rt.c.User()
 	rt.mu.Lock()
 	off := rt.presenceOff
@@ -189,10 +194,10 @@ func (rt *realtime) publishPresence(cli *paho.Client) {
 	}
 	ctx, cancel := context.WithTimeout(rt.ctx, 5*time.Second)
 	defer cancel()
-	_, _ = cli.Publish(ctx, &paho.Publish{Topic: "u/" + u.Email + "/s", Payload: presencePayload(true), Retain: true})
+	_ = cli.Publish(ctx, presenceMessage(u, true))
 }
 
-func (rt *realtime) connect() (*paho.Client, error) {
+func (rt *realtime) connect() (*mqttc.Client, error) {
 	u := rt.c.User()
 	if u == nil {
 		return nil, ErrNotLoggedIn
@@ -204,26 +209,17 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", broker, err)
 	}
-	clientID := newClientID(rt.c.cfg.AppID, u.Email)
-	cli := paho.NewClient(paho.ClientConfig{
-		ClientID:          clientID,
-		Conn:              newFrameConn(conn),
-		OnPublishReceived: []func(paho.PublishReceived) (bool, error){rt.onPublish},
-		OnClientError:     func(err error) { rt.c.cfg.Logger.Debug("mqtt client error", "err", err) },
-	})
-	ca, err := cli.Connect(ctx, &paho.Connect{
-		ClientID: clientID, KeepAlive: 60, CleanStart: true,
-		Username: u.Email, UsernameFlag: true, Password: []byte(u.Token), PasswordFlag: true,
-		WillMessage: &paho.WillMessage{Topic: "u/" + u.Email + "/s", Payload: presencePayload(false), Retain: true},
-		Properties:  connectProperties(), // frameconn.go: the packet size limit
+	will := presenceMessage(u, false)
+	cli, err := mqttc.Connect(ctx, conn, mqttc.Config{
+		ClientID: newClientID(rt.c.cfg.AppID, u.Email), KeepAlive: 60,
+		Username: u.Email, Password: []byte(u.Token),
+		Will:          &will,
+		MaxPacketSize: maxPacketSize,
+		OnMessage:     rt.onPublish,
+		OnDrop:        func(err error) { rt.c.cfg.Logger.Warn("skipping malformed mqtt packet", "err", err) },
 	})
 	if err != nil {
-		conn.Close()
 		return nil, fmt.Errorf("mqtt connect: %w", err)
-	}
-	if ca.ReasonCode != 0 {
-		conn.Close()
-		return nil, fmt.Errorf("mqtt connect refused: reason %d", ca.ReasonCode)
 	}
 	rt.mu.Lock()
 	topics := make([]string, 0, len(rt.topics))
@@ -232,14 +228,14 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	}
 	rt.mu.Unlock()
 	if err := subscribe(ctx, cli, topics); err != nil {
-		_ = cli.Disconnect(&paho.Disconnect{})
+		_ = cli.Disconnect()
 		return nil, err
 	}
 	rt.publishPresence(cli)
 	rt.mu.Lock()
 	if rt.paused { // closeRealtimeConnection while we were connecting
 		rt.mu.Unlock()
-		_ = cli.Disconnect(&paho.Disconnect{})
+		_ = cli.Disconnect()
 		return nil, ErrNotConnected
 	}
 	rt.cli = cli
@@ -247,16 +243,11 @@ func (rt *realtime) connect() (*paho.Client, error) {
 	return cli, nil
 }
 
-func subscribe(ctx context.Context, cli *paho.Client, topics []string) error {
+func subscribe(ctx context.Context, cli *mqttc.Client, topics []string) error {
 	if len(topics) == 0 {
 		return nil
 	}
-	s := &paho.Subscribe{}
-	for _, t := range topics {
-		s.Subscriptions = append(s.Subscriptions, paho.SubscribeOptions{Topic: t})
-	}
-	_, err := cli.Subscribe(ctx, s)
-	if err != nil {
+	if err := cli.Subscribe(ctx, topics...); err != nil {
 		return fmt.Errorf("mqtt subscribe: %w", err)
 	}
 	return nil
@@ -307,7 +298,7 @@ func (rt *realtime) unsubscribe(topics ...string) {
 	}
 	ctx, cancel := context.WithTimeout(rt.ctx, 10*time.Second)
 	defer cancel()
-	if _, err := cli.Unsubscribe(ctx, &paho.Unsubscribe{Topics: gone}); err != nil {
+	if err := cli.Unsubscribe(ctx, gone...); err != nil {
 		rt.c.cfg.Logger.Warn("unsubscribe failed", "topics", gone, "err", err)
 	}
 }
@@ -338,7 +329,7 @@ func (rt *realtime) publish(ctx context.Context, topic string, payload []byte, r
 	if cli == nil {
 		return ErrNotConnected
 	}
-	if _, err := cli.Publish(ctx, &paho.Publish{Topic: topic, Payload: payload, Retain: retain}); err != nil {
+	if err := cli.Publish(ctx, mqttc.Message{Topic: topic, Payload: payload, Retain: retain}); err != nil {
 		return fmt.Errorf("qiscus: publish %s: %w", topic, err)
 	}
 	return nil
@@ -358,22 +349,44 @@ func (rt *realtime) kickSync() {
 	}
 }
 
-// onPublish routes one incoming message. It runs on paho's goroutine, so
-// it never blocks on the network; a malformed payload is logged and
-// skipped, never fatal.
-func (rt *realtime) onPublish(pr paho.PublishReceived) (bool, error) {
+// onPublish routes one incoming message. It runs on the client's read
+// loop, synchronously (no goroutine per message), so it never blocks on the
+// network; a malformed payload is logged and skipped, never fatal. payload
+// is the read buffer: what outlives the call is copied (parseComment and
+// the signal handlers copy what they keep), and a BeforeReceive hook, which
+// is app code that may keep its argument, gets a copy of its own.
+func (rt *realtime) onPublish(topic string, payload []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			rt.c.cfg.Logger.Error("mqtt handler panic; message skipped", "topic", pr.Packet.Topic, "panic", r)
+			rt.c.cfg.Logger.Error("mqtt handler panic; message skipped", "topic", topic, "panic", r)
 		}
 	}()
-	rt.c.route(pr.Packet.Topic, pr.Packet.Payload)
-	return true, nil
+	if rt.c.currentHooks().BeforeReceive != nil {
+		payload = bytes.Clone(payload)
+	}
+	rt.c.route(topic, payload)
+}
+
+// splitTopic is strings.Split(topic, "/") into the caller's array, so
+// routing a message allocates nothing for it. A topic of more parts than
+// the array holds is none that route handles, and comes back empty.
+func splitTopic(topic string, dst []string) []string {
+	parts := dst[:0]
+	for len(parts) < cap(dst) {
+		i := strings.IndexByte(topic, '/')
+		if i < 0 {
+			return append(parts, topic)
+		}
+		parts = append(parts, topic[:i])
+		topic = topic[i+1:]
+	}
+	return nil
 }
 
 // route dispatches by topic (docs/PROTOCOL.md#topics, with strict parsing).
 func (c *Client) route(topic string, payload []byte) {
-	parts := strings.Split(topic, "/")
+	var buf [5]string
+	parts := splitTopic(topic, buf[:])
 	log := c.cfg.Logger
 	switch {
 	case len(parts) == 2 && parts[1] == "c": // {token}/c or channel {AppId}/{unique}/c is 3 parts
@@ -419,3 +432,20 @@ func (c *Client) route(topic string, payload []byte) {
 		log.Debug("unhandled topic", "topic", topic)
 	}
 }
+
+// ErrPacketTooLarge: the broker sent (or announced) an MQTT packet over the
+// size limit; the connection is dropped and the session reconnects.
+var ErrPacketTooLarge = mqttc.ErrPacketTooLarge
+
+// maxPacketSize bounds every MQTT packet the client accepts, and so every
+// WebSocket message (the broker sends a packet per message). The largest
+// legitimate one is a comment: the devserver takes request bodies up to
+// 1 MB, so message, payload and extras together stay under 1 MB; the
+// published comment adds the sender's user_extras (another profile body,
+// up to 1 MB) and room fields. 4 MB leaves room for that and for JSON
+// escaping. The broker is told (MQTT 5 Maximum Packet Size in CONNECT) and
+// drops what is larger rather than sending it; a larger one that arrives
+// anyway fails the read (mqttc checks the packet header, the transports the
+// message size) and the session reconnects (and syncs over REST).
+// A var so the browser tests can lower it.
+var maxPacketSize = 4 << 20
