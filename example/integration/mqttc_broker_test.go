@@ -1,4 +1,4 @@
-package mqttc
+package integration_test
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/qiscus-go/qiscus-sdk-core/internal/mqttc"
 )
 
 // startMochi runs a real broker (mochi, the devserver's) on a loopback TCP
@@ -45,7 +47,7 @@ func (*allowAll) OnACLCheck(*mqtt.Client, string, bool) bool              { retu
 type received struct{ topic, payload string }
 
 // dialMochi connects a client whose messages arrive on the returned channel.
-func dialMochi(t *testing.T, addr string, cfg Config) (*Client, net.Conn, <-chan received) {
+func dialMochi(t *testing.T, addr string, cfg mqttc.Config) (*mqttc.Client, net.Conn, <-chan received) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -55,7 +57,7 @@ func dialMochi(t *testing.T, addr string, cfg Config) (*Client, net.Conn, <-chan
 	cfg.OnMessage = func(topic string, payload []byte) { got <- received{topic, string(payload)} }
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := Connect(ctx, conn, cfg)
+	c, err := mqttc.Connect(ctx, conn, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,37 +77,37 @@ func expect(t *testing.T, got <-chan received, topic, payload string) {
 	}
 }
 
-// TestWithARealBroker: subscribe, publish (retained and not), unsubscribe,
+// TestMQTTClientWithARealBroker: internal/mqttc's client subscribe, publish (retained and not), unsubscribe,
 // the broker honouring our Maximum Packet Size, and the will on a link
 // that drops without DISCONNECT, against mochi.
-func TestWithARealBroker(t *testing.T) {
+func TestMQTTClientWithARealBroker(t *testing.T) {
 	addr := startMochi(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	bob, _, bobGot := dialMochi(t, addr, Config{ClientID: "bob", Username: "bob", Password: []byte("t"), KeepAlive: 60, MaxPacketSize: 1024})
-	alice, aliceConn, _ := dialMochi(t, addr, Config{ClientID: "alice", Username: "alice", Password: []byte("t"), KeepAlive: 60,
-		Will: &Message{Topic: "u/alice/s", Payload: []byte("0:1"), Retain: true}})
+	bob, _, bobGot := dialMochi(t, addr, mqttc.Config{ClientID: "bob", Username: "bob", Password: []byte("t"), KeepAlive: 60, MaxPacketSize: 1024})
+	alice, aliceConn, _ := dialMochi(t, addr, mqttc.Config{ClientID: "alice", Username: "alice", Password: []byte("t"), KeepAlive: 60,
+		Will: &mqttc.Message{Topic: "u/alice/s", Payload: []byte("0:1"), Retain: true}})
 
 	if err := bob.Subscribe(ctx, "tok/c", "r/1/typing", "u/alice/s"); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Publish(ctx, Message{Topic: "tok/c", Payload: []byte(`{"id":1}`)}); err != nil {
+	if err := alice.Publish(ctx, mqttc.Message{Topic: "tok/c", Payload: []byte(`{"id":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, bobGot, "tok/c", `{"id":1}`)
 
 	// Over bob's 1024 bytes: the broker must drop it rather than send it,
 	// and bob's connection stays up for what follows.
-	if err := alice.Publish(ctx, Message{Topic: "tok/c", Payload: bytes.Repeat([]byte{'x'}, 2000)}); err != nil {
+	if err := alice.Publish(ctx, mqttc.Message{Topic: "tok/c", Payload: bytes.Repeat([]byte{'x'}, 2000)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := bob.Unsubscribe(ctx, "r/1/typing"); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Publish(ctx, Message{Topic: "r/1/typing", Payload: []byte("unsubscribed")}); err != nil {
+	if err := alice.Publish(ctx, mqttc.Message{Topic: "r/1/typing", Payload: []byte("unsubscribed")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Publish(ctx, Message{Topic: "tok/c", Payload: []byte(`{"id":2}`)}); err != nil {
+	if err := alice.Publish(ctx, mqttc.Message{Topic: "tok/c", Payload: []byte(`{"id":2}`)}); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, bobGot, "tok/c", `{"id":2}`) // neither the oversize one nor the unsubscribed topic came first
