@@ -1,7 +1,9 @@
 // Command devserver runs the local Qiscus-compatible backend: REST API, MQTT over
 // WebSocket, SQLite storage, the SDK build and the example chat page, on one port.
+// Build it with make devserver (or go -C example build -o ../bin/devserver ./devserver)
+// and run it from the repository root, where -sdk-dir and -web-dir point by default:
 //
-//	go run ./example/devserver [-addr 127.0.0.1:8080] [-db ./data/qiscus.db] [-app-id dev]
+//	bin/devserver [-addr 127.0.0.1:8080] [-db ./data/qiscus.db] [-app-id dev]
 //
 // Once listening it prints exactly one line to stdout:
 //

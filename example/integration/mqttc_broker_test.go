@@ -77,7 +77,7 @@ func expect(t *testing.T, got <-chan received, topic, payload string) {
 	}
 }
 
-// TestMQTTClientWithARealBroker: internal/mqttc's client subscribe, publish (retained and not), unsubscribe,
+// TestMQTTClientWithARealBroker: internal/mqttc's client against a real broker: subscribe, publish (retained and not), unsubscribe,
 // the broker honouring our Maximum Packet Size, and the will on a link
 // that drops without DISCONNECT, against mochi.
 func TestMQTTClientWithARealBroker(t *testing.T) {

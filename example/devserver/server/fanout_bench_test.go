@@ -30,7 +30,7 @@ import (
 // fanOutBenchPerSender posts (bounded by fanOutBenchRound too); afterwards
 // every subscriber must have received every comment of its room exactly once.
 //
-//	go test -run XXX -bench PostCommentFanOut -benchtime 3x ./example/devserver/server
+//	go -C example test -run XXX -bench PostCommentFanOut -benchtime 3x ./devserver/server
 //
 // Metrics: posts/s (successful posts over the load time of all rounds),
 // p50-ms and p99-ms (per request, client side), and fanout-inversions (a
