@@ -1,4 +1,4 @@
-//go:build !js && !nodevserver
+//go:build !js
 
 package integration_test
 

@@ -1,4 +1,4 @@
-//go:build !js && !nodevserver
+//go:build !js
 
 // Deterministic reproductions of the delivery gaps the browser chaos test
 // (js/test/e2e-chaos.test.mjs) counts (issue 8). Before the delivery gate,
