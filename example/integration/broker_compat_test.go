@@ -70,10 +70,7 @@ func checkBroker(t *testing.T, e *env, br broker) {
 		br.connected(t, "alice")
 		br.connected(t, "bob")
 	}
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if _, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -54,10 +54,7 @@ func TestOnEventMayCallClient(t *testing.T) {
 	if _, err := bot.SetUser(ctx, "bot", "secret-bot", sdk.LoginOptions{Username: "Bot"}); err != nil {
 		t.Fatal(err)
 	}
-	room, err := alice.ChatTarget(ctx, "bot", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bot")
 	const n = 20
 	for i := 0; i < n; i++ {
 		if _, err := alice.SendComment(ctx, room.ID, fmt.Sprintf("ping %d", i), sdk.SendOptions{UniqueTempID: fmt.Sprintf("ping-%d", i)}); err != nil {
@@ -117,10 +114,7 @@ func TestForgedHugeIDDoesNotStopSync(t *testing.T) {
 	fast := func(c *sdk.Config) { c.ReconnectMin = 50 * time.Millisecond; c.ReconnectMax = 300 * time.Millisecond }
 	alice, _ := e.login(t, "alice", fast)
 	bob, bev := e.login(t, "bob", fast)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	forged, _ := jsonx.Marshal(map[string]any{"id": int64(math.MaxInt64), "comment_before_id": 0, "room_id": room.ID,
 		"unique_temp_id": "forged", "email": "alice", "username": "Alice", "message": "boom", "type": "text"})
 	if err := e.srv.PublishRaw(bob.User().Token+"/c", forged, false); err != nil {
@@ -232,10 +226,7 @@ func TestSendAcrossTokenRotation(t *testing.T) {
 	alice, _ := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = d })
 	_, bev := e.login(t, "bob", nil)
 	d.c = alice
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	d.mu.Lock()
 	d.armed = true
 	d.mu.Unlock()

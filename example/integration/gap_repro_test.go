@@ -78,10 +78,7 @@ func gapSetup(t *testing.T) (e *env, gate *gateDoer, bev *events, uids []string)
 		c.SyncInterval = time.Hour // no polls: only the /sync of each reconnect
 		c.SyncOnConnect = time.Hour
 	})
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	post := func(uid string) {
 		if _, err := e.srv.PostComment(ctx, "alice", room.ID, "gap "+uid, uid); err != nil {
 			t.Fatal(err)

@@ -216,10 +216,7 @@ func TestRealtimeSurvivesOversizeFrame(t *testing.T) {
 	proxy := newMQTTProxy(t, e.mqttURL())
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.MQTTURL = proxy.url() })
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if n := proxy.connections(); n != 1 {
 		t.Fatalf("bob has %d connections through the proxy, want 1", n)
 	}
@@ -274,10 +271,7 @@ func TestHostileSignalsOverTheBroker(t *testing.T) {
 	alice, _ := e.login(t, "alice", nil)
 	logs := &errorLog{}
 	bob, bev := e.login(t, "bob", func(c *sdk.Config) { c.Logger = logs })
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if _, err := bob.GetRoomByID(ctx, room.ID); err != nil { // selects it: typing and receipt topics
 		t.Fatal(err)
 	}

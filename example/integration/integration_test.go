@@ -110,6 +110,16 @@ func (e *env) login(t *testing.T, id string, tweak func(*sdk.Config)) (*sdk.Clie
 	return c, ev
 }
 
+// chatWith opens (or creates) c's 1:1 room with peer; the test stops if it fails.
+func chatWith(t *testing.T, c *sdk.Client, peer string) *sdk.Room {
+	t.Helper()
+	room, err := c.ChatTarget(context.Background(), peer, sdk.ChatTargetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return room
+}
+
 func newMessagesWith(ev *events, uniq string) int {
 	n := 0
 	for _, e := range eventsOf[sdk.MessageReceived](ev) {
@@ -133,10 +143,7 @@ func TestChatEndToEnd(t *testing.T) {
 		t.Fatalf("loginSuccess fired %d times", n)
 	}
 
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if room.ID <= 0 || room.ChatType != "single" || len(room.Participants) != 2 {
 		t.Fatalf("room = %+v", room)
 	}
@@ -217,10 +224,7 @@ func TestTypingThrottleAndAutoStop(t *testing.T) {
 	fast := func(c *sdk.Config) { c.TypingAutoStop = 400 * time.Millisecond; c.TypingThrottle = 5 * time.Second }
 	alice, _ := e.login(t, "alice", fast)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if _, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -250,10 +254,7 @@ func TestCustomEventsCarrySender(t *testing.T) {
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	rid := fmt.Sprint(room.ID)
 	got := make(chan sdk.RawMessage, 4)
 	if err := bob.SubscribeEvent(ctx, rid, func(m sdk.RawMessage) { got <- m }); err != nil {
@@ -303,10 +304,7 @@ func TestMalformedPayloadIsSkipped(t *testing.T) {
 	ctx := context.Background()
 	alice, _ := e.login(t, "alice", nil)
 	bob, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	tok := bob.User().Token
 	for _, p := range []string{"garbage", `{"id":"nope"}`, `{}`, "\x00\xff"} {
 		if err := e.srv.PublishRaw(tok+"/c", []byte(p), false); err != nil {
@@ -337,10 +335,7 @@ func TestSendValidationAndIdempotentRetry(t *testing.T) {
 
 	alice, _ := e.login(t, "alice", nil)
 	_, bev := e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	cases := []struct {
 		name string
 		room int64

@@ -55,10 +55,7 @@ func TestMessageDuringTokenRotationArrives(t *testing.T) {
 		c.SyncOnConnect = time.Hour // only a prompt /sync can bring the comment
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	// Realtime works before the rotation.
 	if _, err := bob.SendComment(ctx, room.ID, "before", sdk.SendOptions{UniqueTempID: "rot-before"}); err != nil {
 		t.Fatal(err)

@@ -23,10 +23,7 @@ func TestReconnectFillsGapExactlyOnce(t *testing.T) {
 	fast := func(c *sdk.Config) { c.ReconnectMin = 50 * time.Millisecond; c.ReconnectMax = 300 * time.Millisecond }
 	alice, _ := e.login(t, "alice", fast)
 	_, bev := e.login(t, "bob", fast)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	if _, err := alice.SendComment(ctx, room.ID, "before", sdk.SendOptions{UniqueTempID: "before-outage"}); err != nil {
 		t.Fatal(err)
 	}
@@ -169,10 +166,7 @@ func TestIdentityTokenLogin(t *testing.T) {
 	}
 	// Unlike v2, realtime is connected as carol: a message to carol arrives.
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "carol", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "carol")
 	if _, err := bob.SendComment(ctx, room.ID, "hi carol", sdk.SendOptions{UniqueTempID: "to-carol"}); err != nil {
 		t.Fatal(err)
 	}

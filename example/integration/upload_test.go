@@ -20,10 +20,7 @@ func TestUpload(t *testing.T) {
 	ctx := context.Background()
 	alice, aev := e.login(t, "alice", nil)
 	e.login(t, "bob", nil)
-	room, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, alice, "bob")
 	content := strings.Repeat("qiscus ", 50000)
 	var sent []int64
 	var total int64

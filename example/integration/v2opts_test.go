@@ -68,7 +68,6 @@ func TestUpdateCommentStatusMode(t *testing.T) {
 		{sdk.UpdateStatusDisabled, false},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			ctx := context.Background()
 			e := newEnv(t)
 			rec := &recDoer{inner: sdk.NetHTTPDoer{}}
 			alice, aev := e.login(t, "alice", func(c *sdk.Config) {
@@ -77,10 +76,7 @@ func TestUpdateCommentStatusMode(t *testing.T) {
 				c.UpdateStatusThrottle = 50 * time.Millisecond
 			})
 			bob, _ := e.login(t, "bob", nil)
-			room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			room := chatWith(t, bob, "alice")
 			m := sendTo(t, bob, room.ID, "hello")
 			aev.waitFor(t, "alice gets the message", func() bool { return delivered(aev, m.UniqueTempID) })
 			if err := alice.ReadComment(room.ID, m.ID); err != nil {
@@ -125,10 +121,7 @@ func TestUpdateLastReceivedCommentMovesSyncCursor(t *testing.T) {
 		c.SyncInterval = time.Hour // only the Sync below
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	m1 := sendTo(t, bob, room.ID, "one")
 	m2 := sendTo(t, bob, room.ID, "two")
 	m3 := sendTo(t, bob, room.ID, "three")
@@ -162,10 +155,7 @@ func TestReceiptsReachRoomsNotSelected(t *testing.T) {
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.SyncInterval = time.Hour; c.SyncOnConnect = -1 })
 	bob, _ := e.login(t, "bob", nil)
 	e.login(t, "carol", nil)
-	r1, err := alice.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r1 := chatWith(t, alice, "bob")
 	m := sendTo(t, alice, r1.ID, "read me later")
 	if _, err := alice.ChatTarget(ctx, "carol", sdk.ChatTargetOptions{}); err != nil {
 		t.Fatal(err)
@@ -212,10 +202,7 @@ func TestChannelTopicFollowsSelection(t *testing.T) {
 
 	alice.ExitChatRoom()
 	m2 := sendTo(t, bob, ch.ID, "after alice left")
-	dm, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dm := chatWith(t, bob, "alice")
 	m3 := sendTo(t, bob, dm.ID, "a later 1:1 message")
 	aev.waitFor(t, "the later 1:1 message", func() bool { return delivered(aev, m3.UniqueTempID) })
 	if delivered(aev, m2.UniqueTempID) {
@@ -239,10 +226,7 @@ func TestStopSyncAndSyncOnlyWhenDisconnected(t *testing.T) {
 		c.SyncOnlyWhenDisconnected = true
 	})
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	m0 := sendTo(t, bob, room.ID, "live")
 	aev.waitFor(t, "a live message", func() bool { return delivered(aev, m0.UniqueTempID) })
 	before := len(rec.matching("/sync?"))
@@ -303,10 +287,7 @@ func TestAppConfigServerOnlyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.login(t, "bob", nil)
-	room, err := c.ChatTarget(ctx, "bob", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, c, "bob")
 	cm := sendTo(t, c, room.ID, "with default extras")
 	if !strings.Contains(string(cm.Raw), `"app":"x"`) {
 		t.Fatalf("sent comment has no default extras: %s", cm.Raw)
@@ -366,7 +347,6 @@ func (l *countLog) Error(string, ...any) { l.add() }
 // close, the client asks the load balancer (the devserver's /broker_lb)
 // and connects to the broker it names. Before, realtime never came up.
 func TestBrokerLoadBalancer(t *testing.T) {
-	ctx := context.Background()
 	e := newEnv(t)
 	on := true
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) {
@@ -377,10 +357,7 @@ func TestBrokerLoadBalancer(t *testing.T) {
 	})
 	aev.waitFor(t, "the broker from the balancer", func() bool { return alice.Settings().MQTTURL == e.mqttURL() })
 	bob, _ := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	m := sendTo(t, bob, room.ID, "through the balanced broker")
 	aev.waitFor(t, "a realtime message", func() bool { return delivered(aev, m.UniqueTempID) })
 }
@@ -398,10 +375,7 @@ func TestAppDefinedTypeOnTheClient(t *testing.T) {
 	rec := &recDoer{inner: sdk.NetHTTPDoer{}}
 	alice, aev := e.login(t, "alice", func(c *sdk.Config) { c.HTTP = rec })
 	bob, bev := e.login(t, "bob", nil)
-	room, err := bob.ChatTarget(ctx, "alice", sdk.ChatTargetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	room := chatWith(t, bob, "alice")
 	last := sendTo(t, bob, room.ID, "before the poll")
 	aev.waitFor(t, "alice has the room's last message", func() bool { return delivered(aev, last.UniqueTempID) })
 
